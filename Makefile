@@ -1,0 +1,106 @@
+# zsim - discrete-event simulator of the Linux 2.4 / 2.6 page allocator.
+#
+# make run    deps + build + run configs/default.yaml into results/default/
+# make test   deps + build + the Criterion suite (one runner binary)
+# make asan   the suite under AddressSanitizer + UBSan (own build directory)
+# make debug  build with the invariant checker run after every event (build-debug/)
+# make bench  print the performance figures
+# make install PREFIX=... DESTDIR=...
+
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+PKG_CONFIG ?= pkg-config
+BUILD      ?= build
+CC         ?= cc
+OPT        ?= -O2 -g
+EXTRA_CFLAGS ?=
+EXTRA_LDFLAGS ?=
+
+PKGS    := yaml-0.1 gsl liblzma zlib
+# Debian packages that provide the pkg-config modules above, plus the test and plot tools.
+DEB_PKGS := build-essential pkg-config libyaml-dev libgsl-dev liblzma-dev zlib1g-dev \
+            libcriterion-dev gnuplot-nox xz-utils
+
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+           -Wformat=2 -Wno-format-nonliteral
+CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(WARN) $(OPT) -I. -MMD -MP \
+             $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) $(EXTRA_CFLAGS)
+LIBS_ALL   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lm
+CR_CFLAGS  = $(shell $(PKG_CONFIG) --cflags criterion 2>/dev/null)
+CR_LIBS    = $(shell $(PKG_CONFIG) --libs criterion 2>/dev/null || echo -lcriterion)
+
+LIB_SRC  := $(sort $(wildcard alloc/*.c workloads/*.c) $(filter-out sim/main.c,$(wildcard sim/*.c)))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+TEST_SRC := $(sort $(wildcard tests/test_*.c))
+TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
+BENCH_SRC := $(sort $(wildcard tests/bench*.c))
+BENCH_OBJ := $(BENCH_SRC:%.c=$(BUILD)/%.o)
+
+.PHONY: all deps run test asan debug bench install uninstall clean lint
+
+all: zsim
+
+# The binary in the top directory is always the plain build; variants keep theirs in $(BUILD).
+ifeq ($(BUILD),build)
+ZSIM_BIN := zsim
+else
+ZSIM_BIN := $(BUILD)/zsim
+endif
+
+zsim $(BUILD)/zsim: $(BUILD)/sim/main.o $(LIB_OBJ)
+	$(CC) $(OPT) $(EXTRA_LDFLAGS) -o $@ $^ $(LIBS_ALL)
+
+$(BUILD)/tests/%.o: tests/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) $(CR_CFLAGS) -c -o $@ $<
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+
+$(BUILD)/zsim-tests: $(TEST_OBJ) $(LIB_OBJ)
+	$(CC) $(OPT) $(EXTRA_LDFLAGS) -o $@ $^ $(LIBS_ALL) $(CR_LIBS)
+
+$(BUILD)/zsim-bench: $(BENCH_OBJ) $(LIB_OBJ)
+	$(CC) $(OPT) $(EXTRA_LDFLAGS) -o $@ $^ $(LIBS_ALL)
+
+# Install whatever Debian packages are missing (apt-get, with sudo when not root).
+deps:
+	@sh tests/install-deps.sh $(DEB_PKGS)
+
+run: deps
+	@$(MAKE) --no-print-directory zsim
+	./zsim run configs/default.yaml --out results/default
+
+# Tests run from the top directory: fixtures and configs are found by relative path.
+test: deps
+	@$(MAKE) --no-print-directory $(ZSIM_BIN) $(BUILD)/zsim-tests
+	ZSIM_BIN=./$(ZSIM_BIN) ./$(BUILD)/zsim-tests $(TEST_ARGS)
+
+asan: deps
+	@$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g" \
+	  EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+	  EXTRA_LDFLAGS="-fsanitize=address,undefined" test
+
+debug: deps
+	@$(MAKE) --no-print-directory BUILD=build-debug OPT="-O0 -g" EXTRA_CFLAGS="-DZS_DEBUG" build-debug/zsim
+
+bench: deps
+	@$(MAKE) --no-print-directory $(BUILD)/zsim-bench zsim
+	./$(BUILD)/zsim-bench
+
+install: zsim
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 0755 zsim $(DESTDIR)$(BINDIR)/zsim
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/zsim
+
+lint:
+	cppcheck --quiet --enable=warning,performance,portability --std=c11 --error-exitcode=2 \
+	  -I. sim alloc workloads
+
+clean:
+	rm -rf build build-asan build-debug zsim
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

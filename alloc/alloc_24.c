@@ -1,0 +1,415 @@
+/*
+ * alloc_24.c - the 2.4.0 allocator entry points: build_zonelists,
+ * rmqueue/__free_pages_ok around the buddy, __alloc_pages_limit, and
+ * __alloc_pages as a resumable state machine (it sleeps at the yield of step 7,
+ * in wakeup_kswapd(1), after try_to_free_pages, and on synchronous launder I/O).
+ *
+ * Steps (kernel-2.4.md §3.5): memory_pressure++, direct_reclaim, the kswapd /
+ * bdflush kick, try_again: pass A (free >= pages_low, kreclaimd wake below
+ * pages_min), __alloc_pages_limit HIGH, LOW, wakeup_kswapd(0) + yield, MIN,
+ * then (not PF_MEMALLOC) the high-order path, wakeup_kswapd(1) or
+ * try_to_free_pages with goto try_again for order 0, the final phase with its
+ * pages_min/4 floor, and the failure message.
+ *
+ * With several nodes (CONFIG_DISCONTIGMEM without CONFIG_NUMA, mm/numa.c) each
+ * node is tried with a full __alloc_pages, round-robin from a global cursor.
+ */
+#include "alloc/policy_24.h"
+
+#include "alloc/buddy.h"
+#include "alloc/task.h"
+
+static struct zs_page *
+pg(struct z24 *s, uint32_t pfn)
+{
+	return &s->m->pages[pfn];
+}
+
+/* ---- build_zonelists ---- */
+
+int
+zs24_zonelist(struct z24 *s, int node, uint32_t gfp, struct zs_zone **zl)
+{
+	struct zs_node *n = &s->m->nodes[node];
+	int k = ZS_ZONE_NORMAL, j = 0;
+
+	/* KERNEL: 2.4.0 mm/page_alloc.c build_zonelists(): DMA wins over HIGHMEM */
+	if (gfp & GFP24_HIGHMEM)
+		k = ZS_ZONE_HIGHMEM;
+	if (gfp & GFP24_DMA)
+		k = ZS_ZONE_DMA;
+	/* fallthrough order: HighMem, Normal, DMA; empty zones left out */
+	if (k == ZS_ZONE_HIGHMEM && n->zone[ZS_ZONE_HIGHMEM] && n->zone[ZS_ZONE_HIGHMEM]->spanned)
+		zl[j++] = n->zone[ZS_ZONE_HIGHMEM];
+	if (k != ZS_ZONE_DMA && n->zone[ZS_ZONE_NORMAL] && n->zone[ZS_ZONE_NORMAL]->spanned)
+		zl[j++] = n->zone[ZS_ZONE_NORMAL];
+	if (n->zone[ZS_ZONE_DMA] && n->zone[ZS_ZONE_DMA]->spanned)
+		zl[j++] = n->zone[ZS_ZONE_DMA];
+	return j;
+}
+
+/* ---- rmqueue / __free_pages_ok ---- */
+
+uint32_t
+zs24_rmqueue(struct z24 *s, struct zs_zone *z, unsigned order)
+{
+	/* KERNEL: 2.4.0 mm/page_alloc.c rmqueue() (mechanics in buddy.c) */
+	uint32_t pfn = zs_buddy_rmqueue(s->m, z, order, 0);
+
+	if (pfn != ZS_NIL) {
+		struct zs_page *p = pg(s, pfn);
+
+		p->order = (uint8_t)order;
+		p->flags &= ZS_PG_HEAD;
+		p->aux = ZS_NIL;
+	}
+	return pfn;
+}
+
+void
+zs24_free_pages_ok(struct z24 *s, uint32_t pfn, unsigned order)
+{
+	struct zs_page *p = pg(s, pfn);
+	struct zs_zone *z = zs_pfn_zone(s->m, pfn);
+
+	ZS_BUG_ON(p->list != ZS_LST_NONE);
+	ZS_BUG_ON(p->flags & (ZS_PG_LOCKED | ZS_PG_WRITEBACK | ZS_PG_SWAPCACHE | Z24_PG_BUFFERS));
+	/* KERNEL: 2.4.0 mm/page_alloc.c __free_pages_ok(): clear referenced and dirty,
+	 * age = PAGE_AGE_START */
+	p->flags &= ZS_PG_HEAD | ZS_PG_BOUND;
+	p->age = Z24_PAGE_AGE_START;
+	p->aux = ZS_NIL;
+	zs_buddy_free(s->m, z, pfn, order, 0);
+	z->pgfree += 1u << order;
+	z->free_blocks[order]++;
+	/* KERNEL: 2.4.0 mm/page_alloc.c __free_pages_ok(): once per freed block */
+	if (s->memory_pressure > (int64_t)s->nr_cpus)
+		s->memory_pressure--;
+}
+
+/* A block leaves zone z for the caller. */
+static uint32_t
+served(struct zs_zone *z, uint32_t pfn, unsigned order)
+{
+	z->pgalloc += 1u << order;
+	z->alloc_blocks[order]++;
+	return pfn;
+}
+
+/* ---- __alloc_pages_limit ---- */
+
+uint32_t
+zs24_alloc_pages_limit(struct z24 *s, struct zs_zone *const *zl, int nz, unsigned order,
+		       int limit, int direct_reclaim, struct z24_ctx *c)
+{
+	for (int i = 0; i < nz; i++) {
+		struct zs_zone *z = zl[i];
+		uint64_t water_mark;
+
+		switch (limit) {
+		default:
+		case Z24_PAGES_MIN:
+			water_mark = z->pages_min;
+			break;
+		case Z24_PAGES_LOW:
+			water_mark = z->pages_low;
+			break;
+		case Z24_PAGES_HIGH:
+			water_mark = z->pages_high;
+			break;
+		}
+		/* KERNEL: 2.4.0 mm/page_alloc.c __alloc_pages_limit(): strict > on free + clean */
+		if (z->free_pages + zs24_zone(z)->inactive_clean.count > water_mark) {
+			uint32_t pfn = ZS_NIL;
+
+			/* If possible, reclaim a page directly. */
+			if (direct_reclaim && z->free_pages < z->pages_min + 8)
+				pfn = zs24_reclaim_page(s, z, c);
+			/* SUBTLE: otherwise the page still comes from the buddy lists */
+			if (pfn == ZS_NIL)
+				pfn = zs24_rmqueue(s, z, order);
+			if (pfn != ZS_NIL)
+				return served(z, pfn, order);
+		}
+	}
+	return ZS_NIL;
+}
+
+/* ---- ops->free ---- */
+
+void
+zs24_free(struct zs_vm *vm, uint32_t pfn, unsigned order, unsigned cpu)
+{
+	struct z24 *s = zs24_state(vm);
+	struct zs_page *p = pg(s, pfn);
+
+	(void)cpu;
+	/* KERNEL: 2.4.0 mm/filemap.c __remove_inode_page / mm/swap_state.c
+	 * free_page_and_swap_cache / fs/buffer.c: the page leaves its caches */
+	zs24_lru_del(s, pfn);
+	/* SUBTLE: the slot itself is released by ops->swap_free, which the driver
+	 * calls right after this for a binding that still holds it */
+	if (p->flags & ZS_PG_SWAPCACHE)
+		zs24_swapcache_del(s, pfn);
+	zs24_buffer_clean(s, pfn);
+	if (p->flags & Z24_PG_CACHE)
+		s->page_cache_size--;
+	else if ((p->flags & Z24_PG_BUFFERS) && p->kind == ZS_KIND_BUFFER)
+		s->buffermem_pages--;
+	p->flags &= ~(Z24_PG_CACHE | Z24_PG_BUFFERS | ZS_PG_MAPPED | ZS_PG_YOUNG |
+		      Z24_PG_PTEDIRTY | ZS_PG_DIRTY | ZS_PG_REFERENCED);
+	if (p->flags & (ZS_PG_LOCKED | ZS_PG_WRITEBACK)) {
+		/* the I/O holds a reference: the page is freed when it completes */
+		p->flags |= Z24_PG_FREEPEND;
+		return;
+	}
+	zs24_free_pages_ok(s, pfn, order);
+}
+
+/* ---- __alloc_pages ---- */
+
+enum {
+	S_ENTRY = 0,     /* a node's __alloc_pages begins */
+	S_TRY_AGAIN,     /* try_again: */
+	S_PASS_D,        /* after the yield of step 7 */
+	S_HO_RECLAIM,    /* high-order path, after page_launder's synchronous I/O */
+	S_AFTER_KSWAPD,  /* woken from kswapd_done */
+	S_AFTER_TFP,     /* after try_to_free_pages' CPU time */
+	S_FINAL          /* final phase */
+};
+
+/* req->local[] slots */
+enum { L_DIRECT = 0, L_RETRIED = 1, L_NODE0 = 2, L_NODEI = 3 };
+
+static int
+current_pfm(const struct zs_alloc_req *req)
+{
+	return req->task && (req->task->flags & ZS_PF_MEMALLOC);
+}
+
+/* Account the step's CPU time to the allocating thread. */
+static void
+charge(struct z24 *s, struct zs_alloc_req *req, struct z24_ctx *c)
+{
+	if (c->cost_ns > 0) {
+		s->direct_cpu += c->cost_ns;
+		if (req->task)
+			req->task->cpu_ns += c->cost_ns; /* system time, for badness() */
+		if (req->thread)
+			zs_thread_charge(req->thread, c->cost_ns);
+		c->cost_ns = 0;
+	}
+}
+
+static enum zs_alloc_status
+done(struct z24 *s, struct zs_alloc_req *req, struct z24_ctx *c, uint32_t pfn, int path)
+{
+	charge(s, req, c);
+	req->pfn = pfn;
+	if (pfn != ZS_NIL && path <= Z24_P_MIN && req->local[L_RETRIED])
+		path = req->local[L_RETRIED] == 1 ? Z24_P_RETRY_KSWAPD : Z24_P_RETRY_TFP;
+	req->path = path;
+	return ZS_ALLOC_DONE;
+}
+
+/* Try a node's zonelist; returns DONE (served or failed on every node) or BLOCKED. */
+enum zs_alloc_status
+zs24_alloc(struct zs_vm *vm, struct zs_alloc_req *req)
+{
+	struct z24 *s = zs24_state(vm);
+	struct z24_ctx c = {req->thread, req->task, current_pfm(req), 0, 0};
+	struct zs_zone *zl[ZS_NR_ZONE_TYPES];
+	unsigned order = req->order;
+	uint32_t gfp = req->gfp;
+	uint32_t pfn;
+	int nz, node;
+
+	if (req->step == S_ENTRY && req->local[L_NODEI] == 0) {
+		/* KERNEL: 2.4.0 mm/numa.c alloc_pages(): round-robin start node */
+		static unsigned next_node;
+
+		if (s->m->nr_nodes > 1) {
+			req->local[L_NODE0] = next_node % (unsigned)s->m->nr_nodes;
+			next_node = (unsigned)req->local[L_NODE0] + 1;
+		} else {
+			req->local[L_NODE0] = 0;
+		}
+	}
+next_node:
+	node = (int)((req->local[L_NODE0] + req->local[L_NODEI]) % s->m->nr_nodes);
+	nz = zs24_zonelist(s, node, gfp, zl);
+	if (nz == 0)
+		goto node_failed;
+
+	switch (req->step) {
+	case S_ENTRY:
+		break;
+	case S_TRY_AGAIN:
+		goto try_again;
+	case S_PASS_D:
+		goto pass_d;
+	case S_HO_RECLAIM:
+		goto ho_reclaim;
+	case S_AFTER_KSWAPD:
+		goto after_kswapd;
+	case S_AFTER_TFP:
+		goto try_again;
+	case S_FINAL:
+		goto final;
+	default:
+		ZS_BUG_ON(1);
+	}
+
+	/* 1. Allocations put pressure on the VM subsystem. */
+	s->memory_pressure++;
+	/* 2. KERNEL: 2.4.0 mm/page_alloc.c: may we take pages from inactive_clean? */
+	req->local[L_DIRECT] = order == 0 && (gfp & GFP24_WAIT) && !c.pfm;
+	req->local[L_RETRIED] = 0;
+	/* 3. kswapd, or else bdflush */
+	if (zs24_kick_test(s)) {
+		zs24_wakeup_kswapd(s);
+	} else {
+		uint64_t fs = zs24_free_shortage(s);
+
+		if (fs && s->inactive_dirty.count > fs && s->inactive_dirty.count >= s->freepages_high)
+			zs24_wakeup_bdflush(s, 0);
+	}
+
+try_again:
+	/* 4. Pass A: zones with lots of free memory. */
+	for (int i = 0; i < nz; i++) {
+		struct zs_zone *z = zl[i];
+
+		if (z->free_pages >= z->pages_low) {
+			pfn = zs24_rmqueue(s, z, order);
+			if (pfn != ZS_NIL)
+				return done(s, req, &c, served(z, pfn, order), Z24_P_PASSA);
+		} else if (z->free_pages < z->pages_min && s->kreclaimd_wait.count) {
+			/* KERNEL: 2.4.0 mm/page_alloc.c: wake_up_interruptible(&kreclaimd_wait) */
+			s->krec_w++;
+			zs_waitqueue_wake_all(&s->kreclaimd_wait);
+		}
+	}
+	/* 5, 6. free + inactive_clean above pages_high, then pages_low */
+	pfn = zs24_alloc_pages_limit(s, zl, nz, order, Z24_PAGES_HIGH, (int)req->local[L_DIRECT], &c);
+	if (pfn != ZS_NIL)
+		return done(s, req, &c, pfn, Z24_P_HIGH);
+	pfn = zs24_alloc_pages_limit(s, zl, nz, order, Z24_PAGES_LOW, (int)req->local[L_DIRECT], &c);
+	if (pfn != ZS_NIL)
+		return done(s, req, &c, pfn, Z24_P_LOW);
+	/* 7. wake kswapd, and yield the CPU if we may sleep */
+	zs24_wakeup_kswapd(s);
+	if ((gfp & GFP24_WAIT) && req->thread) {
+		s->alloc_r++;
+		req->step = S_PASS_D;
+		charge(s, req, &c);
+		zs_thread_yield(req->thread);
+		return ZS_ALLOC_BLOCKED;
+	}
+pass_d:
+	c.pfm = current_pfm(req);
+	/* 8. any zone that is not critical yet */
+	pfn = zs24_alloc_pages_limit(s, zl, nz, order, Z24_PAGES_MIN, (int)req->local[L_DIRECT], &c);
+	if (pfn != ZS_NIL)
+		return done(s, req, &c, pfn, Z24_P_MIN);
+	/* 9. */
+	if (!c.pfm) {
+		if (order > 0 && (gfp & GFP24_WAIT)) {
+			/* 9a. high order: launder with PF_MEMALLOC, then move clean pages
+			 * into the buddy lists one by one, retrying rmqueue each time */
+			s->highorder_tries++;
+			c.pfm = 1;
+			zs24_page_launder(s, gfp, 1, &c);
+			c.pfm = 0;
+			if (c.io_until > zs_now(vm->engine) && req->thread) {
+				req->step = S_HO_RECLAIM;
+				charge(s, req, &c);
+				zs24_sleep_until(req->thread, c.io_until);
+				return ZS_ALLOC_BLOCKED;
+			}
+ho_reclaim:
+			for (int i = 0; i < nz; i++) {
+				struct zs_zone *z = zl[i];
+
+				while (zs24_zone(z)->inactive_clean.count) {
+					uint32_t r = zs24_reclaim_page(s, z, &c);
+
+					if (r == ZS_NIL)
+						break;
+					zs24_free_pages_ok(s, r, 0);
+					pfn = zs24_rmqueue(s, z, order);
+					if (pfn != ZS_NIL)
+						return done(s, req, &c, served(z, pfn, order),
+							    Z24_P_HIGHORDER);
+				}
+			}
+		}
+		if ((gfp & (GFP24_WAIT | GFP24_IO)) == (GFP24_WAIT | GFP24_IO) && req->thread) {
+			/* 9b. wakeup_kswapd(1): sleep on kswapd_done until its next loop */
+			req->step = S_AFTER_KSWAPD;
+			s->kswapd_done_waits++;
+			charge(s, req, &c);
+			zs_thread_wait(req->thread, &s->kswapd_done, ZS_FOREVER);
+			zs24_wakeup_kswapd(s);
+			return ZS_ALLOC_BLOCKED;
+		} else if (gfp & GFP24_WAIT) {
+			/* 9c. no IO allowed: free pages ourselves */
+			zs24_try_to_free_pages(s, gfp, &c);
+			s->memory_pressure++;
+			if (order == 0) {
+				req->local[L_RETRIED] = 2;
+				if (req->thread) {
+					req->step = S_AFTER_TFP;
+					charge(s, req, &c);
+					zs_thread_yield(req->thread);
+					return ZS_ALLOC_BLOCKED;
+				}
+				goto try_again;
+			}
+		}
+	}
+	goto final;
+
+after_kswapd:
+	s->memory_pressure++;
+	if (order == 0) {
+		req->local[L_RETRIED] = 1;
+		goto try_again;
+	}
+
+final:
+	/* 10. Final phase: allocate anything we can. */
+	c.pfm = current_pfm(req);
+	for (int i = 0; i < nz; i++) {
+		struct zs_zone *z = zl[i];
+
+		/* SUBTLE: direct_reclaim survives only for a task that became PF_MEMALLOC
+		 * while looping above: an OOM victim */
+		if (req->local[L_DIRECT]) {
+			pfn = zs24_reclaim_page(s, z, &c);
+			if (pfn != ZS_NIL)
+				return done(s, req, &c, served(z, pfn, 0), Z24_P_FINAL_RECLAIM);
+		}
+		if (z->free_pages < z->pages_min / 4 && !c.pfm)
+			continue;
+		pfn = zs24_rmqueue(s, z, order);
+		if (pfn != ZS_NIL)
+			return done(s, req, &c, served(z, pfn, order), Z24_P_FINAL);
+	}
+
+node_failed:
+	/* 11. "__alloc_pages: %lu-order allocation failed." on this node */
+	if (req->local[L_NODEI] + 1 < s->m->nr_nodes) {
+		req->local[L_NODEI]++;
+		req->step = S_ENTRY;
+		goto next_node;
+	}
+	if (order == 0 && req->task && req->kind == ZS_KIND_ANON && req->task->alive &&
+	    !req->task->killed && !(req->task->flags & ZS_PF_KTHREAD)) {
+		/* KERNEL: 2.4.0 arch/i386/mm/fault.c do_page_fault(): out of memory in
+		 * a user fault, "VM: killing process <comm>" (no badness()) */
+		s->vm_kills++;
+		zs_vm_kill_task(vm, req->task, "vm_kill");
+	}
+	return done(s, req, &c, ZS_NIL, Z24_P_FAIL);
+}

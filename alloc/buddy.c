@@ -1,0 +1,343 @@
+/*
+ * buddy.c - the binary buddy allocator of one zone in the 2.4.0 and 2.6
+ * disciplines; see buddy.h for what differs between them.
+ */
+#include "alloc/buddy.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+/* ---- free-list primitives: keep nr_free and the per-(order, type) counts in step ---- */
+
+static inline void
+list_add_block(struct zs_machine *m, struct zs_zone *z, uint32_t pfn, unsigned order,
+	       unsigned mt)
+{
+	struct zs_page *p = &m->pages[pfn];
+
+	zs_list_add(m->pages, &z->free_area[order].list[mt], pfn, (uint8_t)(ZS_LST_BUDDY + mt));
+	p->flags = (p->flags & ~ZS_PG_HEAD) | ZS_PG_BUDDY;
+	p->order = (uint8_t)order;
+	z->free_area[order].nr_free++;
+	z->nr_free_mt[order][mt]++;
+}
+
+static inline void
+list_del_block(struct zs_machine *m, struct zs_zone *z, uint32_t pfn, unsigned order,
+	       unsigned mt)
+{
+	zs_list_del(m->pages, &z->free_area[order].list[mt], pfn);
+	m->pages[pfn].flags &= ~ZS_PG_BUDDY;
+	z->free_area[order].nr_free--;
+	z->nr_free_mt[order][mt]--;
+}
+
+void
+zs_buddy_del_block(struct zs_machine *m, struct zs_zone *z, uint32_t pfn, unsigned order,
+		   unsigned mt)
+{
+	list_del_block(m, z, pfn, order, mt);
+}
+
+void
+zs_buddy_add_block(struct zs_machine *m, struct zs_zone *z, uint32_t pfn, unsigned order,
+		   unsigned mt)
+{
+	list_add_block(m, z, pfn, order, mt);
+}
+
+/* ---- 2.4.0 free_area bitmaps ---- */
+
+/* MARK_USED / test_and_change_bit on the pair bit of order k covering zone index idx. */
+static inline int
+toggle_pair_bit(struct zs_zone *z, uint32_t idx, unsigned k)
+{
+	uint32_t bit = idx >> (k + 1);
+	uint8_t *byte = &z->free_area[k].map[bit >> 3];
+	uint8_t mask = (uint8_t)(1u << (bit & 7));
+	int was = (*byte & mask) != 0;
+
+	*byte ^= mask;
+	return was;
+}
+
+static inline int
+pair_bit(const struct zs_zone *z, uint32_t idx, unsigned k)
+{
+	uint32_t bit = idx >> (k + 1);
+
+	return (z->free_area[k].map[bit >> 3] >> (bit & 7)) & 1;
+}
+
+int
+zs_buddy_init(struct zs_zone *z, enum zs_buddy_discipline d, struct zs_error *err)
+{
+	z->discipline = (int)d;
+	z->max_order = d == ZS_BUDDY_24 ? 10 : 11;
+	z->free_pages = 0;
+	memset(z->nr_free_mt, 0, sizeof(z->nr_free_mt));
+	for (int k = 0; k < ZS_MAX_ORDER_LIMIT; k++) {
+		struct zs_free_area *a = &z->free_area[k];
+
+		for (int t = 0; t < ZS_MIGRATE_TYPES; t++)
+			zs_list_init(&a->list[t]);
+		a->nr_free = 0;
+		a->map = NULL;
+		if (d == ZS_BUDDY_24 && k < z->max_order) {
+			/* KERNEL: 2.4.0 mm/page_alloc.c free_area_init_core(): one bit per pair */
+			size_t bits = ((size_t)z->spanned >> (k + 1)) + 1;
+
+			a->map = calloc((bits + 7) / 8, 1);
+			if (!a->map) {
+				zs_buddy_fini(z);
+				return zs_error_set(err, EX_OSERR, "out of memory for buddy bitmaps");
+			}
+		}
+	}
+	return 0;
+}
+
+void
+zs_buddy_fini(struct zs_zone *z)
+{
+	for (int k = 0; k < ZS_MAX_ORDER_LIMIT; k++) {
+		free(z->free_area[k].map);
+		z->free_area[k].map = NULL;
+	}
+}
+
+/* ---- rmqueue ---- */
+
+/* KERNEL: 2.4.0 mm/page_alloc.c rmqueue() + expand(): lower half listed, upper half kept. */
+static uint32_t
+rmqueue_24(struct zs_machine *m, struct zs_zone *z, unsigned order)
+{
+	for (unsigned cur = order; cur < (unsigned)z->max_order; cur++) {
+		struct zs_list *l = &z->free_area[cur].list[0];
+		uint32_t pfn = l->head;
+
+		if (pfn == ZS_NIL)
+			continue;
+		list_del_block(m, z, pfn, cur, 0);
+		uint32_t idx = pfn - z->start_pfn;
+		toggle_pair_bit(z, idx, cur);
+		z->free_pages -= 1u << order;
+		while (cur > order) {
+			cur--;
+			/* the lower half goes on the list; go on with the upper half */
+			list_add_block(m, z, pfn, cur, 0);
+			toggle_pair_bit(z, idx, cur);
+			idx += 1u << cur;
+			pfn += 1u << cur;
+		}
+		return pfn;
+	}
+	return ZS_NIL;
+}
+
+void
+zs_buddy_expand(struct zs_machine *m, struct zs_zone *z, uint32_t pfn, unsigned low,
+		unsigned high, unsigned mt)
+{
+	/* KERNEL: 2.6.32 mm/page_alloc.c expand(): upper half listed, lower half returned */
+	while (high > low) {
+		high--;
+		list_add_block(m, z, pfn + (1u << high), high, mt);
+	}
+}
+
+/* KERNEL: 2.6.32 mm/page_alloc.c __rmqueue_smallest() */
+static uint32_t
+rmqueue_26(struct zs_machine *m, struct zs_zone *z, unsigned order, unsigned mt)
+{
+	for (unsigned cur = order; cur < (unsigned)z->max_order; cur++) {
+		uint32_t pfn = z->free_area[cur].list[mt].head;
+
+		if (pfn == ZS_NIL)
+			continue;
+		list_del_block(m, z, pfn, cur, mt);
+		zs_buddy_expand(m, z, pfn, order, cur, mt);
+		z->free_pages -= 1u << order;
+		return pfn;
+	}
+	return ZS_NIL;
+}
+
+uint32_t
+zs_buddy_rmqueue(struct zs_machine *m, struct zs_zone *z, unsigned order, unsigned mt)
+{
+	uint32_t pfn;
+
+	if (order >= (unsigned)z->max_order)
+		return ZS_NIL;
+	if (z->discipline == ZS_BUDDY_24)
+		pfn = rmqueue_24(m, z, order);
+	else
+		pfn = rmqueue_26(m, z, order, mt);
+	if (pfn != ZS_NIL) {
+		struct zs_page *p = &m->pages[pfn];
+
+		p->flags |= ZS_PG_HEAD;
+		p->order = (uint8_t)order;
+	}
+	return pfn;
+}
+
+/* ---- free ---- */
+
+/* KERNEL: 2.4.0 mm/page_alloc.c __free_pages_ok(): the pair bit decides merging. */
+static unsigned
+free_24(struct zs_machine *m, struct zs_zone *z, uint32_t pfn, unsigned order)
+{
+	uint32_t idx = pfn - z->start_pfn;
+
+	z->free_pages += 1u << order;
+	while (order < (unsigned)z->max_order - 1) {
+		/* bit was 0: the buddy is in use, stop */
+		if (!toggle_pair_bit(z, idx, order))
+			break;
+		uint32_t buddy = z->start_pfn + (idx ^ (1u << order));
+
+		list_del_block(m, z, buddy, order, 0);
+		order++;
+		idx &= ~((1u << order) - 1);
+	}
+	list_add_block(m, z, z->start_pfn + idx, order, 0);
+	return order;
+}
+
+/* KERNEL: 2.6.32 mm/page_alloc.c __free_one_page() / page_is_buddy() */
+static unsigned
+free_26(struct zs_machine *m, struct zs_zone *z, uint32_t pfn, unsigned order, unsigned mt)
+{
+	uint32_t end = z->start_pfn + z->spanned;
+
+	z->free_pages += 1u << order;
+	while (order < (unsigned)z->max_order - 1) {
+		uint32_t buddy = pfn ^ (1u << order);
+		struct zs_page *b;
+
+		/* the buddy must be in this zone, free, and of the same order */
+		if (buddy < z->start_pfn || buddy >= end)
+			break;
+		b = &m->pages[buddy];
+		if (!(b->flags & ZS_PG_BUDDY) || b->order != order)
+			break;
+		list_del_block(m, z, buddy, order, zs_buddy_block_mt(b));
+		pfn &= buddy;
+		order++;
+	}
+	list_add_block(m, z, pfn, order, mt);
+	return order;
+}
+
+unsigned
+zs_buddy_free(struct zs_machine *m, struct zs_zone *z, uint32_t pfn, unsigned order, unsigned mt)
+{
+	struct zs_page *p = &m->pages[pfn];
+
+	ZS_BUG_ON(p->flags & (ZS_PG_BUDDY | ZS_PG_RESERVED));
+	ZS_BUG_ON(p->list != ZS_LST_NONE);
+	p->flags &= ~ZS_PG_HEAD;
+	if (z->discipline == ZS_BUDDY_24)
+		return free_24(m, z, pfn, order);
+	return free_26(m, z, pfn, order, mt);
+}
+
+void
+zs_buddy_boot(struct zs_machine *m, struct zs_zone *z, unsigned mt)
+{
+	/* KERNEL: 2.4.0 mm/bootmem.c free_all_bootmem(): one page at a time, ascending */
+	for (uint32_t pfn = z->start_pfn; pfn < z->start_pfn + z->spanned; pfn++) {
+		struct zs_page *p = &m->pages[pfn];
+
+		p->flags = 0;
+		p->order = 0;
+		zs_buddy_free(m, z, pfn, 0, mt);
+	}
+}
+
+/* ---- invariant checker (tests and debug builds) ---- */
+
+int
+zs_buddy_check(struct zs_machine *m, struct zs_zone *z, struct zs_error *err)
+{
+	uint32_t end = z->start_pfn + z->spanned;
+	uint64_t free_pages = 0;
+	int is24 = z->discipline == ZS_BUDDY_24;
+
+	for (int k = 0; k < z->max_order; k++) {
+		uint32_t blocks = 0;
+
+		for (int t = 0; t < ZS_MIGRATE_TYPES; t++) {
+			const struct zs_list *l = &z->free_area[k].list[t];
+			uint32_t n = 0, prev = ZS_NIL;
+
+			for (uint32_t pfn = l->head; pfn != ZS_NIL; pfn = m->pages[pfn].next) {
+				const struct zs_page *p = &m->pages[pfn];
+				uint32_t rel = is24 ? pfn - z->start_pfn : pfn;
+
+				if (pfn < z->start_pfn || pfn + (1u << k) > end)
+					return zs_error_set(err, EX_SOFTWARE,
+							    "%s: free block %u order %d outside the zone",
+							    z->name, pfn, k);
+				if (!(p->flags & ZS_PG_BUDDY) || p->order != k ||
+				    p->list != ZS_LST_BUDDY + t || p->prev != prev)
+					return zs_error_set(err, EX_SOFTWARE,
+							    "%s: free block %u order %d badly marked",
+							    z->name, pfn, k);
+				if (rel & ((1u << k) - 1))
+					return zs_error_set(err, EX_SOFTWARE,
+							    "%s: free block %u order %d misaligned",
+							    z->name, pfn, k);
+				if (k < z->max_order - 1) {
+					uint32_t b = is24 ? z->start_pfn + (rel ^ (1u << k))
+							  : pfn ^ (1u << k);
+
+					if (b >= z->start_pfn && b < end &&
+					    (m->pages[b].flags & ZS_PG_BUDDY) &&
+					    m->pages[b].order == k)
+						return zs_error_set(err, EX_SOFTWARE,
+								    "%s: free buddies %u and %u of order %d",
+								    z->name, pfn, b, k);
+					if (is24 && pair_bit(z, rel, (unsigned)k) != 1 &&
+					    !(b >= z->start_pfn && b < end &&
+					      (m->pages[b].flags & ZS_PG_BUDDY) &&
+					      m->pages[b].order == k))
+						return zs_error_set(err, EX_SOFTWARE,
+								    "%s: pair bit of free block %u order %d is 0",
+								    z->name, pfn, k);
+				}
+				for (uint32_t i = 1; i < (1u << k); i++)
+					if (m->pages[pfn + i].flags & ZS_PG_BUDDY ||
+					    m->pages[pfn + i].list != ZS_LST_NONE)
+						return zs_error_set(err, EX_SOFTWARE,
+								    "%s: page %u inside free block %u is on a list",
+								    z->name, pfn + i, pfn);
+				prev = pfn;
+				n++;
+				if (n > z->spanned)
+					return zs_error_set(err, EX_SOFTWARE, "%s: free list loops",
+							    z->name);
+			}
+			if (n != l->count || l->tail != prev)
+				return zs_error_set(err, EX_SOFTWARE,
+						    "%s: order %d type %d list count %u, walked %u",
+						    z->name, k, t, l->count, n);
+			if (n != z->nr_free_mt[k][t])
+				return zs_error_set(err, EX_SOFTWARE,
+						    "%s: order %d type %d nr_free_mt wrong", z->name, k, t);
+			blocks += n;
+		}
+		if (blocks != z->free_area[k].nr_free)
+			return zs_error_set(err, EX_SOFTWARE, "%s: order %d nr_free %u, lists hold %u",
+					    z->name, k, z->free_area[k].nr_free, blocks);
+		free_pages += (uint64_t)blocks << k;
+	}
+	if (free_pages != z->free_pages)
+		return zs_error_set(err, EX_SOFTWARE, "%s: free_pages %llu, lists hold %llu", z->name,
+				    (unsigned long long)z->free_pages,
+				    (unsigned long long)free_pages);
+	return 0;
+}

@@ -1,0 +1,130 @@
+/*
+ * gpf_26.c - get_page_from_freelist() and buffered_rmqueue() of 2.6.18 and
+ * 2.6.32: the zonelist walk with its watermark test, and the step from a
+ * zone to a page (pcp for order 0, the buddy for larger blocks).  Also the
+ * small helpers both __alloc_pages versions share (sleeping, ending).
+ *
+ * DEVIATION: no cpusets (every zone is allowed, __GFP_HARDWALL and
+ * ALLOC_CPUSET change nothing), no zonelist cache (zlc), and zone_reclaim is
+ * never called (zone_reclaim_mode stays 0, true for SLIT distances <= 20).
+ *
+ * Invariant: a pfn returned is the head of a block of exactly `order`, marked
+ * ZS_PG_HEAD, on no list, and counted in its zone's pgalloc.
+ */
+#include "alloc/policy_26.h"
+
+#include "alloc/buddy.h"
+
+int
+zs26_req_node(struct zs_vm *vm, const struct zs_alloc_req *req)
+{
+	struct zs_machine *m = vm->machine;
+
+	if (req->node >= 0 && req->node < m->nr_nodes)
+		return req->node;
+	return m->cpu_node[req->cpu % (unsigned)m->nr_cpus];
+}
+
+int
+zs26_zonelist(struct zs_vm *vm, int node, uint32_t gfp, const int **zl)
+{
+	struct zs26 *k = zs26_of(vm);
+	struct zs26_node *nm = vm->machine->nodes[node].model;
+	int c = zs26_gfp_zone(k->kver, gfp);
+	int len = nm->zonelist_len[c];
+
+	*zl = nm->zonelist[c];
+	if (k->kver == ZS_KV_2632 && (gfp & GFP26_THISNODE) && vm->machine->nr_nodes > 1) {
+		/* KERNEL: 2.6.32 include/linux/gfp.h node_zonelist(): the this-node-only list */
+		int n = 0;
+
+		while (n < len && vm->machine->zones[(*zl)[n]].node == node)
+			n++;
+		len = n;
+	}
+	return len;
+}
+
+uint32_t
+zs26_buffered_rmqueue(struct zs_vm *vm, struct zs_zone *z, unsigned order, uint32_t gfp,
+		      unsigned cpu)
+{
+	int mt = zs26_gfp_migratetype(vm, gfp);
+	uint32_t pfn;
+
+	/* KERNEL: 2.6.32 mm/page_alloc.c buffered_rmqueue(): order 0 via the pcp */
+	if (order == 0)
+		pfn = zs26_pcp_alloc(vm, z, cpu, gfp, mt);
+	else
+		pfn = zs26_rmqueue(vm, z, order, mt);
+	if (pfn == ZS_NIL)
+		return ZS_NIL;
+	struct zs_page *p = &vm->machine->pages[pfn];
+
+	p->flags |= ZS_PG_HEAD;
+	p->order = (uint8_t)order;
+	p->aux = 0;
+	/* KERNEL: __count_zone_vm_events(PGALLOC, zone, 1 << order) */
+	z->pgalloc += 1u << order;
+	z->alloc_blocks[order]++;
+	return pfn;
+}
+
+uint32_t
+zs26_get_page_from_freelist(struct zs_vm *vm, struct zs_alloc_req *req, uint32_t gfp,
+			    unsigned order, const int *zl, int nzl, int alloc_flags)
+{
+	struct zs_machine *m = vm->machine;
+	int classzone_idx;
+
+	if (nzl <= 0)
+		return ZS_NIL;
+	/* KERNEL: 2.6.18 classzone = zone_idx(zonelist->zones[0]); 2.6.32 preferred_zone */
+	classzone_idx = (int)m->zones[zl[0]].type;
+	for (int i = 0; i < nzl; i++) {
+		struct zs_zone *z = &m->zones[zl[i]];
+		uint32_t pfn;
+
+		/* KERNEL: 2.6.32 mm/page_alloc.c get_page_from_freelist() */
+		if (!(alloc_flags & ZS26_ALLOC_NO_WATERMARKS) &&
+		    !zs26_zone_watermark_ok(z, order, zs26_mark(z, alloc_flags), classzone_idx,
+					    alloc_flags))
+			continue;
+		pfn = zs26_buffered_rmqueue(vm, z, order, gfp, req->cpu % (unsigned)m->nr_cpus);
+		if (pfn != ZS_NIL)
+			return pfn;
+	}
+	return ZS_NIL;
+}
+
+unsigned
+zs26_hz50(struct zs_vm *vm)
+{
+	int hz = vm->hz > 0 ? vm->hz : 250;
+
+	return hz / 50 > 0 ? (unsigned)(hz / 50) : 1u;
+}
+
+enum zs_alloc_status
+zs26_sleep_jiffies(struct zs_vm *vm, struct zs_alloc_req *req, unsigned jiffies, int resume_step)
+{
+	int hz = vm->hz > 0 ? vm->hz : 250;
+
+	/*
+	 * DEVIATION: congestion_wait sleeps its whole timeout: zsim has no block
+	 * queue congestion to clear early.  Without a thread (unit tests calling
+	 * alloc directly) nothing sleeps and the caller simply calls again.
+	 */
+	req->step = resume_step;
+	if (req->thread)
+		zs_thread_sleep(req->thread, (zs_time_t)jiffies * ZS_NS_PER_SEC / hz);
+	return ZS_ALLOC_BLOCKED;
+}
+
+enum zs_alloc_status
+zs26_done(struct zs_alloc_req *req, uint32_t pfn, int path)
+{
+	req->pfn = pfn;
+	req->path = path;
+	return ZS_ALLOC_DONE;
+}

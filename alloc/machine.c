@@ -1,0 +1,154 @@
+/* machine.c - lays out nodes and zones over one page array; see machine.h. */
+#include "alloc/machine.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sysexits.h>
+
+static const char *const zone_names[ZS_NR_ZONE_TYPES] = {"DMA", "DMA32", "Normal", "HighMem"};
+
+const char *
+zs_zone_type_name(enum zs_zone_type t)
+{
+	return (unsigned)t < ZS_NR_ZONE_TYPES ? zone_names[t] : "?";
+}
+
+int
+zs_zone_type_parse(const char *s)
+{
+	for (int i = 0; i < ZS_NR_ZONE_TYPES; i++)
+		if (!strcasecmp(s, zone_names[i]))
+			return i;
+	return -1;
+}
+
+struct zs_machine *
+zs_machine_create(const struct zs_machine_spec *spec, struct zs_error *err)
+{
+	struct zs_machine *m;
+	uint64_t total = 0;
+	int nz = 0, cpu = 0;
+
+	if (spec->nr_nodes < 1 || spec->nr_nodes > ZS_MAX_NODES) {
+		zs_error_set(err, EX_DATAERR, "machine needs 1 to %d nodes", ZS_MAX_NODES);
+		return NULL;
+	}
+	for (int n = 0; n < spec->nr_nodes; n++) {
+		const struct zs_node_spec *ns = &spec->nodes[n];
+		int last = -1;
+
+		if (ns->nr_zones < 1) {
+			zs_error_set(err, EX_DATAERR, "node %d has no zones", n);
+			return NULL;
+		}
+		for (int z = 0; z < ns->nr_zones; z++) {
+			if ((int)ns->zones[z].type <= last) {
+				zs_error_set(err, EX_DATAERR,
+					     "node %d: zones must be in the order DMA, DMA32, Normal, HighMem, each once",
+					     n);
+				return NULL;
+			}
+			last = (int)ns->zones[z].type;
+			if (ns->zones[z].pages == 0) {
+				zs_error_set(err, EX_DATAERR, "node %d zone %s has no pages", n,
+					     zs_zone_type_name(ns->zones[z].type));
+				return NULL;
+			}
+			total += ns->zones[z].pages;
+			nz++;
+		}
+		cpu += ns->cpus;
+	}
+	/* 32-bit links: the largest pfn must stay below ZS_NIL. */
+	if (total >= (uint64_t)ZS_NIL) {
+		zs_error_set(err, EX_DATAERR, "machine too large: %llu pages (limit %u)",
+			     (unsigned long long)total, ZS_NIL - 1);
+		return NULL;
+	}
+	if (cpu < 1 || cpu > ZS_MAX_CPUS) {
+		zs_error_set(err, EX_DATAERR, "machine needs 1 to %d CPUs", ZS_MAX_CPUS);
+		return NULL;
+	}
+
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		goto oom;
+	m->spec = *spec;
+	m->nr_pages = (uint32_t)total;
+	m->pages = malloc(sizeof(struct zs_page) * (size_t)total);
+	m->zones = calloc((size_t)nz, sizeof(struct zs_zone));
+	if (!m->pages || !m->zones)
+		goto oom;
+	/* Before boot every page is reserved, as memmap_init leaves them. */
+	for (uint32_t pfn = 0; pfn < m->nr_pages; pfn++)
+		m->pages[pfn] = (struct zs_page){ZS_NIL, ZS_NIL, ZS_PG_RESERVED, 0, 0, ZS_LST_NONE, 0,
+						 ZS_NIL, 0};
+
+	uint32_t pfn = 0;
+	int zi = 0;
+	cpu = 0;
+	m->nr_nodes = spec->nr_nodes;
+	for (int n = 0; n < spec->nr_nodes; n++) {
+		const struct zs_node_spec *ns = &spec->nodes[n];
+		struct zs_node *node = &m->nodes[n];
+
+		node->id = n;
+		node->start_pfn = pfn;
+		node->cpu_first = cpu;
+		node->nr_cpus = ns->cpus;
+		for (int c = 0; c < ns->cpus; c++)
+			m->cpu_node[cpu + c] = n;
+		cpu += ns->cpus;
+		for (int z = 0; z < ns->nr_zones; z++) {
+			struct zs_zone *zone = &m->zones[zi];
+
+			zone->id = zi;
+			zone->node = n;
+			zone->type = ns->zones[z].type;
+			zone->name = zs_zone_type_name(zone->type);
+			zone->start_pfn = pfn;
+			zone->spanned = (uint32_t)ns->zones[z].pages;
+			zone->present = zone->spanned;
+			node->zone[zone->type] = zone;
+			node->nr_zones++;
+			node->present += zone->present;
+			pfn += zone->spanned;
+			zi++;
+		}
+	}
+	m->nr_zones = nz;
+	m->nr_cpus = cpu;
+	return m;
+oom:
+	zs_machine_destroy(m);
+	zs_error_set(err, EX_OSERR, "out of memory building the machine (%llu pages)",
+		     (unsigned long long)total);
+	return NULL;
+}
+
+void
+zs_machine_destroy(struct zs_machine *m)
+{
+	if (!m)
+		return;
+	free(m->pages);
+	free(m->zones);
+	free(m);
+}
+
+struct zs_zone *
+zs_pfn_zone(struct zs_machine *m, uint32_t pfn)
+{
+	int lo = 0, hi = m->nr_zones - 1;
+
+	while (lo < hi) {
+		int mid = (lo + hi + 1) / 2;
+
+		if (m->zones[mid].start_pfn <= pfn)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	return &m->zones[lo];
+}

@@ -1,0 +1,656 @@
+/*
+ * policy_26.c - the Linux 2.6.18 and 2.6.32 page allocator models behind
+ * struct zs_policy_ops: boot (buddy, pageblocks, zonelists, watermarks,
+ * lowmem_reserve, MIGRATE_RESERVE, per-cpu pagesets, kswapd), the free and
+ * LRU hooks, `zsim check` output, per-tick metrics and the invariant checker.
+ *
+ * The allocation paths are alloc_2618.c and alloc_2632.c; the mechanisms
+ * they share are in watermark_26.c, pcp_26.c, migrate_26.c, zonelist_26.c,
+ * gpf_26.c; the reclaim entry points in reclaim_26.c, kswapd_26.c, oom_26.c.
+ *
+ * Scenario tunables (`kernel:` map): version (read by the lead),
+ * min_free_kbytes, percpu_pagelist_fraction, reclaim_scan_ns.
+ */
+#include "alloc/policy_26.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "alloc/buddy.h"
+#include "sim/cfg.h"
+
+const char *const zs26_path_names[ZS26_NR_PATHS] = {
+	[ZS26_P_FAST] = "fast",
+	[ZS26_P_MIN] = "min",
+	[ZS26_P_NOWMARK] = "nowmark",
+	[ZS26_P_RECLAIM] = "reclaim",
+	[ZS26_P_RETRY] = "retry",
+	[ZS26_P_HIGH] = "high",
+	[ZS26_P_OOM_RETRY] = "oom_retry",
+	[ZS26_P_FAIL_NOZONE] = "fail_nozone",
+	[ZS26_P_FAIL_THISNODE] = "fail_thisnode",
+	[ZS26_P_FAIL_ATOMIC] = "fail_atomic",
+	[ZS26_P_FAIL_MEMALLOC] = "fail_memalloc",
+	[ZS26_P_FAIL_MEMDIE] = "fail_memdie",
+	[ZS26_P_FAIL_COSTLY] = "fail_costly",
+	[ZS26_P_FAIL_NORETRY] = "fail_noretry",
+	[ZS26_P_FAIL_OOM] = "fail_oom",
+};
+
+const unsigned char zs26_path_failed[ZS26_NR_PATHS] = {
+	[ZS26_P_FAIL_NOZONE] = 1,  [ZS26_P_FAIL_THISNODE] = 1, [ZS26_P_FAIL_ATOMIC] = 1,
+	[ZS26_P_FAIL_MEMALLOC] = 1, [ZS26_P_FAIL_MEMDIE] = 1,  [ZS26_P_FAIL_COSTLY] = 1,
+	[ZS26_P_FAIL_NORETRY] = 1, [ZS26_P_FAIL_OOM] = 1,
+};
+
+/* ---- boot ---- */
+
+static const char *const known_keys[] = {"version", "min_free_kbytes",
+					 "percpu_pagelist_fraction", "reclaim_scan_ns", NULL};
+
+static int
+read_tunables(struct zs26 *k, struct zs_cfg *kcfg, struct zs_error *err)
+{
+	uint64_t v;
+
+	k->reclaim_scan_ns = 250;
+	if (!kcfg)
+		return 0;
+	if (kcfg->type != ZS_CFG_MAP)
+		return zs_cfg_error(kcfg, err, "kernel: expected a map of tunables");
+	if (zs_cfg_check_keys(kcfg, known_keys, err))
+		return -1;
+	if (zs_cfg_get(kcfg, "min_free_kbytes")) {
+		/* KERNEL: /proc/sys/vm/min_free_kbytes (min_free_kbytes_sysctl_handler) */
+		if (zs_cfg_uint(kcfg, "min_free_kbytes", 1, 1u << 30, &v, err))
+			return -1;
+		k->min_free_kbytes = v;
+		k->min_free_kbytes_user = 1;
+	}
+	v = 0;
+	if (zs_cfg_uint(kcfg, "percpu_pagelist_fraction", 0, 1u << 30, &v, err))
+		return -1;
+	if (v != 0 && v < 8)
+		/* KERNEL: 2.6.32 kernel/sysctl.c min_percpu_pagelist_fract = 8 */
+		return zs_cfg_error(zs_cfg_get(kcfg, "percpu_pagelist_fraction"), err,
+				    "percpu_pagelist_fraction must be 0 (off) or at least 8");
+	k->percpu_pagelist_fraction = v;
+	int64_t ns = k->reclaim_scan_ns;
+
+	if (zs_cfg_int(kcfg, "reclaim_scan_ns", 0, 1000000000, &ns, err))
+		return -1;
+	k->reclaim_scan_ns = ns;
+	return 0;
+}
+
+static int
+zone_model_init(struct zs_vm *vm, struct zs_zone *z, struct zs_error *err)
+{
+	struct zs26 *k = zs26_of(vm);
+	struct zs26_zone *zz = calloc(1, sizeof(*zz));
+
+	if (!zz)
+		return zs_error_set(err, EX_OSERR, "out of memory");
+	z->model = zz;
+	zz->pageset = calloc((size_t)k->nr_cpus, sizeof(*zz->pageset));
+	if (!zz->pageset)
+		return zs_error_set(err, EX_OSERR, "out of memory");
+	zs_list_init(&zz->inactive);
+	if (k->kver == ZS_KV_2632) {
+		uint32_t nr = 1u << k->pageblock_order;
+		uint32_t end = z->start_pfn + z->spanned;
+
+		zz->pb_base = z->start_pfn & ~(nr - 1);
+		zz->nr_pageblocks = (end - zz->pb_base + nr - 1) >> k->pageblock_order;
+		zz->pageblock = malloc(zz->nr_pageblocks);
+		if (!zz->pageblock)
+			return zs_error_set(err, EX_OSERR, "out of memory");
+		/* KERNEL: 2.6.32 mm/page_alloc.c memmap_init_zone(): every block MOVABLE */
+		memset(zz->pageblock, ZS26_MT_MOVABLE, zz->nr_pageblocks);
+	}
+	return zs_buddy_init(z, ZS_BUDDY_26, err);
+}
+
+static void zs26_destroy(struct zs_vm *vm);
+
+static int
+zs26_init(struct zs_vm *vm, struct zs_cfg *kcfg, struct zs_error *err)
+{
+	struct zs_machine *m = vm->machine;
+	struct zs26 *k = calloc(1, sizeof(*k));
+
+	if (!k)
+		return zs_error_set(err, EX_OSERR, "out of memory");
+	vm->model = k;
+	k->kver = vm->ops->kver;
+	k->nr_cpus = m->nr_cpus;
+	if (read_tunables(k, kcfg, err))
+		goto fail;
+	/*
+	 * KERNEL: pageblock_order = HUGETLB_PAGE_ORDER.  zsim has no architecture
+	 * setting: a machine with HighMem is taken as i386 without PAE (4 MiB huge
+	 * pages, order 10), any other as x86_64 (2 MiB, order 9).
+	 */
+	k->pageblock_order = 9;
+	for (int i = 0; i < m->nr_zones; i++)
+		if (m->zones[i].type == ZS_ZONE_HIGHMEM)
+			k->pageblock_order = 10;
+	/* KERNEL: lowmem_reserve_ratio defaults {DMA 256, DMA32 256, Normal 32, HighMem 32} */
+	k->lowmem_reserve_ratio[ZS_ZONE_DMA] = 256;
+	k->lowmem_reserve_ratio[ZS_ZONE_DMA32] = 256;
+	k->lowmem_reserve_ratio[ZS_ZONE_NORMAL] = 32;
+	k->lowmem_reserve_ratio[ZS_ZONE_HIGHMEM] = 32;
+
+	for (int n = 0; n < m->nr_nodes; n++) {
+		struct zs26_node *nm = calloc(1, sizeof(*nm));
+
+		if (!nm) {
+			zs_error_set(err, EX_OSERR, "out of memory");
+			goto fail;
+		}
+		nm->vm = vm;
+		nm->id = n;
+		m->nodes[n].model = nm;
+	}
+	for (int i = 0; i < m->nr_zones; i++)
+		if (zone_model_init(vm, &m->zones[i], err))
+			goto fail;
+	if (zs26_build_zonelists(vm, err))
+		goto fail;
+	/* KERNEL: 2.6.32 mm/page_alloc.c build_all_zonelists(): too small to group */
+	if (k->kver == ZS_KV_2632 &&
+	    (uint64_t)m->nr_pages < ((uint64_t)1 << k->pageblock_order) * ZS_MIGRATE_TYPES)
+		k->group_by_mobility_disabled = 1;
+
+	/* KERNEL: free_all_bootmem(): every page freed once, in pfn order */
+	for (int i = 0; i < m->nr_zones; i++)
+		zs_buddy_boot(m, &m->zones[i], k->kver == ZS_KV_2632 ? ZS26_MT_MOVABLE : 0);
+
+	if (!k->min_free_kbytes_user)
+		k->min_free_kbytes = zs26_default_min_free_kbytes(m);
+	zs26_setup_wmarks(m, k->min_free_kbytes);
+	zs26_setup_lowmem_reserve(m, k->lowmem_reserve_ratio);
+	for (int i = 0; i < m->nr_zones; i++) {
+		zs26_setup_migrate_reserve(vm, &m->zones[i]);
+		zs26_setup_pagesets(vm, &m->zones[i]);
+	}
+	if (vm->engine)
+		zs26_kswapd_start(vm);
+	return 0;
+fail:
+	zs26_destroy(vm);
+	return -1;
+}
+
+static void
+zs26_destroy(struct zs_vm *vm)
+{
+	struct zs_machine *m = vm->machine;
+
+	if (!vm->model)
+		return;
+	zs26_free_zonelists(vm);
+	for (int n = 0; n < m->nr_nodes; n++) {
+		free(m->nodes[n].model);
+		m->nodes[n].model = NULL;
+	}
+	for (int i = 0; i < m->nr_zones; i++) {
+		struct zs26_zone *zz = m->zones[i].model;
+
+		if (!zz)
+			continue;
+		free(zz->pageset);
+		free(zz->pageblock);
+		free(zz);
+		m->zones[i].model = NULL;
+	}
+	free(vm->model);
+	vm->model = NULL;
+}
+
+/* ---- page hooks ---- */
+
+static void
+zs26_free(struct zs_vm *vm, uint32_t pfn, unsigned order, unsigned cpu)
+{
+	struct zs_zone *z = zs_pfn_zone(vm->machine, pfn);
+	struct zs_page *p = &vm->machine->pages[pfn];
+
+	zs26_lru_del(vm, pfn);
+	p->flags &= ~(ZS_PG_REFERENCED | ZS_PG_DIRTY | ZS_PG_ACTIVE | ZS_PG_LRU | ZS_PG_MAPPED |
+		      ZS_PG_YOUNG);
+	/* KERNEL: 2.6.32 mm/page_alloc.c __free_pages(): order 0 is a hot free to the pcp */
+	if (order == 0) {
+		zs26_free_hot_cold(vm, z, pfn, cpu % (unsigned)zs26_of(vm)->nr_cpus, 0);
+		return;
+	}
+	/* KERNEL: 2.6.32 __free_pages_ok() -> free_one_page(pageblock migratetype) */
+	z->pgfree += 1u << order;
+	z->free_blocks[order]++;
+	zs26_free_one_page(vm, z, pfn, order, zs26_pageblock_mt(vm, z, pfn));
+}
+
+static void
+zs26_page_added(struct zs_vm *vm, uint32_t pfn)
+{
+	zs26_lru_add(vm, pfn);
+}
+
+static void
+zs26_touch(struct zs_vm *vm, uint32_t pfn)
+{
+	struct zs_page *p = &vm->machine->pages[pfn];
+
+	/* KERNEL: 2.6.18 mm/swap.c mark_page_accessed() (stand-in: the reference bit only) */
+	if (p->flags & ZS_PG_LRU)
+		p->flags |= ZS_PG_REFERENCED;
+}
+
+static void
+zs26_dirty(struct zs_vm *vm, uint32_t pfn)
+{
+	struct zs_page *p = &vm->machine->pages[pfn];
+
+	/* the stand-in reclaim cannot write back, so a dirty page stays put */
+	p->flags |= ZS_PG_DIRTY | ZS_PG_REFERENCED;
+}
+
+/* ---- zsim check ---- */
+
+static void
+zs26_describe(struct zs_vm *vm, FILE *out, int csv)
+{
+	struct zs26 *k = zs26_of(vm);
+	struct zs_machine *m = vm->machine;
+
+	if (csv) {
+		fprintf(out, "node,zone,start_pfn,spanned_pages,present_pages,min,low,high,"
+			     "lowmem_reserve_dma,lowmem_reserve_dma32,lowmem_reserve_normal,"
+			     "lowmem_reserve_highmem,pcp_batch,pcp_high\n");
+		for (int i = 0; i < m->nr_zones; i++) {
+			struct zs_zone *z = &m->zones[i];
+			struct zs26_pcp *pcp = &zs26_zone(z)->pageset[0].pcp[0];
+
+			fprintf(out, "%d,%s,%u,%u,%u,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%u,%u\n",
+				z->node, z->name, z->start_pfn, z->spanned, z->present,
+				(unsigned long long)z->pages_min, (unsigned long long)z->pages_low,
+				(unsigned long long)z->pages_high,
+				(unsigned long long)z->lowmem_reserve[0],
+				(unsigned long long)z->lowmem_reserve[1],
+				(unsigned long long)z->lowmem_reserve[2],
+				(unsigned long long)z->lowmem_reserve[3], pcp->batch, pcp->high);
+		}
+		return;
+	}
+	fprintf(out, "kernel %s: min_free_kbytes %llu%s, MAX_ORDER %d\n", vm->ops->name,
+		(unsigned long long)k->min_free_kbytes,
+		k->min_free_kbytes_user ? " (set)" : " (default)", ZS26_MAX_ORDER);
+	if (k->kver == ZS_KV_2632)
+		fprintf(out, "pageblock_order %d (%s), grouping by mobility %s\n",
+			k->pageblock_order,
+			k->pageblock_order == 10 ? "HighMem present: i386 without PAE"
+						 : "x86_64-style",
+			k->group_by_mobility_disabled ? "disabled" : "on");
+	for (int i = 0; i < m->nr_zones; i++) {
+		struct zs_zone *z = &m->zones[i];
+		struct zs26_zone *zz = zs26_zone(z);
+		struct zs26_pcp *hot = &zz->pageset[0].pcp[0], *cold = &zz->pageset[0].pcp[1];
+
+		fprintf(out, "Node %d, zone %8s  start_pfn %u spanned %u present %u\n", z->node,
+			z->name, z->start_pfn, z->spanned, z->present);
+		fprintf(out, "        min %llu low %llu high %llu\n",
+			(unsigned long long)z->pages_min, (unsigned long long)z->pages_low,
+			(unsigned long long)z->pages_high);
+		fprintf(out, "        protection: (%llu, %llu, %llu, %llu)   [DMA, DMA32, Normal, HighMem class]\n",
+			(unsigned long long)z->lowmem_reserve[0],
+			(unsigned long long)z->lowmem_reserve[1],
+			(unsigned long long)z->lowmem_reserve[2],
+			(unsigned long long)z->lowmem_reserve[3]);
+		if (k->kver == ZS_KV_2618)
+			fprintf(out,
+				"        pcp (each of %d cpus): hot batch %u high %u, cold batch %u high %u (zone_batchsize %u)\n",
+				k->nr_cpus, hot->batch, hot->high, cold->batch, cold->high,
+				zz->unbatched);
+		else
+			fprintf(out, "        pcp (each of %d cpus): batch %u high %u (zone_batchsize %u)\n",
+				k->nr_cpus, hot->batch, hot->high, zz->unbatched);
+		if (k->kver == ZS_KV_2632) {
+			fprintf(out, "        pageblocks:");
+			for (int t = 0; t < ZS_MIGRATE_TYPES; t++)
+				fprintf(out, " %s %u", zs26_mt_name(t), zs26_pageblocks_of(vm, z, t));
+			fprintf(out, "\n");
+		}
+	}
+	for (int n = 0; n < m->nr_nodes; n++) {
+		struct zs26_node *nm = m->nodes[n].model;
+
+		for (int c = 0; c < ZS_NR_ZONE_TYPES; c++) {
+			fprintf(out, "zonelist node %d class %-7s:", n,
+				zs_zone_type_name((enum zs_zone_type)c));
+			for (int i = 0; i < nm->zonelist_len[c]; i++) {
+				struct zs_zone *z = &m->zones[nm->zonelist[c][i]];
+
+				fprintf(out, " %d/%s", z->node, z->name);
+			}
+			fprintf(out, "\n");
+		}
+	}
+}
+
+/* ---- metrics ---- */
+
+enum {
+	M_NR_PCP,
+	M_PCP_HOT,
+	M_PCP_COLD,
+	M_REFILLS,
+	M_SPILLS,
+	M_INACTIVE,
+	M_SCAN_DIRECT,
+	M_SCAN_KSWAPD,
+	M_STEAL,
+	M_EXTFRAG,
+	M_PB_STEALS,
+	M_PB_UNMOVABLE, /* + migratetype */
+	M_FREE_MT = M_PB_UNMOVABLE + 4, /* + type * 11 + order, types 0..3 */
+	M_ALLOCSTALL = M_FREE_MT + 44,
+	M_KSWAPD_WAKEUPS,
+	M_PAGEOUTRUN,
+	M_KSWAPD_CPU,
+	M_DIRECT_CPU,
+	M_DRAIN_ALL,
+	M_CONGESTION,
+	M_OOM_LOCK_WAITS,
+	M_OOM_CALLS
+};
+
+#define FO(t, k) {"free_" #t "_order_" #k, 1}
+#define FOT(t)                                                                              \
+	FO(t, 0), FO(t, 1), FO(t, 2), FO(t, 3), FO(t, 4), FO(t, 5), FO(t, 6), FO(t, 7), FO(t, 8), \
+		FO(t, 9), FO(t, 10)
+#define FI(t) M_FREE_MT + (t) * 11
+#define FIT(t)                                                                                  \
+	FI(t) + 0, FI(t) + 1, FI(t) + 2, FI(t) + 3, FI(t) + 4, FI(t) + 5, FI(t) + 6, FI(t) + 7, \
+		FI(t) + 8, FI(t) + 9, FI(t) + 10
+
+static const struct zs_metric metrics_2632[] = {
+	{"nr_pcp_pages", 1},
+	{"pcp_refills", 1},
+	{"pcp_spills", 1},
+	{"nr_inactive", 1},
+	{"pgscan_direct", 1},
+	{"pgscan_kswapd", 1},
+	{"pgsteal", 1},
+	{"extfrag_fallbacks", 1},
+	{"pageblock_steals", 1},
+	{"pageblocks_unmovable", 1},
+	{"pageblocks_reclaimable", 1},
+	{"pageblocks_movable", 1},
+	{"pageblocks_reserve", 1},
+	FOT(unmovable),
+	FOT(reclaimable),
+	FOT(movable),
+	FOT(reserve),
+	{"allocstall", 0},
+	{"kswapd_wakeups", 0},
+	{"pageoutrun", 0},
+	{"kswapd_cpu_ns", 0},
+	{"direct_reclaim_cpu_ns", 0},
+	{"drain_all_pages", 0},
+	{"congestion_waits", 0},
+	{"oom_lock_waits", 0},
+	{"oom_calls", 0},
+};
+static const int ids_2632[] = {
+	M_NR_PCP,	 M_REFILLS,	   M_SPILLS,		M_INACTIVE,	M_SCAN_DIRECT,
+	M_SCAN_KSWAPD,	 M_STEAL,	   M_EXTFRAG,		M_PB_STEALS,	M_PB_UNMOVABLE + 0,
+	M_PB_UNMOVABLE + 1, M_PB_UNMOVABLE + 2, M_PB_UNMOVABLE + 3, FIT(0),	FIT(1),
+	FIT(2),		 FIT(3),	   M_ALLOCSTALL,	M_KSWAPD_WAKEUPS, M_PAGEOUTRUN,
+	M_KSWAPD_CPU,	 M_DIRECT_CPU,	   M_DRAIN_ALL,		M_CONGESTION,	M_OOM_LOCK_WAITS,
+	M_OOM_CALLS,
+};
+_Static_assert(sizeof(metrics_2632) / sizeof(metrics_2632[0]) ==
+		       sizeof(ids_2632) / sizeof(ids_2632[0]),
+	       "2.6.32 metric names and ids line up");
+
+static const struct zs_metric metrics_2618[] = {
+	{"nr_pcp_pages", 1},   {"nr_pcp_hot", 1},	{"nr_pcp_cold", 1},   {"pcp_refills", 1},
+	{"pcp_spills", 1},     {"nr_inactive", 1},	{"pgscan_direct", 1}, {"pgscan_kswapd", 1},
+	{"pgsteal", 1},	       {"allocstall", 0},	{"kswapd_wakeups", 0}, {"pageoutrun", 0},
+	{"kswapd_cpu_ns", 0},  {"direct_reclaim_cpu_ns", 0}, {"congestion_waits", 0},
+	{"oom_calls", 0},
+};
+static const int ids_2618[] = {
+	M_NR_PCP,     M_PCP_HOT,    M_PCP_COLD,	      M_REFILLS,    M_SPILLS,	      M_INACTIVE,
+	M_SCAN_DIRECT, M_SCAN_KSWAPD, M_STEAL,	      M_ALLOCSTALL, M_KSWAPD_WAKEUPS, M_PAGEOUTRUN,
+	M_KSWAPD_CPU, M_DIRECT_CPU, M_CONGESTION, M_OOM_CALLS,
+};
+_Static_assert(sizeof(metrics_2618) / sizeof(metrics_2618[0]) ==
+		       sizeof(ids_2618) / sizeof(ids_2618[0]),
+	       "2.6.18 metric names and ids line up");
+
+static int64_t
+metric_value(struct zs_vm *vm, struct zs_zone *z, int id)
+{
+	struct zs26 *k = zs26_of(vm);
+	struct zs_machine *m = vm->machine;
+
+	if (z) {
+		struct zs26_zone *zz = zs26_zone(z);
+
+		if (id >= M_FREE_MT && id < M_FREE_MT + 44)
+			return (int64_t)z->nr_free_mt[(id - M_FREE_MT) % 11][(id - M_FREE_MT) / 11];
+		if (id >= M_PB_UNMOVABLE && id < M_PB_UNMOVABLE + 4)
+			return zs26_pageblocks_of(vm, z, id - M_PB_UNMOVABLE);
+		switch (id) {
+		case M_NR_PCP:
+			return (int64_t)zs26_pcp_pages(vm, z, -1);
+		case M_PCP_HOT:
+			return (int64_t)zs26_pcp_pages(vm, z, 0);
+		case M_PCP_COLD:
+			return (int64_t)zs26_pcp_pages(vm, z, 1);
+		case M_REFILLS:
+			return (int64_t)zz->pcp_refills;
+		case M_SPILLS:
+			return (int64_t)zz->pcp_spills;
+		case M_INACTIVE:
+			return zz->inactive.count;
+		case M_SCAN_DIRECT:
+			return (int64_t)zz->pgscan_direct;
+		case M_SCAN_KSWAPD:
+			return (int64_t)zz->pgscan_kswapd;
+		case M_STEAL:
+			return (int64_t)zz->pgsteal;
+		case M_EXTFRAG:
+			return (int64_t)zz->extfrag;
+		case M_PB_STEALS:
+			return (int64_t)zz->pageblock_steals;
+		}
+		return 0;
+	}
+	int64_t sum = 0;
+
+	switch (id) {
+	case M_ALLOCSTALL:
+		return (int64_t)k->allocstall;
+	case M_KSWAPD_WAKEUPS:
+	case M_PAGEOUTRUN:
+	case M_KSWAPD_CPU:
+		for (int n = 0; n < m->nr_nodes; n++) {
+			struct zs26_node *nm = m->nodes[n].model;
+
+			if (id == M_KSWAPD_WAKEUPS)
+				sum += (int64_t)nm->kswapd_wakeups;
+			else if (id == M_PAGEOUTRUN)
+				sum += (int64_t)nm->pageoutrun;
+			else if (nm->kswapd)
+				sum += nm->kswapd->cpu_ns;
+		}
+		return sum;
+	case M_DIRECT_CPU:
+		return k->direct_reclaim_ns;
+	case M_DRAIN_ALL:
+		return (int64_t)k->drain_all_pages;
+	case M_CONGESTION:
+		return (int64_t)k->congestion_waits;
+	case M_OOM_LOCK_WAITS:
+		return (int64_t)k->oom_lock_waits;
+	case M_OOM_CALLS:
+		return (int64_t)k->oom_calls;
+	}
+	return 0;
+}
+
+static void
+sample_with(struct zs_vm *vm, struct zs_zone *z, int64_t *out, const struct zs_metric *mt,
+	    const int *ids, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (mt[i].per_zone == (z != NULL))
+			out[i] = metric_value(vm, z, ids[i]);
+}
+
+static void
+sample_2632(struct zs_vm *vm, struct zs_zone *z, int64_t *out)
+{
+	sample_with(vm, z, out, metrics_2632, ids_2632,
+		    (int)(sizeof(ids_2632) / sizeof(ids_2632[0])));
+}
+
+static void
+sample_2618(struct zs_vm *vm, struct zs_zone *z, int64_t *out)
+{
+	sample_with(vm, z, out, metrics_2618, ids_2618,
+		    (int)(sizeof(ids_2618) / sizeof(ids_2618[0])));
+}
+
+/* ---- invariants ---- */
+
+static int
+zs26_check(struct zs_vm *vm, struct zs_error *err)
+{
+	struct zs26 *k = zs26_of(vm);
+	struct zs_machine *m = vm->machine;
+
+	for (int i = 0; i < m->nr_zones; i++) {
+		struct zs_zone *z = &m->zones[i];
+		struct zs26_zone *zz = zs26_zone(z);
+		uint64_t on_pcp = 0, allocated = 0, pcp_flagged = 0;
+
+		for (int cpu = 0; cpu < k->nr_cpus; cpu++) {
+			for (int c = 0; c < 2; c++) {
+				struct zs26_pcp *pcp = &zz->pageset[cpu].pcp[c];
+				uint32_t sum = 0;
+
+				for (int t = 0; t < ZS26_MT_PCPTYPES; t++) {
+					uint32_t walked = 0;
+
+					for (uint32_t pfn = pcp->lists[t].head; pfn != ZS_NIL;
+					     pfn = m->pages[pfn].next) {
+						const struct zs_page *p = &m->pages[pfn];
+
+						if (!(p->flags & ZS_PG_PCP) || p->list != ZS_LST_PCP ||
+						    pfn < z->start_pfn ||
+						    pfn >= z->start_pfn + z->spanned)
+							return zs_error_set(
+								err, EX_SOFTWARE,
+								"%s cpu %d: pcp page %u badly marked",
+								z->name, cpu, pfn);
+						if (++walked > z->spanned)
+							return zs_error_set(err, EX_SOFTWARE,
+									    "%s: pcp list loops",
+									    z->name);
+					}
+					if (walked != pcp->lists[t].count)
+						return zs_error_set(err, EX_SOFTWARE,
+								    "%s cpu %d: pcp list %d count %u, walked %u",
+								    z->name, cpu, t,
+								    pcp->lists[t].count, walked);
+					sum += walked;
+				}
+				if (sum != pcp->count)
+					return zs_error_set(err, EX_SOFTWARE,
+							    "%s cpu %d: pcp count %u, lists hold %u",
+							    z->name, cpu, pcp->count, sum);
+				on_pcp += sum;
+			}
+		}
+		for (uint32_t pfn = z->start_pfn; pfn < z->start_pfn + z->spanned; pfn++) {
+			const struct zs_page *p = &m->pages[pfn];
+
+			if (p->flags & ZS_PG_HEAD)
+				allocated += 1u << p->order;
+			if (p->flags & ZS_PG_PCP)
+				pcp_flagged++;
+			if ((p->list == ZS26_LST_INACTIVE) != ((p->flags & ZS_PG_LRU) != 0))
+				return zs_error_set(err, EX_SOFTWARE,
+						    "%s: page %u LRU flag and list disagree", z->name,
+						    pfn);
+		}
+		if (pcp_flagged != on_pcp)
+			return zs_error_set(err, EX_SOFTWARE, "%s: %llu pages flagged pcp, %llu listed",
+					    z->name, (unsigned long long)pcp_flagged,
+					    (unsigned long long)on_pcp);
+		if (z->free_pages + on_pcp + allocated != z->present)
+			return zs_error_set(err, EX_SOFTWARE,
+					    "%s: free %llu + pcp %llu + allocated %llu != present %u",
+					    z->name, (unsigned long long)z->free_pages,
+					    (unsigned long long)on_pcp, (unsigned long long)allocated,
+					    z->present);
+		if (z->pages_min > z->pages_low || z->pages_low > z->pages_high)
+			return zs_error_set(err, EX_SOFTWARE, "%s: watermarks out of order",
+					    z->name);
+		if (zz->oom_locked)
+			return zs_error_set(err, EX_SOFTWARE, "%s: left OOM-locked", z->name);
+	}
+	return 0;
+}
+
+/* ---- the ops tables ---- */
+
+const struct zs_policy_ops zs_policy_2618 = {
+	.name = "2.6.18",
+	.kver = ZS_KV_2618,
+	.max_order = ZS26_MAX_ORDER,
+	.paths = zs26_path_names,
+	.nr_paths = ZS26_NR_PATHS,
+	.path_failed = zs26_path_failed,
+	.init = zs26_init,
+	.destroy = zs26_destroy,
+	.alloc = zs26_alloc_2618,
+	.free = zs26_free,
+	.page_added = zs26_page_added,
+	.touch = zs26_touch,
+	.dirty = zs26_dirty,
+	.swap_cache_find = NULL,
+	.swap_free = NULL,
+	.describe = zs26_describe,
+	.metrics = metrics_2618,
+	.nr_metrics = (int)(sizeof(metrics_2618) / sizeof(metrics_2618[0])),
+	.sample = sample_2618,
+	.check = zs26_check,
+};
+
+const struct zs_policy_ops zs_policy_2632 = {
+	.name = "2.6.32",
+	.kver = ZS_KV_2632,
+	.max_order = ZS26_MAX_ORDER,
+	.paths = zs26_path_names,
+	.nr_paths = ZS26_NR_PATHS,
+	.path_failed = zs26_path_failed,
+	.init = zs26_init,
+	.destroy = zs26_destroy,
+	.alloc = zs26_alloc_2632,
+	.free = zs26_free,
+	.page_added = zs26_page_added,
+	.touch = zs26_touch,
+	.dirty = zs26_dirty,
+	.swap_cache_find = NULL,
+	.swap_free = NULL,
+	.describe = zs26_describe,
+	.metrics = metrics_2632,
+	.nr_metrics = (int)(sizeof(metrics_2632) / sizeof(metrics_2632[0])),
+	.sample = sample_2632,
+	.check = zs26_check,
+};

@@ -1,0 +1,280 @@
+/*
+ * policy_26.h - private state of the Linux 2.6 page allocator models
+ * (2.6.18 and 2.6.32), shared by the *_26.c and alloc_26xx.c files only.
+ *
+ * One model, two versions: vm->model is a struct zs26 whose `kver` selects
+ * the version-specific rules (hot/cold pcp pairs and one free list per order
+ * in 2.6.18; per-migratetype pcp lists, pageblocks and fallbacks in 2.6.32).
+ *
+ * Where state lives: per zone behind zone->model (struct zs26_zone: the per-cpu
+ * pagesets, the pageblock migratetype map, the stand-in LRU list), per node
+ * behind node->model (struct zs26_node: zonelists and kswapd), global behind
+ * vm->model (struct zs26: tunables and counters).
+ *
+ * Invariants (zs26_check): for every zone, buddy free pages + pages on the
+ * zone's pcp lists (of every CPU) + allocated pages == present pages; every
+ * pcp count equals the sum of its lists; every page on a pcp list carries
+ * ZS_PG_PCP and list tag ZS_LST_PCP; every page on the stand-in LRU carries
+ * ZS_PG_LRU and list tag ZS26_LST_INACTIVE.
+ */
+#ifndef ZS_POLICY_26_H
+#define ZS_POLICY_26_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "alloc/machine.h"
+#include "alloc/policy.h"
+#include "alloc/vm.h"
+#include "sim/engine.h"
+
+struct zs_vm;
+struct zs_cfg;
+
+/* ---- constants (include/linux/mmzone.h, swap.h, gfp.h of 2.6.18/2.6.32) ---- */
+#define ZS26_MAX_ORDER 11
+#define ZS26_SWAP_CLUSTER_MAX 32
+#define ZS26_COSTLY_ORDER 3 /* PAGE_ALLOC_COSTLY_ORDER (a literal 3 in 2.6.18) */
+
+/* Migratetypes (2.6.24-2.6.32 numbering). */
+enum {
+	ZS26_MT_UNMOVABLE = 0,
+	ZS26_MT_RECLAIMABLE = 1,
+	ZS26_MT_MOVABLE = 2,
+	ZS26_MT_RESERVE = 3,
+	ZS26_MT_ISOLATE = 4,
+	ZS26_MT_PCPTYPES = 3
+};
+
+/*
+ * ALLOC_* flags.  One internal encoding for both versions: the 2.6.31/2.6.32
+ * values (WMARK_* an index into the watermarks).  2.6.18 numbers them
+ * differently (NO_WATERMARKS 0x01, WMARK_MIN 0x02 ...) with the same meaning.
+ */
+enum {
+	ZS26_ALLOC_WMARK_MIN = 0,
+	ZS26_ALLOC_WMARK_LOW = 1,
+	ZS26_ALLOC_WMARK_HIGH = 2,
+	ZS26_ALLOC_WMARK_MASK = 3,
+	ZS26_ALLOC_NO_WATERMARKS = 0x04,
+	ZS26_ALLOC_HARDER = 0x10,
+	ZS26_ALLOC_HIGH = 0x20,
+	ZS26_ALLOC_CPUSET = 0x40
+};
+
+/* The page flag and list tag of the stand-in inactive list. */
+#define ZS26_LST_INACTIVE ZS_LST_MODEL
+
+/* The exits of __alloc_pages, shared by both versions (policy ops `paths`). */
+enum zs26_path {
+	ZS26_P_FAST = 0,     /* first get_page_from_freelist at the LOW watermark */
+	ZS26_P_MIN,          /* the alloc_flags (MIN, HIGH/HARDER) pass */
+	ZS26_P_NOWMARK,      /* ALLOC_NO_WATERMARKS (PF_MEMALLOC / TIF_MEMDIE) */
+	ZS26_P_RECLAIM,      /* the pass after direct reclaim made progress */
+	ZS26_P_RETRY,        /* served after >= 1 congestion_wait retry (goto rebalance) */
+	ZS26_P_HIGH,         /* the HIGH-watermark last chance before the OOM killer */
+	ZS26_P_OOM_RETRY,    /* served after an OOM kill (or OOM-lock wait) and restart */
+	ZS26_P_FAIL_NOZONE,  /* empty zonelist / no preferred zone */
+	ZS26_P_FAIL_THISNODE, /* GFP_THISNODE gives up without reclaim (2.6.32, NUMA) */
+	ZS26_P_FAIL_ATOMIC,  /* !__GFP_WAIT: nothing left to try */
+	ZS26_P_FAIL_MEMALLOC, /* PF_MEMALLOC (or 2.6.18 TIF_MEMDIE) caller below every mark */
+	ZS26_P_FAIL_MEMDIE,  /* 2.6.32: TIF_MEMDIE task without __GFP_NOFAIL */
+	ZS26_P_FAIL_COSTLY,  /* 2.6.32: order > PAGE_ALLOC_COSTLY_ORDER after the OOM step */
+	ZS26_P_FAIL_NORETRY, /* the retry rule (should_alloc_retry) said no */
+	ZS26_P_FAIL_OOM,     /* no task left to kill (the kernel would panic) */
+	ZS26_NR_PATHS
+};
+
+extern const char *const zs26_path_names[ZS26_NR_PATHS];
+extern const unsigned char zs26_path_failed[ZS26_NR_PATHS];
+
+/* struct per_cpu_pages: 2.6.32 uses lists[0..2] by migratetype, 2.6.18 lists[0]. */
+struct zs26_pcp {
+	uint32_t count, high, batch;
+	struct zs_list lists[ZS26_MT_PCPTYPES];
+};
+
+/* struct per_cpu_pageset: pcp[0] hot, pcp[1] cold (2.6.18); 2.6.32 uses pcp[0]. */
+struct zs26_pageset {
+	struct zs26_pcp pcp[2];
+};
+
+struct zs26_zone {
+	struct zs26_pageset *pageset; /* [machine nr_cpus] */
+	uint8_t *pageblock;           /* migratetype of each pageblock (2.6.32) */
+	uint32_t pb_base;             /* first pfn of the first pageblock (rounded down) */
+	uint32_t nr_pageblocks;
+	struct zs_list inactive;      /* stand-in LRU: clean page cache, head = newest */
+	int oom_locked;               /* ZONE_OOM_LOCKED (2.6.32) */
+	uint32_t unbatched;           /* zone_batchsize() before max(1, .) */
+
+	/* counters (cumulative) */
+	uint64_t pcp_refills, pcp_spills;  /* rmqueue_bulk / free_pcppages_bulk calls */
+	uint64_t pgscan_direct, pgscan_kswapd, pgsteal;
+	uint64_t extfrag;                  /* __rmqueue_fallback hits */
+	uint64_t pageblock_steals;         /* pageblocks whose type changed by fallback */
+};
+
+struct zs26_node {
+	struct zs_vm *vm;
+	int id;
+	/* zonelist[class]: zone ids usable by a request whose gfp_zone is `class`,
+	 * local node first (highest zone first), then others in find_next_best_node order. */
+	int *zonelist[ZS_NR_ZONE_TYPES];
+	int zonelist_len[ZS_NR_ZONE_TYPES];
+	int node_order[ZS_MAX_NODES]; /* nodes in fallback order, [0] = this node */
+	int nr_node_order;
+
+	/* kswapd (mm/vmscan.c kswapd()) */
+	struct zs_thread *kswapd;
+	struct zs_waitqueue kswapd_wait;
+	unsigned kswapd_max_order;    /* pgdat->kswapd_max_order */
+	unsigned kswapd_order;        /* kswapd()'s local `order` */
+	int kswapd_state;
+	uint64_t kswapd_wakeups;      /* times a sleeping kswapd was woken */
+	uint64_t pageoutrun;          /* balance passes */
+};
+
+struct zs26 {
+	enum zs_kver kver;
+	int nr_cpus;
+	/* tunables */
+	uint64_t min_free_kbytes;
+	int min_free_kbytes_user;     /* set by the scenario (sysctl) */
+	uint64_t percpu_pagelist_fraction;
+	int64_t reclaim_scan_ns;      /* CPU time per page scanned by the stand-ins */
+	int lowmem_reserve_ratio[ZS_NR_ZONE_TYPES];
+	/* geometry decided at boot */
+	int pageblock_order;
+	int group_by_mobility_disabled;
+	int zone_reclaim_mode;        /* what build_zonelists would set (never acted on) */
+	/* counters */
+	uint64_t allocstall;
+	uint64_t drain_all_pages;
+	uint64_t congestion_waits;
+	uint64_t oom_lock_waits;
+	uint64_t oom_calls;
+	zs_time_t direct_reclaim_ns;
+};
+
+static inline struct zs26 *
+zs26_of(struct zs_vm *vm)
+{
+	return (struct zs26 *)vm->model;
+}
+
+static inline struct zs26_zone *
+zs26_zone(struct zs_zone *z)
+{
+	return (struct zs26_zone *)z->model;
+}
+
+/* ---- watermark_26.c ---- */
+/* int_sqrt() of lib/int_sqrt.c. */
+uint64_t zs26_int_sqrt(uint64_t x);
+/* The default min_free_kbytes for the machine (init_per_zone_pages_min). */
+uint64_t zs26_default_min_free_kbytes(struct zs_machine *m);
+/* setup_per_zone_pages_min / setup_per_zone_wmarks for min_free_kbytes. */
+void zs26_setup_wmarks(struct zs_machine *m, uint64_t min_free_kbytes);
+/* setup_per_zone_lowmem_reserve with ratio[] indexed by the lower zone type. */
+void zs26_setup_lowmem_reserve(struct zs_machine *m, const int ratio[ZS_NR_ZONE_TYPES]);
+/* zone_watermark_ok(); 1 = the zone may serve the request. */
+int zs26_zone_watermark_ok(const struct zs_zone *z, unsigned order, uint64_t mark,
+			   int classzone_idx, int alloc_flags);
+/* The watermark an ALLOC_WMARK_* index names. */
+uint64_t zs26_mark(const struct zs_zone *z, int alloc_flags);
+
+/* ---- pcp_26.c ---- */
+/* zone_batchsize() before the final max(1, .) (0 for a 16 MiB DMA zone). */
+uint32_t zs26_zone_batchsize(uint64_t present);
+/* setup_pageset (or setup_pagelist_highmark with percpu_pagelist_fraction) on every CPU. */
+void zs26_setup_pagesets(struct zs_vm *vm, struct zs_zone *z);
+/* The order-0 part of buffered_rmqueue: a page from cpu's pcp of z, or ZS_NIL. */
+uint32_t zs26_pcp_alloc(struct zs_vm *vm, struct zs_zone *z, unsigned cpu, uint32_t gfp, int mt);
+/* free_hot_cold_page(): an order-0 page to cpu's pcp (cold = 1 for the cold end/list). */
+void zs26_free_hot_cold(struct zs_vm *vm, struct zs_zone *z, uint32_t pfn, unsigned cpu,
+			int cold);
+/* Empty every pcp list of every zone on every CPU (drain_all_pages). */
+void zs26_drain_all_pages(struct zs_vm *vm);
+/* Pages on z's pcp lists, summed over CPUs (and the hot/cold split of 2.6.18). */
+uint64_t zs26_pcp_pages(struct zs_vm *vm, struct zs_zone *z, int which);
+
+/* ---- migrate_26.c ---- */
+/* allocflags_to_migratetype (UNMOVABLE for 2.6.18 or when grouping is disabled). */
+int zs26_gfp_migratetype(struct zs_vm *vm, uint32_t gfp);
+/* The pageblock migratetype of pfn (2.6.32); 0 in 2.6.18. */
+int zs26_pageblock_mt(struct zs_vm *vm, struct zs_zone *z, uint32_t pfn);
+void zs26_set_pageblock_mt(struct zs_vm *vm, struct zs_zone *z, uint32_t pfn, int mt);
+/* __rmqueue: a block of `order` (no pcp, no counters but free_pages), or ZS_NIL. */
+uint32_t zs26_rmqueue(struct zs_vm *vm, struct zs_zone *z, unsigned order, int mt);
+/* __free_one_page into the lists of mt (callers pick the pageblock's or the pcp list's). */
+void zs26_free_one_page(struct zs_vm *vm, struct zs_zone *z, uint32_t pfn, unsigned order, int mt);
+/* move_freepages_block(): free blocks of pfn's pageblock onto mt's lists; pages moved. */
+uint32_t zs26_move_freepages_block(struct zs_vm *vm, struct zs_zone *z, uint32_t pfn, int mt);
+/* setup_zone_migrate_reserve() (2.6.32 caps the reserve at 2 pageblocks). */
+void zs26_setup_migrate_reserve(struct zs_vm *vm, struct zs_zone *z);
+/* Pageblocks of z of migratetype mt. */
+uint32_t zs26_pageblocks_of(struct zs_vm *vm, struct zs_zone *z, int mt);
+/* "Unmovable", "Reclaimable", "Movable", "Reserve", "Isolate". */
+const char *zs26_mt_name(int mt);
+
+/* ---- zonelist_26.c ---- */
+/* gfp_zone() of the version: the highest zone type the request may use. */
+int zs26_gfp_zone(enum zs_kver v, uint32_t gfp);
+/* build_all_zonelists(): node orders (find_next_best_node) and zonelists per class. */
+int zs26_build_zonelists(struct zs_vm *vm, struct zs_error *err);
+void zs26_free_zonelists(struct zs_vm *vm);
+
+/* ---- gpf_26.c ---- */
+/* The zonelist for (node, class), honouring __GFP_THISNODE (2.6.32). */
+int zs26_zonelist(struct zs_vm *vm, int node, uint32_t gfp, const int **zl);
+/*
+ * get_page_from_freelist() over zl (classzone = type of zl[0] zone); returns the
+ * pfn or ZS_NIL.  Counts pgalloc and alloc_blocks, marks the head page.
+ */
+uint32_t zs26_get_page_from_freelist(struct zs_vm *vm, struct zs_alloc_req *req, uint32_t gfp,
+				     unsigned order, const int *zl, int nzl, int alloc_flags);
+/* buffered_rmqueue(): pcp for order 0, the buddy (__rmqueue) for order > 0. */
+uint32_t zs26_buffered_rmqueue(struct zs_vm *vm, struct zs_zone *z, unsigned order,
+			       uint32_t gfp, unsigned cpu);
+/* Resolve the request's node (req->node < 0: the CPU's node). */
+int zs26_req_node(struct zs_vm *vm, const struct zs_alloc_req *req);
+/* Put req->thread to sleep for `jiffies` (congestion_wait / the OOM sleep). */
+enum zs_alloc_status zs26_sleep_jiffies(struct zs_vm *vm, struct zs_alloc_req *req,
+					unsigned jiffies, int resume_step);
+/* HZ/50 in jiffies, at least 1. */
+unsigned zs26_hz50(struct zs_vm *vm);
+/* End the allocation: record path and pfn. */
+enum zs_alloc_status zs26_done(struct zs_alloc_req *req, uint32_t pfn, int path);
+
+/* ---- alloc_2618.c / alloc_2632.c ---- */
+enum zs_alloc_status zs26_alloc_2618(struct zs_vm *vm, struct zs_alloc_req *req);
+enum zs_alloc_status zs26_alloc_2632(struct zs_vm *vm, struct zs_alloc_req *req);
+
+/* ---- kswapd_26.c ---- */
+/* Create one kswapd thread per node (sleeping on kswapd_wait). */
+void zs26_kswapd_start(struct zs_vm *vm);
+/* wakeup_kswapd(zone, order). */
+void zs26_wakeup_kswapd(struct zs_vm *vm, struct zs_zone *z, unsigned order);
+
+/* ---- reclaim_26.c ---- */
+/* lru_cache_add stand-in: a clean page-cache page joins its zone's inactive list. */
+void zs26_lru_add(struct zs_vm *vm, uint32_t pfn);
+/* Take pfn off the stand-in LRU if it is there. */
+void zs26_lru_del(struct zs_vm *vm, uint32_t pfn);
+/* shrink_zone stand-in: reclaim up to nr pages of z's inactive tail; returns reclaimed. */
+uint64_t zs26_shrink_zone(struct zs_vm *vm, struct zs_zone *z, uint64_t nr, unsigned cpu,
+			  uint64_t *scanned);
+/* try_to_free_pages stand-in over zl; returns pages reclaimed (progress). */
+uint64_t zs26_try_to_free_pages(struct zs_vm *vm, struct zs_alloc_req *req, const int *zl,
+				int nzl);
+
+/* ---- oom_26.c ---- */
+/* out_of_memory stand-in: kill the largest-rss user task.  1 = killed one, 0 = a
+ * TIF_MEMDIE task exists (select_bad_process aborts), -1 = nothing killable. */
+int zs26_out_of_memory(struct zs_vm *vm, struct zs_alloc_req *req);
+/* try_set_zone_oom / clear_zonelist_oom over the zones of zl (2.6.32). */
+int zs26_try_set_zonelist_oom(struct zs_vm *vm, const int *zl, int nzl);
+void zs26_clear_zonelist_oom(struct zs_vm *vm, const int *zl, int nzl);
+
+#endif

@@ -1,0 +1,312 @@
+/* vm.c - one simulated kernel instance; see vm.h. */
+#include "alloc/vm.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "alloc/buddy.h"
+#include "sim/cfg.h"
+
+const struct zs_policy_ops *
+zs_policy_for(enum zs_kver v)
+{
+	switch (v) {
+	case ZS_KV_24:
+		return &zs_policy_24;
+	case ZS_KV_2618:
+		return &zs_policy_2618;
+	case ZS_KV_2632:
+		return &zs_policy_2632;
+	default:
+		return NULL;
+	}
+}
+
+/* A model is usable when its ops table is filled in. */
+static int
+model_built(const struct zs_policy_ops *ops)
+{
+	return ops && ops->name && ops->init && ops->alloc;
+}
+
+struct zs_vm *
+zs_vm_create(struct zs_machine *m, struct zs_engine *e, const struct zs_policy_ops *ops,
+	     struct zs_cfg *kcfg, struct zs_rng *rng, struct zs_error *err)
+{
+	struct zs_vm *vm = calloc(1, sizeof(*vm));
+
+	if (!model_built(ops)) {
+		zs_error_set(err, EX_SOFTWARE, "this kernel model is not available");
+		free(vm);
+		return NULL;
+	}
+	if (!vm) {
+		zs_error_set(err, EX_OSERR, "out of memory");
+		return NULL;
+	}
+	vm->machine = m;
+	vm->engine = e;
+	vm->ops = ops;
+	vm->kver = ops->kver;
+	vm->rng = rng;
+	vm->hz = m->spec.hz ? m->spec.hz : 100;
+	vm->pagemap = zs_pagemap_create();
+	vm->path_count = calloc((size_t)ops->nr_paths + 1, sizeof(uint64_t));
+	if (!vm->path_count || zs_swap_init(&vm->swap, m->spec.swap_pages)) {
+		zs_error_set(err, EX_OSERR, "out of memory");
+		zs_vm_destroy(vm);
+		return NULL;
+	}
+	zs_disk_init(&vm->disk, e, (zs_time_t)m->spec.disk_latency_ns, m->spec.disk_bandwidth_bps);
+	if (ops->init(vm, kcfg, err)) {
+		zs_vm_destroy(vm);
+		return NULL;
+	}
+	return vm;
+}
+
+void
+zs_vm_destroy(struct zs_vm *vm)
+{
+	if (!vm)
+		return;
+	if (vm->ops && vm->model && vm->ops->destroy)
+		vm->ops->destroy(vm);
+	for (int i = 0; vm->machine && i < vm->machine->nr_zones; i++)
+		zs_buddy_fini(&vm->machine->zones[i]);
+	for (uint32_t i = 0; i < vm->nr_tasks; i++)
+		free(vm->tasks[i]);
+	free(vm->tasks);
+	free(vm->path_count);
+	zs_swap_fini(&vm->swap);
+	zs_pagemap_destroy(vm->pagemap);
+	free(vm);
+}
+
+struct zs_task *
+zs_vm_task_new(struct zs_vm *vm, const char *comm, int kthread)
+{
+	struct zs_task *t = calloc(1, sizeof(*t));
+	static const uint32_t first_user_pid = 1000;
+
+	ZS_BUG_ON(!t);
+	if (vm->nr_tasks == vm->cap_tasks) {
+		uint32_t cap = vm->cap_tasks ? 2 * vm->cap_tasks : 64;
+		struct zs_task **a = realloc(vm->tasks, cap * sizeof(*a));
+
+		ZS_BUG_ON(!a);
+		vm->tasks = a;
+		vm->cap_tasks = cap;
+	}
+	t->id = vm->nr_tasks;
+	vm->tasks[vm->nr_tasks++] = t;
+	snprintf(t->comm, sizeof(t->comm), "%s", comm);
+	/* pids: kernel threads count from 1, user tasks from 1000, in creation order */
+	if (kthread) {
+		uint32_t n = 0;
+		for (uint32_t i = 0; i + 1 < vm->nr_tasks; i++)
+			n += (vm->tasks[i]->flags & ZS_PF_KTHREAD) != 0;
+		t->pid = 1 + n;
+		t->flags = ZS_PF_KTHREAD;
+	} else {
+		uint32_t n = 0;
+		for (uint32_t i = 0; i + 1 < vm->nr_tasks; i++)
+			n += !(vm->tasks[i]->flags & ZS_PF_KTHREAD);
+		t->pid = first_user_pid + n;
+	}
+	t->alive = 1;
+	t->start_ns = zs_now(vm->engine);
+	t->bind_first = t->bind_last = ZS_NIL;
+	t->source = -1;
+	return t;
+}
+
+struct zs_binding *
+zs_vm_page_binding(struct zs_vm *vm, uint32_t pfn)
+{
+	const struct zs_page *p = &vm->machine->pages[pfn];
+
+	if (!(p->flags & ZS_PG_BOUND))
+		return NULL;
+	return zs_pagemap_at(vm->pagemap, p->owner);
+}
+
+struct zs_task *
+zs_vm_page_task(struct zs_vm *vm, uint32_t pfn)
+{
+	struct zs_binding *b = zs_vm_page_binding(vm, pfn);
+
+	if (!b || b->task == ZS_NIL)
+		return NULL;
+	return vm->tasks[b->task];
+}
+
+void
+zs_vm_unbind_page(struct zs_vm *vm, uint32_t pfn, uint32_t slot)
+{
+	struct zs_page *p = &vm->machine->pages[pfn];
+	struct zs_binding *b;
+
+	if (!(p->flags & ZS_PG_BOUND))
+		return;
+	b = zs_pagemap_at(vm->pagemap, p->owner);
+	ZS_BUG_ON(b->pfn != pfn);
+	b->pfn = ZS_NIL;
+	b->slot = slot;
+	b->state = slot == UINT32_MAX ? ZS_BIND_EVICTED : ZS_BIND_SWAPPED;
+	if (b->task != ZS_NIL) {
+		struct zs_task *t = vm->tasks[b->task];
+
+		t->rss--;
+		if (slot != UINT32_MAX)
+			t->swapped++;
+	}
+	p->flags &= ~ZS_PG_BOUND;
+	p->owner = ZS_NIL;
+}
+
+void
+zs_vm_event(struct zs_vm *vm, const char *op, struct zs_task *t, int cpu, uint32_t gfp,
+	    int order, uint32_t pfn, const char *path)
+{
+	struct zs_vm_event ev;
+
+	if (!vm->event_fn)
+		return;
+	ev.time = zs_now(vm->engine);
+	ev.op = op;
+	ev.task = t ? t->id : ZS_NIL;
+	ev.cpu = cpu;
+	ev.gfp = gfp;
+	ev.order = order;
+	ev.node = ev.zone = -1;
+	ev.pfn = pfn;
+	if (pfn != ZS_NIL) {
+		struct zs_zone *z = zs_pfn_zone(vm->machine, pfn);
+
+		ev.node = z->node;
+		ev.zone = (int)z->type;
+	}
+	ev.path = path ? path : "";
+	vm->event_fn(vm->event_cookie, &ev);
+}
+
+void
+zs_vm_exit_task(struct zs_vm *vm, struct zs_task *t)
+{
+	uint32_t b = t->bind_first;
+
+	if (!t->alive)
+		return;
+	/* exit_mm: every page the task still owns goes back */
+	while (b != ZS_NIL) {
+		struct zs_binding *bd = zs_pagemap_at(vm->pagemap, b);
+		uint32_t next = bd->tnext;
+
+		if (bd->state == ZS_BIND_RESIDENT) {
+			uint32_t pfn = bd->pfn;
+			unsigned order = bd->order;
+			struct zs_page *p = &vm->machine->pages[pfn];
+
+			p->flags &= ~ZS_PG_BOUND;
+			p->owner = ZS_NIL;
+			vm->frees++;
+			zs_vm_event(vm, "free", t, -1, bd->gfp, (int)order, pfn, "exit");
+			vm->ops->free(vm, pfn, order, 0);
+			if (bd->slot != UINT32_MAX) {
+				/* a swap-cache page's slot: the model released the page above */
+				if (vm->ops->swap_free)
+					vm->ops->swap_free(vm, bd->slot);
+				else
+					zs_swap_put(&vm->swap, bd->slot);
+			}
+		} else if (bd->state == ZS_BIND_SWAPPED) {
+			if (vm->ops->swap_free)
+				vm->ops->swap_free(vm, bd->slot);
+			else
+				zs_swap_put(&vm->swap, bd->slot);
+		}
+		if (bd->state == ZS_BIND_PENDING) {
+			/* an allocation of this task is in flight: the driver drops it on return */
+			bd->task = ZS_NIL;
+			bd->tnext = bd->tprev = ZS_NIL;
+		} else {
+			zs_pagemap_remove(vm->pagemap, b);
+		}
+		b = next;
+	}
+	t->bind_first = t->bind_last = ZS_NIL;
+	t->rss = 0;
+	t->swapped = 0;
+	t->total_vm = 0;
+	t->alive = 0;
+}
+
+void
+zs_vm_kill_task(struct zs_vm *vm, struct zs_task *t, const char *why)
+{
+	if (!t->alive)
+		return;
+	t->killed = 1;
+	t->flags |= ZS_TIF_MEMDIE;
+	vm->oom_kills++;
+	zs_vm_event(vm, why ? why : "oom_kill", t, -1, 0, -1, ZS_NIL, "");
+	zs_vm_exit_task(vm, t);
+}
+
+int
+zs_vm_check(struct zs_vm *vm, struct zs_error *err)
+{
+	struct zs_machine *m = vm->machine;
+
+	for (int i = 0; i < m->nr_zones; i++)
+		if (zs_buddy_check(m, &m->zones[i], err))
+			return -1;
+	/* conservation: free + per-cpu + allocated blocks == present, zone by zone */
+	for (int i = 0; i < m->nr_zones; i++) {
+		struct zs_zone *z = &m->zones[i];
+		uint64_t pcp = 0, held = 0;
+
+		for (uint32_t pfn = z->start_pfn; pfn < z->start_pfn + z->spanned; pfn++) {
+			const struct zs_page *p = &m->pages[pfn];
+
+			if (p->flags & ZS_PG_PCP)
+				pcp++;
+			if (p->flags & ZS_PG_HEAD)
+				held += 1ull << p->order;
+			if ((p->flags & ZS_PG_PCP) && (p->flags & (ZS_PG_HEAD | ZS_PG_BUDDY)))
+				return zs_error_set(err, EX_SOFTWARE,
+						    "page %u is on a per-cpu list and %s", pfn,
+						    p->flags & ZS_PG_BUDDY ? "free" : "allocated");
+		}
+		if (z->free_pages + pcp + held != z->present)
+			return zs_error_set(err, EX_SOFTWARE,
+					    "%s: free %llu + per-cpu %llu + allocated %llu != present %u",
+					    z->name, (unsigned long long)z->free_pages,
+					    (unsigned long long)pcp, (unsigned long long)held, z->present);
+	}
+	/* every bound page points at a binding that points back */
+	for (uint32_t pfn = 0; pfn < m->nr_pages; pfn++) {
+		const struct zs_page *p = &m->pages[pfn];
+
+		if (p->flags & ZS_PG_BOUND) {
+			struct zs_binding *b = zs_pagemap_at(vm->pagemap, p->owner);
+
+			if (b->pfn != pfn || b->state != ZS_BIND_RESIDENT)
+				return zs_error_set(err, EX_SOFTWARE,
+						    "page %u bound to binding %u that does not hold it",
+						    pfn, p->owner);
+			if (p->flags & (ZS_PG_BUDDY | ZS_PG_PCP))
+				return zs_error_set(err, EX_SOFTWARE, "page %u is bound and free",
+						    pfn);
+		}
+		if ((p->list == ZS_LST_NONE) != (p->next == ZS_NIL && p->prev == ZS_NIL) &&
+		    p->list == ZS_LST_NONE)
+			return zs_error_set(err, EX_SOFTWARE, "page %u linked but on no list", pfn);
+	}
+	if (vm->ops->check)
+		return vm->ops->check(vm, err);
+	return 0;
+}

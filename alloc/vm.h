@@ -1,0 +1,116 @@
+/*
+ * vm.h - one simulated kernel: the machine, its model, tasks, the pagemap,
+ * the swap device, the disk, and the counters every model shares.
+ *
+ * The driver (sim/driver.c) owns the vm and feeds it requests; kernel models
+ * reach everything they need through it.  Models call back into the vm when
+ * reclaim takes a page from its owner (zs_vm_unbind_*) so the workload's next
+ * touch of that page faults it back in.
+ *
+ * Invariant: for every zone, free_pages + pages on per-cpu lists + allocated
+ * pages == present pages (checked by zs_vm_check).
+ */
+#ifndef ZS_VM_H
+#define ZS_VM_H
+
+#include <stdint.h>
+
+#include "alloc/disk.h"
+#include "alloc/machine.h"
+#include "alloc/pagemap.h"
+#include "alloc/policy.h"
+#include "alloc/swap.h"
+#include "alloc/task.h"
+#include "sim/engine.h"
+
+struct zs_rng;
+
+/* Called for every allocation, free and failure when events.csv is wanted. */
+struct zs_vm_event {
+	zs_time_t time;
+	const char *op;     /* "alloc", "free", "fail", "refused", "oom_kill", ... */
+	uint32_t task;      /* task id or ZS_NIL */
+	int cpu;
+	uint32_t gfp;
+	int order;
+	int node, zone;     /* -1 when none */
+	uint32_t pfn;       /* ZS_NIL when none */
+	const char *path;   /* the __alloc_pages exit, or "" */
+};
+typedef void (*zs_vm_event_fn)(void *cookie, const struct zs_vm_event *ev);
+
+struct zs_vm {
+	/* others may read */
+	struct zs_machine *machine;
+	struct zs_engine *engine;
+	const struct zs_policy_ops *ops;
+	enum zs_kver kver;
+	void *model;              /* the model's global state */
+	struct zs_pagemap *pagemap;
+	struct zs_swap swap;
+	struct zs_disk disk;
+	struct zs_rng *rng;       /* the model's own stream (tie-breaks, never workload draws) */
+	int hz;
+
+	struct zs_task **tasks;   /* by id */
+	uint32_t nr_tasks, cap_tasks;
+
+	/* counters shared by every model (cumulative) */
+	uint64_t *path_count;     /* per model path */
+	uint64_t alloc_ok, alloc_fail, alloc_refused; /* refused: order >= MAX_ORDER */
+	uint64_t fail_by_order[ZS_MAX_ORDER_LIMIT + 1];
+	uint64_t frees;
+	uint64_t pgmajfault;      /* touches of swapped or evicted pages */
+	uint64_t pswpin, pswpout; /* pages read from / written to swap */
+	uint64_t pgpgin, pgpgout; /* pages read from / written to files or swap */
+	uint64_t oom_kills;
+	uint64_t unknown_frees;   /* frees of a handle never (successfully) allocated */
+
+	zs_vm_event_fn event_fn;
+	void *event_cookie;
+};
+
+/* Create a vm on machine m with model ops; the model's init runs here. */
+struct zs_vm *zs_vm_create(struct zs_machine *m, struct zs_engine *e,
+			   const struct zs_policy_ops *ops, struct zs_cfg *kcfg, struct zs_rng *rng,
+			   struct zs_error *err);
+void zs_vm_destroy(struct zs_vm *vm);
+
+/* New task (pid assigned in creation order from 1000; kernel threads from 1). */
+struct zs_task *zs_vm_task_new(struct zs_vm *vm, const char *comm, int kthread);
+
+static inline struct zs_page *
+zs_vm_page(struct zs_vm *vm, uint32_t pfn)
+{
+	return &vm->machine->pages[pfn];
+}
+
+/* The binding a bound page belongs to, or NULL. */
+struct zs_binding *zs_vm_page_binding(struct zs_vm *vm, uint32_t pfn);
+/* Task owning a bound page, or NULL. */
+struct zs_task *zs_vm_page_task(struct zs_vm *vm, uint32_t pfn);
+
+/*
+ * Reclaim took a page from its owner: the binding becomes SWAPPED (slot given)
+ * or EVICTED (slot == UINT32_MAX, a clean file page); the page is unbound but
+ * NOT freed: the model frees it itself.
+ */
+void zs_vm_unbind_page(struct zs_vm *vm, uint32_t pfn, uint32_t slot);
+
+/* A task exits: every binding it owns is released (pages freed through the model). */
+void zs_vm_exit_task(struct zs_vm *vm, struct zs_task *t);
+
+/*
+ * Kill a task (OOM, counted in oom_kills): its bindings are released (resident pages freed through
+ * the model, swap slots returned) and its further requests ignored.
+ */
+void zs_vm_kill_task(struct zs_vm *vm, struct zs_task *t, const char *why);
+
+/* Report an event to the events.csv sink (no-op without one). */
+void zs_vm_event(struct zs_vm *vm, const char *op, struct zs_task *t, int cpu, uint32_t gfp,
+		 int order, uint32_t pfn, const char *path);
+
+/* Core + buddy + model invariants; 0 or -1 with err. */
+int zs_vm_check(struct zs_vm *vm, struct zs_error *err);
+
+#endif

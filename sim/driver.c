@@ -1,0 +1,898 @@
+/*
+ * driver.c - runs a scenario: sources -> requests -> kernel model, with the
+ * per-tick metrics, the event log and the summary; see driver.h.
+ */
+#include "sim/driver.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "alloc/buddy.h"
+#include "sim/rng.h"
+#include "workloads/source.h"
+
+#ifndef ZS_VERSION
+#define ZS_VERSION "0.1.0"
+#endif
+
+struct zs_run;
+
+/* What a driver thread is doing between steps. */
+enum src_state {
+	SRC_IDLE = 0,   /* fetch and issue the next request */
+	SRC_ALLOC,      /* inside ops->alloc (blocked or about to resume) */
+	SRC_IO,         /* waiting for a fault's disk read */
+	SRC_DONE
+};
+
+struct src_ctx {
+	struct zs_run *run;
+	unsigned idx;
+	struct zs_source *src;
+	struct zs_thread *thread;
+	struct zs_request req;
+	int have_req;
+	enum src_state state;
+	struct zs_alloc_req areq;
+	uint32_t bind;       /* binding being allocated for */
+	int fault;           /* the allocation serves a fault (0, 1 swap-in, 2 file read-in) */
+	/* source task number -> vm task id (open addressing) */
+	uint64_t *tkeys;
+	uint32_t *tvals;
+	uint32_t tcap, tn;
+	uint64_t requests;
+};
+
+struct zs_run {
+	struct zs_scenario *sc;
+	struct zs_machine *m;
+	struct zs_engine *e;
+	struct zs_vm *vm;
+	struct zs_rng *model_rng;
+	struct src_ctx *srcs;
+	unsigned nsrc;
+	FILE *ticks, *events;
+	int progress;
+	int64_t tick_ns;
+	uint64_t tick;
+	int failed;
+	struct zs_error err;
+	int64_t *metric_buf;
+	time_t wall_last;
+	struct zs_error *check_err;
+	int check_failed;
+	int auto_duration;    /* duration: auto */
+	int64_t end_ns;       /* when the run ended */
+};
+
+struct zs_vm *
+zs_run_vm(struct zs_run *r)
+{
+	return r->vm;
+}
+
+/* ---- task map ---- */
+
+static uint32_t
+task_lookup(struct src_ctx *c, uint32_t key)
+{
+	if (!c->tcap)
+		return ZS_NIL;
+	for (uint32_t h = (key * 2654435761u) & (c->tcap - 1);; h = (h + 1) & (c->tcap - 1)) {
+		if (c->tkeys[h] == UINT64_MAX)
+			return ZS_NIL;
+		if (c->tkeys[h] == key)
+			return c->tvals[h];
+	}
+}
+
+static void
+task_store(struct src_ctx *c, uint32_t key, uint32_t id)
+{
+	if ((c->tn + 1) * 2 > c->tcap) {
+		uint32_t ocap = c->tcap, ncap = ocap ? ocap * 2 : 64;
+		uint64_t *ok = c->tkeys;
+		uint32_t *ov = c->tvals;
+
+		c->tkeys = malloc(ncap * sizeof(*c->tkeys));
+		c->tvals = malloc(ncap * sizeof(*c->tvals));
+		ZS_BUG_ON(!c->tkeys || !c->tvals);
+		memset(c->tkeys, 0xff, ncap * sizeof(*c->tkeys));
+		c->tcap = ncap;
+		c->tn = 0;
+		for (uint32_t i = 0; i < ocap; i++)
+			if (ok[i] != UINT64_MAX)
+				task_store(c, (uint32_t)ok[i], ov[i]);
+		free(ok);
+		free(ov);
+	}
+	uint32_t h = (key * 2654435761u) & (c->tcap - 1);
+	while (c->tkeys[h] != UINT64_MAX && c->tkeys[h] != key)
+		h = (h + 1) & (c->tcap - 1);
+	if (c->tkeys[h] == UINT64_MAX)
+		c->tn++;
+	c->tkeys[h] = key;
+	c->tvals[h] = id;
+}
+
+/* The vm task for a request; a task never started is started implicitly. */
+static struct zs_task *
+req_task(struct src_ctx *c, const struct zs_request *req)
+{
+	struct zs_vm *vm = c->run->vm;
+	uint32_t id = task_lookup(c, req->task);
+	struct zs_task *t;
+
+	if (id != ZS_NIL)
+		return vm->tasks[id];
+	t = zs_vm_task_new(vm, req->comm[0] ? req->comm : c->src->ops->type, 0);
+	t->source = (int)c->idx;
+	t->source_key = req->task;
+	task_store(c, req->task, t->id);
+	return t;
+}
+
+/* ---- binding helpers ---- */
+
+static void
+task_link(struct zs_vm *vm, struct zs_task *t, uint32_t b)
+{
+	struct zs_binding *bd = zs_pagemap_at(vm->pagemap, b);
+
+	bd->task = t->id;
+	bd->tnext = ZS_NIL;
+	bd->tprev = t->bind_last;
+	if (t->bind_last != ZS_NIL)
+		zs_pagemap_at(vm->pagemap, t->bind_last)->tnext = b;
+	else
+		t->bind_first = b;
+	t->bind_last = b;
+}
+
+static void
+task_unlink(struct zs_vm *vm, uint32_t b)
+{
+	struct zs_binding *bd = zs_pagemap_at(vm->pagemap, b);
+	struct zs_task *t;
+
+	if (bd->task == ZS_NIL)
+		return;
+	t = vm->tasks[bd->task];
+	if (bd->tprev != ZS_NIL)
+		zs_pagemap_at(vm->pagemap, bd->tprev)->tnext = bd->tnext;
+	else
+		t->bind_first = bd->tnext;
+	if (bd->tnext != ZS_NIL)
+		zs_pagemap_at(vm->pagemap, bd->tnext)->tprev = bd->tprev;
+	else
+		t->bind_last = bd->tprev;
+	bd->task = ZS_NIL;
+	bd->tnext = bd->tprev = ZS_NIL;
+}
+
+static void
+bind_page(struct zs_vm *vm, uint32_t b, uint32_t pfn, enum zs_page_kind kind)
+{
+	struct zs_binding *bd = zs_pagemap_at(vm->pagemap, b);
+	struct zs_page *p = zs_vm_page(vm, pfn);
+
+	bd->pfn = pfn;
+	bd->state = ZS_BIND_RESIDENT;
+	p->flags |= ZS_PG_BOUND;
+	p->owner = b;
+	p->kind = (uint8_t)kind;
+	if (bd->task != ZS_NIL)
+		vm->tasks[bd->task]->rss++;
+}
+
+static void
+release_slot(struct zs_vm *vm, uint32_t slot)
+{
+	if (slot == UINT32_MAX)
+		return;
+	if (vm->ops->swap_free)
+		vm->ops->swap_free(vm, slot);
+	else
+		zs_swap_put(&vm->swap, slot);
+}
+
+/* ---- requests ---- */
+
+static void
+notify_killed(struct src_ctx *c, struct zs_task *t)
+{
+	struct zs_request r;
+
+	if (t->exit_notified)
+		return;
+	t->exit_notified = 1;
+	if (!c->src->ops->feedback)
+		return;
+	memset(&r, 0, sizeof(r));
+	r.type = ZS_REQ_TASK_EXIT;
+	r.task = t->source_key;
+	c->src->ops->feedback(c->src, &r, 0);
+}
+
+/* Start an allocation for binding b (new, or a fault).  Returns 1 if it blocked. */
+static int
+alloc_start(struct src_ctx *c, struct zs_task *t, uint32_t b, uint32_t gfp, unsigned order,
+	    enum zs_page_kind kind, int fault)
+{
+	struct zs_vm *vm = c->run->vm;
+
+	memset(&c->areq, 0, sizeof(c->areq));
+	c->areq.thread = c->thread;
+	c->areq.task = t;
+	c->areq.gfp = gfp;
+	c->areq.order = order;
+	c->areq.cpu = c->thread->cpu;
+	c->areq.kind = kind;
+	c->areq.node = vm->machine->cpu_node[c->thread->cpu];
+	c->areq.pfn = ZS_NIL;
+	c->bind = b;
+	c->fault = fault;
+	c->state = SRC_ALLOC;
+	return 0;
+}
+
+static void alloc_finish(struct src_ctx *c);
+
+/* Call into the model; 1 if the allocation blocked (the thread already sleeps). */
+static int
+alloc_step(struct src_ctx *c)
+{
+	struct zs_vm *vm = c->run->vm;
+
+	if (vm->ops->alloc(vm, &c->areq) == ZS_ALLOC_BLOCKED)
+		return 1;
+	alloc_finish(c);
+	return c->state == SRC_IO;
+}
+
+static void
+alloc_finish(struct src_ctx *c)
+{
+	struct zs_vm *vm = c->run->vm;
+	struct zs_alloc_req *a = &c->areq;
+	struct zs_binding *bd = zs_pagemap_at(vm->pagemap, c->bind);
+	int killed = bd->task == ZS_NIL;
+	const char *path = a->path >= 0 && a->path < vm->ops->nr_paths ? vm->ops->paths[a->path] : "";
+	struct zs_request fb = c->req;
+
+	c->state = SRC_IDLE;
+	if (a->path >= 0 && a->path < vm->ops->nr_paths)
+		vm->path_count[a->path]++;
+	if (a->pfn == ZS_NIL) {
+		vm->alloc_fail++;
+		vm->fail_by_order[a->order < ZS_MAX_ORDER_LIMIT ? a->order : ZS_MAX_ORDER_LIMIT]++;
+		zs_vm_event(vm, "fail", a->task, (int)a->cpu, a->gfp, (int)a->order, ZS_NIL, path);
+		if (c->fault == 1 && bd->slot != UINT32_MAX && !killed) {
+			/* the page stays on swap; the fault will be retried at the next touch */
+			bd->state = ZS_BIND_SWAPPED;
+		} else if (c->fault == 2 && !killed) {
+			bd->state = ZS_BIND_EVICTED;
+		} else {
+			release_slot(vm, bd->slot);
+			task_unlink(vm, c->bind);
+			zs_pagemap_remove(vm->pagemap, c->bind);
+		}
+		if (!c->fault && c->src->ops->feedback)
+			c->src->ops->feedback(c->src, &fb, 0);
+		return;
+	}
+	vm->alloc_ok++;
+	zs_vm_event(vm, "alloc", a->task, (int)a->cpu, a->gfp, (int)a->order, a->pfn, path);
+	if (killed) {
+		/* the task was OOM-killed while it waited: the page goes straight back */
+		zs_vm_page(vm, a->pfn)->kind = (uint8_t)a->kind;
+		release_slot(vm, bd->slot);
+		zs_pagemap_remove(vm->pagemap, c->bind);
+		vm->frees++;
+		zs_vm_event(vm, "free", a->task, (int)a->cpu, a->gfp, (int)a->order, a->pfn, "exit");
+		vm->ops->free(vm, a->pfn, a->order, a->cpu);
+		return;
+	}
+	bind_page(vm, c->bind, a->pfn, a->kind);
+	if (!c->fault) {
+		a->task->total_vm += 1u << a->order;
+		if (c->src->ops->feedback)
+			c->src->ops->feedback(c->src, &fb, 1);
+	}
+	if (c->fault == 1) {
+		a->task->swapped--;
+		if (!vm->ops->swap_free) {
+			zs_swap_put(&vm->swap, bd->slot);
+			bd->slot = UINT32_MAX;
+		}
+	}
+	vm->ops->page_added(vm, a->pfn);
+	if (c->fault) {
+		/* a major fault: the task waits for the read */
+		uint64_t n = 1u << a->order;
+		zs_time_t done = zs_disk_submit(&vm->disk, 0, n, NULL, NULL, 0);
+
+		vm->pgmajfault++;
+		vm->pgpgin += n;
+		if (c->fault == 1)
+			vm->pswpin += n;
+		c->state = SRC_IO;
+		zs_thread_sleep(c->thread, done - zs_now(vm->engine));
+	}
+}
+
+/* Issue c->req.  Returns 1 when the thread is now blocked (it already chose its sleep). */
+static int
+issue(struct src_ctx *c)
+{
+	struct zs_run *r = c->run;
+	struct zs_vm *vm = r->vm;
+	struct zs_request *q = &c->req;
+	struct zs_task *t = req_task(c, q);
+	uint64_t key = zs_pagemap_key(c->idx, q->handle);
+	uint32_t b;
+
+	c->thread->cpu = (int)(q->cpu % (unsigned)vm->machine->nr_cpus);
+	if (!t->alive) {
+		if (t->killed)
+			notify_killed(c, t);
+		if (q->type == ZS_REQ_TASK_START && !t->killed) {
+			/* a new task reusing the number */
+		} else if (q->type != ZS_REQ_TASK_START) {
+			return 0;
+		}
+	}
+	switch (q->type) {
+	case ZS_REQ_TASK_START:
+		if (!t->alive || t->started) {
+			t = zs_vm_task_new(vm, q->comm[0] ? q->comm : c->src->ops->type, 0);
+			t->source = (int)c->idx;
+			t->source_key = q->task;
+			task_store(c, q->task, t->id);
+		}
+		t->started = 1;
+		if (q->comm[0])
+			snprintf(t->comm, sizeof(t->comm), "%s", q->comm);
+		t->nice = q->nice;
+		t->uid = q->root ? 0 : 1000;
+		t->start_ns = zs_now(r->e);
+		return 0;
+	case ZS_REQ_TASK_EXIT:
+		zs_vm_exit_task(vm, t);
+		return 0;
+	case ZS_REQ_ALLOC:
+		if (q->order >= (unsigned)vm->ops->max_order) {
+			/* KERNEL: alloc_pages(): order >= MAX_ORDER returns NULL before __alloc_pages */
+			vm->alloc_refused++;
+			zs_vm_event(vm, "refused", t, c->thread->cpu, q->gfp, q->order, ZS_NIL, "");
+			if (c->src->ops->feedback)
+				c->src->ops->feedback(c->src, q, 0);
+			return 0;
+		}
+		b = zs_pagemap_find(vm->pagemap, key);
+		if (b != ZS_NIL) {
+			/* the source reused a live handle: the old page is gone first */
+			struct zs_binding *old = zs_pagemap_at(vm->pagemap, b);
+
+			if (old->state == ZS_BIND_RESIDENT) {
+				uint32_t pfn = old->pfn;
+				struct zs_page *p = zs_vm_page(vm, pfn);
+
+				p->flags &= ~ZS_PG_BOUND;
+				p->owner = ZS_NIL;
+				if (old->task != ZS_NIL)
+					vm->tasks[old->task]->rss--;
+				vm->frees++;
+				vm->ops->free(vm, pfn, old->order, c->thread->cpu);
+			}
+			release_slot(vm, old->slot);
+			task_unlink(vm, b);
+			zs_pagemap_remove(vm->pagemap, b);
+		}
+		b = zs_pagemap_insert(vm->pagemap, key);
+		{
+			struct zs_binding *bd = zs_pagemap_at(vm->pagemap, b);
+
+			bd->gfp = q->gfp;
+			bd->order = q->order;
+			bd->kind = q->kind;
+			bd->dirty = q->kind == ZS_KIND_FILE_DIRTY;
+		}
+		task_link(vm, t, b);
+		alloc_start(c, t, b, q->gfp, q->order, (enum zs_page_kind)q->kind, 0);
+		return alloc_step(c);
+	case ZS_REQ_FREE: {
+		b = zs_pagemap_find(vm->pagemap, key);
+		if (b == ZS_NIL) {
+			vm->unknown_frees++;
+			return 0;
+		}
+		struct zs_binding *bd = zs_pagemap_at(vm->pagemap, b);
+		if (bd->state == ZS_BIND_RESIDENT) {
+			uint32_t pfn = bd->pfn;
+			unsigned order = bd->order;
+			struct zs_page *p = zs_vm_page(vm, pfn);
+
+			p->flags &= ~ZS_PG_BOUND;
+			p->owner = ZS_NIL;
+			if (bd->task != ZS_NIL) {
+				vm->tasks[bd->task]->rss--;
+				vm->tasks[bd->task]->total_vm -= 1u << order;
+			}
+			vm->frees++;
+			zs_vm_event(vm, "free", t, c->thread->cpu, bd->gfp, (int)order, pfn, "");
+			vm->ops->free(vm, pfn, order, (unsigned)c->thread->cpu);
+			bd = zs_pagemap_at(vm->pagemap, b);
+		} else if (bd->task != ZS_NIL) {
+			struct zs_task *o = vm->tasks[bd->task];
+
+			o->total_vm -= 1u << bd->order;
+			if (bd->state == ZS_BIND_SWAPPED)
+				o->swapped--;
+		}
+		release_slot(vm, bd->slot);
+		task_unlink(vm, b);
+		zs_pagemap_remove(vm->pagemap, b);
+		return 0;
+	}
+	case ZS_REQ_TOUCH:
+	case ZS_REQ_DIRTY: {
+		b = zs_pagemap_find(vm->pagemap, key);
+		if (b == ZS_NIL)
+			return 0;
+		struct zs_binding *bd = zs_pagemap_at(vm->pagemap, b);
+		if (bd->state == ZS_BIND_RESIDENT) {
+			if (q->type == ZS_REQ_DIRTY) {
+				bd->dirty = 1;
+				vm->ops->dirty(vm, bd->pfn);
+			} else {
+				vm->ops->touch(vm, bd->pfn);
+			}
+			return 0;
+		}
+		if (bd->state == ZS_BIND_SWAPPED && vm->ops->swap_cache_find) {
+			uint32_t pfn = vm->ops->swap_cache_find(vm, bd->slot);
+
+			if (pfn != ZS_NIL) {
+				/* a minor fault: still in the swap cache */
+				if (bd->task != ZS_NIL)
+					vm->tasks[bd->task]->swapped--;
+				bind_page(vm, b, pfn, (enum zs_page_kind)bd->kind);
+				if (q->type == ZS_REQ_DIRTY)
+					vm->ops->dirty(vm, pfn);
+				else
+					vm->ops->touch(vm, pfn);
+				return 0;
+			}
+		}
+		/* a major fault: allocate and read the page back */
+		int fault = bd->state == ZS_BIND_SWAPPED ? 1 : 2;
+		uint32_t gfp = bd->gfp;
+		unsigned order = bd->order;
+		enum zs_page_kind kind = bd->kind == ZS_KIND_FILE_DIRTY ? ZS_KIND_FILE_CLEAN
+								       : (enum zs_page_kind)bd->kind;
+		bd->state = ZS_BIND_PENDING;
+		alloc_start(c, t, b, gfp, order, kind, fault);
+		return alloc_step(c);
+	}
+	default:
+		return 0;
+	}
+}
+
+static void
+src_fail(struct src_ctx *c, struct zs_error *err)
+{
+	struct zs_run *r = c->run;
+
+	if (!r->failed) {
+		r->failed = 1;
+		r->err = *err;
+	}
+	zs_engine_stop(r->e);
+}
+
+static void
+src_run(struct zs_thread *th)
+{
+	struct src_ctx *c = th->priv;
+	struct zs_engine *e = c->run->e;
+	struct zs_error err = {0, ""};
+
+	for (;;) {
+		if (c->state == SRC_ALLOC) {
+			if (alloc_step(c))
+				return;
+		} else if (c->state == SRC_IO) {
+			/* the read finished: the access that faulted completes now */
+			struct zs_vm *vm = c->run->vm;
+
+			c->state = SRC_IDLE;
+			if (c->areq.pfn != ZS_NIL &&
+			    zs_pagemap_at(vm->pagemap, c->bind)->pfn == c->areq.pfn) {
+				if (c->req.type == ZS_REQ_DIRTY) {
+					zs_pagemap_at(vm->pagemap, c->bind)->dirty = 1;
+					vm->ops->dirty(vm, c->areq.pfn);
+				} else {
+					vm->ops->touch(vm, c->areq.pfn);
+				}
+			}
+		}
+		if (th->charged > 0) {
+			/* CPU time spent in the kernel delays the next request */
+			zs_thread_yield(th);
+			return;
+		}
+		if (!c->have_req) {
+			int rc = c->src->ops->next(c->src, &c->req, &err);
+
+			if (rc < 0) {
+				src_fail(c, &err);
+				c->state = SRC_DONE;
+				zs_thread_exit(th);
+				return;
+			}
+			if (rc == 0) {
+				c->state = SRC_DONE;
+				zs_thread_exit(th);
+				return;
+			}
+			c->have_req = 1;
+			c->requests++;
+		}
+		if (c->req.time > zs_now(e)) {
+			zs_thread_sleep(th, c->req.time - zs_now(e));
+			return;
+		}
+		c->have_req = 0;
+		if (issue(c))
+			return;
+	}
+}
+
+/* ---- metrics ---- */
+
+static void
+ticks_header(struct zs_run *r)
+{
+	struct zs_vm *vm = r->vm;
+	FILE *f = r->ticks;
+
+	fputs("time_ns,tick,node,zone,nr_free_pages,min,low,high,present_pages", f);
+	for (int k = 0; k < vm->ops->max_order; k++)
+		fprintf(f, ",order_%d", k);
+	fputs(",pgalloc,pgfree", f);
+	fputs(",alloc_ok,alloc_fail,alloc_refused,nr_bound_pages,nr_tasks,pgmajfault,pswpin,pswpout,"
+	      "pgpgin,pgpgout,swap_free,oom_kills,unknown_frees", f);
+	for (int k = 0; k < vm->ops->max_order; k++)
+		fprintf(f, ",allocfail_order_%d", k);
+	for (int i = 0; i < vm->ops->nr_paths; i++)
+		fprintf(f, ",path_%s", vm->ops->paths[i]);
+	for (int i = 0; i < vm->ops->nr_metrics; i++)
+		fprintf(f, ",%s", vm->ops->metrics[i].name);
+	fputc('\n', f);
+}
+
+static void
+ticks_rows(struct zs_run *r)
+{
+	struct zs_vm *vm = r->vm;
+	struct zs_machine *m = vm->machine;
+	FILE *f = r->ticks;
+	int64_t *gbuf = r->metric_buf, *zbuf = r->metric_buf + vm->ops->nr_metrics;
+	uint64_t live = zs_pagemap_count(vm->pagemap);
+	uint32_t ntasks = 0;
+
+	for (uint32_t i = 0; i < vm->nr_tasks; i++)
+		ntasks += vm->tasks[i]->alive && !(vm->tasks[i]->flags & ZS_PF_KTHREAD);
+	if (vm->ops->sample && vm->ops->nr_metrics)
+		vm->ops->sample(vm, NULL, gbuf);
+	for (int zi = 0; zi < m->nr_zones; zi++) {
+		struct zs_zone *z = &m->zones[zi];
+
+		fprintf(f, "%" PRId64 ",%" PRIu64 ",%d,%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
+			   ",%u",
+			zs_now(r->e), r->tick, z->node, z->name, z->free_pages, z->pages_min,
+			z->pages_low, z->pages_high, z->present);
+		for (int k = 0; k < vm->ops->max_order; k++)
+			fprintf(f, ",%u", z->free_area[k].nr_free);
+		fprintf(f, ",%" PRIu64 ",%" PRIu64, z->pgalloc, z->pgfree);
+		fprintf(f,
+			",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%u,%" PRIu64 ",%" PRIu64
+			",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64,
+			vm->alloc_ok, vm->alloc_fail, vm->alloc_refused, live, ntasks, vm->pgmajfault,
+			vm->pswpin, vm->pswpout, vm->pgpgin, vm->pgpgout, vm->swap.nr_free,
+			vm->oom_kills, vm->unknown_frees);
+		for (int k = 0; k < vm->ops->max_order; k++)
+			fprintf(f, ",%" PRIu64, vm->fail_by_order[k]);
+		for (int i = 0; i < vm->ops->nr_paths; i++)
+			fprintf(f, ",%" PRIu64, vm->path_count[i]);
+		if (vm->ops->nr_metrics) {
+			memset(zbuf, 0, sizeof(int64_t) * (size_t)vm->ops->nr_metrics);
+			if (vm->ops->sample)
+				vm->ops->sample(vm, z, zbuf);
+			for (int i = 0; i < vm->ops->nr_metrics; i++)
+				fprintf(f, ",%" PRId64, vm->ops->metrics[i].per_zone ? zbuf[i] : gbuf[i]);
+		}
+		fputc('\n', f);
+	}
+}
+
+static int
+sources_done(struct zs_run *r)
+{
+	for (unsigned i = 0; i < r->nsrc; i++)
+		if (r->srcs[i].state != SRC_DONE)
+			return 0;
+	return 1;
+}
+
+static void
+tick_event(void *arg, uint64_t data)
+{
+	struct zs_run *r = arg;
+
+	(void)data;
+	if (r->ticks)
+		ticks_rows(r);
+	r->tick++;
+	if (r->auto_duration && sources_done(r)) {
+		/* `duration: auto`: this was the last tick */
+		r->end_ns = zs_now(r->e);
+		zs_engine_stop(r->e);
+		return;
+	}
+	if (r->progress) {
+		time_t now = time(NULL);
+
+		if (now != r->wall_last) {
+			r->wall_last = now;
+			if (r->auto_duration)
+				fprintf(stderr, "\rzsim: %s %.2fs simulated", r->sc->name,
+					(double)zs_now(r->e) / 1e9);
+			else
+				fprintf(stderr, "\rzsim: %s %.1f%% (%.2fs of %.2fs simulated)",
+					r->sc->name,
+					100.0 * (double)zs_now(r->e) / (double)r->sc->duration_ns,
+					(double)zs_now(r->e) / 1e9, (double)r->sc->duration_ns / 1e9);
+		}
+	}
+	if (r->auto_duration || zs_now(r->e) + r->tick_ns <= r->sc->duration_ns)
+		zs_event_at(r->e, zs_now(r->e) + r->tick_ns, tick_event, r, 0);
+}
+
+/* ---- events.csv ---- */
+
+static void
+event_row(void *cookie, const struct zs_vm_event *ev)
+{
+	struct zs_run *r = cookie;
+	struct zs_vm *vm = r->vm;
+	const char *zone = ev->zone >= 0 ? zs_zone_type_name((enum zs_zone_type)ev->zone) : "";
+	struct zs_task *t = ev->task != ZS_NIL ? vm->tasks[ev->task] : NULL;
+
+	fprintf(r->events, "%" PRId64 ",%s,%d,%s,%d,0x%x,%d,", ev->time, ev->op,
+		t ? (int)t->pid : -1, t ? t->comm : "", ev->cpu, ev->gfp, ev->order);
+	if (ev->node >= 0)
+		fprintf(r->events, "%d,%s,%u,%s\n", ev->node, zone, ev->pfn, ev->path);
+	else
+		fprintf(r->events, ",,,%s\n", ev->path);
+}
+
+/* The invariant checker after every event (tests, `make debug`, output.check). */
+static void
+check_after_event(void *cookie)
+{
+	struct zs_run *r = cookie;
+
+	if (!r->check_failed && zs_vm_check(r->vm, r->check_err)) {
+		r->check_failed = 1;
+		zs_engine_stop(r->e);
+	}
+}
+
+struct summary_emit {
+	FILE *f;
+	unsigned idx;
+};
+
+static void
+emit_source_counter(void *cookie, const char *key, int64_t v)
+{
+	struct summary_emit *se = cookie;
+
+	fprintf(se->f, "source%u_%s: %" PRId64 "\n", se->idx, key, v);
+}
+
+/* ---- build and run ---- */
+
+struct zs_run *
+zs_run_create(struct zs_scenario *sc, struct zs_error *err)
+{
+	struct zs_run *r = calloc(1, sizeof(*r));
+	const struct zs_policy_ops *ops = zs_policy_for(sc->kver);
+
+	if (!r) {
+		zs_error_set(err, EX_OSERR, "out of memory");
+		return NULL;
+	}
+	r->sc = sc;
+	r->auto_duration = sc->duration_ns == 0;
+	r->m = zs_machine_create(&sc->machine, err);
+	r->e = zs_engine_create();
+	if (!r->m || !r->e) {
+		if (r->m && !r->e)
+			zs_error_set(err, EX_OSERR, "out of memory");
+		zs_run_destroy(r);
+		return NULL;
+	}
+	struct zs_cfg *kcfg = sc->kernel;
+	struct zs_cfg *empty = NULL;
+	if (!kcfg)
+		kcfg = empty = zs_cfg_new_map(sc->path);
+	r->model_rng = zs_rng_create(sc->seed, "kernel", 0);
+	r->vm = zs_vm_create(r->m, r->e, ops, kcfg, r->model_rng, err);
+	zs_cfg_free(empty);
+	if (!r->vm) {
+		zs_run_destroy(r);
+		return NULL;
+	}
+	r->nsrc = sc->workload ? (unsigned)sc->workload->n : 0;
+	r->srcs = calloc(r->nsrc + 1, sizeof(*r->srcs));
+	if (!r->srcs) {
+		zs_error_set(err, EX_OSERR, "out of memory");
+		zs_run_destroy(r);
+		return NULL;
+	}
+	char dir[4096];
+	snprintf(dir, sizeof(dir), "%s", sc->path);
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	else
+		snprintf(dir, sizeof(dir), ".");
+	for (unsigned i = 0; i < r->nsrc; i++) {
+		struct src_ctx *c = &r->srcs[i];
+		struct zs_source_env env = {
+			.kver = sc->kver,
+			.nr_cpus = r->m->nr_cpus,
+			.machine_pages = r->m->nr_pages,
+			.duration_ns = sc->duration_ns ? sc->duration_ns : INT64_MAX / 4,
+			.rng = zs_rng_create(sc->seed, "workload", i),
+			.scenario_dir = dir,
+			.index = i,
+		};
+
+		c->run = r;
+		c->idx = i;
+		c->src = zs_source_create(sc->workload->vals[i], &env, err);
+		if (!c->src) {
+			zs_rng_destroy(env.rng);
+			zs_run_destroy(r);
+			return NULL;
+		}
+		/* scenario_dir was valid during create only */
+		c->src->env.scenario_dir = NULL;
+	}
+	return r;
+}
+
+int
+zs_run_execute(struct zs_run *r, FILE *ticks, FILE *events, FILE *summary, int progress,
+	       struct zs_error *err)
+{
+	struct zs_vm *vm = r->vm;
+	int check = r->sc->check;
+
+#ifdef ZS_DEBUG
+	check = 1;
+#endif
+	r->ticks = ticks;
+	r->events = events;
+	r->progress = progress;
+	r->tick_ns = ZS_NS_PER_SEC / vm->hz;
+	r->metric_buf = calloc(2 * ((size_t)vm->ops->nr_metrics + 1), sizeof(int64_t));
+	if (!r->metric_buf)
+		return zs_error_set(err, EX_OSERR, "out of memory");
+	if (events) {
+		fputs("time_ns,op,pid,comm,cpu,gfp,order,node,zone,pfn,path\n", events);
+		vm->event_fn = event_row;
+		vm->event_cookie = r;
+	}
+	if (ticks)
+		ticks_header(r);
+	for (unsigned i = 0; i < r->nsrc; i++) {
+		char name[24];
+
+		snprintf(name, sizeof(name), "source%u", i);
+		r->srcs[i].thread = zs_thread_create(r->e, name, 0, src_run, &r->srcs[i], 0);
+	}
+	zs_event_at(r->e, 0, tick_event, r, 0);
+
+	struct zs_error cerr = {0, ""};
+	r->check_err = &cerr;
+	zs_engine_run(r->e, r->auto_duration ? INT64_MAX / 4 : r->sc->duration_ns,
+		      check ? check_after_event : NULL, r);
+	if (!r->auto_duration)
+		r->end_ns = r->sc->duration_ns;
+	if (progress)
+		fputc('\n', stderr);
+	if (r->failed) {
+		*err = r->err;
+		return -1;
+	}
+	if (r->check_failed || (check && zs_vm_check(vm, &cerr))) {
+		*err = cerr;
+		return -1;
+	}
+	if (summary) {
+		fprintf(summary, "zsim_version: %s\n", ZS_VERSION);
+		fprintf(summary, "scenario: %s\n", r->sc->path);
+		fprintf(summary, "kernel: %s\n", vm->ops->name);
+		fprintf(summary, "seed: %" PRIu64 "\n", r->sc->seed);
+		fprintf(summary, "duration_ns: %" PRId64 "\n", r->end_ns);
+		fprintf(summary, "hz: %d\n", vm->hz);
+		fprintf(summary, "nodes: %d\nzones: %d\ncpus: %d\npages: %u\nswap_pages: %" PRIu64 "\n",
+			r->m->nr_nodes, r->m->nr_zones, r->m->nr_cpus, r->m->nr_pages,
+			vm->swap.nr_slots);
+		fprintf(summary, "events: %" PRIu64 "\n", zs_engine_events(r->e));
+		fprintf(summary, "alloc_ok: %" PRIu64 "\nalloc_fail: %" PRIu64
+				 "\nalloc_refused: %" PRIu64 "\nfrees: %" PRIu64 "\n",
+			vm->alloc_ok, vm->alloc_fail, vm->alloc_refused, vm->frees);
+		fprintf(summary, "pgmajfault: %" PRIu64 "\npswpin: %" PRIu64 "\npswpout: %" PRIu64
+				 "\noom_kills: %" PRIu64 "\nunknown_frees: %" PRIu64 "\n",
+			vm->pgmajfault, vm->pswpin, vm->pswpout, vm->oom_kills, vm->unknown_frees);
+		for (int k = 0; k < vm->ops->max_order; k++)
+			if (vm->fail_by_order[k])
+				fprintf(summary, "allocfail_order_%d: %" PRIu64 "\n", k,
+					vm->fail_by_order[k]);
+		for (int i = 0; i < vm->ops->nr_paths; i++)
+			fprintf(summary, "path_%s: %" PRIu64 "\n", vm->ops->paths[i],
+				vm->path_count[i]);
+		for (int i = 0; i < zs_engine_nr_threads(r->e); i++) {
+			struct zs_thread *t = zs_engine_thread(r->e, i);
+
+			fprintf(summary, "thread_%s_cpu_ns: %" PRId64 "\n", t->name, t->cpu_ns);
+		}
+		for (unsigned i = 0; i < r->nsrc; i++) {
+			struct summary_emit se = {summary, i};
+
+			fprintf(summary, "source%u_type: %s\nsource%u_requests: %" PRIu64 "\n", i,
+				r->srcs[i].src->ops->type, i, r->srcs[i].requests);
+			if (r->srcs[i].src->ops->summary)
+				r->srcs[i].src->ops->summary(r->srcs[i].src, emit_source_counter, &se);
+		}
+	}
+	return 0;
+}
+
+void
+zs_run_destroy(struct zs_run *r)
+{
+	if (!r)
+		return;
+	for (unsigned i = 0; r->srcs && i < r->nsrc; i++) {
+		struct src_ctx *c = &r->srcs[i];
+
+		if (c->src) {
+			struct zs_rng *rng = c->src->env.rng;
+
+			zs_source_destroy(c->src);
+			zs_rng_destroy(rng);
+		}
+		free(c->tkeys);
+		free(c->tvals);
+	}
+	free(r->srcs);
+	zs_vm_destroy(r->vm);
+	zs_rng_destroy(r->model_rng);
+	zs_engine_destroy(r->e);
+	zs_machine_destroy(r->m);
+	free(r->metric_buf);
+	free(r);
+}

@@ -1,0 +1,35 @@
+/*
+ * driver.h - one simulation run: builds the machine, the kernel model and the
+ * workload sources from a scenario, feeds every request to the model, samples
+ * ticks.csv every tick and writes events.csv and summary.txt.
+ *
+ * Each source gets a driver thread that issues its requests in time order;
+ * an allocation that blocks in the model blocks that thread (see source.h).
+ */
+#ifndef ZS_DRIVER_H
+#define ZS_DRIVER_H
+
+#include <stdio.h>
+
+#include "alloc/vm.h"
+#include "sim/scenario.h"
+
+struct zs_run;
+
+/* Build everything the scenario describes (the kernel boots here).  NULL with err. */
+struct zs_run *zs_run_create(struct zs_scenario *sc, struct zs_error *err);
+
+/*
+ * Run to the scenario's duration.  ticks/events/summary may be NULL (not
+ * written).  progress: print a progress line on stderr.  0, or -1 with err
+ * (a source failed, e.g. a malformed trace line).
+ */
+int zs_run_execute(struct zs_run *r, FILE *ticks, FILE *events, FILE *summary, int progress,
+		   struct zs_error *err);
+
+void zs_run_destroy(struct zs_run *r);
+
+/* The simulated kernel (for tests and `zsim check`). */
+struct zs_vm *zs_run_vm(struct zs_run *r);
+
+#endif

@@ -1,0 +1,73 @@
+/* main.c - `zsim VERB ...`: dispatch only. */
+#include <stdio.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "sim/cmds.h"
+
+#ifndef ZS_VERSION
+#define ZS_VERSION "0.1.0"
+#endif
+
+static const struct {
+	const char *verb;
+	int (*fn)(int, char **);
+	const char *usage;
+	const char *what;
+} verbs[] = {
+	{"run", zs_cmd_run, zs_usage_run, "run a scenario, write ticks.csv and summary.txt"},
+	{"check", zs_cmd_check, zs_usage_check, "validate a scenario, print the zones it builds"},
+	{"replay", zs_cmd_replay, zs_usage_replay, "replay a recorded allocation trace"},
+	{"trace", zs_cmd_trace, zs_usage_trace, "trace tools: stats, convert"},
+};
+
+#define NR_VERBS (sizeof(verbs) / sizeof(verbs[0]))
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, "usage: zsim VERB [options]\n\n"
+		   "zsim simulates the Linux 2.4.0, 2.6.18 and 2.6.32 page allocator and reclaim.\n\n");
+	for (size_t i = 0; i < NR_VERBS; i++)
+		fprintf(f, "  %-8s %s\n", verbs[i].verb, verbs[i].what);
+	fprintf(f, "  %-8s %s\n\n", "help", "help VERB: the options of a verb");
+	fprintf(f, "Exit status: 0 success (a simulated OOM or allocation failure is a result),\n"
+		   "64 usage, 65 bad scenario or trace data, 66 missing input, 73 cannot create\n"
+		   "output, 74 I/O error, 70 internal error.\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EX_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		usage(stdout);
+		return EX_OK;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+		printf("zsim %s\n", ZS_VERSION);
+		return EX_OK;
+	}
+	if (!strcmp(argv[1], "help")) {
+		if (argc < 3) {
+			usage(stdout);
+			return EX_OK;
+		}
+		for (size_t i = 0; i < NR_VERBS; i++)
+			if (!strcmp(argv[2], verbs[i].verb)) {
+				fputs(verbs[i].usage, stdout);
+				return EX_OK;
+			}
+		fprintf(stderr, "zsim: no such verb '%s'\n", argv[2]);
+		return EX_USAGE;
+	}
+	for (size_t i = 0; i < NR_VERBS; i++)
+		if (!strcmp(argv[1], verbs[i].verb))
+			return verbs[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "zsim: unknown verb '%s'\n\n", argv[1]);
+	usage(stderr);
+	return EX_USAGE;
+}

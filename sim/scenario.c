@@ -1,0 +1,270 @@
+/* scenario.c - top-level scenario keys: machine, kernel, workload, duration, seed, output. */
+#include "sim/scenario.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "sim/engine.h"
+
+#define MIB_PAGES(x) ((uint64_t)(x) * 256u)
+
+/*
+ * The `memory: SIZE` shorthand: the zone layout the kernel version would build
+ * on its usual architecture.
+ * KERNEL: 2.4.0 arch/i386/mm/init.c paging_init(): DMA below 16 MiB, Normal up
+ * to 896 MiB, HighMem above.  2.6 x86_64 (arch/x86/mm/init_64.c): DMA below
+ * 16 MiB, DMA32 below 4 GiB, Normal above.
+ */
+static void
+default_layout(struct zs_node_spec *ns, uint64_t pages, enum zs_kver v)
+{
+	uint64_t dma = MIB_PAGES(16), second = v == ZS_KV_24 ? MIB_PAGES(896) : MIB_PAGES(4096);
+
+	ns->nr_zones = 0;
+	ns->zones[ns->nr_zones++] = (struct zs_zone_spec){ZS_ZONE_DMA, pages < dma ? pages : dma};
+	if (pages > dma)
+		ns->zones[ns->nr_zones++] = (struct zs_zone_spec){
+			v == ZS_KV_24 ? ZS_ZONE_NORMAL : ZS_ZONE_DMA32,
+			(pages < second ? pages : second) - dma};
+	if (pages > second)
+		ns->zones[ns->nr_zones++] = (struct zs_zone_spec){
+			v == ZS_KV_24 ? ZS_ZONE_HIGHMEM : ZS_ZONE_NORMAL, pages - second};
+}
+
+static int
+parse_zones(struct zs_cfg *list, struct zs_node_spec *ns, struct zs_error *err)
+{
+	static const char *const known[] = {"type", "size", NULL};
+
+	if (zs_cfg_expect(list, ZS_CFG_SEQ, "'zones'", err))
+		return -1;
+	if (list->n < 1 || list->n > ZS_NR_ZONE_TYPES)
+		return zs_cfg_error(list, err, "a node has 1 to %d zones", ZS_NR_ZONE_TYPES);
+	ns->nr_zones = 0;
+	for (int i = 0; i < list->n; i++) {
+		struct zs_cfg *z = list->vals[i];
+		const char *type = NULL;
+		uint64_t pages = 0;
+		int t;
+
+		if (zs_cfg_expect(z, ZS_CFG_MAP, "a zone", err) || zs_cfg_check_keys(z, known, err) ||
+		    zs_cfg_string(z, "type", &type, err) ||
+		    zs_cfg_pages(z, "size", 0, UINT32_MAX - 1, &pages, err))
+			return -1;
+		if (!type)
+			return zs_cfg_error(z, err, "a zone needs 'type' (DMA, DMA32, Normal or HighMem)");
+		t = zs_zone_type_parse(type);
+		if (t < 0)
+			return zs_cfg_error(zs_cfg_get(z, "type"), err,
+					    "unknown zone type '%s' (DMA, DMA32, Normal or HighMem)",
+					    type);
+		if (!zs_cfg_get(z, "size"))
+			return zs_cfg_error(z, err, "a zone needs 'size'");
+		if (pages == 0)
+			return zs_cfg_error(zs_cfg_get(z, "size"), err, "a zone cannot be empty");
+		if (ns->nr_zones && (int)ns->zones[ns->nr_zones - 1].type >= t)
+			return zs_cfg_error(z, err,
+					    "zones must be listed in the order DMA, DMA32, Normal, HighMem, each once");
+		ns->zones[ns->nr_zones++] = (struct zs_zone_spec){(enum zs_zone_type)t, pages};
+	}
+	return 0;
+}
+
+static int
+parse_machine(struct zs_scenario *sc, struct zs_cfg *m, struct zs_error *err)
+{
+	static const char *const known[] = {"cpus", "hz", "swap", "disk", "memory", "nodes",
+					    "distance", NULL};
+	static const char *const disk_known[] = {"latency", "bandwidth", NULL};
+	struct zs_machine_spec *ms = &sc->machine;
+	uint64_t cpus = 1, hz = 100, memory = 0, swap = 0, bw = 40;
+	int64_t latency = 5 * 1000 * 1000;
+	struct zs_cfg *nodes, *disk, *dist;
+
+	if (!m)
+		m = NULL;
+	if (m && (zs_cfg_expect(m, ZS_CFG_MAP, "'machine'", err) ||
+		  zs_cfg_check_keys(m, known, err) ||
+		  zs_cfg_uint(m, "cpus", 1, ZS_MAX_CPUS, &cpus, err) ||
+		  zs_cfg_uint(m, "hz", 1, 10000, &hz, err) ||
+		  zs_cfg_pages(m, "swap", 0, UINT32_MAX - 1, &swap, err) ||
+		  zs_cfg_pages(m, "memory", 1, UINT32_MAX - 1, &memory, err)))
+		return -1;
+	ms->hz = (int)hz;
+	ms->swap_pages = swap;
+	disk = m ? zs_cfg_get(m, "disk") : NULL;
+	if (disk) {
+		uint64_t bw_pages = 0;
+
+		if (zs_cfg_expect(disk, ZS_CFG_MAP, "'disk'", err) ||
+		    zs_cfg_check_keys(disk, disk_known, err) ||
+		    zs_cfg_duration(disk, "latency", 0, ZS_NS_PER_SEC * 10, &latency, err))
+			return -1;
+		/* bandwidth is a size per second: "40MiB" */
+		if (zs_cfg_get(disk, "bandwidth")) {
+			if (zs_cfg_pages(disk, "bandwidth", 1, UINT32_MAX - 1, &bw_pages, err))
+				return -1;
+			bw = bw_pages * 4096;
+		} else {
+			bw = 40ull << 20;
+		}
+	} else {
+		bw = 40ull << 20;
+	}
+	/* DEVIATION: one disk for swap and files; defaults (5 ms, 40 MiB/s) are an
+	 * era-typical IDE disk: seek + rotation of a 7200 rpm drive, media rate of 2001. */
+	ms->disk_latency_ns = (uint64_t)latency;
+	ms->disk_bandwidth_bps = bw;
+
+	nodes = m ? zs_cfg_get(m, "nodes") : NULL;
+	if (nodes && memory)
+		return zs_cfg_error(zs_cfg_get(m, "memory"), err,
+				    "give either 'memory' or 'nodes', not both");
+	if (nodes) {
+		static const char *const node_known[] = {"cpus", "zones", NULL};
+
+		if (zs_cfg_expect(nodes, ZS_CFG_SEQ, "'nodes'", err))
+			return -1;
+		if (nodes->n < 1 || nodes->n > ZS_MAX_NODES)
+			return zs_cfg_error(nodes, err, "a machine has 1 to %d nodes", ZS_MAX_NODES);
+		ms->nr_nodes = nodes->n;
+		int given = 0;
+		for (int i = 0; i < nodes->n; i++) {
+			struct zs_cfg *n = nodes->vals[i];
+			uint64_t ncpu = 0;
+			struct zs_cfg *zl;
+
+			if (zs_cfg_expect(n, ZS_CFG_MAP, "a node", err) ||
+			    zs_cfg_check_keys(n, node_known, err) ||
+			    zs_cfg_uint(n, "cpus", 0, ZS_MAX_CPUS, &ncpu, err))
+				return -1;
+			zl = zs_cfg_get(n, "zones");
+			if (!zl)
+				return zs_cfg_error(n, err, "a node needs 'zones'");
+			if (parse_zones(zl, &ms->nodes[i], err))
+				return -1;
+			ms->nodes[i].cpus = (int)ncpu;
+			given += (int)ncpu;
+		}
+		if (!given) {
+			/* spread machine.cpus over the nodes, at least one each */
+			for (int i = 0; i < nodes->n; i++)
+				ms->nodes[i].cpus = (int)(cpus / (uint64_t)nodes->n) +
+						    ((uint64_t)i < cpus % (uint64_t)nodes->n);
+			for (int i = 0; i < nodes->n; i++)
+				if (!ms->nodes[i].cpus)
+					ms->nodes[i].cpus = 1;
+		}
+	} else {
+		if (!memory)
+			memory = MIB_PAGES(64);
+		ms->nr_nodes = 1;
+		ms->nodes[0].cpus = (int)cpus;
+		default_layout(&ms->nodes[0], memory, sc->kver);
+	}
+	/* SLIT distances: 10 local, 20 remote unless given */
+	for (int i = 0; i < ZS_MAX_NODES; i++)
+		for (int j = 0; j < ZS_MAX_NODES; j++)
+			ms->distance[i][j] = i == j ? 10 : 20;
+	dist = m ? zs_cfg_get(m, "distance") : NULL;
+	if (dist) {
+		if (zs_cfg_expect(dist, ZS_CFG_SEQ, "'distance'", err))
+			return -1;
+		if (dist->n != ms->nr_nodes)
+			return zs_cfg_error(dist, err, "'distance' needs one row per node (%d)",
+					    ms->nr_nodes);
+		for (int i = 0; i < dist->n; i++) {
+			struct zs_cfg *row = dist->vals[i];
+
+			if (zs_cfg_expect(row, ZS_CFG_SEQ, "a distance row", err))
+				return -1;
+			if (row->n != ms->nr_nodes)
+				return zs_cfg_error(row, err, "a distance row needs %d entries",
+						    ms->nr_nodes);
+			for (int j = 0; j < row->n; j++) {
+				double d;
+
+				if (zs_cfg_node_double(row->vals[j], &d, err))
+					return -1;
+				if (d < 10 || d > 255 || (i == j && d != 10))
+					return zs_cfg_error(row->vals[j], err,
+							    "distances are 10..255, and 10 to itself");
+				ms->distance[i][j] = (int)d;
+			}
+		}
+	}
+	return 0;
+}
+
+int
+zs_scenario_parse(struct zs_scenario *sc, struct zs_cfg *root, const char *path,
+		  const char *kernel_override, struct zs_error *err)
+{
+	static const char *const known[] = {"machine", "kernel", "workload", "duration",
+					    "seed",    "output", "name",     NULL};
+	static const char *const out_known[] = {"dir", "events", "check", NULL};
+	const char *version = "2.4";
+	const char *base;
+	struct zs_cfg *out, *vnode = NULL;
+
+	memset(sc, 0, sizeof(*sc));
+	sc->root = root;
+	sc->path = path;
+	base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	snprintf(sc->name, sizeof(sc->name), "%s", base);
+	char *dot = strrchr(sc->name, '.');
+	if (dot && (!strcmp(dot, ".yaml") || !strcmp(dot, ".yml")))
+		*dot = '\0';
+	if (zs_cfg_check_keys(root, known, err))
+		return -1;
+
+	sc->kernel = zs_cfg_get(root, "kernel");
+	if (sc->kernel) {
+		if (zs_cfg_expect(sc->kernel, ZS_CFG_MAP, "'kernel'", err) ||
+		    zs_cfg_string(sc->kernel, "version", &version, err))
+			return -1;
+		vnode = zs_cfg_get(sc->kernel, "version");
+	}
+	if (kernel_override)
+		version = kernel_override;
+	if (zs_kver_parse(version, &sc->kver)) {
+		if (vnode && !kernel_override)
+			return zs_cfg_error(vnode, err,
+					    "unknown kernel version '%s' (2.4, 2.4.0, 2.6.18, 2.6.32 or 2.6)",
+					    version);
+		return zs_error_set(err, EX_USAGE,
+				    "unknown kernel version '%s' (2.4, 2.4.0, 2.6.18, 2.6.32 or 2.6)",
+				    version);
+	}
+	if (parse_machine(sc, zs_cfg_get(root, "machine"), err))
+		return -1;
+
+	sc->duration_ns = ZS_NS_PER_SEC;
+	sc->seed = 1;
+	struct zs_cfg *dn = zs_cfg_get(root, "duration");
+	if (dn && dn->type == ZS_CFG_SCALAR && !strcmp(dn->scalar, "auto"))
+		sc->duration_ns = 0; /* until every workload source has finished */
+	else if (zs_cfg_duration(root, "duration", 1, ZS_NS_PER_SEC * 3600 * 24 * 365,
+				 &sc->duration_ns, err))
+		return -1;
+	if (zs_cfg_uint(root, "seed", 0, UINT64_MAX, &sc->seed, err))
+		return -1;
+	sc->workload = zs_cfg_get(root, "workload");
+	if (sc->workload && zs_cfg_expect(sc->workload, ZS_CFG_SEQ, "'workload'", err))
+		return -1;
+	out = zs_cfg_get(root, "output");
+	if (out && (zs_cfg_expect(out, ZS_CFG_MAP, "'output'", err) ||
+		    zs_cfg_check_keys(out, out_known, err) ||
+		    zs_cfg_string(out, "dir", &sc->out_dir, err) ||
+		    zs_cfg_bool(out, "events", &sc->events, err) ||
+		    zs_cfg_bool(out, "check", &sc->check, err)))
+		return -1;
+	const char *name = NULL;
+	if (zs_cfg_string(root, "name", &name, err))
+		return -1;
+	if (name)
+		snprintf(sc->name, sizeof(sc->name), "%s", name);
+	return 0;
+}

@@ -1,0 +1,38 @@
+/*
+ * scenario.h - a scenario file interpreted: the machine, the kernel version,
+ * the workload entries, duration, seed and output.  Model tunables stay in the
+ * `kernel` map for the model to read; workload entries stay as cfg nodes for
+ * their sources to read.
+ */
+#ifndef ZS_SCENARIO_H
+#define ZS_SCENARIO_H
+
+#include <stdint.h>
+
+#include "alloc/gfp.h"
+#include "alloc/machine.h"
+#include "sim/cfg.h"
+
+struct zs_scenario {
+	struct zs_cfg *root;
+	const char *path;
+	char name[64];            /* file name without directory and .yaml */
+	struct zs_machine_spec machine;
+	enum zs_kver kver;
+	struct zs_cfg *kernel;    /* the `kernel` map (may be an empty map) */
+	struct zs_cfg *workload;  /* the `workload` list (may be NULL) */
+	int64_t duration_ns;      /* 0: `auto`, until every source has finished */
+	uint64_t seed;
+	const char *out_dir;      /* NULL: results/<name> */
+	int events;               /* write events.csv */
+	int check;                /* run the invariant checker after every event */
+};
+
+/*
+ * Interpret root (the loaded scenario, after --set overrides).  kernel_override
+ * (--kernel) replaces kernel.version when non-NULL.  0, or -1 with err.
+ */
+int zs_scenario_parse(struct zs_scenario *sc, struct zs_cfg *root, const char *path,
+		      const char *kernel_override, struct zs_error *err);
+
+#endif

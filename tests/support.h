@@ -1,0 +1,32 @@
+/*
+ * support.h - helpers shared by the Criterion tests: building machines,
+ * running the zsim binary, reading files.  Test code only.
+ */
+#ifndef ZS_TEST_SUPPORT_H
+#define ZS_TEST_SUPPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "alloc/machine.h"
+#include "alloc/policy.h"
+
+/* A one-node machine with the given zones (type, pages) pairs; cpus CPUs. */
+struct zs_machine *zt_machine(int cpus, int nzones, const enum zs_zone_type *types,
+			      const uint64_t *pages);
+
+/* Run the zsim binary (ZSIM_BIN, default ./zsim) with a shell command tail; returns the
+ * exit status, stderr captured into err (may be NULL). */
+int zt_zsim(const char *args, char *err, size_t errlen);
+
+/* Read a whole file into a malloc'd NUL-terminated buffer (NULL if absent). */
+char *zt_read_file(const char *path, size_t *len);
+
+/* Does a path exist? */
+int zt_exists(const char *path);
+
+/* A test-only model: buddy 2.6 discipline, allocation from the first zone of the
+ * request's node that has the block, no watermarks, no reclaim. */
+extern const struct zs_policy_ops zt_policy_fake;
+
+#endif

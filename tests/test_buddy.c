@@ -1,0 +1,280 @@
+/* test_buddy.c - the buddy allocator in both disciplines: splits, merges, boot state. */
+#include <criterion/criterion.h>
+#include <criterion/theories.h>
+#include <stdlib.h>
+
+#include "alloc/buddy.h"
+#include "sim/rng.h"
+#include "tests/support.h"
+
+static struct zs_machine *
+one_zone(uint64_t pages, enum zs_buddy_discipline d)
+{
+	enum zs_zone_type t[] = {ZS_ZONE_NORMAL};
+	uint64_t p[] = {pages};
+	struct zs_machine *m = zt_machine(1, 1, t, p);
+	struct zs_error err = {0, ""};
+
+	cr_assert_eq(zs_buddy_init(&m->zones[0], d, &err), 0);
+	zs_buddy_boot(m, &m->zones[0], 0);
+	return m;
+}
+
+/* A machine whose second zone starts at `start` (the first zone fills the gap). */
+static struct zs_machine *
+offset_zone(uint64_t start, uint64_t pages, enum zs_buddy_discipline d)
+{
+	enum zs_zone_type t[] = {ZS_ZONE_DMA, ZS_ZONE_NORMAL};
+	uint64_t p[] = {start, pages};
+	struct zs_machine *m = zt_machine(1, 2, t, p);
+	struct zs_error err = {0, ""};
+
+	for (int i = 0; i < 2; i++) {
+		cr_assert_eq(zs_buddy_init(&m->zones[i], d, &err), 0);
+		zs_buddy_boot(m, &m->zones[i], 0);
+	}
+	return m;
+}
+
+static void
+check(struct zs_machine *m, struct zs_zone *z)
+{
+	struct zs_error err = {0, ""};
+
+	cr_assert_eq(zs_buddy_check(m, z, &err), 0, "%s", err.msg);
+}
+
+static void
+teardown(struct zs_machine *m)
+{
+	for (int i = 0; i < m->nr_zones; i++)
+		zs_buddy_fini(&m->zones[i]);
+	zs_machine_destroy(m);
+}
+
+/* Take every block away so only a single fresh block of order `k` remains at `pfn`. */
+static uint32_t
+isolate_block(struct zs_machine *m, struct zs_zone *z, unsigned k)
+{
+	/* a zone of exactly 2^k pages holds one block */
+	(void)m;
+	cr_assert_eq(z->free_area[k].nr_free, 1);
+	return z->free_area[k].list[0].head;
+}
+
+Test(buddy, split_returns_last_page_in_24)
+{
+	struct zs_machine *m = one_zone(8, ZS_BUDDY_24);
+	struct zs_zone *z = &m->zones[0];
+	uint32_t p = isolate_block(m, z, 3);
+
+	/* KERNEL: 2.4.0 expand(): the lower halves go on the lists, the last page is returned */
+	cr_assert_eq(zs_buddy_rmqueue(m, z, 0, 0), p + 7);
+	cr_assert_eq(z->free_area[2].list[0].head, p);
+	cr_assert_eq(z->free_area[1].list[0].head, p + 4);
+	cr_assert_eq(z->free_area[0].list[0].head, p + 6);
+	cr_assert_eq(z->free_pages, 7);
+	check(m, z);
+	teardown(m);
+}
+
+Test(buddy, split_returns_first_page_in_26)
+{
+	struct zs_machine *m = one_zone(8, ZS_BUDDY_26);
+	struct zs_zone *z = &m->zones[0];
+	uint32_t p = isolate_block(m, z, 3);
+
+	/* KERNEL: 2.6 expand(): the upper halves go on the lists, the first page is returned */
+	cr_assert_eq(zs_buddy_rmqueue(m, z, 0, 0), p);
+	cr_assert_eq(z->free_area[2].list[0].head, p + 4);
+	cr_assert_eq(z->free_area[1].list[0].head, p + 2);
+	cr_assert_eq(z->free_area[0].list[0].head, p + 1);
+	check(m, z);
+	teardown(m);
+}
+
+/* The greedy decomposition into maximal aligned blocks, computed independently. */
+static void
+expected_blocks(uint32_t start, uint32_t len, uint32_t base, int max_order, uint32_t *count)
+{
+	uint32_t p = start, end = start + len;
+
+	for (int k = 0; k < max_order; k++)
+		count[k] = 0;
+	while (p < end) {
+		int k = max_order - 1;
+
+		while (k > 0 && (((p - base) & ((1u << k) - 1)) || p + (1u << k) > end))
+			k--;
+		count[k]++;
+		p += 1u << k;
+	}
+}
+
+static void
+boot_state_is(enum zs_buddy_discipline d, uint64_t start, uint64_t pages)
+{
+	struct zs_machine *m = start ? offset_zone(start, pages, d) : one_zone(pages, d);
+	struct zs_zone *z = &m->zones[m->nr_zones - 1];
+	uint32_t want[ZS_MAX_ORDER_LIMIT];
+
+	/* 2.4 aligns relative to the zone start; 2.6 to the absolute pfn */
+	expected_blocks((uint32_t)start, (uint32_t)pages, d == ZS_BUDDY_24 ? (uint32_t)start : 0,
+			z->max_order, want);
+	for (int k = 0; k < z->max_order; k++)
+		cr_assert_eq(z->free_area[k].nr_free, want[k], "order %d: %u blocks, expected %u", k,
+			     z->free_area[k].nr_free, want[k]);
+	/* frees go to the head, so each list runs from the highest pfn down */
+	for (int k = 0; k < z->max_order; k++) {
+		uint32_t prev = UINT32_MAX;
+
+		for (uint32_t pfn = z->free_area[k].list[0].head; pfn != ZS_NIL;
+		     pfn = m->pages[pfn].next) {
+			cr_assert_lt(pfn, prev);
+			prev = pfn;
+		}
+	}
+	cr_assert_eq(z->free_pages, pages);
+	check(m, z);
+	teardown(m);
+}
+
+Test(buddy, boot_state_aligned)
+{
+	boot_state_is(ZS_BUDDY_24, 0, 4096);
+	boot_state_is(ZS_BUDDY_26, 0, 4096);
+	boot_state_is(ZS_BUDDY_24, 0, 12288 + 37);
+	boot_state_is(ZS_BUDDY_26, 0, 12288 + 37);
+}
+
+Test(buddy, boot_state_unaligned_zone_start)
+{
+	/* a zone starting at pfn 100 (and one at 4096 + 3) */
+	boot_state_is(ZS_BUDDY_24, 100, 5000);
+	boot_state_is(ZS_BUDDY_26, 100, 5000);
+	boot_state_is(ZS_BUDDY_24, 4099, 20000);
+	boot_state_is(ZS_BUDDY_26, 4099, 20000);
+}
+
+Test(buddy, disciplines_differ_on_unaligned_zone)
+{
+	struct zs_machine *a = offset_zone(100, 4096, ZS_BUDDY_24);
+	struct zs_machine *b = offset_zone(100, 4096, ZS_BUDDY_26);
+
+	/* relative alignment gives 2.4 eight order-9 blocks; 2.6 cannot have any order-10 one */
+	cr_assert_eq(a->zones[1].free_area[9].nr_free, 8);
+	cr_assert_eq(b->zones[1].free_area[10].nr_free, 3);
+	cr_assert_neq(b->zones[1].free_area[2].nr_free, 0);
+	teardown(a);
+	teardown(b);
+}
+
+Test(buddy, order9_never_merges_in_24)
+{
+	struct zs_machine *m = one_zone(2048, ZS_BUDDY_24);
+
+	/* MAX_ORDER 10: two free order-9 buddies stay apart */
+	cr_assert_eq(m->zones[0].free_area[9].nr_free, 4);
+	cr_assert_eq(m->zones[0].max_order, 10);
+	teardown(m);
+}
+
+TheoryDataPoints(buddy, every_order_round_trips) = {
+	DataPoints(unsigned, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10),
+	DataPoints(int, 0, 1),
+};
+
+Theory((unsigned order, int disc), buddy, every_order_round_trips)
+{
+	enum zs_buddy_discipline d = disc ? ZS_BUDDY_26 : ZS_BUDDY_24;
+	struct zs_machine *m = offset_zone(3, 8192, d);
+	struct zs_zone *z = &m->zones[1];
+	uint32_t before[ZS_MAX_ORDER_LIMIT];
+	uint32_t got[64];
+	int n = 0;
+
+	cr_assume(order < (unsigned)z->max_order);
+	for (int k = 0; k < z->max_order; k++)
+		before[k] = z->free_area[k].nr_free;
+	/* take up to 64 blocks (or until the zone runs dry), then give them all back */
+	while (n < 64) {
+		uint32_t pfn = zs_buddy_rmqueue(m, z, order, 0);
+
+		if (pfn == ZS_NIL)
+			break;
+		uint32_t rel = d == ZS_BUDDY_24 ? pfn - z->start_pfn : pfn;
+		cr_assert_eq(rel & ((1u << order) - 1), 0, "block %u misaligned", pfn);
+		cr_assert(pfn >= z->start_pfn && pfn + (1u << order) <= z->start_pfn + z->spanned);
+		got[n++] = pfn;
+		check(m, z);
+	}
+	cr_assert_gt(n, 0);
+	for (int i = n - 1; i >= 0; i--) {
+		zs_buddy_free(m, z, got[i], order, 0);
+		check(m, z);
+	}
+	for (int k = 0; k < z->max_order; k++)
+		cr_assert_eq(z->free_area[k].nr_free, before[k], "order %d after round trip", k);
+	teardown(m);
+}
+
+Test(buddy, conservation_under_random_traffic)
+{
+	for (int disc = 0; disc < 2; disc++) {
+		enum zs_buddy_discipline d = disc ? ZS_BUDDY_26 : ZS_BUDDY_24;
+		struct zs_machine *m = offset_zone(5, 3000, d);
+		struct zs_zone *z = &m->zones[1];
+		struct zs_rng *r = zs_rng_create(7, "buddy-test", (unsigned)disc);
+		uint32_t live[512], live_order[512];
+		int n = 0;
+		uint64_t held = 0;
+
+		for (int step = 0; step < 4000; step++) {
+			if (n < 512 && (n == 0 || zs_rng_uniform(r) < 0.55)) {
+				unsigned order = (unsigned)zs_rng_uniform_int(r, 5);
+				uint32_t pfn = zs_buddy_rmqueue(m, z, order, 0);
+
+				if (pfn != ZS_NIL) {
+					live[n] = pfn;
+					live_order[n++] = order;
+					held += 1u << order;
+				}
+			} else {
+				int i = (int)zs_rng_uniform_int(r, (uint64_t)n);
+
+				zs_buddy_free(m, z, live[i], live_order[i], 0);
+				held -= 1u << live_order[i];
+				live[i] = live[--n];
+				live_order[i] = live_order[n];
+			}
+			/* free pages + held pages == zone size at every step */
+			cr_assert_eq(z->free_pages + held, 3000);
+			if (step % 97 == 0)
+				check(m, z);
+		}
+		while (n > 0) {
+			n--;
+			zs_buddy_free(m, z, live[n], live_order[n], 0);
+		}
+		check(m, z);
+		cr_assert_eq(z->free_pages, 3000);
+		zs_rng_destroy(r);
+		teardown(m);
+	}
+}
+
+Test(buddy, checker_catches_corruption)
+{
+	struct zs_machine *m = one_zone(64, ZS_BUDDY_26);
+	struct zs_error err = {0, ""};
+
+	m->zones[0].free_pages++;
+	cr_assert_eq(zs_buddy_check(m, &m->zones[0], &err), -1);
+	cr_assert(strstr(err.msg, "free_pages"), "%s", err.msg);
+	teardown(m);
+}
+
+Test(buddy, page_struct_is_24_bytes)
+{
+	cr_assert_eq(sizeof(struct zs_page), 24);
+}

@@ -1,0 +1,171 @@
+/* test_support.c - the helpers of support.h, and the fake model the core tests drive. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "alloc/buddy.h"
+#include "alloc/vm.h"
+#include "tests/support.h"
+
+struct zs_machine *
+zt_machine(int cpus, int nzones, const enum zs_zone_type *types, const uint64_t *pages)
+{
+	struct zs_machine_spec spec;
+	struct zs_error err = {0, ""};
+
+	memset(&spec, 0, sizeof(spec));
+	spec.nr_nodes = 1;
+	spec.hz = 100;
+	spec.nodes[0].cpus = cpus;
+	spec.nodes[0].nr_zones = nzones;
+	for (int i = 0; i < nzones; i++)
+		spec.nodes[0].zones[i] = (struct zs_zone_spec){types[i], pages[i]};
+	spec.disk_latency_ns = 5000000;
+	spec.disk_bandwidth_bps = 40u << 20;
+	struct zs_machine *m = zs_machine_create(&spec, &err);
+	cr_assert(m, "machine: %s", err.msg);
+	return m;
+}
+
+int
+zt_zsim(const char *args, char *err, size_t errlen)
+{
+	const char *bin = getenv("ZSIM_BIN");
+	char cmd[4096], errfile[64];
+	int st;
+
+	snprintf(errfile, sizeof(errfile), "/tmp/zt-err.%d", (int)getpid());
+	snprintf(cmd, sizeof(cmd), "%s %s </dev/null >/dev/null 2>%s", bin ? bin : "./zsim", args,
+		 errfile);
+	st = system(cmd);
+	if (err) {
+		char *e = zt_read_file(errfile, NULL);
+		snprintf(err, errlen, "%s", e ? e : "");
+		free(e);
+	}
+	unlink(errfile);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+char *
+zt_read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = malloc((size_t)n + 1);
+	if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	if (buf) {
+		buf[n] = '\0';
+		if (len)
+			*len = (size_t)n;
+	}
+	return buf;
+}
+
+int
+zt_exists(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0;
+}
+
+/* ---- the fake model ---- */
+
+static const char *const fake_paths[] = {"ok", "fail"};
+static const unsigned char fake_failed[] = {0, 1};
+
+static int
+fake_init(struct zs_vm *vm, struct zs_cfg *kcfg, struct zs_error *err)
+{
+	(void)kcfg;
+	for (int i = 0; i < vm->machine->nr_zones; i++) {
+		if (zs_buddy_init(&vm->machine->zones[i], ZS_BUDDY_26, err))
+			return -1;
+		zs_buddy_boot(vm->machine, &vm->machine->zones[i], 2);
+	}
+	vm->model = vm; /* non-NULL: nothing to free */
+	return 0;
+}
+
+static void
+fake_destroy(struct zs_vm *vm)
+{
+	vm->model = NULL;
+}
+
+static enum zs_alloc_status
+fake_alloc(struct zs_vm *vm, struct zs_alloc_req *req)
+{
+	struct zs_machine *m = vm->machine;
+
+	for (int i = m->nr_zones - 1; i >= 0; i--) {
+		uint32_t pfn = zs_buddy_rmqueue(m, &m->zones[i], req->order, 2);
+
+		if (pfn != ZS_NIL) {
+			m->zones[i].pgalloc += 1u << req->order;
+			req->pfn = pfn;
+			req->path = 0;
+			return ZS_ALLOC_DONE;
+		}
+	}
+	req->pfn = ZS_NIL;
+	req->path = 1;
+	return ZS_ALLOC_DONE;
+}
+
+static void
+fake_free(struct zs_vm *vm, uint32_t pfn, unsigned order, unsigned cpu)
+{
+	struct zs_zone *z = zs_pfn_zone(vm->machine, pfn);
+
+	(void)cpu;
+	z->pgfree += 1u << order;
+	zs_buddy_free(vm->machine, z, pfn, order, 2);
+}
+
+static void
+fake_page(struct zs_vm *vm, uint32_t pfn)
+{
+	(void)vm;
+	(void)pfn;
+}
+
+static void
+fake_describe(struct zs_vm *vm, FILE *out, int csv)
+{
+	(void)vm;
+	fprintf(out, csv ? "node,zone\n" : "fake\n");
+}
+
+const struct zs_policy_ops zt_policy_fake = {
+	.name = "fake",
+	.kver = ZS_KV_2632,
+	.max_order = 11,
+	.paths = fake_paths,
+	.nr_paths = 2,
+	.path_failed = fake_failed,
+	.init = fake_init,
+	.destroy = fake_destroy,
+	.alloc = fake_alloc,
+	.free = fake_free,
+	.page_added = fake_page,
+	.touch = fake_page,
+	.dirty = fake_page,
+	.describe = fake_describe,
+};

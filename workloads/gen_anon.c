@@ -1,0 +1,494 @@
+/*
+ * gen_anon.c - the `anon` generator: processes with private anonymous memory.
+ *
+ * Tasks arrive as a Poisson process (plus `initial_tasks` at time 0).  Each
+ * draws a footprint and a lifetime, faults its footprint in page by page at
+ * `alloc_rate` (ALLOC, kind anon), references its pages at `touch_rate` with
+ * Zipf locality over the pages it has (DIRTY for a write, TOUCH otherwise), and
+ * exits at the end of its lifetime (TASK_EXIT: the driver frees what it owns).
+ * With `grow`, a task keeps faulting pages in after its footprint until it
+ * exits or is killed: the shape of a leak or a runaway allocator, and how OOM
+ * scenarios are made.
+ *
+ * Every task has three event streams (next fault, next reference, exit); a
+ * binary heap keyed by each task's earliest event merges the tasks, so a
+ * request costs O(log tasks) and no allocation.
+ *
+ * Handles: (slot << 24) | page index, slot < 2^16 being the task's place in the
+ * slot table; a slot is reused only after its task's TASK_EXIT was issued (or
+ * the task was killed), when the driver has freed every page of it, so a handle
+ * is unique while its page lives.  Task numbers are a serial, never reused.
+ *
+ * Invariant: a live task has at most one heap entry that is valid (matching
+ * slot and serial, state RUN); requests come out in non-decreasing time.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "sim/cfg.h"
+#include "sim/diag.h"
+#include "sim/rng.h"
+#include "workloads/dist.h"
+#include "workloads/gen_util.h"
+#include "workloads/source.h"
+
+#define ANON_PAGE_BITS 24
+#define ANON_SLOT_BITS (ZS_GEN_HANDLE_BITS - ANON_PAGE_BITS)
+#define ANON_MAX_PAGES (1ull << ANON_PAGE_BITS)  /* per task: 64 GiB */
+#define ANON_MAX_SLOTS (1u << ANON_SLOT_BITS)    /* live tasks at once */
+
+enum { T_RUN = 0, T_EXITING = 1 };
+
+struct anon_task {
+	uint32_t serial;   /* the task number in requests */
+	uint32_t slot;
+	uint8_t state;
+	uint16_t cpu;
+	uint64_t footprint; /* pages faulted in before it stops (or starts growing) */
+	uint64_t nr_pages;  /* pages faulted in so far: handles slot<<24 | [0, nr_pages) */
+	int64_t next_alloc; /* ZS_GEN_NEVER once it stops allocating */
+	int64_t next_touch;
+	int64_t exit_at;
+};
+
+struct anon {
+	/* parameters */
+	double arrival_rate;
+	uint64_t initial_tasks, max_tasks;
+	struct zs_dist footprint, lifetime;
+	double alloc_rate, touch_rate, locality, write_fraction, grow_rate;
+	uint32_t gfp;
+	char comm[16];
+	int nice, root, cpu;
+
+	/* state */
+	struct zs_rng *rng;
+	int nr_cpus;
+	int64_t end, last_time, next_arrival;
+	uint32_t next_serial;
+	struct anon_task **slot;      /* by slot number, NULL when free */
+	uint32_t nr_slots;            /* slots ever used (the table's high-water mark) */
+	uint32_t *free_slots, nr_free;
+	struct zs_evheap heap;
+	struct zs_zipf zipf;
+	uint64_t *urgent;             /* serial << 32 | slot of tasks whose TASK_EXIT is due now */
+	uint32_t nr_urgent, cap_urgent;
+
+	/* counters for summary.txt */
+	uint64_t tasks_started, tasks_exited, tasks_killed, tasks_alloc_failed, tasks_dropped;
+	uint64_t pages_alloc, touches, dirties, grow_capped;
+};
+
+static const char *const anon_keys[] = {
+	"type",     "arrival_rate", "initial_tasks", "max_tasks", "footprint", "lifetime",
+	"alloc_rate", "touch_rate", "locality",  "write_fraction", "grow", "gfp",
+	"comm",     "nice",         "root",      "cpu",        NULL};
+
+static int
+read_grow(struct zs_cfg *cfg, struct anon *a, struct zs_error *err)
+{
+	struct zs_cfg *n = zs_cfg_get(cfg, "grow");
+	int on = 0;
+
+	if (!n)
+		return 0;
+	if (n->type == ZS_CFG_SCALAR && n->scalar && !zs_cfg_bool(cfg, "grow", &on, NULL)) {
+		a->grow_rate = on ? a->alloc_rate : 0;
+		return 0;
+	}
+	if (zs_cfg_double(cfg, "grow", 0, 1e12, &a->grow_rate, err))
+		return zs_cfg_error(n, err, "'grow' must be true, false or pages per second");
+	return 0;
+}
+
+static int
+anon_create(struct zs_source *s, struct zs_cfg *cfg, const struct zs_source_env *env,
+	    struct zs_error *err)
+{
+	struct anon *a = calloc(1, sizeof(*a));
+	int64_t v;
+
+	if (!a)
+		return zs_error_set(err, EX_OSERR, "out of memory");
+	s->priv = a;
+	a->arrival_rate = 1.0;
+	a->footprint = zs_dist_const(ZS_UNIT_PAGES, 4096); /* 16 MiB */
+	a->lifetime = zs_dist_exponential(ZS_UNIT_NS, 10e9);
+	a->alloc_rate = 25600; /* 100 MiB/s of first-touch faults */
+	a->touch_rate = 1000;
+	a->locality = 1.0;
+	a->write_fraction = 0.3;
+	snprintf(a->comm, sizeof(a->comm), "anon");
+	a->cpu = -1;
+
+	if (zs_cfg_check_keys(cfg, anon_keys, err) ||
+	    zs_gen_rate(cfg, "arrival_rate", &a->arrival_rate, err) ||
+	    zs_cfg_uint(cfg, "initial_tasks", 0, ZS_GEN_TASK_LIMIT - 1, &a->initial_tasks, err) ||
+	    zs_cfg_uint(cfg, "max_tasks", 0, ZS_GEN_TASK_LIMIT - 1, &a->max_tasks, err) ||
+	    zs_dist_get(cfg, "footprint", ZS_UNIT_PAGES, &a->footprint, err) ||
+	    zs_dist_get(cfg, "lifetime", ZS_UNIT_NS, &a->lifetime, err) ||
+	    zs_gen_rate(cfg, "alloc_rate", &a->alloc_rate, err) ||
+	    zs_gen_rate(cfg, "touch_rate", &a->touch_rate, err) ||
+	    zs_cfg_double(cfg, "locality", 0, 10, &a->locality, err) ||
+	    zs_cfg_double(cfg, "write_fraction", 0, 1, &a->write_fraction, err) ||
+	    read_grow(cfg, a, err) || zs_gen_comm(cfg, "comm", a->comm, err))
+		return -1;
+	if (!(a->alloc_rate > 0))
+		return zs_cfg_error(zs_cfg_get(cfg, "alloc_rate"), err,
+				    "'alloc_rate' must be greater than 0");
+	/*
+	 * KERNEL: 2.4.0 mm/memory.c do_anonymous_page() alloc_page(GFP_HIGHUSER);
+	 * 2.6.18 the same; 2.6.32 alloc_zeroed_user_highpage_movable() (movable
+	 * since 2.6.24), which matters for 2.6.32's migratetype grouping.
+	 */
+	if (zs_gen_gfp(cfg, "gfp", env->kver,
+		       env->kver == ZS_KV_2632 ? "GFP_HIGHUSER_MOVABLE" : "GFP_HIGHUSER", &a->gfp, err))
+		return -1;
+	v = 0;
+	if (zs_cfg_int(cfg, "nice", -20, 19, &v, err))
+		return -1;
+	a->nice = (int)v;
+	if (zs_cfg_bool(cfg, "root", &a->root, err))
+		return -1;
+	v = -1;
+	if (zs_cfg_int(cfg, "cpu", -1, 65535, &v, err))
+		return -1;
+	a->cpu = (int)v;
+
+	a->rng = env->rng;
+	a->nr_cpus = env->nr_cpus > 0 ? env->nr_cpus : 1;
+	a->end = zs_gen_end(env->duration_ns);
+	zs_zipf_init(&a->zipf, a->locality);
+	if (a->initial_tasks)
+		a->next_arrival = 0;
+	else
+		a->next_arrival = zs_gen_gap(a->rng, a->arrival_rate);
+	return 0;
+}
+
+static void
+anon_destroy(struct zs_source *s)
+{
+	struct anon *a = s->priv;
+
+	if (!a)
+		return;
+	for (uint32_t i = 0; i < a->nr_slots; i++)
+		free(a->slot[i]);
+	free(a->slot);
+	free(a->free_slots);
+	free(a->urgent);
+	zs_evheap_free(&a->heap);
+	zs_zipf_free(&a->zipf);
+	free(a);
+	s->priv = NULL;
+}
+
+static int64_t
+min3(int64_t x, int64_t y, int64_t z)
+{
+	int64_t m = x < y ? x : y;
+
+	return m < z ? m : z;
+}
+
+/* Queue the task's earliest event (clamped to the source's end); 0 or -1 (no memory). */
+static int
+schedule(struct anon *a, struct anon_task *t)
+{
+	int64_t when = min3(t->next_alloc, t->next_touch, t->exit_at);
+
+	if (when > a->end)
+		when = a->end;
+	if (when == ZS_GEN_NEVER)
+		return 0; /* nothing more to do, ever: it lingers until killed */
+	return zs_evheap_push(&a->heap, when, t->slot, t->serial);
+}
+
+static void
+release(struct anon *a, struct anon_task *t)
+{
+	a->slot[t->slot] = NULL;
+	a->free_slots[a->nr_free++] = t->slot;
+	free(t);
+}
+
+/* Slot for a new task, or UINT32_MAX when the table is full. */
+static uint32_t
+take_slot(struct anon *a)
+{
+	if (a->nr_free)
+		return a->free_slots[--a->nr_free];
+	if (a->nr_slots == ANON_MAX_SLOTS)
+		return UINT32_MAX;
+	if ((a->nr_slots & (a->nr_slots - 1)) == 0) { /* grow at powers of two */
+		uint32_t cap = a->nr_slots ? a->nr_slots * 2 : 16;
+		struct anon_task **sl = realloc(a->slot, cap * sizeof(*sl));
+		uint32_t *fr;
+
+		if (!sl)
+			return UINT32_MAX;
+		a->slot = sl;
+		fr = realloc(a->free_slots, cap * sizeof(*fr));
+		if (!fr)
+			return UINT32_MAX;
+		a->free_slots = fr;
+	}
+	a->slot[a->nr_slots] = NULL;
+	return a->nr_slots++;
+}
+
+static void
+fill(struct zs_request *req, int64_t time, enum zs_req_type type, const struct anon_task *t)
+{
+	memset(req, 0, sizeof(*req));
+	req->time = time;
+	req->type = type;
+	req->task = t->serial;
+	req->cpu = t->cpu;
+	req->kind = ZS_KIND_ANON;
+}
+
+/* A new task arrives at a->next_arrival; 1 with TASK_START in req, 0 if dropped. */
+static int
+arrive(struct anon *a, struct zs_request *req)
+{
+	int64_t now = a->next_arrival;
+	struct anon_task *t;
+	uint32_t slot;
+
+	a->tasks_started++;
+	if (a->initial_tasks && a->tasks_started < a->initial_tasks)
+		a->next_arrival = now; /* the rest of the initial batch */
+	else
+		a->next_arrival = zs_gen_after(now, zs_gen_gap(a->rng, a->arrival_rate));
+	if ((a->max_tasks && a->tasks_started >= a->max_tasks) ||
+	    a->next_serial + 1 >= ZS_GEN_TASK_LIMIT)
+		a->next_arrival = ZS_GEN_NEVER;
+	if (a->next_arrival >= a->end)
+		a->next_arrival = ZS_GEN_NEVER;
+
+	/* draws happen even for a dropped task, so a full table never shifts the stream */
+	uint64_t fp = (uint64_t)zs_dist_draw_int(&a->footprint, a->rng, 1, (int64_t)ANON_MAX_PAGES);
+	int64_t life = zs_dist_draw_int(&a->lifetime, a->rng, 0, ZS_GEN_NEVER);
+
+	slot = take_slot(a);
+	t = slot == UINT32_MAX ? NULL : calloc(1, sizeof(*t));
+	if (!t) {
+		if (slot != UINT32_MAX)
+			a->free_slots[a->nr_free++] = slot;
+		a->tasks_dropped++; /* like fork() failing with EAGAIN */
+		return 0;
+	}
+	t->serial = a->next_serial++;
+	t->slot = slot;
+	t->state = T_RUN;
+	t->cpu = (uint16_t)(a->cpu >= 0 ? a->cpu : (int)(t->serial % (uint32_t)a->nr_cpus));
+	t->footprint = fp;
+	t->exit_at = zs_gen_after(now, life);
+	t->next_alloc = zs_gen_after(now, zs_gen_gap(a->rng, a->alloc_rate));
+	t->next_touch = zs_gen_after(now, zs_gen_gap(a->rng, a->touch_rate));
+	a->slot[slot] = t;
+	if (schedule(a, t)) {
+		release(a, t);
+		a->tasks_dropped++;
+		return 0;
+	}
+	fill(req, now, ZS_REQ_TASK_START, t);
+	req->nice = (int8_t)a->nice;
+	req->root = (uint8_t)a->root;
+	memcpy(req->comm, a->comm, sizeof(req->comm));
+	return 1;
+}
+
+/* The task's next step at time `now`; 1 with a request, 0 when it produced none. */
+static int
+step(struct anon *a, struct anon_task *t, int64_t now, struct zs_request *req)
+{
+	if (now >= a->end || t->exit_at <= now) {
+		/* the end of its lifetime, or of the source (phases end their tasks) */
+		fill(req, now, ZS_REQ_TASK_EXIT, t);
+		a->tasks_exited++;
+		release(a, t);
+		return 1;
+	}
+	if (t->next_alloc <= now) {
+		double rate;
+
+		fill(req, now, ZS_REQ_ALLOC, t);
+		req->gfp = a->gfp;
+		req->handle = ((uint64_t)t->slot << ANON_PAGE_BITS) | t->nr_pages;
+		t->nr_pages++;
+		a->pages_alloc++;
+		if (t->nr_pages >= ANON_MAX_PAGES) {
+			rate = 0;
+			a->grow_capped++;
+		} else {
+			rate = t->nr_pages < t->footprint ? a->alloc_rate : a->grow_rate;
+		}
+		t->next_alloc = rate > 0 ? zs_gen_after(now, zs_gen_gap(a->rng, rate)) : ZS_GEN_NEVER;
+		if (schedule(a, t))
+			t->next_alloc = ZS_GEN_NEVER; /* no memory for the heap: nothing lost but steps */
+		return 1;
+	}
+	/* a reference */
+	t->next_touch = zs_gen_after(now, zs_gen_gap(a->rng, a->touch_rate));
+	int produced = 0;
+
+	if (t->nr_pages) {
+		uint64_t ws = t->nr_pages < t->footprint ? t->nr_pages : t->footprint;
+		uint64_t page = zs_zipf_rank(&a->zipf, a->rng, ws);
+		int write = zs_rng_uniform(a->rng) < a->write_fraction;
+
+		fill(req, now, write ? ZS_REQ_DIRTY : ZS_REQ_TOUCH, t);
+		req->handle = ((uint64_t)t->slot << ANON_PAGE_BITS) | page;
+		if (write)
+			a->dirties++;
+		else
+			a->touches++;
+		produced = 1;
+	}
+	schedule(a, t);
+	return produced;
+}
+
+static int
+push_urgent(struct anon *a, const struct anon_task *t)
+{
+	if (a->nr_urgent == a->cap_urgent) {
+		uint32_t cap = a->cap_urgent ? a->cap_urgent * 2 : 16;
+		uint64_t *u = realloc(a->urgent, cap * sizeof(*u));
+
+		if (!u)
+			return -1;
+		a->urgent = u;
+		a->cap_urgent = cap;
+	}
+	a->urgent[a->nr_urgent++] = (uint64_t)t->serial << 32 | t->slot;
+	return 0;
+}
+
+static int
+anon_next(struct zs_source *s, struct zs_request *req, struct zs_error *err)
+{
+	struct anon *a = s->priv;
+
+	(void)err;
+	for (;;) {
+		if (a->nr_urgent) {
+			/* exits caused by a failed fault, in the order the failures came */
+			uint32_t slot = (uint32_t)a->urgent[0];
+			uint32_t serial = (uint32_t)(a->urgent[0] >> 32);
+			struct anon_task *t = a->slot[slot];
+
+			memmove(a->urgent, a->urgent + 1, (a->nr_urgent - 1) * sizeof(*a->urgent));
+			a->nr_urgent--;
+			if (!t || t->serial != serial || t->state != T_EXITING)
+				continue;
+			fill(req, a->last_time, ZS_REQ_TASK_EXIT, t);
+			a->tasks_exited++;
+			release(a, t);
+			return 1;
+		}
+		const struct zs_evheap_ent *top = zs_evheap_top(&a->heap);
+		int64_t tt = top ? top->time : ZS_GEN_NEVER;
+
+		if (a->next_arrival != ZS_GEN_NEVER && a->next_arrival <= tt) {
+			int64_t when = a->next_arrival;
+
+			if (arrive(a, req)) {
+				a->last_time = when;
+				return 1;
+			}
+			continue;
+		}
+		if (!top)
+			return 0;
+		struct zs_evheap_ent e = *top;
+		struct anon_task *t;
+
+		zs_evheap_pop(&a->heap);
+		t = e.id < a->nr_slots ? a->slot[e.id] : NULL;
+		if (!t || t->serial != e.serial || t->state != T_RUN)
+			continue; /* stale: the task was killed or is exiting */
+		ZS_BUG_ON(e.time < a->last_time);
+		if (step(a, t, e.time, req)) {
+			a->last_time = e.time;
+			return 1;
+		}
+	}
+}
+
+static struct anon_task *
+find_serial(struct anon *a, uint32_t serial)
+{
+	for (uint32_t i = 0; i < a->nr_slots; i++)
+		if (a->slot[i] && a->slot[i]->serial == serial)
+			return a->slot[i];
+	return NULL;
+}
+
+static void
+anon_feedback(struct zs_source *s, const struct zs_request *req, int ok)
+{
+	struct anon *a = s->priv;
+	struct anon_task *t;
+
+	if (ok)
+		return;
+	if (req->type == ZS_REQ_ALLOC) {
+		uint64_t slot = req->handle >> ANON_PAGE_BITS;
+
+		t = slot < a->nr_slots ? a->slot[slot] : NULL;
+		if (!t || t->serial != req->task || t->state != T_RUN)
+			return;
+		/*
+		 * KERNEL: 2.4.0 arch/i386/mm/fault.c do_page_fault() out_of_memory:
+		 * a fault that cannot get a page kills the faulting process; 2.6's
+		 * VM_FAULT_OOM ends the same way for the task (or the OOM killer
+		 * picks one).  The task exits at once and issues nothing more.
+		 */
+		t->state = T_EXITING;
+		a->tasks_alloc_failed++;
+		if (push_urgent(a, t)) {
+			/* no memory for the queue: let it exit at its own time instead */
+			t->state = T_RUN;
+		}
+	} else if (req->type == ZS_REQ_TASK_EXIT) {
+		/* OOM-killed: the driver already freed its pages; forget it */
+		t = find_serial(a, req->task);
+		if (!t)
+			return;
+		a->tasks_killed++;
+		release(a, t);
+	}
+}
+
+static void
+anon_summary(struct zs_source *s, void (*emit)(void *cookie, const char *key, int64_t v),
+	     void *cookie)
+{
+	struct anon *a = s->priv;
+
+	emit(cookie, "tasks_started", (int64_t)(a->tasks_started - a->tasks_dropped));
+	emit(cookie, "tasks_dropped", (int64_t)a->tasks_dropped);
+	emit(cookie, "tasks_exited", (int64_t)a->tasks_exited);
+	emit(cookie, "tasks_killed", (int64_t)a->tasks_killed);
+	emit(cookie, "tasks_alloc_failed", (int64_t)a->tasks_alloc_failed);
+	emit(cookie, "pages_alloc", (int64_t)a->pages_alloc);
+	emit(cookie, "touches", (int64_t)a->touches);
+	emit(cookie, "dirties", (int64_t)a->dirties);
+	emit(cookie, "grow_capped", (int64_t)a->grow_capped);
+}
+
+const struct zs_source_ops zs_source_anon = {
+	.type = "anon",
+	.create = anon_create,
+	.next = anon_next,
+	.feedback = anon_feedback,
+	.destroy = anon_destroy,
+	.summary = anon_summary,
+};

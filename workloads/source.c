@@ -1,0 +1,98 @@
+/* source.c - the registry of workload source types; see source.h. */
+#include "workloads/source.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "sim/cfg.h"
+#include "sim/diag.h"
+
+static const struct zs_source_ops *const types[] = {
+	&zs_source_simple, &zs_source_anon,   &zs_source_filecache,
+	&zs_source_kernel, &zs_source_phases, &zs_source_trace,
+};
+
+#define NR_TYPES (sizeof(types) / sizeof(types[0]))
+
+static const char *const req_names[ZS_REQ_NR_TYPES] = {"alloc", "free",       "touch",
+						       "dirty", "task_start", "task_exit"};
+
+const char *
+zs_req_type_name(enum zs_req_type t)
+{
+	return (unsigned)t < ZS_REQ_NR_TYPES ? req_names[t] : "?";
+}
+
+const struct zs_source_ops *
+zs_source_find(const char *type)
+{
+	for (size_t i = 0; i < NR_TYPES; i++)
+		if (types[i]->type && !strcmp(types[i]->type, type))
+			return types[i];
+	return NULL;
+}
+
+const char *
+zs_source_types(void)
+{
+	static char buf[256];
+
+	if (!buf[0])
+		for (size_t i = 0; i < NR_TYPES; i++) {
+			if (!types[i]->type)
+				continue;
+			if (buf[0])
+				strcat(buf, ", ");
+			strcat(buf, types[i]->type);
+		}
+	return buf;
+}
+
+struct zs_source *
+zs_source_create(struct zs_cfg *entry, const struct zs_source_env *env, struct zs_error *err)
+{
+	const char *type = NULL;
+	const struct zs_source_ops *ops;
+	struct zs_source *s;
+
+	if (zs_cfg_expect(entry, ZS_CFG_MAP, "a workload entry", err))
+		return NULL;
+	if (zs_cfg_string(entry, "type", &type, err))
+		return NULL;
+	if (!type) {
+		zs_cfg_error(entry, err, "a workload entry needs 'type' (one of: %s)",
+			     zs_source_types());
+		return NULL;
+	}
+	ops = zs_source_find(type);
+	if (!ops) {
+		zs_cfg_error(zs_cfg_get(entry, "type"), err,
+			     "unknown workload type '%s' (one of: %s)", type, zs_source_types());
+		return NULL;
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s) {
+		zs_error_set(err, EX_OSERR, "out of memory");
+		return NULL;
+	}
+	s->ops = ops;
+	s->env = *env;
+	if (ops->create(s, entry, env, err)) {
+		if (ops->destroy)
+			ops->destroy(s);
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void
+zs_source_destroy(struct zs_source *s)
+{
+	if (!s)
+		return;
+	if (s->ops->destroy)
+		s->ops->destroy(s);
+	free(s);
+}

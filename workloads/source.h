@@ -1,0 +1,81 @@
+/*
+ * source.h - a workload source: something that yields timed requests.
+ *
+ * Each entry of the scenario's `workload` list becomes one source, created by
+ * the constructor registered under its `type`.  A source gets its own random
+ * stream, so adding a source never changes another's draws.  The driver pulls
+ * one request at a time; while an allocation of the source blocks in the
+ * kernel, the source waits (its next request is issued when the blocked one
+ * completes, at the later of the two times).
+ * DEVIATION: one issuing context per source, so a blocked allocation also
+ * delays the source's other tasks (head-of-line blocking).
+ */
+#ifndef ZS_SOURCE_H
+#define ZS_SOURCE_H
+
+#include <stdint.h>
+
+#include "alloc/gfp.h"
+#include "workloads/request.h"
+
+struct zs_cfg;
+struct zs_error;
+struct zs_rng;
+
+/* What a source may know of the run. */
+struct zs_source_env {
+	enum zs_kver kver;
+	int nr_cpus;
+	uint64_t machine_pages;  /* present pages of the whole machine */
+	int64_t duration_ns;     /* the run's length */
+	struct zs_rng *rng;      /* this source's own stream */
+	const char *scenario_dir; /* for relative paths (trace files); valid during create only */
+	unsigned index;          /* position in the workload list */
+};
+
+struct zs_source;
+
+struct zs_source_ops {
+	const char *type; /* the scenario's `type:` value */
+	/* Read cfg (the list entry's map), set up s->priv.  Errors at cfg positions. */
+	int (*create)(struct zs_source *s, struct zs_cfg *cfg, const struct zs_source_env *env,
+		      struct zs_error *err);
+	/* Next request: 1 = got one, 0 = the source is finished, -1 = error (err set). */
+	int (*next)(struct zs_source *s, struct zs_request *req, struct zs_error *err);
+	/* Outcome of an ALLOC (ok = 1 when it got a page) or of a task being OOM-killed
+	 * (type TASK_EXIT with ok = 0).  May be NULL. */
+	void (*feedback)(struct zs_source *s, const struct zs_request *req, int ok);
+	void (*destroy)(struct zs_source *s);
+	/* Counters the source wants in summary.txt, as "key: value" lines; may be NULL. */
+	void (*summary)(struct zs_source *s, void (*emit)(void *cookie, const char *key, int64_t v),
+			void *cookie);
+};
+
+struct zs_source {
+	const struct zs_source_ops *ops;
+	struct zs_source_env env;
+	void *priv;
+};
+
+/* The source types (defined in workloads/gen_*.c and workloads/trace_source.c). */
+extern const struct zs_source_ops zs_source_simple;
+extern const struct zs_source_ops zs_source_anon;
+extern const struct zs_source_ops zs_source_filecache;
+extern const struct zs_source_ops zs_source_kernel;
+extern const struct zs_source_ops zs_source_phases;
+extern const struct zs_source_ops zs_source_trace;
+
+/* Find a source type by name; NULL when unknown. */
+const struct zs_source_ops *zs_source_find(const char *type);
+/* Comma-separated list of the known types (for error messages). */
+const char *zs_source_types(void);
+
+/*
+ * Build a source from one workload entry (a map with `type:`); NULL with err on
+ * failure.  destroy with zs_source_destroy.
+ */
+struct zs_source *zs_source_create(struct zs_cfg *entry, const struct zs_source_env *env,
+				   struct zs_error *err);
+void zs_source_destroy(struct zs_source *s);
+
+#endif

@@ -1,0 +1,384 @@
+/* trace_cook.c - raw tracepoint events to page ALLOC / FREE events, with real-trace quirks resolved; see trace.h. */
+#include "workloads/trace.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "sim/diag.h"
+
+/*
+ * The pfn table: open addressing with linear probing, keyed by pfn + 1 (0 marks
+ * an empty slot), one 16-byte slot per pfn the trace has touched recently.
+ * A slot says what the last event on its pfn was:
+ *   LIVE     allocated in the trace and not freed since (order kept);
+ *   FREED    freed by mm_page_free (a mm_page_free_batched of it may follow);
+ *   BATCHED  freed by mm_page_free_batched (or its duplicate already seen).
+ * Freed slots are only needed to recognise the batched twin of a free and a
+ * repeated free, which come within a few thousand events on real kernels, so a
+ * freed slot older than FREE_WINDOW page events counts as absent and is dropped
+ * when the table is rebuilt.  Memory is thus bounded by the live pages plus the
+ * recent frees, not by the length of the trace.
+ * DEVIATION: a batched twin or repeated free arriving more than FREE_WINDOW page
+ * events after the free it repeats is counted as an unmatched free instead (in the
+ * shipped traces the largest gap is 1,059 lines).
+ *
+ * Invariant: used <= cap / 2 after every insert; live_blocks = number of LIVE slots.
+ */
+
+#define FREE_WINDOW (UINT64_C(1) << 18)
+#define INITIAL_CAP (UINT64_C(1) << 16)
+
+enum { ST_LIVE = 1, ST_FREED = 2, ST_BATCHED = 3 };
+
+struct pfn_slot {
+	uint64_t key; /* pfn + 1; 0 = empty */
+	uint64_t val; /* state | order << 2 | seq << 8 */
+};
+
+#define VAL(st, order, seq) ((uint64_t)(st) | ((uint64_t)(order) << 2) | ((uint64_t)(seq) << 8))
+#define VAL_STATE(v) ((unsigned)((v)&3))
+#define VAL_ORDER(v) ((unsigned)(((v) >> 2) & 0x3f))
+#define VAL_SEQ(v) ((v) >> 8)
+
+struct zs_trace_cook {
+	struct zs_trace_reader *r;
+	struct pfn_slot *tab;
+	uint64_t cap, used;
+	unsigned shift; /* 64 - log2(cap) */
+	uint64_t seq;   /* page events (alloc and free kinds) seen */
+	struct zs_trace_counts counts;
+	struct zs_trace_event raw;
+	struct zs_page_event pending; /* the ALLOC that follows an implied FREE */
+	int have_pending;
+	int emit_skipped;
+	int seen_event;
+};
+
+static inline uint64_t
+slot_of(const struct zs_trace_cook *c, uint64_t pfn)
+{
+	/* Fibonacci hashing: consecutive pfns (the common case) spread over the table. */
+	return ((pfn + 1) * UINT64_C(0x9E3779B97F4A7C15)) >> c->shift;
+}
+
+static struct pfn_slot *
+find(struct zs_trace_cook *c, uint64_t pfn)
+{
+	uint64_t i = slot_of(c, pfn), key = pfn + 1;
+
+	for (;;) {
+		struct pfn_slot *s = &c->tab[i];
+
+		if (s->key == key)
+			return s;
+		if (s->key == 0)
+			return NULL;
+		i = (i + 1) & (c->cap - 1);
+	}
+}
+
+static int
+table_alloc(struct zs_trace_cook *c, uint64_t cap)
+{
+	unsigned bits = 0;
+
+	c->tab = calloc(cap, sizeof(*c->tab));
+	if (!c->tab)
+		return -1;
+	while ((UINT64_C(1) << bits) < cap)
+		bits++;
+	c->cap = cap;
+	c->shift = 64 - bits;
+	c->used = 0;
+	return 0;
+}
+
+static int
+stale(const struct zs_trace_cook *c, uint64_t val)
+{
+	return VAL_STATE(val) != ST_LIVE && c->seq - VAL_SEQ(val) > FREE_WINDOW;
+}
+
+/* Rebuild the table without stale freed slots, doubling it if still a quarter full. */
+static int
+rebuild(struct zs_trace_cook *c)
+{
+	struct pfn_slot *old = c->tab;
+	uint64_t old_cap = c->cap, keep = 0;
+
+	for (uint64_t i = 0; i < old_cap; i++)
+		if (old[i].key && !stale(c, old[i].val))
+			keep++;
+	if (table_alloc(c, keep * 4 > old_cap ? old_cap * 2 : old_cap) < 0) {
+		c->tab = old;
+		c->cap = old_cap;
+		return -1;
+	}
+	/* table_alloc changed shift for the new capacity: reinsert */
+	for (uint64_t i = 0; i < old_cap; i++) {
+		if (!old[i].key || stale(c, old[i].val))
+			continue;
+		uint64_t j = slot_of(c, old[i].key - 1);
+
+		while (c->tab[j].key)
+			j = (j + 1) & (c->cap - 1);
+		c->tab[j] = old[i];
+		c->used++;
+	}
+	free(old);
+	return 0;
+}
+
+/* The slot for pfn, created empty-valued when absent; NULL when out of memory. */
+static struct pfn_slot *
+find_or_add(struct zs_trace_cook *c, uint64_t pfn)
+{
+	struct pfn_slot *s = find(c, pfn);
+	uint64_t i;
+
+	if (s)
+		return s;
+	if ((c->used + 1) * 2 > c->cap && rebuild(c) < 0)
+		return NULL;
+	i = slot_of(c, pfn);
+	while (c->tab[i].key)
+		i = (i + 1) & (c->cap - 1);
+	c->tab[i].key = pfn + 1;
+	c->tab[i].val = 0;
+	c->used++;
+	return &c->tab[i];
+}
+
+struct zs_trace_cook *
+zs_trace_cook_new(struct zs_trace_reader *r)
+{
+	struct zs_trace_cook *c = calloc(1, sizeof(*c));
+
+	if (!c || table_alloc(c, INITIAL_CAP) < 0) {
+		free(c);
+		return NULL;
+	}
+	c->r = r;
+	return c;
+}
+
+struct zs_trace_cook *
+zs_trace_cook_open(const char *path, enum zs_trace_format fmt, int skip_bad_lines,
+		   struct zs_error *err)
+{
+	struct zs_trace_reader *r = zs_trace_open(path, fmt, skip_bad_lines, err);
+	struct zs_trace_cook *c;
+
+	if (!r)
+		return NULL;
+	c = zs_trace_cook_new(r);
+	if (!c) {
+		zs_trace_close(r);
+		zs_error_set(err, EX_OSERR, "%s: out of memory", path);
+	}
+	return c;
+}
+
+void
+zs_trace_cook_emit_skipped(struct zs_trace_cook *c, int on)
+{
+	c->emit_skipped = on;
+}
+
+static void
+to_page_event(const struct zs_trace_event *ev, enum zs_page_ev kind, unsigned order,
+	      unsigned flags, struct zs_page_event *pe)
+{
+	pe->ev = kind;
+	pe->time_ns = ev->time_ns;
+	pe->pfn = ev->pfn;
+	pe->pid = ev->pid;
+	pe->cpu = ev->cpu;
+	pe->order = (uint8_t)order;
+	pe->migratetype = kind == ZS_PEV_ALLOC ? ev->migratetype : -1;
+	pe->gfp_modern = kind == ZS_PEV_ALLOC ? ev->gfp_modern : 0;
+	pe->line = ev->line;
+	pe->flags = (uint8_t)flags;
+}
+
+static void
+sync_reader_counts(struct zs_trace_cook *c)
+{
+	c->counts.lines = zs_trace_lines(c->r);
+	c->counts.bad_lines = zs_trace_bad_lines(c->r);
+	c->counts.lost_events = zs_trace_lost_events(c->r);
+}
+
+static int
+oom(struct zs_error *err)
+{
+	return zs_error_set(err, EX_OSERR, "out of memory tracking live pages");
+}
+
+/* An allocation: returns 1 with *pe set (maybe an implied FREE, the ALLOC pending). */
+static int
+cook_alloc(struct zs_trace_cook *c, struct zs_page_event *pe, struct zs_error *err)
+{
+	const struct zs_trace_event *ev = &c->raw;
+	struct zs_trace_counts *k = &c->counts;
+	struct pfn_slot *s;
+	unsigned order = ev->order;
+
+	/* KERNEL: modern include/trace/events/kmem.h prints pfn 0 and a NULL page when
+	 * the allocation returned no page. */
+	if (ev->pfn == 0 && (ev->flags & ZS_TEVF_PAGE_NULL)) {
+		k->alloc_failed_in_trace++;
+		return 0;
+	}
+	c->seq++;
+	s = find_or_add(c, ev->pfn);
+	if (!s)
+		return oom(err);
+	k->allocs_by_order[order]++;
+	if (s->val && VAL_STATE(s->val) == ST_LIVE) {
+		/* The trace lost this pfn's free: free the old block first. */
+		unsigned old = VAL_ORDER(s->val);
+
+		k->realloc_live++;
+		k->live_pages -= UINT64_C(1) << old;
+		k->live_blocks--;
+		to_page_event(ev, ZS_PEV_FREE, old, ZS_PEF_IMPLIED, pe);
+		to_page_event(ev, ZS_PEV_ALLOC, order, 0, &c->pending);
+		c->have_pending = 1;
+	} else {
+		to_page_event(ev, ZS_PEV_ALLOC, order, 0, pe);
+	}
+	s->val = VAL(ST_LIVE, order, c->seq);
+	k->live_blocks++;
+	k->live_pages += UINT64_C(1) << order;
+	if (k->live_pages > k->peak_live_pages)
+		k->peak_live_pages = k->live_pages;
+	return 1;
+}
+
+/* A free or batched free: 1 with *pe when it is returned, 0 when consumed. */
+static int
+cook_free(struct zs_trace_cook *c, struct zs_page_event *pe, struct zs_error *err)
+{
+	const struct zs_trace_event *ev = &c->raw;
+	struct zs_trace_counts *k = &c->counts;
+	int batched = ev->ev == ZS_TEV_FREE_BATCHED;
+	unsigned new_state = batched ? ST_BATCHED : ST_FREED, flag;
+	struct pfn_slot *s;
+
+	c->seq++;
+	s = find_or_add(c, ev->pfn);
+	if (!s)
+		return oom(err);
+	if (s->val && VAL_STATE(s->val) == ST_LIVE) {
+		unsigned order = VAL_ORDER(s->val);
+
+		/* a batched report prints order=0 whatever the page's order */
+		if (ev->order != order && !(batched && ev->order == 0))
+			k->free_order_mismatch++;
+		k->frees_by_order[order]++;
+		k->live_blocks--;
+		k->live_pages -= UINT64_C(1) << order;
+		s->val = VAL(new_state, order, c->seq);
+		to_page_event(ev, ZS_PEV_FREE, order, 0, pe);
+		return 1;
+	}
+	if (s->val && !stale(c, s->val)) {
+		if (batched && VAL_STATE(s->val) == ST_FREED) {
+			/* Modern kernels: mm_page_free then mm_page_free_batched, same page. */
+			k->duplicate_batched_frees++;
+			flag = ZS_PEF_DUPLICATE;
+		} else {
+			k->double_frees++;
+			flag = ZS_PEF_DOUBLE;
+		}
+	} else {
+		/* Allocated before recording began (or so long ago it was forgotten). */
+		k->unmatched_frees++;
+		flag = ZS_PEF_UNMATCHED;
+	}
+	s->val = VAL(new_state, ev->order, c->seq);
+	if (!c->emit_skipped)
+		return 0;
+	to_page_event(ev, ZS_PEV_FREE, ev->order, flag, pe);
+	return 1;
+}
+
+int
+zs_trace_cook_next(struct zs_trace_cook *c, struct zs_page_event *pe, struct zs_error *err)
+{
+	struct zs_trace_counts *k = &c->counts;
+
+	if (c->have_pending) {
+		*pe = c->pending;
+		c->have_pending = 0;
+		return 1;
+	}
+	for (;;) {
+		int rc = zs_trace_read(c->r, &c->raw, err);
+
+		sync_reader_counts(c);
+		if (rc <= 0)
+			return rc;
+		k->events++;
+		if (!c->seen_event || c->raw.time_ns < k->first_ns)
+			k->first_ns = c->raw.time_ns;
+		if (!c->seen_event || c->raw.time_ns > k->last_ns)
+			k->last_ns = c->raw.time_ns;
+		c->seen_event = 1;
+		switch (c->raw.ev) {
+		case ZS_TEV_ALLOC:
+			rc = cook_alloc(c, pe, err);
+			break;
+		case ZS_TEV_FREE:
+		case ZS_TEV_FREE_BATCHED:
+			rc = cook_free(c, pe, err);
+			break;
+		case ZS_TEV_PCPU_DRAIN:
+			/* a per-cpu list handing pages back to the buddy: not a free */
+			k->pcpu_drain++;
+			rc = 0;
+			break;
+		case ZS_TEV_ZONE_LOCKED:
+			/* a per-cpu list refill (percpu_refill=1): not an allocation */
+			k->zone_locked++;
+			rc = 0;
+			break;
+		default:
+			k->other_events++;
+			rc = 0;
+			break;
+		}
+		if (rc != 0)
+			return rc;
+	}
+}
+
+const struct zs_trace_event *
+zs_trace_cook_raw(const struct zs_trace_cook *c)
+{
+	return &c->raw;
+}
+
+const struct zs_trace_counts *
+zs_trace_cook_counts(const struct zs_trace_cook *c)
+{
+	return &c->counts;
+}
+
+const struct zs_trace_reader *
+zs_trace_cook_reader(const struct zs_trace_cook *c)
+{
+	return c->r;
+}
+
+void
+zs_trace_cook_close(struct zs_trace_cook *c)
+{
+	if (!c)
+		return;
+	zs_trace_close(c->r);
+	free(c->tab);
+	free(c);
+}

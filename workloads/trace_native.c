@@ -1,0 +1,411 @@
+/* trace_native.c - zsim's native binary trace format: writer and reader; layout in trace.h. */
+#include "workloads/trace.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "sim/diag.h"
+
+/*
+ * Fixed 48-byte records read straight out of the decoded window: no text, no
+ * per-record allocation, so replay runs at memory speed.  Comms are interned:
+ * each distinct name is written once, as a comm record, before its first use.
+ */
+
+#define REC ZS_TRACE_NATIVE_RECORD
+#define HDR ZS_TRACE_NATIVE_HEADER
+
+_Static_assert(sizeof(ZS_TRACE_NATIVE_MAGIC) == 8, "the magic is 7 chars and a NUL");
+
+/* ---- little-endian fields ---- */
+
+static inline void
+put16(unsigned char *p, uint16_t v)
+{
+	p[0] = (unsigned char)v;
+	p[1] = (unsigned char)(v >> 8);
+}
+
+static inline void
+put32(unsigned char *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static inline void
+put64(unsigned char *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static inline uint16_t
+get16(const unsigned char *p)
+{
+	return (uint16_t)(p[0] | (p[1] << 8));
+}
+
+static inline uint32_t
+get32(const unsigned char *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = __builtin_bswap32(v);
+#endif
+	return v;
+}
+
+static inline uint64_t
+get64(const unsigned char *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
+	return v;
+}
+
+/* ==================== writer ==================== */
+
+#define WBUF_RECORDS 1024
+#define NO_COMM UINT32_MAX
+
+struct comm_slot {
+	char name[32];
+	uint32_t id; /* NO_COMM = empty slot */
+};
+
+struct zs_trace_writer {
+	FILE *fp;
+	char *name;
+	long header_at; /* file offset of the header, -1 when fp cannot seek */
+	uint64_t count;
+	unsigned char buf[WBUF_RECORDS * REC];
+	size_t used;
+	/* comm interning: open addressing over names */
+	struct comm_slot *comms;
+	uint32_t nr_comms, cap_comms; /* cap is a power of two, kept at most half full */
+	char last_comm[32];
+	uint32_t last_id;
+};
+
+static int
+w_flush(struct zs_trace_writer *w, struct zs_error *err)
+{
+	if (w->used && fwrite(w->buf, 1, w->used, w->fp) != w->used)
+		return zs_error_set(err, EX_IOERR, "%s: %s", w->name, strerror(errno));
+	w->used = 0;
+	return 0;
+}
+
+static unsigned char *
+w_slot(struct zs_trace_writer *w, struct zs_error *err)
+{
+	unsigned char *p;
+
+	if (w->used == sizeof(w->buf) && w_flush(w, err) < 0)
+		return NULL;
+	p = w->buf + w->used;
+	w->used += REC;
+	memset(p, 0, REC);
+	return p;
+}
+
+static uint32_t
+hash_name(const char *s)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static int
+comm_grow(struct zs_trace_writer *w)
+{
+	uint32_t cap = w->cap_comms ? w->cap_comms * 2 : 256;
+	struct comm_slot *t = malloc(sizeof(*t) * cap);
+
+	if (!t)
+		return -1;
+	for (uint32_t i = 0; i < cap; i++)
+		t[i].id = NO_COMM;
+	for (uint32_t i = 0; i < w->cap_comms; i++) {
+		if (w->comms[i].id == NO_COMM)
+			continue;
+		uint32_t h = hash_name(w->comms[i].name) & (cap - 1);
+
+		while (t[h].id != NO_COMM)
+			h = (h + 1) & (cap - 1);
+		t[h] = w->comms[i];
+	}
+	free(w->comms);
+	w->comms = t;
+	w->cap_comms = cap;
+	return 0;
+}
+
+/* The id of comm, writing a comm record the first time it is seen; NO_COMM on error. */
+static uint32_t
+comm_id(struct zs_trace_writer *w, const char *comm, struct zs_error *err)
+{
+	char name[32];
+	unsigned char *p;
+	uint32_t h;
+
+	size_t n = strnlen(comm, sizeof(name) - 1);
+
+	memset(name, 0, sizeof(name));
+	memcpy(name, comm, n);
+	if (w->last_id != NO_COMM && memcmp(name, w->last_comm, sizeof(name)) == 0)
+		return w->last_id;
+	if ((w->nr_comms + 1) * 2 > w->cap_comms && comm_grow(w) < 0) {
+		zs_error_set(err, EX_OSERR, "%s: out of memory", w->name);
+		return NO_COMM;
+	}
+	h = hash_name(name) & (w->cap_comms - 1);
+	while (w->comms[h].id != NO_COMM && memcmp(w->comms[h].name, name, sizeof(name)) != 0)
+		h = (h + 1) & (w->cap_comms - 1);
+	if (w->comms[h].id == NO_COMM) {
+		p = w_slot(w, err);
+		if (!p)
+			return NO_COMM;
+		put32(p, w->nr_comms);
+		memcpy(p + 8, name, sizeof(name));
+		p[43] = ZS_TRACE_NATIVE_COMM;
+		memcpy(w->comms[h].name, name, sizeof(name));
+		w->comms[h].id = w->nr_comms++;
+	}
+	memcpy(w->last_comm, name, sizeof(name));
+	w->last_id = w->comms[h].id;
+	return w->last_id;
+}
+
+static void
+encode_header(unsigned char *h, uint64_t count, enum zs_trace_format source, uint64_t lines)
+{
+	memset(h, 0, HDR);
+	memcpy(h, ZS_TRACE_NATIVE_MAGIC, 8);
+	put32(h + 8, ZS_TRACE_NATIVE_VERSION);
+	put32(h + 12, REC);
+	put64(h + 16, count);
+	put32(h + 24, (uint32_t)source);
+	put64(h + 32, lines);
+}
+
+struct zs_trace_writer *
+zs_trace_native_create(FILE *fp, const char *name, enum zs_trace_format source,
+		       struct zs_error *err)
+{
+	struct zs_trace_writer *w = calloc(1, sizeof(*w));
+	unsigned char h[HDR];
+
+	if (!w || !(w->name = strdup(name))) {
+		free(w);
+		zs_error_set(err, EX_OSERR, "%s: out of memory", name);
+		return NULL;
+	}
+	w->fp = fp;
+	w->last_id = NO_COMM;
+	w->header_at = ftell(fp);
+	encode_header(h, 0, source, 0);
+	if (fwrite(h, 1, HDR, fp) != HDR) {
+		zs_error_set(err, EX_IOERR, "%s: %s", name, strerror(errno));
+		zs_trace_native_abort(w);
+		return NULL;
+	}
+	return w;
+}
+
+int
+zs_trace_native_put(struct zs_trace_writer *w, const struct zs_trace_event *ev,
+		    struct zs_error *err)
+{
+	uint32_t id = comm_id(w, ev->comm, err);
+	unsigned char *p;
+
+	if (id == NO_COMM)
+		return -1;
+	p = w_slot(w, err);
+	if (!p)
+		return -1;
+	put64(p, (uint64_t)ev->time_ns);
+	put64(p + 8, ev->pfn);
+	put64(p + 16, ev->gfp_modern);
+	put64(p + 24, ev->line);
+	put32(p + 32, ev->pid);
+	put32(p + 36, id);
+	put16(p + 40, ev->cpu);
+	p[42] = ev->order;
+	p[43] = (unsigned char)ev->ev;
+	p[44] = (unsigned char)ev->migratetype;
+	p[45] = ev->flags;
+	w->count++;
+	return 0;
+}
+
+int
+zs_trace_native_finish(struct zs_trace_writer *w, uint64_t source_lines, struct zs_error *err)
+{
+	int rc = w_flush(w, err);
+
+	/* The count lets a reader tell a whole file from a truncated one; a pipe keeps 0. */
+	if (rc == 0 && w->header_at >= 0) {
+		unsigned char f[8];
+
+		put64(f, w->count);
+		if (fseek(w->fp, w->header_at + 16, SEEK_SET) != 0 || fwrite(f, 1, 8, w->fp) != 8)
+			rc = -1;
+		put64(f, source_lines);
+		if (rc == 0 && (fseek(w->fp, w->header_at + 32, SEEK_SET) != 0 ||
+				fwrite(f, 1, 8, w->fp) != 8 || fseek(w->fp, 0, SEEK_END) != 0))
+			rc = -1;
+		if (rc < 0)
+			zs_error_set(err, EX_IOERR, "%s: %s", w->name, strerror(errno));
+	}
+	if (rc == 0 && fflush(w->fp) != 0)
+		rc = zs_error_set(err, EX_IOERR, "%s: %s", w->name, strerror(errno));
+	zs_trace_native_abort(w);
+	return rc;
+}
+
+void
+zs_trace_native_abort(struct zs_trace_writer *w)
+{
+	if (!w)
+		return;
+	free(w->comms);
+	free(w->name);
+	free(w);
+}
+
+/* ==================== reader ==================== */
+
+int
+zs_trace_native_probe(const unsigned char *buf, size_t len)
+{
+	return len >= 8 && memcmp(buf, ZS_TRACE_NATIVE_MAGIC, 8) == 0;
+}
+
+int
+zs_trace_native_begin(struct zs_tin *t, struct zs_trace_native_state *st, struct zs_error *err)
+{
+	const unsigned char *h;
+	size_t avail;
+	long n = zs_tin_fill(t, HDR, err);
+
+	if (n < 0)
+		return -1;
+	h = zs_tin_data(t, &avail);
+	if (avail < 8 || !zs_trace_native_probe(h, avail))
+		return zs_error_set(err, EX_DATAERR, "%s: not a zsim native trace (bad magic)",
+				    zs_tin_path(t));
+	if (avail < HDR)
+		return zs_error_set(err, EX_DATAERR, "%s: truncated native header",
+				    zs_tin_path(t));
+	if (get32(h + 8) != ZS_TRACE_NATIVE_VERSION || get32(h + 12) != REC)
+		return zs_error_set(err, EX_DATAERR,
+				    "%s: native trace version %u record size %u, zsim reads "
+				    "version %u size %u",
+				    zs_tin_path(t), get32(h + 8), get32(h + 12),
+				    ZS_TRACE_NATIVE_VERSION, REC);
+	st->expected = get64(h + 16);
+	st->source_lines = get64(h + 32);
+	st->records = 0;
+	zs_tin_consume(t, HDR);
+	return 0;
+}
+
+static int
+rec_error(struct zs_tin *t, struct zs_trace_native_state *st, struct zs_error *err,
+	  const char *what)
+{
+	return zs_error_set(err, EX_DATAERR, "%s:%llu: %s", zs_tin_path(t),
+			    (unsigned long long)st->records + st->nr_comms + 1, what);
+}
+
+int
+zs_trace_native_next(struct zs_tin *t, struct zs_trace_native_state *st,
+		     struct zs_trace_event *ev, struct zs_error *err)
+{
+	for (;;) {
+		const unsigned char *p;
+		size_t avail;
+		long n = zs_tin_fill(t, REC, err);
+
+		if (n < 0)
+			return -1;
+		if (n == 0) {
+			if (st->expected && st->records != st->expected)
+				return zs_error_set(err, EX_DATAERR,
+						    "%s: %llu event records, the header says %llu "
+						    "(truncated file?)",
+						    zs_tin_path(t), (unsigned long long)st->records,
+						    (unsigned long long)st->expected);
+			return 0;
+		}
+		if (n < (long)REC)
+			return rec_error(t, st, err, "truncated record");
+		p = zs_tin_data(t, &avail);
+
+		unsigned kind = p[43];
+
+		if (kind == ZS_TRACE_NATIVE_COMM) {
+			if (get32(p) != st->nr_comms)
+				return rec_error(t, st, err, "comm record out of sequence");
+			if (st->nr_comms == st->cap_comms) {
+				uint32_t cap = st->cap_comms ? st->cap_comms * 2 : 64;
+				char(*c)[32] = realloc(st->comms, sizeof(*c) * cap);
+
+				if (!c)
+					return zs_error_set(err, EX_OSERR, "%s: out of memory",
+							    zs_tin_path(t));
+				st->comms = c;
+				st->cap_comms = cap;
+			}
+			memcpy(st->comms[st->nr_comms], p + 8, 32);
+			st->comms[st->nr_comms][31] = '\0';
+			st->nr_comms++;
+			zs_tin_consume(t, REC);
+			continue;
+		}
+		uint32_t id = get32(p + 36);
+
+		if (kind >= ZS_TEV_NR)
+			return rec_error(t, st, err, "unknown event kind");
+		if (p[42] >= ZS_TRACE_MAX_ORDER)
+			return rec_error(t, st, err, "order out of range");
+		if (id >= st->nr_comms)
+			return rec_error(t, st, err, "comm id not defined");
+		ev->ev = (enum zs_trace_ev)kind;
+		ev->time_ns = (int64_t)get64(p);
+		ev->pfn = get64(p + 8);
+		ev->gfp_modern = get64(p + 16);
+		ev->line = get64(p + 24);
+		ev->pid = get32(p + 32);
+		ev->cpu = get16(p + 40);
+		ev->order = p[42];
+		ev->migratetype = (int8_t)p[44];
+		ev->flags = p[45];
+		memcpy(ev->comm, st->comms[id], sizeof(ev->comm));
+		st->records++;
+		zs_tin_consume(t, REC);
+		return 1;
+	}
+}
+
+void
+zs_trace_native_end(struct zs_trace_native_state *st)
+{
+	free(st->comms);
+	st->comms = NULL;
+	st->nr_comms = st->cap_comms = 0;
+}

@@ -1,0 +1,152 @@
+/*
+ * trace_source.c - the `trace` workload: replay a recorded trace through the
+ * request interface.
+ *
+ *   {type: trace, path: FILE, format: auto|perf|ftrace|native, time_scale: 1.0,
+ *    skip_bad_lines: false}
+ *
+ * A trace's pfn is only the page's identity: each allocation becomes an ALLOC
+ * request with handle = the recorded pfn, the simulator picks its own page, and
+ * the trace's free of that pfn frees it.  The trace's CPU picks the simulated
+ * CPU (modulo the machine's CPUs, done by the driver), its pid the task, and its
+ * timestamps the request times (relative to the first event, times time_scale).
+ * Modern gfp names are mapped onto the simulated kernel's own flags and onto a
+ * page kind (gfp_modern.c).  The cook (trace_cook.c) already dropped unmatched
+ * and duplicate frees.
+ * DEVIATION: a recorded __GFP_MEMALLOC has no 2.6/2.4 flag and is dropped.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "sim/cfg.h"
+#include "sim/diag.h"
+#include "workloads/gfp_modern.h"
+#include "workloads/source.h"
+#include "workloads/trace.h"
+
+struct trace_src {
+	struct zs_trace_cook *cook;
+	double time_scale;
+	int64_t t0;
+	int started;
+	enum zs_kver kver;
+	uint64_t allocs, frees;
+};
+
+static int
+trace_create(struct zs_source *s, struct zs_cfg *cfg, const struct zs_source_env *env,
+	     struct zs_error *err)
+{
+	static const char *const known[] = {"type", "path", "format", "time_scale",
+					    "skip_bad_lines", NULL};
+	struct trace_src *t = calloc(1, sizeof(*t));
+	const char *path = NULL, *format = "auto";
+	enum zs_trace_format fmt;
+	int skip = 0;
+	char full[4096];
+
+	if (!t)
+		return zs_error_set(err, EX_OSERR, "out of memory");
+	s->priv = t;
+	t->time_scale = 1.0;
+	t->kver = env->kver;
+	if (zs_cfg_check_keys(cfg, known, err) || zs_cfg_string(cfg, "path", &path, err) ||
+	    zs_cfg_string(cfg, "format", &format, err) ||
+	    zs_cfg_double(cfg, "time_scale", 1e-9, 1e9, &t->time_scale, err) ||
+	    zs_cfg_bool(cfg, "skip_bad_lines", &skip, err))
+		return -1;
+	if (!path)
+		return zs_cfg_error(cfg, err, "a trace workload needs 'path'");
+	if (zs_trace_format_parse(format, &fmt))
+		return zs_cfg_error(zs_cfg_get(cfg, "format"), err,
+				    "format must be auto, perf, ftrace or native, not '%s'", format);
+	/* a relative path is relative to the scenario file's directory */
+	if (path[0] != '/' && env->scenario_dir && strcmp(env->scenario_dir, "."))
+		snprintf(full, sizeof(full), "%s/%s", env->scenario_dir, path);
+	else
+		snprintf(full, sizeof(full), "%s", path);
+	t->cook = zs_trace_cook_open(full, fmt, skip, err);
+	if (!t->cook) {
+		char msg[sizeof(err->msg)];
+		int code = err->code;
+
+		snprintf(msg, sizeof(msg), "%s", err->msg);
+		zs_cfg_error(zs_cfg_get(cfg, "path"), err, "%s", msg);
+		err->code = code == EX_NOINPUT ? EX_NOINPUT : EX_DATAERR;
+		return -1;
+	}
+	return 0;
+}
+
+static int
+trace_next(struct zs_source *s, struct zs_request *req, struct zs_error *err)
+{
+	struct trace_src *t = s->priv;
+	struct zs_page_event pe;
+	int rc = zs_trace_cook_next(t->cook, &pe, err);
+
+	if (rc <= 0)
+		return rc;
+	if (!t->started) {
+		t->started = 1;
+		t->t0 = pe.time_ns;
+	}
+	memset(req, 0, sizeof(*req));
+	req->time = (int64_t)llround((double)(pe.time_ns - t->t0) * t->time_scale);
+	if (req->time < 0)
+		req->time = 0; /* a timestamp that runs backwards (per-cpu buffers) is served at once */
+	req->task = pe.pid;
+	req->cpu = pe.cpu;
+	req->order = pe.order;
+	req->handle = pe.pfn;
+	if (pe.ev == ZS_PEV_ALLOC) {
+		req->type = ZS_REQ_ALLOC;
+		req->gfp = zs_gfp_modern_to_kernel(t->kver, pe.gfp_modern, NULL);
+		req->kind = (uint8_t)zs_gfp_modern_page_kind(pe.gfp_modern);
+		t->allocs++;
+	} else {
+		req->type = ZS_REQ_FREE;
+		t->frees++;
+	}
+	return 1;
+}
+
+static void
+trace_destroy(struct zs_source *s)
+{
+	struct trace_src *t = s->priv;
+
+	if (!t)
+		return;
+	if (t->cook)
+		zs_trace_cook_close(t->cook);
+	free(t);
+}
+
+static void
+trace_summary(struct zs_source *s, void (*emit)(void *, const char *, int64_t), void *cookie)
+{
+	struct trace_src *t = s->priv;
+	const struct zs_trace_counts *c = zs_trace_cook_counts(t->cook);
+
+	emit(cookie, "trace_lines", (int64_t)c->lines);
+	emit(cookie, "trace_events", (int64_t)c->events);
+	emit(cookie, "trace_allocs", (int64_t)t->allocs);
+	emit(cookie, "trace_frees", (int64_t)t->frees);
+	emit(cookie, "unmatched_frees", (int64_t)c->unmatched_frees);
+	emit(cookie, "duplicate_batched_frees", (int64_t)c->duplicate_batched_frees);
+	emit(cookie, "realloc_live", (int64_t)c->realloc_live);
+	emit(cookie, "alloc_failed_in_trace", (int64_t)c->alloc_failed_in_trace);
+	emit(cookie, "bad_lines", (int64_t)c->bad_lines);
+}
+
+const struct zs_source_ops zs_source_trace = {
+	.type = "trace",
+	.create = trace_create,
+	.next = trace_next,
+	.destroy = trace_destroy,
+	.summary = trace_summary,
+};
