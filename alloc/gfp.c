@@ -59,6 +59,34 @@ static const struct gfp_name names[] = {
 
 #define NR_NAMES (sizeof(names) / sizeof(names[0]))
 
+/*
+ * Portable names: so that one scenario runs on every kernel, a name a version
+ * lacks stands for what that version used for the same allocations.
+ * KERNEL: 2.6.23 added GFP_HIGHUSER_MOVABLE for what 2.6.18 allocated with
+ * GFP_HIGHUSER; 2.4.9 split GFP_NOFS / GFP_NOIO off what 2.4.0 allocated with
+ * GFP_KERNEL / GFP_BUFFER (kernel-2.4.md §14.2); GFP_NOWAIT is 0 in 2.6.
+ */
+static const struct {
+	const char *name, *as;
+} portable[] = {
+	{"GFP_HIGHUSER_MOVABLE", "GFP_HIGHUSER"},
+	{"GFP_TEMPORARY", "GFP_KERNEL"},
+	{"GFP_NOFS", "GFP_KERNEL"},
+	{"GFP_NOIO", "GFP_BUFFER"},
+};
+
+/*
+ * Hint bits a version may lack and that change nothing there (mobility
+ * grouping, pcp hot/cold, warnings, zeroing, compound pages, retry policy of
+ * 2.6): they are dropped on a version without them.  Zone bits and composites
+ * not listed above are never dropped: asking for a zone the kernel does not
+ * have is an error.
+ */
+static const char *const droppable[] = {
+	"GFP_FS",      "GFP_COLD",     "GFP_NOWARN",     "GFP_REPEAT",   "GFP_NOFAIL",
+	"GFP_NORETRY", "GFP_COMP",     "GFP_ZERO",       "GFP_NOMEMALLOC", "GFP_HARDWALL",
+	"GFP_THISNODE", "GFP_RECLAIMABLE", "GFP_MOVABLE", "GFP_NOWAIT",   NULL};
+
 static const char *const kver_names[ZS_KV_COUNT] = {"2.4.0", "2.6.18", "2.6.32"};
 
 const char *
@@ -134,9 +162,28 @@ zs_gfp_parse(enum zs_kver v, const char *s, uint32_t *mask, struct zs_error *err
 				break;
 		if (i == NR_NAMES)
 			return zs_error_set(err, EX_DATAERR, "unknown gfp flag '%s'", tok);
-		if (!exists(&names[i], v))
+		if (!exists(&names[i], v)) {
+			size_t j, d;
+
+			for (j = 0; j < sizeof(portable) / sizeof(portable[0]); j++)
+				if (!strcmp(portable[j].name, names[i].name))
+					break;
+			if (j < sizeof(portable) / sizeof(portable[0])) {
+				uint32_t alias;
+
+				if (zs_gfp_parse(v, portable[j].as, &alias, err))
+					return -1;
+				m |= alias;
+				continue;
+			}
+			for (d = 0; droppable[d]; d++)
+				if (!strcmp(droppable[d], names[i].name))
+					break;
+			if (droppable[d])
+				continue;
 			return zs_error_set(err, EX_DATAERR, "gfp flag '%s' does not exist in %s", tok,
 					    zs_kver_name(v));
+		}
 		m |= value(&names[i], v);
 	}
 	*mask = m;
@@ -150,15 +197,25 @@ zs_gfp_format(enum zs_kver v, uint32_t mask, char *buf, unsigned len)
 	size_t at = 0;
 
 	buf[0] = '\0';
-	for (size_t i = 0; i < NR_NAMES && left; i++) {
-		uint32_t x = value(&names[i], v);
+	/* composites first, the widest that still fits, then single bits */
+	for (;;) {
+		const struct gfp_name *best = NULL;
 
-		if (!exists(&names[i], v) || !x || (left & x) != x)
-			continue;
-		/* a composite only when it accounts for bits still unprinted */
+		for (size_t i = 0; i < NR_NAMES; i++) {
+			uint32_t x = value(&names[i], v);
+
+			if (!exists(&names[i], v) || !x || (left & x) != x)
+				continue;
+			if (!best || __builtin_popcount(x) > __builtin_popcount(value(best, v)) ||
+			    (best->composite < names[i].composite &&
+			     __builtin_popcount(x) == __builtin_popcount(value(best, v))))
+				best = &names[i];
+		}
+		if (!best)
+			break;
 		at += (size_t)snprintf(buf + at, at < len ? len - at : 0, "%s%s%s", at ? "|" : "",
-				       names[i].composite ? "" : "__", names[i].name);
-		left &= ~x;
+				       best->composite ? "" : "__", best->name);
+		left &= ~value(best, v);
 	}
 	if (left)
 		at += (size_t)snprintf(buf + at, at < len ? len - at : 0, "%s0x%x", at ? "|" : "",

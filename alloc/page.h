@@ -47,8 +47,6 @@ enum {
 };
 
 /* Page kinds a request can ask for; the models decide what each means for their lists. */
-#ifndef ZS_PAGE_KIND_DEFINED
-#define ZS_PAGE_KIND_DEFINED
 enum zs_page_kind {
 	ZS_KIND_ANON = 0,       /* private anonymous memory of a task */
 	ZS_KIND_FILE_CLEAN = 1, /* page cache, read from disk */
@@ -57,7 +55,6 @@ enum zs_page_kind {
 	ZS_KIND_BUFFER = 4,     /* buffer cache (2.4 buffer heads) */
 	ZS_NR_KINDS
 };
-#endif
 
 struct zs_page {
 	uint32_t next, prev; /* list links (pfns), ZS_NIL at the ends */

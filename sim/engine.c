@@ -150,6 +150,25 @@ zs_engine_stop(struct zs_engine *e)
 
 static void thread_event(void *arg, uint64_t gen);
 
+/* Take t off the wait queue it sleeps on, if any. */
+static void
+wq_remove(struct zs_thread *t)
+{
+	struct zs_waitqueue *wq = t->wq;
+	struct zs_thread **pp, *prev = NULL;
+
+	if (!wq)
+		return;
+	for (pp = &wq->first; *pp != t; pp = &(*pp)->wq_next)
+		prev = *pp;
+	*pp = t->wq_next;
+	if (wq->last == t)
+		wq->last = prev;
+	wq->count--;
+	t->wq = NULL;
+	t->wq_next = NULL;
+}
+
 /* Schedule t to run at time `at`; earlier pending events of t become stale. */
 static void
 schedule_at(struct zs_thread *t, zs_time_t at)
@@ -167,22 +186,7 @@ thread_event(void *arg, uint64_t gen)
 		return; /* a timer of a sleep that already ended */
 	if (t->state == ZS_T_SLEEPING) {
 		/* the sleep's timeout expired */
-		if (t->wq) {
-			/* leave the wait queue */
-			struct zs_waitqueue *wq = t->wq;
-			struct zs_thread **pp = &wq->first, *prev = NULL;
-
-			while (*pp != t) {
-				prev = *pp;
-				pp = &(*pp)->wq_next;
-			}
-			*pp = t->wq_next;
-			if (wq->last == t)
-				wq->last = prev;
-			wq->count--;
-			t->wq = NULL;
-			t->wq_next = NULL;
-		}
+		wq_remove(t);
 		t->woken_by_timeout = 1;
 		t->state = ZS_T_RUNNING;
 	}
@@ -298,21 +302,7 @@ zs_thread_wake(struct zs_thread *t)
 {
 	if (t->state != ZS_T_SLEEPING)
 		return 0;
-	if (t->wq) {
-		struct zs_waitqueue *wq = t->wq;
-		struct zs_thread **pp = &wq->first, *prev = NULL;
-
-		while (*pp != t) {
-			prev = *pp;
-			pp = &(*pp)->wq_next;
-		}
-		*pp = t->wq_next;
-		if (wq->last == t)
-			wq->last = prev;
-		wq->count--;
-		t->wq = NULL;
-		t->wq_next = NULL;
-	}
+	wq_remove(t);
 	t->state = ZS_T_RUNNING;
 	t->woken_by_timeout = 0;
 	t->wakeups++;

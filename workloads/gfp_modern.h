@@ -29,19 +29,8 @@
 #include <stdint.h>
 
 #include "alloc/gfp.h"
+#include "alloc/page.h" /* enum zs_page_kind */
 
-/* Page kinds a request can ask for; must stay identical to alloc/page.h's copy. */
-#ifndef ZS_PAGE_KIND_DEFINED
-#define ZS_PAGE_KIND_DEFINED
-enum zs_page_kind {
-	ZS_KIND_ANON = 0,       /* private anonymous memory of a task */
-	ZS_KIND_FILE_CLEAN = 1, /* page cache, read from disk */
-	ZS_KIND_FILE_DIRTY = 2, /* page cache, written by the task */
-	ZS_KIND_KERNEL = 3,     /* slab, stacks, page tables: never reclaimable */
-	ZS_KIND_BUFFER = 4,     /* buffer cache (2.4 buffer heads) */
-	ZS_NR_KINDS
-};
-#endif
 
 /* One bit per single-flag name any kernel since 2.6.32 has printed. */
 enum zs_mgfp_bit {
