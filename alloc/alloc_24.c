@@ -217,7 +217,7 @@ enum zs_alloc_status
 zs24_alloc(struct zs_vm *vm, struct zs_alloc_req *req)
 {
 	struct z24 *s = zs24_state(vm);
-	struct z24_ctx c = {req->thread, req->task, current_pfm(req), 0, 0};
+	struct z24_ctx c = {req->thread, req->task, current_pfm(req), 0, 0, 0};
 	struct zs_zone *zl[ZS_NR_ZONE_TYPES];
 	unsigned order = req->order;
 	uint32_t gfp = req->gfp;

@@ -24,7 +24,7 @@ zs24_wakeup_bdflush(struct z24 *s, int block)
 		/* DEVIATION: the writer's own synchronous flush (the write throttle) is
 		 * issued, but the writer neither waits for it nor is charged for it:
 		 * ops->dirty has no thread to block. */
-		struct z24_ctx c = {NULL, NULL, 0, 0, 0};
+		struct z24_ctx c = {NULL, NULL, 0, 0, 0, 0};
 
 		zs24_flush_dirty_buffers(s, 0, &c);
 	}
@@ -106,7 +106,7 @@ void
 zs24_bdflush_run(struct zs_thread *t)
 {
 	struct z24 *s = t->priv;
-	struct z24_ctx c = {t, NULL, 0, s->tun.cost_loop_ns, 0};
+	struct z24_ctx c = {t, NULL, 0, s->tun.cost_loop_ns, 0, 0};
 
 	/* KERNEL: 2.4.0 fs/buffer.c bdflush() loop */
 	int flushed = zs24_flush_dirty_buffers(s, 0, &c);
@@ -131,7 +131,7 @@ zs24_kupdate_run(struct zs_thread *t)
 	struct z24 *s = t->priv;
 
 	if (s->kupdate_started) {
-		struct z24_ctx c = {t, NULL, 0, s->tun.cost_loop_ns, 0};
+		struct z24_ctx c = {t, NULL, 0, s->tun.cost_loop_ns, 0, 0};
 
 		/* KERNEL: 2.4.0 fs/buffer.c sync_old_buffers() -> flush_dirty_buffers(1) */
 		s->kupdate_runs++;

@@ -71,8 +71,8 @@ struct zs_zone {
 	/* counters every model keeps (pages unless the name says blocks) */
 	uint64_t pgalloc;                            /* pages allocated from this zone */
 	uint64_t pgfree;                             /* pages freed into this zone */
-	uint64_t alloc_blocks[ZS_MAX_ORDER_LIMIT];   /* allocations per order */
-	uint64_t free_blocks[ZS_MAX_ORDER_LIMIT];    /* frees per order */
+	uint64_t alloc_blocks[ZS_MAX_ORDER_LIMIT];   /* blocks allocated per order (the model counts) */
+	uint64_t free_blocks[ZS_MAX_ORDER_LIMIT];    /* blocks freed per order, reclaim included */
 
 	void *model;            /* the kernel model's per-zone state */
 };

@@ -120,6 +120,7 @@ struct z24_mm {
 
 /* One disk request in flight: the pages it unlocks when it completes. */
 #define Z24_IO_SWAP 0x80000000u
+#define Z24_IO_ASYNC 0x40000000u /* counted in nr_async_pages */
 struct z24_io {
 	struct z24 *s;
 	struct z24_io *next, *prev;
@@ -134,6 +135,7 @@ struct z24_ctx {
 	int pfm;                  /* current has PF_MEMALLOC */
 	zs_time_t cost_ns;        /* CPU consumed so far */
 	zs_time_t io_until;       /* synchronous I/O this step must wait for (0 = none) */
+	int sync_batch;           /* the pending batch holds a synchronous write */
 };
 
 struct z24 {

@@ -3,10 +3,12 @@
  * the pages they own.
  *
  * A task owns the pagemap bindings its requests created (a doubly linked list
- * through the bindings), so exit and the OOM killer can free them all.
+ * through the bindings), so exit and the OOM killer can free them: its anonymous
+ * and kernel pages are freed, its page-cache pages stay cached without an owner.
  * The driver thread that issues a task's requests points at it as `current`.
  *
- * Invariant: rss == number of the task's bindings that are resident.
+ * Invariant: rss == number of the task's anonymous bindings that are resident;
+ * total_vm == pages of its anonymous bindings (resident or swapped).
  */
 #ifndef ZS_TASK_H
 #define ZS_TASK_H
@@ -35,9 +37,9 @@ struct zs_task {
 	int cap_sys_admin, cap_sys_rawio;
 	zs_time_t start_ns;
 	zs_time_t cpu_ns;     /* utime + stime */
-	uint64_t total_vm;    /* pages of address space (bindings ever mapped, not freed) */
-	uint64_t rss;         /* resident pages */
-	uint64_t swapped;     /* pages out on swap */
+	uint64_t total_vm;    /* pages of anonymous address space (badness() reads it) */
+	uint64_t rss;         /* resident anonymous pages */
+	uint64_t swapped;     /* anonymous pages out on swap */
 	int alive;
 	int killed;           /* by the OOM killer */
 	int exit_notified;

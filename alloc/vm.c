@@ -156,7 +156,7 @@ zs_vm_unbind_page(struct zs_vm *vm, uint32_t pfn, uint32_t slot)
 	b->pfn = ZS_NIL;
 	b->slot = slot;
 	b->state = slot == UINT32_MAX ? ZS_BIND_EVICTED : ZS_BIND_SWAPPED;
-	if (b->task != ZS_NIL) {
+	if (b->task != ZS_NIL && b->kind == ZS_KIND_ANON) {
 		struct zs_task *t = vm->tasks[b->task];
 
 		t->rss--;
@@ -205,6 +205,14 @@ zs_vm_exit_task(struct zs_vm *vm, struct zs_task *t)
 		struct zs_binding *bd = zs_pagemap_at(vm->pagemap, b);
 		uint32_t next = bd->tnext;
 
+		if (bd->kind == ZS_KIND_FILE_CLEAN || bd->kind == ZS_KIND_FILE_DIRTY ||
+		    bd->kind == ZS_KIND_BUFFER) {
+			/* page cache outlives the task that read it: it stays cached, ownerless */
+			bd->task = ZS_NIL;
+			bd->tnext = bd->tprev = ZS_NIL;
+			b = next;
+			continue;
+		}
 		if (bd->state == ZS_BIND_RESIDENT) {
 			uint32_t pfn = bd->pfn;
 			unsigned order = bd->order;

@@ -43,12 +43,13 @@ io_done(void *arg, uint64_t data)
 
 	(void)data;
 	for (uint32_t i = 0; i < io->n; i++) {
-		uint32_t pfn = io->pfn[i] & ~Z24_IO_SWAP;
+		uint32_t pfn = io->pfn[i] & ~(Z24_IO_SWAP | Z24_IO_ASYNC);
 		struct zs_page *p = pg(s, pfn);
 
 		if (io->pfn[i] & Z24_IO_SWAP) {
 			p->flags &= ~ZS_PG_LOCKED; /* KERNEL: 2.4.0 end_buffer_io_async: UnlockPage */
-			s->nr_async_pages--;
+			if (io->pfn[i] & Z24_IO_ASYNC)
+				s->nr_async_pages--;
 		} else {
 			p->flags &= ~ZS_PG_WRITEBACK; /* the buffers are unlocked and clean */
 		}
@@ -88,8 +89,11 @@ zs24_io_submit(struct z24 *s, struct z24_ctx *c)
 	zs_time_t end = zs_disk_submit(&s->vm->disk, 1, io->n, io_done, io, 0);
 	/* DEVIATION: a full request queue (get_request_wait) is modelled as the
 	 * writer waiting for its own request once io_queue_pages are in flight. */
-	if (c && s->writes_in_flight > (uint64_t)s->tun.io_queue_pages && end > c->io_until)
+	if (c && (c->sync_batch || s->writes_in_flight > (uint64_t)s->tun.io_queue_pages) &&
+	    end > c->io_until)
 		c->io_until = end;
+	if (c)
+		c->sync_batch = 0;
 }
 
 void
@@ -106,7 +110,7 @@ zs24_io_fini(struct z24 *s)
 void
 zs24_write_page(struct z24 *s, uint32_t pfn, int swap, int sync, struct z24_ctx *c)
 {
-	struct zs_page *p = pg(s, pfn);
+	struct zs_page *p = &s->m->pages[pfn];
 
 	c->cost_ns += s->tun.cost_write_ns;
 	s->vm->pgpgout++;
@@ -116,20 +120,18 @@ zs24_write_page(struct z24 *s, uint32_t pfn, int swap, int sync, struct z24_ctx 
 		s->vm->pswpout++;
 		if (s->nr_async_pages > (uint64_t)(s->tun.swap_cluster << s->tun.page_cluster))
 			sync = 1;
+		else
+			s->nr_async_pages++;
+		p->flags |= ZS_PG_LOCKED;
 	} else {
 		zs24_buffer_clean(s, pfn); /* ll_rw_block(WRITE) clears the dirty bit */
+		p->flags |= ZS_PG_WRITEBACK;
 	}
-	if (sync) {
-		/* The writer sleeps until the page is on disk; the page is clean now. */
-		zs_time_t end = zs_disk_submit(&s->vm->disk, 1, 1, NULL, NULL, 0);
-
-		if (end > c->io_until)
-			c->io_until = end;
-		return;
-	}
-	p->flags |= swap ? ZS_PG_LOCKED : ZS_PG_WRITEBACK;
-	if (swap)
-		s->nr_async_pages++;
+	/* DEVIATION: a synchronous write joins the caller's batch (one merged
+	 * request) and the caller sleeps until that request completes, instead of
+	 * one request and one wait per page; the page stays locked meanwhile. */
+	if (sync)
+		c->sync_batch = 1;
 	s->writes_in_flight++;
 	if (s->iob_n == s->iob_cap) {
 		uint32_t cap = s->iob_cap ? 2 * s->iob_cap : 256;
@@ -139,7 +141,7 @@ zs24_write_page(struct z24 *s, uint32_t pfn, int swap, int sync, struct z24_ctx 
 		s->iob = a;
 		s->iob_cap = cap;
 	}
-	s->iob[s->iob_n++] = pfn | (swap ? Z24_IO_SWAP : 0);
+	s->iob[s->iob_n++] = pfn | (swap ? Z24_IO_SWAP : 0) | (swap && !sync ? Z24_IO_ASYNC : 0);
 }
 
 /* ---- refill_inactive_scan ---- */
@@ -191,7 +193,7 @@ zs24_refill_inactive_scan(struct z24 *s, unsigned priority, int oneshot, struct 
 /*
  * try_to_free_buffers(page, wait): 1 when the buffers could be detached.
  * Busy buffers (dirty or locked) get their writes started when wait >= 1;
- * with wait == 2 the caller waits for the write and the retry succeeds.
+ * with wait == 2 the caller also waits for them.
  */
 static int
 try_to_free_buffers(struct z24 *s, uint32_t pfn, int wait, struct z24_ctx *c)
@@ -201,12 +203,10 @@ try_to_free_buffers(struct z24 *s, uint32_t pfn, int wait, struct z24_ctx *c)
 	/* KERNEL: 2.4.0 fs/buffer.c try_to_free_buffers() / sync_page_buffers() */
 	if (p->flags & (Z24_PG_BUFDIRTY | ZS_PG_WRITEBACK)) {
 		if (wait >= 1 && (p->flags & Z24_PG_BUFDIRTY) && !(p->flags & ZS_PG_WRITEBACK)) {
+			/* DEVIATION: with wait == 2 the caller sleeps for the write at the
+			 * end of its step; the retried free happens at the next scan */
 			zs24_write_page(s, pfn, 0, wait == 2, c);
 			zone_of(s, pfn)->launder++;
-			if (wait == 2) {
-				p->flags &= ~Z24_PG_BUFFERS;
-				return 1;
-			}
 		} else if (wait == 2 && (p->flags & ZS_PG_WRITEBACK)) {
 			/* waits on the locked buffer; the retry is left to the next scan */
 			if (s->vm->disk.busy_until > c->io_until)

@@ -186,7 +186,8 @@ bind_page(struct zs_vm *vm, uint32_t b, uint32_t pfn, enum zs_page_kind kind)
 	p->flags |= ZS_PG_BOUND;
 	p->owner = b;
 	p->kind = (uint8_t)kind;
-	if (bd->task != ZS_NIL)
+	/* rss and total_vm count a task's private memory, not page cache or kernel pages */
+	if (bd->task != ZS_NIL && kind == ZS_KIND_ANON)
 		vm->tasks[bd->task]->rss++;
 }
 
@@ -300,12 +301,14 @@ alloc_finish(struct src_ctx *c)
 	}
 	bind_page(vm, c->bind, a->pfn, a->kind);
 	if (!c->fault) {
-		a->task->total_vm += 1u << a->order;
+		if (a->kind == ZS_KIND_ANON)
+			a->task->total_vm += 1u << a->order;
 		if (c->src->ops->feedback)
 			c->src->ops->feedback(c->src, &fb, 1);
 	}
 	if (c->fault == 1) {
-		a->task->swapped--;
+		if (a->kind == ZS_KIND_ANON)
+			a->task->swapped--;
 		if (!vm->ops->swap_free) {
 			zs_swap_put(&vm->swap, bd->slot);
 			bd->slot = UINT32_MAX;
@@ -360,6 +363,8 @@ issue(struct src_ctx *c)
 			snprintf(t->comm, sizeof(t->comm), "%s", q->comm);
 		t->nice = q->nice;
 		t->uid = q->root ? 0 : 1000;
+		if (q->kthread)
+			t->flags |= ZS_PF_KTHREAD;
 		t->start_ns = zs_now(r->e);
 		return 0;
 	case ZS_REQ_TASK_EXIT:
@@ -385,10 +390,10 @@ issue(struct src_ctx *c)
 
 				p->flags &= ~ZS_PG_BOUND;
 				p->owner = ZS_NIL;
-				if (old->task != ZS_NIL)
+				if (old->task != ZS_NIL && old->kind == ZS_KIND_ANON)
 					vm->tasks[old->task]->rss--;
 				vm->frees++;
-				vm->ops->free(vm, pfn, old->order, c->thread->cpu);
+				vm->ops->free(vm, pfn, old->order, (unsigned)c->thread->cpu);
 			}
 			release_slot(vm, old->slot);
 			task_unlink(vm, b);
@@ -420,7 +425,7 @@ issue(struct src_ctx *c)
 
 			p->flags &= ~ZS_PG_BOUND;
 			p->owner = ZS_NIL;
-			if (bd->task != ZS_NIL) {
+			if (bd->task != ZS_NIL && bd->kind == ZS_KIND_ANON) {
 				vm->tasks[bd->task]->rss--;
 				vm->tasks[bd->task]->total_vm -= 1u << order;
 			}
@@ -428,7 +433,7 @@ issue(struct src_ctx *c)
 			zs_vm_event(vm, "free", t, c->thread->cpu, bd->gfp, (int)order, pfn, "");
 			vm->ops->free(vm, pfn, order, (unsigned)c->thread->cpu);
 			bd = zs_pagemap_at(vm->pagemap, b);
-		} else if (bd->task != ZS_NIL) {
+		} else if (bd->task != ZS_NIL && bd->kind == ZS_KIND_ANON) {
 			struct zs_task *o = vm->tasks[bd->task];
 
 			o->total_vm -= 1u << bd->order;
@@ -460,7 +465,7 @@ issue(struct src_ctx *c)
 
 			if (pfn != ZS_NIL) {
 				/* a minor fault: still in the swap cache */
-				if (bd->task != ZS_NIL)
+				if (bd->task != ZS_NIL && bd->kind == ZS_KIND_ANON)
 					vm->tasks[bd->task]->swapped--;
 				bind_page(vm, b, pfn, (enum zs_page_kind)bd->kind);
 				if (q->type == ZS_REQ_DIRTY)
@@ -567,6 +572,10 @@ ticks_header(struct zs_run *r)
 	for (int k = 0; k < vm->ops->max_order; k++)
 		fprintf(f, ",order_%d", k);
 	fputs(",pgalloc,pgfree", f);
+	for (int k = 0; k < vm->ops->max_order; k++)
+		fprintf(f, ",allocs_order_%d", k);
+	for (int k = 0; k < vm->ops->max_order; k++)
+		fprintf(f, ",frees_order_%d", k);
 	fputs(",alloc_ok,alloc_fail,alloc_refused,nr_bound_pages,nr_tasks,pgmajfault,pswpin,pswpout,"
 	      "pgpgin,pgpgout,swap_free,oom_kills,unknown_frees", f);
 	for (int k = 0; k < vm->ops->max_order; k++)
@@ -602,6 +611,10 @@ ticks_rows(struct zs_run *r)
 		for (int k = 0; k < vm->ops->max_order; k++)
 			fprintf(f, ",%u", z->free_area[k].nr_free);
 		fprintf(f, ",%" PRIu64 ",%" PRIu64, z->pgalloc, z->pgfree);
+		for (int k = 0; k < vm->ops->max_order; k++)
+			fprintf(f, ",%" PRIu64, z->alloc_blocks[k]);
+		for (int k = 0; k < vm->ops->max_order; k++)
+			fprintf(f, ",%" PRIu64, z->free_blocks[k]);
 		fprintf(f,
 			",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%u,%" PRIu64 ",%" PRIu64
 			",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64,

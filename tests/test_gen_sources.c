@@ -282,7 +282,7 @@ Test(gen_sources, unknown_keys_name_line_and_column)
 		{"type: kernel\npreset: tcp\n", "test.yaml:2:9", "unknown preset"},
 		{"type: filecache\npattern: zigzag\n", "test.yaml:2:10", "unknown pattern"},
 		{"type: kernel\ngfp: GFP_SOMETIMES\n", "test.yaml:2:6", "GFP_SOMETIMES"},
-		{"type: anon\ngfp: GFP_HIGHUSER_MOVABLE\n", "test.yaml:2:6", "does not exist"},
+		{"type: anon\ngfp: GFP_NFS\n", "test.yaml:2:6", "does not exist"},
 		{"type: anon\nwrite_fraction: 2\n", "test.yaml:2:17", "out of range"},
 		{"type: phases\nphases:\n  - {start: 2s, stop: 1s, source: {type: anon}}\n",
 		 "test.yaml:3:23", "after its 'start'"},
@@ -293,7 +293,7 @@ Test(gen_sources, unknown_keys_name_line_and_column)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct gen g;
 		struct zs_error err = {0, ""};
-		/* GFP_HIGHUSER_MOVABLE is not a 2.6.18 name: create on 2.6.18 */
+		/* GFP_NFS is a 2.4-only name: create on 2.6.18 */
 		struct zs_source *s = gen_open(&g, cases[i].yaml, ZS_KV_2618, 1, SEC, &err);
 
 		cr_assert_null(s, "case %zu accepted", i);

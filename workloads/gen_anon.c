@@ -339,6 +339,8 @@ step(struct anon *a, struct anon_task *t, int64_t now, struct zs_request *req)
 	int produced = 0;
 
 	if (t->nr_pages) {
+		/* DEVIATION: only the first `footprint` pages are re-referenced; pages a
+		 * growing task adds beyond them are faulted in once and left (a leak) */
 		uint64_t ws = t->nr_pages < t->footprint ? t->nr_pages : t->footprint;
 		uint64_t page = zs_zipf_rank(&a->zipf, a->rng, ws);
 		int write = zs_rng_uniform(a->rng) < a->write_fraction;
@@ -450,6 +452,8 @@ anon_feedback(struct zs_source *s, const struct zs_request *req, int ok)
 		 * a fault that cannot get a page kills the faulting process; 2.6's
 		 * VM_FAULT_OOM ends the same way for the task (or the OOM killer
 		 * picks one).  The task exits at once and issues nothing more.
+		 * DEVIATION: 2.6.32 pagefault_out_of_memory() may kill another task
+		 * and retry the fault; here the faulting task always exits.
 		 */
 		t->state = T_EXITING;
 		a->tasks_alloc_failed++;

@@ -9,7 +9,9 @@
  *                  16..128 allocations 5us apart, lifetime exponential 2ms
  *   fork           GFP_KERNEL, order 1 (task struct + kernel stack), 20/s,
  *                  lifetime lognormal median 1s sigma 1.5 (a process's life)
- * The allocations are issued by one task (TASK_START at time 0).  At the
+ * DEVIATION: the allocations are issued by one kernel-context task (TASK_START
+ * at time 0 with kthread set: no rss, never an OOM victim); softirq context has
+ * no task, and a fork's stack belongs to the child.  At the
  * source's end every block still allocated is freed (FREE requests) and the
  * task exits.
  *
@@ -330,6 +332,7 @@ kernel_next(struct zs_source *s, struct zs_request *req, struct zs_error *err)
 		k->started = 1;
 		fill(k, req, 0, ZS_REQ_TASK_START);
 		req->root = (uint8_t)k->root;
+		req->kthread = 1; /* kernel context: never an OOM victim, no rss */
 		memcpy(req->comm, k->comm, sizeof(req->comm));
 		return 1;
 	}
@@ -415,8 +418,10 @@ kernel_next(struct zs_source *s, struct zs_request *req, struct zs_error *err)
 		}
 		/* a burst arrives */
 		k->bursts++;
-		k->burst_left = (uint64_t)zs_dist_draw_int(&k->burst, k->rng, 1, 1 << 20);
-		k->burst_next = now;
+		if (!k->burst_left)
+			k->burst_next = now;
+		/* a burst arriving during another extends it (one receive queue) */
+		k->burst_left += (uint64_t)zs_dist_draw_int(&k->burst, k->rng, 1, 1 << 20);
 		k->next_arrival = zs_gen_after(now, zs_gen_gap(k->rng, k->rate));
 		if (k->next_arrival >= k->end)
 			k->next_arrival = ZS_GEN_NEVER;

@@ -350,9 +350,11 @@ simple_next(struct zs_source *s, struct zs_request *req, struct zs_error *err)
 			slot_put(g, e.slot);
 			return 1;
 		case EV_TOUCH:
+			if (e.time >= g->stop_ns)
+				continue; /* the touch process ends with the tasks */
 			push(g, (struct ev){e.time + exp_ns(g, g->touch_rate * g->tasks), 0, EV_TOUCH,
 					    0, 0, 0});
-			if (!g->nlive || e.time >= g->stop_ns)
+			if (!g->nlive)
 				continue;
 			{
 				uint32_t sl = g->live[zs_rng_uniform_int(g->rng, g->nlive)];

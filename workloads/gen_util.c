@@ -94,7 +94,8 @@ zs_gen_gfp_text(enum zs_kver v, const char *names, uint32_t *out, struct zs_erro
 		return zs_gfp_parse(v, names, out, err);
 	/*
 	 * KERNEL: 2.4.0 include/linux/mm.h has no GFP_NOFS/GFP_NOIO (they came in
-	 * later 2.4 releases).  2.4.0 has no __GFP_FS: __GFP_IO alone gates both
+	 * later 2.4 releases).  DEVIATION: the nearest 2.4.0 composites stand in.
+	 * 2.4.0 has no __GFP_FS: __GFP_IO alone gates both
 	 * swap-out and filesystem writeback, so a no-fs allocation keeps IO
 	 * (GFP_KERNEL, which later 2.4 NOFS equals minus HIGHIO) and a no-io one
 	 * drops it (GFP_BUFFER == HIGH|WAIT, what 2.4.0's buffer code used).
@@ -230,7 +231,8 @@ zs_zipf_rank(struct zs_zipf *z, struct zs_rng *r, uint64_t n)
 	while (bits < 63 && (1ull << bits) < n)
 		bits++;
 	if (bits > ZS_ZIPF_MAX_BITS) {
-		/* coarse table over strides of the range; uniform within a stride */
+		/* DEVIATION: above 2^16 ranks (256 MiB of pages) the law is Zipf over
+		 * strides of the range, uniform within a stride, to bound table memory */
 		stride = (n + (1ull << ZS_ZIPF_MAX_BITS) - 1) >> ZS_ZIPF_MAX_BITS;
 		bits = ZS_ZIPF_MAX_BITS;
 	}

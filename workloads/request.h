@@ -37,6 +37,7 @@ struct zs_request {
 	/* TASK_START only */
 	int8_t nice;
 	uint8_t root;          /* runs as uid 0 */
+	uint8_t kthread;       /* a kernel context (PF_KTHREAD): never an OOM victim */
 	char comm[16];
 };
 
