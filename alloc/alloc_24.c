@@ -168,19 +168,6 @@ zs24_free(struct zs_vm *vm, uint32_t pfn, unsigned order, unsigned cpu)
 
 /* ---- __alloc_pages ---- */
 
-enum {
-	S_ENTRY = 0,     /* a node's __alloc_pages begins */
-	S_TRY_AGAIN,     /* try_again: */
-	S_PASS_D,        /* after the yield of step 7 */
-	S_HO_RECLAIM,    /* high-order path, after page_launder's synchronous I/O */
-	S_AFTER_KSWAPD,  /* woken from kswapd_done */
-	S_AFTER_TFP,     /* after try_to_free_pages' CPU time */
-	S_FINAL          /* final phase */
-};
-
-/* req->local[] slots */
-enum { L_DIRECT = 0, L_RETRIED = 1, L_NODE0 = 2, L_NODEI = 3 };
-
 static int
 current_pfm(const struct zs_alloc_req *req)
 {
@@ -206,8 +193,8 @@ done(struct z24 *s, struct zs_alloc_req *req, struct z24_ctx *c, uint32_t pfn, i
 {
 	charge(s, req, c);
 	req->pfn = pfn;
-	if (pfn != ZS_NIL && path <= Z24_P_MIN && req->local[L_RETRIED])
-		path = req->local[L_RETRIED] == 1 ? Z24_P_RETRY_KSWAPD : Z24_P_RETRY_TFP;
+	if (pfn != ZS_NIL && path <= Z24_P_MIN && req->local[Z24_L_RETRIED])
+		path = req->local[Z24_L_RETRIED] == 1 ? Z24_P_RETRY_KSWAPD : Z24_P_RETRY_TFP;
 	req->path = path;
 	return ZS_ALLOC_DONE;
 }
@@ -224,37 +211,37 @@ zs24_alloc(struct zs_vm *vm, struct zs_alloc_req *req)
 	uint32_t pfn;
 	int nz, node;
 
-	if (req->step == S_ENTRY && req->local[L_NODEI] == 0) {
+	if (req->step == Z24_S_ENTRY && req->local[Z24_L_NODEI] == 0) {
 		/* KERNEL: 2.4.0 mm/numa.c alloc_pages(): round-robin start node */
 		static unsigned next_node;
 
 		if (s->m->nr_nodes > 1) {
-			req->local[L_NODE0] = next_node % (unsigned)s->m->nr_nodes;
-			next_node = (unsigned)req->local[L_NODE0] + 1;
+			req->local[Z24_L_NODE0] = next_node % (unsigned)s->m->nr_nodes;
+			next_node = (unsigned)req->local[Z24_L_NODE0] + 1;
 		} else {
-			req->local[L_NODE0] = 0;
+			req->local[Z24_L_NODE0] = 0;
 		}
 	}
 next_node:
-	node = (int)((req->local[L_NODE0] + req->local[L_NODEI]) % s->m->nr_nodes);
+	node = (int)((req->local[Z24_L_NODE0] + req->local[Z24_L_NODEI]) % s->m->nr_nodes);
 	nz = zs24_zonelist(s, node, gfp, zl);
 	if (nz == 0)
 		goto node_failed;
 
 	switch (req->step) {
-	case S_ENTRY:
+	case Z24_S_ENTRY:
 		break;
-	case S_TRY_AGAIN:
+	case Z24_S_TRY_AGAIN:
 		goto try_again;
-	case S_PASS_D:
+	case Z24_S_PASS_D:
 		goto pass_d;
-	case S_HO_RECLAIM:
+	case Z24_S_HO_RECLAIM:
 		goto ho_reclaim;
-	case S_AFTER_KSWAPD:
+	case Z24_S_AFTER_KSWAPD:
 		goto after_kswapd;
-	case S_AFTER_TFP:
+	case Z24_S_AFTER_TFP:
 		goto try_again;
-	case S_FINAL:
+	case Z24_S_FINAL:
 		goto final;
 	default:
 		ZS_BUG_ON(1);
@@ -263,8 +250,8 @@ next_node:
 	/* 1. Allocations put pressure on the VM subsystem. */
 	s->memory_pressure++;
 	/* 2. KERNEL: 2.4.0 mm/page_alloc.c: may we take pages from inactive_clean? */
-	req->local[L_DIRECT] = order == 0 && (gfp & GFP24_WAIT) && !c.pfm;
-	req->local[L_RETRIED] = 0;
+	req->local[Z24_L_DIRECT] = order == 0 && (gfp & GFP24_WAIT) && !c.pfm;
+	req->local[Z24_L_RETRIED] = 0;
 	/* 3. kswapd, or else bdflush */
 	if (zs24_kick_test(s)) {
 		zs24_wakeup_kswapd(s);
@@ -291,17 +278,17 @@ try_again:
 		}
 	}
 	/* 5, 6. free + inactive_clean above pages_high, then pages_low */
-	pfn = zs24_alloc_pages_limit(s, zl, nz, order, Z24_PAGES_HIGH, (int)req->local[L_DIRECT], &c);
+	pfn = zs24_alloc_pages_limit(s, zl, nz, order, Z24_PAGES_HIGH, (int)req->local[Z24_L_DIRECT], &c);
 	if (pfn != ZS_NIL)
 		return done(s, req, &c, pfn, Z24_P_HIGH);
-	pfn = zs24_alloc_pages_limit(s, zl, nz, order, Z24_PAGES_LOW, (int)req->local[L_DIRECT], &c);
+	pfn = zs24_alloc_pages_limit(s, zl, nz, order, Z24_PAGES_LOW, (int)req->local[Z24_L_DIRECT], &c);
 	if (pfn != ZS_NIL)
 		return done(s, req, &c, pfn, Z24_P_LOW);
 	/* 7. wake kswapd, and yield the CPU if we may sleep */
 	zs24_wakeup_kswapd(s);
 	if ((gfp & GFP24_WAIT) && req->thread) {
 		s->alloc_r++;
-		req->step = S_PASS_D;
+		req->step = Z24_S_PASS_D;
 		charge(s, req, &c);
 		zs_thread_yield(req->thread);
 		return ZS_ALLOC_BLOCKED;
@@ -309,7 +296,7 @@ try_again:
 pass_d:
 	c.pfm = current_pfm(req);
 	/* 8. any zone that is not critical yet */
-	pfn = zs24_alloc_pages_limit(s, zl, nz, order, Z24_PAGES_MIN, (int)req->local[L_DIRECT], &c);
+	pfn = zs24_alloc_pages_limit(s, zl, nz, order, Z24_PAGES_MIN, (int)req->local[Z24_L_DIRECT], &c);
 	if (pfn != ZS_NIL)
 		return done(s, req, &c, pfn, Z24_P_MIN);
 	/* 9. */
@@ -322,7 +309,7 @@ pass_d:
 			zs24_page_launder(s, gfp, 1, &c);
 			c.pfm = 0;
 			if (c.io_until > zs_now(vm->engine) && req->thread) {
-				req->step = S_HO_RECLAIM;
+				req->step = Z24_S_HO_RECLAIM;
 				charge(s, req, &c);
 				zs24_sleep_until(req->thread, c.io_until);
 				return ZS_ALLOC_BLOCKED;
@@ -346,7 +333,7 @@ ho_reclaim:
 		}
 		if ((gfp & (GFP24_WAIT | GFP24_IO)) == (GFP24_WAIT | GFP24_IO) && req->thread) {
 			/* 9b. wakeup_kswapd(1): sleep on kswapd_done until its next loop */
-			req->step = S_AFTER_KSWAPD;
+			req->step = Z24_S_AFTER_KSWAPD;
 			s->kswapd_done_waits++;
 			charge(s, req, &c);
 			zs_thread_wait(req->thread, &s->kswapd_done, ZS_FOREVER);
@@ -357,9 +344,9 @@ ho_reclaim:
 			zs24_try_to_free_pages(s, gfp, &c);
 			s->memory_pressure++;
 			if (order == 0) {
-				req->local[L_RETRIED] = 2;
+				req->local[Z24_L_RETRIED] = 2;
 				if (req->thread) {
-					req->step = S_AFTER_TFP;
+					req->step = Z24_S_AFTER_TFP;
 					charge(s, req, &c);
 					zs_thread_yield(req->thread);
 					return ZS_ALLOC_BLOCKED;
@@ -373,7 +360,7 @@ ho_reclaim:
 after_kswapd:
 	s->memory_pressure++;
 	if (order == 0) {
-		req->local[L_RETRIED] = 1;
+		req->local[Z24_L_RETRIED] = 1;
 		goto try_again;
 	}
 
@@ -385,7 +372,7 @@ final:
 
 		/* SUBTLE: direct_reclaim survives only for a task that became PF_MEMALLOC
 		 * while looping above: an OOM victim */
-		if (req->local[L_DIRECT]) {
+		if (req->local[Z24_L_DIRECT]) {
 			pfn = zs24_reclaim_page(s, z, &c);
 			if (pfn != ZS_NIL)
 				return done(s, req, &c, served(z, pfn, 0), Z24_P_FINAL_RECLAIM);
@@ -399,9 +386,9 @@ final:
 
 node_failed:
 	/* 11. "__alloc_pages: %lu-order allocation failed." on this node */
-	if (req->local[L_NODEI] + 1 < s->m->nr_nodes) {
-		req->local[L_NODEI]++;
-		req->step = S_ENTRY;
+	if (req->local[Z24_L_NODEI] + 1 < s->m->nr_nodes) {
+		req->local[Z24_L_NODEI]++;
+		req->step = Z24_S_ENTRY;
 		goto next_node;
 	}
 	if (order == 0 && req->task && req->kind == ZS_KIND_ANON && req->task->alive &&

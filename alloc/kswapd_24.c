@@ -173,7 +173,7 @@ zs24_kreclaimd_run(struct zs_thread *t)
 	struct z24 *s = t->priv;
 
 	if (s->kreclaimd_started) {
-		struct z24_ctx c = {t, NULL, 1, s->tun.cost_loop_ns, 0, 0};
+		struct z24_ctx c = {t, NULL, 1, s->tun.cost_wakeup_ns, 0, 0};
 
 		/* KERNEL: 2.4.0 mm/vmscan.c kreclaimd(): refill each zone to pages_low */
 		for (int i = 0; i < s->m->nr_zones; i++) {

@@ -64,7 +64,7 @@ zs24_mm(struct z24 *s, struct zs_task *t)
 static const char *const known_keys[] = {
 	"version", "zone_balance_ratio", "zone_balance_min", "zone_balance_max",
 	"nr_cpus_build", "page_cluster", "swap_cluster", "bdflush",
-	"cost_scan", "cost_pte", "cost_write", "cost_reclaim", "cost_loop",
+	"cost_scan", "cost_pte", "cost_write", "cost_reclaim", "cost_loop", "cost_wakeup",
 	"io_queue_pages", NULL};
 static const char *const bdflush_keys[] = {"nfract", "ndirty", "nfract_sync", "interval",
 					   "age_buffer", NULL};
@@ -98,6 +98,7 @@ zs24_tunables(struct z24_tunables *tun, struct zs_cfg *kcfg, uint64_t pages,
 	tun->cost_write_ns = 10000;
 	tun->cost_reclaim_ns = 1000;
 	tun->cost_loop_ns = 50000;
+	tun->cost_wakeup_ns = 5000;
 	tun->io_queue_pages = 512;
 	if (!kcfg)
 		return 0;
@@ -136,6 +137,7 @@ zs24_tunables(struct z24_tunables *tun, struct zs_cfg *kcfg, uint64_t pages,
 	    zs_cfg_duration(kcfg, "cost_write", 0, ZS_NS_PER_SEC, &tun->cost_write_ns, err) ||
 	    zs_cfg_duration(kcfg, "cost_reclaim", 0, ZS_NS_PER_SEC, &tun->cost_reclaim_ns, err) ||
 	    zs_cfg_duration(kcfg, "cost_loop", 1, ZS_NS_PER_SEC, &tun->cost_loop_ns, err) ||
+	    zs_cfg_duration(kcfg, "cost_wakeup", 0, ZS_NS_PER_SEC, &tun->cost_wakeup_ns, err) ||
 	    zs_cfg_int(kcfg, "io_queue_pages", 1, 1 << 30, &tun->io_queue_pages, err))
 		return -1;
 	if (tun->balance_min > tun->balance_max)

@@ -85,6 +85,19 @@ enum z24_path {
 	Z24_NR_PATHS
 };
 
+/* __alloc_pages resume points (req->step), exposed for the tests. */
+enum {
+	Z24_S_ENTRY = 0,    /* a node's __alloc_pages begins */
+	Z24_S_TRY_AGAIN,    /* try_again: */
+	Z24_S_PASS_D,       /* after the yield of step 7 */
+	Z24_S_HO_RECLAIM,   /* high-order path, after page_launder's synchronous I/O */
+	Z24_S_AFTER_KSWAPD, /* woken from kswapd_done */
+	Z24_S_AFTER_TFP,    /* after try_to_free_pages' CPU time */
+	Z24_S_FINAL         /* final phase */
+};
+/* req->local[] slots: direct_reclaim, retried (1 kswapd, 2 try_to_free_pages), nodes */
+enum { Z24_L_DIRECT = 0, Z24_L_RETRIED = 1, Z24_L_NODE0 = 2, Z24_L_NODEI = 3 };
+
 /* Tunables (the scenario's `kernel:` map).  Times in ns. */
 struct z24_tunables {
 	int64_t ratio[3];           /* zone_balance_ratio (memfrac=) */
@@ -100,7 +113,8 @@ struct z24_tunables {
 	int64_t cost_pte_ns;        /* one PTE looked at by swap_out */
 	int64_t cost_write_ns;      /* one page submitted for write (buffer or swap) */
 	int64_t cost_reclaim_ns;    /* one page taken out of the page/swap cache */
-	int64_t cost_loop_ns;       /* fixed cost of a daemon loop iteration */
+	int64_t cost_loop_ns;       /* fixed cost of a kswapd / bdflush / kupdate loop iteration */
+	int64_t cost_wakeup_ns;     /* fixed cost of a kreclaimd wake-up (schedule + zone walk) */
 	int64_t io_queue_pages;     /* writes in flight beyond which a writer waits */
 };
 
