@@ -36,28 +36,29 @@ zs24_flush_dirty_buffers(struct z24 *s, int check_time, struct z24_ctx *c)
 {
 	int flushed = 0;
 	zs_time_t now = zs_now(s->vm->engine);
-	uint32_t pfn = s->dhead;
 
-	while (pfn != ZS_NIL) {
-		uint32_t next = s->dnext[pfn];
+	/* the ring may grow while we walk (a write can dirty another buffer): index by seq */
+	for (uint64_t seq = s->dhead; seq < s->dtail; seq++) {
+		if (!zs24_dirty_live(s, seq))
+			continue; /* a buffer cleaned since: not on BUF_DIRTY any more */
+		uint32_t pfn = Z24_DIRTY_AT(s, seq)->pfn;
 		struct zs_page *p = &s->m->pages[pfn];
 
 		c->cost_ns += s->tun.cost_scan_ns;
-		if (p->flags & ZS_PG_WRITEBACK) {
-			pfn = next;
+		if (p->flags & ZS_PG_WRITEBACK)
 			continue;
-		}
 		if (check_time) {
 			/* chronological: every later buffer is younger */
-			if (now < s->flushtime[pfn])
+			if (now < Z24_DIRTY_AT(s, seq)->flushtime)
 				break;
 		} else if (++flushed > s->tun.ndirty) {
 			flushed--;
 			break;
 		}
 		zs24_write_page(s, pfn, 0, 0, c);
-		pfn = next;
 	}
+	while (s->dhead < s->dtail && !zs24_dirty_live(s, s->dhead))
+		s->dhead++;
 	zs24_io_submit(s, c);
 	return flushed;
 }

@@ -10,6 +10,8 @@
  *
  * Invariant: a page's list tag, ZS_PG_LRU and ZS_PG_ACTIVE agree (zs24_check).
  */
+#include <stdlib.h>
+
 #include "alloc/policy_24.h"
 
 #include "alloc/pagemap.h"
@@ -182,6 +184,15 @@ zs24_swapcache_del(struct z24 *s, uint32_t pfn)
 
 /* ---- dirty buffers (fs/buffer.c BUF_DIRTY lru, oldest first) ---- */
 
+int
+zs24_dirty_live(const struct z24 *s, uint64_t seq)
+{
+	const struct z24_dirty *e = Z24_DIRTY_AT(s, seq);
+	const struct zs_page *p = &s->m->pages[e->pfn];
+
+	return (p->flags & Z24_PG_BUFDIRTY) && p->aux == e->ticket;
+}
+
 void
 zs24_mark_buffer_dirty(struct z24 *s, uint32_t pfn)
 {
@@ -191,15 +202,28 @@ zs24_mark_buffer_dirty(struct z24 *s, uint32_t pfn)
 	if (p->flags & Z24_PG_BUFDIRTY)
 		return; /* KERNEL: 2.4.0 fs/buffer.c mark_buffer_dirty(): only clean -> dirty */
 	p->flags |= Z24_PG_BUFDIRTY;
-	/* KERNEL: 2.4.0 fs/buffer.c __mark_dirty(): b_flushtime = jiffies + age_buffer */
-	s->flushtime[pfn] = zs_now(s->vm->engine) + s->tun.age_buffer_ns;
-	s->dnext[pfn] = ZS_NIL;
-	s->dprev[pfn] = s->dtail;
-	if (s->dtail != ZS_NIL)
-		s->dnext[s->dtail] = pfn;
-	else
-		s->dhead = pfn;
-	s->dtail = pfn;
+	/* drop stale entries at the head before deciding the ring is full */
+	while (s->dhead < s->dtail && !zs24_dirty_live(s, s->dhead))
+		s->dhead++;
+	if (s->dtail - s->dhead == s->dcap) {
+		/* amortised doubling; the ring holds at most the dirtyings of age_buffer */
+		struct z24_dirty *n = malloc(2 * s->dcap * sizeof(*n));
+
+		ZS_BUG_ON(!n);
+		for (uint64_t q = s->dhead; q < s->dtail; q++)
+			n[q & (2 * s->dcap - 1)] = *Z24_DIRTY_AT(s, q);
+		free(s->dring);
+		s->dring = n;
+		s->dcap *= 2;
+	}
+	/* KERNEL: 2.4.0 fs/buffer.c __mark_dirty(): b_flushtime = jiffies + age_buffer,
+	 * refile_buffer() puts it at the tail of BUF_DIRTY */
+	struct z24_dirty *e = Z24_DIRTY_AT(s, s->dtail);
+	e->pfn = pfn;
+	e->ticket = (uint32_t)s->dtail;
+	e->flushtime = zs_now(s->vm->engine) + s->tun.age_buffer_ns;
+	p->aux = e->ticket;
+	s->dtail++;
 	s->nr_dirty++;
 	/* KERNEL: 2.4.0 fs/buffer.c mark_buffer_dirty() -> balance_dirty() */
 	zs24_balance_dirty(s);
@@ -212,16 +236,9 @@ zs24_buffer_clean(struct z24 *s, uint32_t pfn)
 
 	if (!(p->flags & Z24_PG_BUFDIRTY))
 		return;
+	/* its ring entry goes stale: list_del without touching the ring */
 	p->flags &= ~Z24_PG_BUFDIRTY;
-	if (s->dprev[pfn] != ZS_NIL)
-		s->dnext[s->dprev[pfn]] = s->dnext[pfn];
-	else
-		s->dhead = s->dnext[pfn];
-	if (s->dnext[pfn] != ZS_NIL)
-		s->dprev[s->dnext[pfn]] = s->dprev[pfn];
-	else
-		s->dtail = s->dprev[pfn];
-	s->dnext[pfn] = s->dprev[pfn] = ZS_NIL;
+	p->aux = ZS_NIL;
 	s->nr_dirty--;
 }
 

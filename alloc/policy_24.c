@@ -190,20 +190,17 @@ z24_init(struct zs_vm *vm, struct zs_cfg *kcfg, struct zs_error *err)
 	s->num_physpages = m->nr_pages;
 	zs_list_init(&s->active);
 	zs_list_init(&s->inactive_dirty);
-	s->dhead = s->dtail = ZS_NIL;
+	s->dhead = s->dtail = 0;
 	s->nr_slots = vm->swap.nr_slots;
 	s->swapcache = malloc((s->nr_slots ? s->nr_slots : 1) * sizeof(uint32_t));
-	s->dnext = malloc((size_t)m->nr_pages * sizeof(uint32_t));
-	s->dprev = malloc((size_t)m->nr_pages * sizeof(uint32_t));
-	s->flushtime = calloc((size_t)m->nr_pages, sizeof(zs_time_t));
-	if (!s->swapcache || !s->dnext || !s->dprev || !s->flushtime) {
+	s->dcap = 1024;
+	s->dring = malloc(s->dcap * sizeof(*s->dring));
+	if (!s->swapcache || !s->dring) {
 		zs_error_set(err, EX_OSERR, "out of memory");
 		goto fail;
 	}
 	for (uint64_t i = 0; i < s->nr_slots; i++)
 		s->swapcache[i] = ZS_NIL;
-	for (uint32_t i = 0; i < m->nr_pages; i++)
-		s->dnext[i] = s->dprev[i] = ZS_NIL;
 
 	for (int i = 0; i < m->nr_zones; i++) {
 		struct zs_zone *z = &m->zones[i];
@@ -252,9 +249,7 @@ z24_destroy(struct zs_vm *vm)
 	zs24_io_fini(s);
 	free(s->iob);
 	free(s->swapcache);
-	free(s->dnext);
-	free(s->dprev);
-	free(s->flushtime);
+	free(s->dring);
 	free(s->mm);
 	free(s);
 	vm->model = NULL;
@@ -495,12 +490,14 @@ zs24_check(struct zs_vm *vm, struct zs_error *err)
 				    "2.4: zone inactive_dirty counters sum to %llu, list holds %llu",
 				    (unsigned long long)dirty_sum,
 				    (unsigned long long)s->inactive_dirty.count);
-	for (uint32_t pfn = s->dhead; pfn != ZS_NIL; pfn = s->dnext[pfn]) {
-		if (!(s->m->pages[pfn].flags & Z24_PG_BUFDIRTY))
-			return zs_error_set(err, EX_SOFTWARE, "2.4: clean page %u on BUF_DIRTY", pfn);
-		if (++nd > s->nr_dirty)
-			break;
-	}
+	for (uint64_t seq = s->dhead; seq < s->dtail; seq++)
+		nd += (uint64_t)zs24_dirty_live(s, seq);
+	uint64_t bufdirty = 0;
+	for (uint32_t pfn = 0; pfn < s->m->nr_pages; pfn++)
+		bufdirty += (s->m->pages[pfn].flags & Z24_PG_BUFDIRTY) != 0;
+	if (bufdirty != s->nr_dirty)
+		return zs_error_set(err, EX_SOFTWARE, "2.4: %llu dirty-buffer pages, nr_dirty %llu",
+				    (unsigned long long)bufdirty, (unsigned long long)s->nr_dirty);
 	if (nd != s->nr_dirty)
 		return zs_error_set(err, EX_SOFTWARE, "2.4: BUF_DIRTY holds %llu, nr_dirty %llu",
 				    (unsigned long long)nd, (unsigned long long)s->nr_dirty);

@@ -19,8 +19,8 @@
  * page->list names it; ZS_PG_LRU is set iff it is on one, ZS_PG_ACTIVE iff on
  * active; nr_active == active.count; the global inactive_dirty count equals
  * the sum of the zones' inactive_dirty_pages counters; every swap-cache page's
- * aux is a slot with swapcache[slot] == pfn; nr_dirty equals the length of the
- * dirty-buffer list.
+ * aux is a slot with swapcache[slot] == pfn; nr_dirty equals the number of
+ * live entries of the dirty-buffer ring, and every Z24_PG_BUFDIRTY page has one.
  *
  * KERNEL: 2.4.0 mm/page_alloc.c, mm/vmscan.c, mm/swap.c, mm/oom_kill.c,
  * fs/buffer.c, include/linux/swap.h (rivsidn/linux-2.4.0 @02f3929).
@@ -152,6 +152,16 @@ struct z24_ctx {
 	int sync_batch;           /* the pending batch holds a synchronous write */
 };
 
+/* One entry of the BUF_DIRTY ring. */
+struct z24_dirty {
+	uint32_t pfn;
+	uint32_t ticket;      /* low 32 bits of the entry's sequence number */
+	zs_time_t flushtime;  /* b_flushtime */
+};
+
+/* The dirty-buffer ring entry at sequence number seq. */
+#define Z24_DIRTY_AT(s, seq) (&(s)->dring[(seq) & ((s)->dcap - 1)])
+
 struct z24 {
 	struct zs_vm *vm;
 	struct zs_machine *m;
@@ -174,10 +184,17 @@ struct z24 {
 	uint64_t nr_slots, swapcache_pages;
 	uint64_t nr_async_pages;    /* swap writes in flight */
 
-	/* dirty buffers (BUF_DIRTY lru, chronological), linked by pfn */
-	uint32_t *dnext, *dprev;
-	uint32_t dhead, dtail;      /* head = oldest */
-	zs_time_t *flushtime;       /* b_flushtime per pfn */
+	/*
+	 * dirty buffers: the BUF_DIRTY lru, oldest first.  b_flushtime = dirtying
+	 * time + age_buffer, so the list is a FIFO: a ring of (pfn, ticket,
+	 * flushtime) with lazy deletion.  A dirty page's aux holds the ticket of its
+	 * entry; an entry whose page is clean or holds another ticket is stale and
+	 * skipped (the kernel's list_del).  Memory follows the dirtying activity, not
+	 * the machine size, keeping the page array within its 24 bytes.
+	 */
+	struct z24_dirty *dring;
+	uint64_t dcap;              /* power of two */
+	uint64_t dhead, dtail;      /* sequence numbers: head = oldest */
 	uint64_t nr_dirty;
 	uint64_t buffermem_pages, page_cache_size;
 	uint64_t writes_in_flight;  /* pages submitted, not completed */
@@ -280,6 +297,8 @@ void zs24_swapcache_del(struct z24 *s, uint32_t pfn);
 /* Buffers: mark_buffer_dirty (clean -> dirty queues it), clean, detach. */
 void zs24_mark_buffer_dirty(struct z24 *s, uint32_t pfn);
 void zs24_buffer_clean(struct z24 *s, uint32_t pfn);
+/* Is the ring entry at seq the live entry of a dirty page? */
+int zs24_dirty_live(const struct z24 *s, uint64_t seq);
 /* ops->page_added / touch / dirty / swap_cache_find / swap_free */
 void zs24_page_added(struct zs_vm *vm, uint32_t pfn);
 void zs24_touch(struct zs_vm *vm, uint32_t pfn);
