@@ -22,6 +22,8 @@ zs_parse_run_opts(int argc, char **argv, struct zs_run_opts *o, const char *usag
 		{"out", required_argument, NULL, 'o'},    {"set", required_argument, NULL, 'S'},
 		{"events", no_argument, NULL, 'e'},       {"quiet", no_argument, NULL, 'q'},
 		{"format", required_argument, NULL, 'f'}, {"help", no_argument, NULL, 'h'},
+		{"skip-bad-lines", no_argument, NULL, 'B'},
+		{"time-scale", required_argument, NULL, 'T'},
 		{NULL, 0, NULL, 0}};
 	int c;
 
@@ -62,6 +64,14 @@ zs_parse_run_opts(int argc, char **argv, struct zs_run_opts *o, const char *usag
 		case 'f':
 			o->format = optarg;
 			break;
+		case 'B':
+			o->skip_bad_lines = 1;
+			o->trace_opts = 1;
+			break;
+		case 'T':
+			o->time_scale = optarg;
+			o->trace_opts = 1;
+			break;
 		case 'h':
 			fputs(usage, stdout);
 			free(o->set);
@@ -83,5 +93,16 @@ zs_parse_run_opts(int argc, char **argv, struct zs_run_opts *o, const char *usag
 		o->positional[o->npositional++] = argv[optind];
 	}
 	o->scenario = o->positional[0];
+	if (o->trace_opts && strcmp(argv[0], "replay")) {
+		fprintf(stderr, "zsim %s: --skip-bad-lines and --time-scale belong to `zsim replay`\n%s",
+			argv[0], usage);
+		free(o->set);
+		return EX_USAGE;
+	}
+	if (o->format && strcmp(argv[0], "replay") && strcmp(argv[0], "check")) {
+		fprintf(stderr, "zsim %s: unknown option --format\n%s", argv[0], usage);
+		free(o->set);
+		return EX_USAGE;
+	}
 	return -1;
 }

@@ -22,6 +22,9 @@ struct zs_run_opts {
 	int seed_set;
 	int events;
 	int quiet;
+	int skip_bad_lines;    /* replay: --skip-bad-lines */
+	const char *time_scale; /* replay: --time-scale */
+	int trace_opts;        /* one of the replay-only options was given */
 	const char *positional[2];
 	int npositional;
 };

@@ -15,15 +15,16 @@
 const char zs_usage_replay[] =
 	"usage: zsim replay TRACE [SCENARIO] [--kernel VERSION] [--seed N] [--out DIR]\n"
 	"                   [--set key.path=value]... [--events] [-q]\n"
+	"                   [--format perf|ftrace|native] [--time-scale X] [--skip-bad-lines]\n"
 	"\n"
 	"Replay a recorded trace (perf script text, ftrace / trace-cmd report text, or\n"
 	"zsim's native format; .xz and .gz read directly) on the machine of SCENARIO, or\n"
 	"on the default machine (2.6.32, 2 CPUs, 2 GiB: DMA 16 MiB + DMA32, 512 MiB swap).\n"
 	"The trace replaces the scenario's workload; the run lasts until the trace ends\n"
-	"unless the scenario gives a duration.  Trace options go through --set:\n"
-	"  --set workload.0.format=perf|ftrace|native   (default: detected)\n"
-	"  --set workload.0.time_scale=0.5             (stretch or compress time)\n"
-	"  --set workload.0.skip_bad_lines=true        (count malformed lines, do not stop)\n"
+	"unless the scenario gives a duration.\n"
+	"  --format F          perf, ftrace or native (default: detected from the file)\n"
+	"  --time-scale X      multiply the trace's time (0.5 replays twice as fast)\n"
+	"  --skip-bad-lines    count and skip malformed lines instead of stopping\n"
 	"A malformed line stops the run with TRACE:LINE: message, exit status 65, and no\n"
 	"result files.  Results as for `zsim run` (default directory results/<trace name>).\n";
 
@@ -86,7 +87,21 @@ zs_cmd_replay(int argc, char **argv)
 	char *abs = realpath(trace, NULL);
 	quote(q, sizeof(q), abs ? abs : trace);
 	free(abs);
-	snprintf(yaml, sizeof(yaml), "workload:\n  - {type: trace, path: %s}\n", q);
+	char fq[64] = "", tq[80] = "";
+	if (o.format) {
+		char f[40];
+
+		quote(f, sizeof(f), o.format);
+		snprintf(fq, sizeof(fq), ", format: %s", f);
+	}
+	if (o.time_scale) {
+		char t[40];
+
+		quote(t, sizeof(t), o.time_scale);
+		snprintf(tq, sizeof(tq), ", time_scale: %s", t);
+	}
+	snprintf(yaml, sizeof(yaml), "workload:\n  - {type: trace, path: %s%s%s%s}\n", q, fq, tq,
+		 o.skip_bad_lines ? ", skip_bad_lines: true" : "");
 	wl = zs_cfg_load_string("(replay)", yaml, &err);
 	if (!wl || zs_cfg_graft(root, "workload", wl, "workload", &err)) {
 		zs_cfg_free(wl);

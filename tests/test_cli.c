@@ -165,11 +165,16 @@ Test(cli, malformed_trace_stops_replay_with_line_and_no_results)
 	cr_assert(strstr(err, "bad.txt:2:"), "%s", err);
 	snprintf(ticks, sizeof(ticks), "%s/ticks.csv", out);
 	cr_assert(!zt_exists(ticks));
-	/* --skip-bad-lines through --set: the run completes */
-	snprintf(args, sizeof(args), "replay %s -q --out %s --set workload.0.skip_bad_lines=true",
-		 trace, out);
+	/* --skip-bad-lines: the run completes */
+	snprintf(args, sizeof(args), "replay %s -q --out %s --skip-bad-lines", trace, out);
 	cr_assert_eq(zt_zsim(args, err, sizeof(err)), 0, "%s", err);
 	cr_assert(zt_exists(ticks));
+	snprintf(args, sizeof(args), "%s/summary.txt", out);
+	char *sum = zt_read_file(args, NULL);
+	cr_assert(sum && strstr(sum, "source0_bad_lines: 1\n"), "%s", sum ? sum : "");
+	free(sum);
+	/* the trace options belong to replay */
+	cr_assert_eq(zt_zsim("run configs/default.yaml --skip-bad-lines", err, sizeof(err)), 64);
 }
 
 Test(cli, check_prints_zones)
