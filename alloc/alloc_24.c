@@ -19,12 +19,6 @@
 #include "alloc/buddy.h"
 #include "alloc/task.h"
 
-static struct zs_page *
-pg(struct z24 *s, uint32_t pfn)
-{
-	return &s->m->pages[pfn];
-}
-
 /* ---- build_zonelists ---- */
 
 int
@@ -57,7 +51,7 @@ zs24_rmqueue(struct z24 *s, struct zs_zone *z, unsigned order)
 	uint32_t pfn = zs_buddy_rmqueue(s->m, z, order, 0);
 
 	if (pfn != ZS_NIL) {
-		struct zs_page *p = pg(s, pfn);
+		struct zs_page *p = z24_pg(s, pfn);
 
 		p->order = (uint8_t)order;
 		p->flags &= ZS_PG_HEAD;
@@ -69,7 +63,7 @@ zs24_rmqueue(struct z24 *s, struct zs_zone *z, unsigned order)
 void
 zs24_free_pages_ok(struct z24 *s, uint32_t pfn, unsigned order)
 {
-	struct zs_page *p = pg(s, pfn);
+	struct zs_page *p = z24_pg(s, pfn);
 	struct zs_zone *z = zs_pfn_zone(s->m, pfn);
 
 	ZS_BUG_ON(p->list != ZS_LST_NONE);
@@ -141,7 +135,7 @@ void
 zs24_free(struct zs_vm *vm, uint32_t pfn, unsigned order, unsigned cpu)
 {
 	struct z24 *s = zs24_state(vm);
-	struct zs_page *p = pg(s, pfn);
+	struct zs_page *p = z24_pg(s, pfn);
 
 	(void)cpu;
 	/* KERNEL: 2.4.0 mm/filemap.c __remove_inode_page / mm/swap_state.c

@@ -26,19 +26,6 @@ enum {
 	S_OOM_SLEPT = 3,   /* after out_of_memory's 1-jiffy sleep */
 };
 
-#define H_OOM 1
-#define H_RETRY 2
-
-/* The exit name of a success: restarts and retries are visible in the name. */
-static int
-served(const struct zs_alloc_req *req, int pass)
-{
-	if (req->local[L_HIST] & H_OOM)
-		return ZS26_P_OOM_RETRY;
-	if ((req->local[L_HIST] & H_RETRY) && pass == ZS26_P_RECLAIM)
-		return ZS26_P_RETRY;
-	return pass;
-}
 
 enum zs_alloc_status
 zs26_alloc_2618(struct zs_vm *vm, struct zs_alloc_req *req)
@@ -74,7 +61,7 @@ restart:
 	pfn = zs26_get_page_from_freelist(vm, req, gfp | GFP26_HARDWALL, order, zl, nzl,
 					  ZS26_ALLOC_WMARK_LOW | ZS26_ALLOC_CPUSET);
 	if (pfn != ZS_NIL)
-		return zs26_done(req, pfn, served(req, ZS26_P_FAST));
+		return zs26_done(req, pfn, zs26_served(req, ZS26_P_FAST));
 
 	/* below the low mark somewhere: kick background reclaim on every zone of the list */
 	for (int i = 0; i < nzl; i++)
@@ -91,7 +78,7 @@ restart:
 	req->local[L_AFLAGS] = alloc_flags;
 	pfn = zs26_get_page_from_freelist(vm, req, gfp, order, zl, nzl, alloc_flags);
 	if (pfn != ZS_NIL)
-		return zs26_done(req, pfn, served(req, ZS26_P_MIN));
+		return zs26_done(req, pfn, zs26_served(req, ZS26_P_MIN));
 
 	/* KERNEL: 2.6.18 __alloc_pages(): PF_MEMALLOC / TIF_MEMDIE ignore the watermarks */
 	if (tflags & (ZS_PF_MEMALLOC | ZS_TIF_MEMDIE)) {
@@ -121,17 +108,17 @@ rebalance:
 		if (progress) {
 			pfn = zs26_get_page_from_freelist(vm, req, gfp, order, zl, nzl, alloc_flags);
 			if (pfn != ZS_NIL)
-				return zs26_done(req, pfn, served(req, ZS26_P_RECLAIM));
+				return zs26_done(req, pfn, zs26_served(req, ZS26_P_RECLAIM));
 		} else if ((gfp & GFP26_FS) && !(gfp & GFP26_NORETRY)) {
 			/* a very high mark: only catches a parallel OOM kill */
 			pfn = zs26_get_page_from_freelist(vm, req, gfp | GFP26_HARDWALL, order, zl,
 							  nzl,
 							  ZS26_ALLOC_WMARK_HIGH | ZS26_ALLOC_CPUSET);
 			if (pfn != ZS_NIL)
-				return zs26_done(req, pfn, served(req, ZS26_P_HIGH));
+				return zs26_done(req, pfn, zs26_served(req, ZS26_P_HIGH));
 			int r = zs26_out_of_memory(vm, req);
 
-			req->local[L_HIST] |= H_OOM;
+			req->local[L_HIST] |= ZS26_H_OOM;
 			if (r < 0)
 				/* DEVIATION: the kernel panics (no killable task); zsim fails */
 				return zs26_done(req, ZS_NIL, ZS26_P_FAIL_OOM);
@@ -145,7 +132,7 @@ rebalance:
 	/* KERNEL: 2.6.18 __alloc_pages(): __GFP_REPEAT means __GFP_NOFAIL for order <= 3 */
 	if (!(gfp & GFP26_NORETRY) &&
 	    (order <= ZS26_COSTLY_ORDER || (gfp & GFP26_REPEAT) || (gfp & GFP26_NOFAIL))) {
-		req->local[L_HIST] |= H_RETRY;
+		req->local[L_HIST] |= ZS26_H_RETRY;
 		zs26_of(vm)->congestion_waits++;
 		return zs26_sleep_jiffies(vm, req, zs26_hz50(vm), S_REBALANCE);
 	}

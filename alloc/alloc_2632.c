@@ -28,19 +28,6 @@ enum {
 	S_OOM_SLEPT = 4,   /* after out_of_memory's jiffy, the lock still held */
 };
 
-#define H_OOM 1
-#define H_RETRY 2
-
-static int
-served(const struct zs_alloc_req *req, int pass)
-{
-	if (req->local[L_HIST] & H_OOM)
-		return ZS26_P_OOM_RETRY;
-	if ((req->local[L_HIST] & H_RETRY) && pass == ZS26_P_RECLAIM)
-		return ZS26_P_RETRY;
-	return pass;
-}
-
 /* KERNEL: 2.6.32 mm/page_alloc.c gfp_to_alloc_flags() */
 static int
 gfp_to_alloc_flags(const struct zs_alloc_req *req)
@@ -134,7 +121,7 @@ restart:
 	pfn = zs26_get_page_from_freelist(vm, req, gfp, order, zl, nzl,
 					  alloc_flags & ~ZS26_ALLOC_NO_WATERMARKS);
 	if (pfn != ZS_NIL)
-		return zs26_done(req, pfn, served(req, ZS26_P_MIN));
+		return zs26_done(req, pfn, zs26_served(req, ZS26_P_MIN));
 
 rebalance:
 	req->step = S_START;
@@ -166,12 +153,12 @@ high_priority:
 	if (progress) {
 		pfn = zs26_get_page_from_freelist(vm, req, gfp, order, zl, nzl, alloc_flags);
 		if (pfn != ZS_NIL)
-			return zs26_done(req, pfn, served(req, ZS26_P_RECLAIM));
+			return zs26_done(req, pfn, zs26_served(req, ZS26_P_RECLAIM));
 	}
 
 	if (!progress && (gfp & GFP26_FS) && !(gfp & GFP26_NORETRY)) {
 		/* KERNEL: 2.6.32 __alloc_pages_may_oom() */
-		req->local[L_HIST] |= H_OOM;
+		req->local[L_HIST] |= ZS26_H_OOM;
 		if (!zs26_try_set_zonelist_oom(vm, zl, nzl)) {
 			k->oom_lock_waits++;
 			return zs26_sleep_jiffies(vm, req, 1, S_OOM_BACKOFF);
@@ -204,7 +191,7 @@ high_priority:
 	/* KERNEL: 2.6.32 __alloc_pages_slowpath(): pages_reclaimed += did_some_progress */
 	req->local[L_RECLAIMED] += (int64_t)progress;
 	if (should_alloc_retry(gfp, order, (uint64_t)req->local[L_RECLAIMED])) {
-		req->local[L_HIST] |= H_RETRY;
+		req->local[L_HIST] |= ZS26_H_RETRY;
 		k->congestion_waits++;
 		return zs26_sleep_jiffies(vm, req, zs26_hz50(vm), S_REBALANCE);
 	}

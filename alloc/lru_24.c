@@ -17,18 +17,6 @@
 #include "alloc/pagemap.h"
 #include "alloc/swap.h"
 
-static struct zs_page *
-pg(struct z24 *s, uint32_t pfn)
-{
-	return &s->m->pages[pfn];
-}
-
-static struct z24_zone *
-zone_of(struct z24 *s, uint32_t pfn)
-{
-	return zs24_zone(zs_pfn_zone(s->m, pfn));
-}
-
 /* ---- list moves (include/linux/swap.h) ---- */
 
 void
@@ -36,7 +24,7 @@ zs24_add_to_active(struct z24 *s, uint32_t pfn)
 {
 	/* KERNEL: 2.4.0 include/linux/swap.h add_page_to_active_list() */
 	zs_list_add(s->m->pages, &s->active, pfn, Z24_LST_ACTIVE);
-	pg(s, pfn)->flags |= ZS_PG_LRU | ZS_PG_ACTIVE;
+	z24_pg(s, pfn)->flags |= ZS_PG_LRU | ZS_PG_ACTIVE;
 }
 
 void
@@ -44,22 +32,22 @@ zs24_add_to_inactive_dirty(struct z24 *s, uint32_t pfn)
 {
 	/* KERNEL: 2.4.0 include/linux/swap.h add_page_to_inactive_dirty_list() */
 	zs_list_add(s->m->pages, &s->inactive_dirty, pfn, Z24_LST_INACTIVE_DIRTY);
-	zone_of(s, pfn)->inactive_dirty_pages++;
-	pg(s, pfn)->flags = (pg(s, pfn)->flags | ZS_PG_LRU) & ~ZS_PG_ACTIVE;
+	z24_zone_of(s, pfn)->inactive_dirty_pages++;
+	z24_pg(s, pfn)->flags = (z24_pg(s, pfn)->flags | ZS_PG_LRU) & ~ZS_PG_ACTIVE;
 }
 
 void
 zs24_add_to_inactive_clean(struct z24 *s, uint32_t pfn)
 {
 	/* KERNEL: 2.4.0 include/linux/swap.h add_page_to_inactive_clean_list() */
-	zs_list_add(s->m->pages, &zone_of(s, pfn)->inactive_clean, pfn, Z24_LST_INACTIVE_CLEAN);
-	pg(s, pfn)->flags = (pg(s, pfn)->flags | ZS_PG_LRU) & ~ZS_PG_ACTIVE;
+	zs_list_add(s->m->pages, &z24_zone_of(s, pfn)->inactive_clean, pfn, Z24_LST_INACTIVE_CLEAN);
+	z24_pg(s, pfn)->flags = (z24_pg(s, pfn)->flags | ZS_PG_LRU) & ~ZS_PG_ACTIVE;
 }
 
 void
 zs24_lru_del(struct z24 *s, uint32_t pfn)
 {
-	struct zs_page *p = pg(s, pfn);
+	struct zs_page *p = z24_pg(s, pfn);
 
 	switch (p->list) {
 	case Z24_LST_ACTIVE:
@@ -67,10 +55,10 @@ zs24_lru_del(struct z24 *s, uint32_t pfn)
 		break;
 	case Z24_LST_INACTIVE_DIRTY:
 		zs_list_del(s->m->pages, &s->inactive_dirty, pfn);
-		zone_of(s, pfn)->inactive_dirty_pages--;
+		z24_zone_of(s, pfn)->inactive_dirty_pages--;
 		break;
 	case Z24_LST_INACTIVE_CLEAN:
-		zs_list_del(s->m->pages, &zone_of(s, pfn)->inactive_clean, pfn);
+		zs_list_del(s->m->pages, &z24_zone_of(s, pfn)->inactive_clean, pfn);
 		break;
 	default:
 		ZS_BUG_ON(p->list != ZS_LST_NONE);
@@ -98,7 +86,7 @@ zs24_page_count(const struct zs_page *p)
 void
 zs24_activate_page(struct z24 *s, uint32_t pfn)
 {
-	struct zs_page *p = pg(s, pfn);
+	struct zs_page *p = z24_pg(s, pfn);
 
 	/* KERNEL: 2.4.0 mm/swap.c activate_page_nolock(): pages on no list stay there */
 	if (p->list == Z24_LST_INACTIVE_DIRTY || p->list == Z24_LST_INACTIVE_CLEAN) {
@@ -112,7 +100,7 @@ zs24_activate_page(struct z24 *s, uint32_t pfn)
 void
 zs24_age_page_up(struct z24 *s, uint32_t pfn)
 {
-	struct zs_page *p = pg(s, pfn);
+	struct zs_page *p = z24_pg(s, pfn);
 
 	/* KERNEL: 2.4.0 mm/swap.c age_page_up() */
 	if (!p->age)
@@ -124,7 +112,7 @@ zs24_age_page_up(struct z24 *s, uint32_t pfn)
 void
 zs24_deactivate_page(struct z24 *s, uint32_t pfn)
 {
-	struct zs_page *p = pg(s, pfn);
+	struct zs_page *p = z24_pg(s, pfn);
 	/* KERNEL: 2.4.0 mm/swap.c deactivate_page_nolock(): cache + caller (+ buffers) */
 	unsigned maxcount = (p->flags & Z24_PG_BUFFERS) ? 3 : 2;
 
@@ -141,7 +129,7 @@ zs24_deactivate_page(struct z24 *s, uint32_t pfn)
 void
 zs24_age_page_down(struct z24 *s, uint32_t pfn)
 {
-	struct zs_page *p = pg(s, pfn);
+	struct zs_page *p = z24_pg(s, pfn);
 
 	/* KERNEL: 2.4.0 mm/swap.c age_page_down(): exponential decline */
 	p->age /= 2;
@@ -154,7 +142,7 @@ zs24_lru_cache_add(struct z24 *s, uint32_t pfn)
 {
 	/* KERNEL: 2.4.0 mm/swap.c lru_cache_add() */
 	zs24_add_to_active(s, pfn);
-	if (!pg(s, pfn)->age)
+	if (!z24_pg(s, pfn)->age)
 		zs24_deactivate_page(s, pfn);
 }
 
@@ -165,15 +153,15 @@ zs24_swapcache_add(struct z24 *s, uint32_t pfn, uint32_t slot)
 {
 	ZS_BUG_ON(slot >= s->nr_slots || s->swapcache[slot] != ZS_NIL);
 	s->swapcache[slot] = pfn;
-	pg(s, pfn)->flags |= ZS_PG_SWAPCACHE;
-	pg(s, pfn)->aux = slot;
+	z24_pg(s, pfn)->flags |= ZS_PG_SWAPCACHE;
+	z24_pg(s, pfn)->aux = slot;
 	s->swapcache_pages++;
 }
 
 void
 zs24_swapcache_del(struct z24 *s, uint32_t pfn)
 {
-	struct zs_page *p = pg(s, pfn);
+	struct zs_page *p = z24_pg(s, pfn);
 
 	ZS_BUG_ON(!(p->flags & ZS_PG_SWAPCACHE) || s->swapcache[p->aux] != pfn);
 	s->swapcache[p->aux] = ZS_NIL;
@@ -196,7 +184,7 @@ zs24_dirty_live(const struct z24 *s, uint64_t seq)
 void
 zs24_mark_buffer_dirty(struct z24 *s, uint32_t pfn)
 {
-	struct zs_page *p = pg(s, pfn);
+	struct zs_page *p = z24_pg(s, pfn);
 
 	p->flags |= Z24_PG_BUFFERS;
 	if (p->flags & Z24_PG_BUFDIRTY)
@@ -232,7 +220,7 @@ zs24_mark_buffer_dirty(struct z24 *s, uint32_t pfn)
 void
 zs24_buffer_clean(struct z24 *s, uint32_t pfn)
 {
-	struct zs_page *p = pg(s, pfn);
+	struct zs_page *p = z24_pg(s, pfn);
 
 	if (!(p->flags & Z24_PG_BUFDIRTY))
 		return;
@@ -248,7 +236,7 @@ void
 zs24_page_added(struct zs_vm *vm, uint32_t pfn)
 {
 	struct z24 *s = zs24_state(vm);
-	struct zs_page *p = pg(s, pfn);
+	struct zs_page *p = z24_pg(s, pfn);
 
 	if (p->order != 0 && p->kind != ZS_KIND_KERNEL) {
 		/* DEVIATION: the 2.4 LRU holds single pages; a multi-page block of a
@@ -316,7 +304,7 @@ void
 zs24_touch(struct zs_vm *vm, uint32_t pfn)
 {
 	struct z24 *s = zs24_state(vm);
-	struct zs_page *p = pg(s, pfn);
+	struct zs_page *p = z24_pg(s, pfn);
 
 	if (p->flags & ZS_PG_MAPPED) {
 		p->flags |= ZS_PG_YOUNG; /* the MMU sets the accessed bit */
@@ -341,7 +329,7 @@ void
 zs24_dirty(struct zs_vm *vm, uint32_t pfn)
 {
 	struct z24 *s = zs24_state(vm);
-	struct zs_page *p = pg(s, pfn);
+	struct zs_page *p = z24_pg(s, pfn);
 
 	if (p->flags & ZS_PG_MAPPED) {
 		p->flags |= ZS_PG_YOUNG | Z24_PG_PTEDIRTY; /* the MMU sets accessed + dirty */
@@ -375,7 +363,7 @@ zs24_swap_cache_find(struct zs_vm *vm, uint32_t slot)
 	if (slot >= s->nr_slots || s->swapcache[slot] == ZS_NIL)
 		return ZS_NIL;
 	uint32_t pfn = s->swapcache[slot];
-	struct zs_page *p = pg(s, pfn);
+	struct zs_page *p = z24_pg(s, pfn);
 
 	if (p->flags & Z24_PG_FREEPEND)
 		return ZS_NIL;
@@ -399,7 +387,7 @@ zs24_swap_free(struct zs_vm *vm, uint32_t slot)
 	if (pfn != ZS_NIL) {
 		/* KERNEL: 2.4.0 mm/swapfile.c free_swap_and_cache(): the last user of the
 		 * entry is gone, so the swap-cache page goes too */
-		struct zs_page *p = pg(s, pfn);
+		struct zs_page *p = z24_pg(s, pfn);
 
 		zs24_swapcache_del(s, pfn);
 		zs24_lru_del(s, pfn);

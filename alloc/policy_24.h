@@ -353,4 +353,18 @@ int zs24_check(struct zs_vm *vm, struct zs_error *err);
 /* The __alloc_pages exit names, indexed by enum z24_path. */
 extern const char *const zs24_path_names[Z24_NR_PATHS];
 
+/* The page at pfn. */
+static inline struct zs_page *
+z24_pg(struct z24 *s, uint32_t pfn)
+{
+	return &s->m->pages[pfn];
+}
+
+/* The 2.4 state of the zone holding pfn. */
+static inline struct z24_zone *
+z24_zone_of(struct z24 *s, uint32_t pfn)
+{
+	return zs24_zone(zs_pfn_zone(s->m, pfn));
+}
+
 #endif

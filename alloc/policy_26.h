@@ -277,4 +277,19 @@ int zs26_out_of_memory(struct zs_vm *vm, struct zs_alloc_req *req);
 int zs26_try_set_zonelist_oom(struct zs_vm *vm, const int *zl, int nzl);
 void zs26_clear_zonelist_oom(struct zs_vm *vm, const int *zl, int nzl);
 
+/* Both __alloc_pages versions keep their history bits in req->local[0] (L_HIST). */
+#define ZS26_H_OOM 1   /* restarted after the OOM killer (or its lock back-off) */
+#define ZS26_H_RETRY 2 /* retried after congestion_wait */
+
+/* The exit name of a success: restarts and retries are visible in the name. */
+static inline int
+zs26_served(const struct zs_alloc_req *req, int pass)
+{
+	if (req->local[0] & ZS26_H_OOM)
+		return ZS26_P_OOM_RETRY;
+	if ((req->local[0] & ZS26_H_RETRY) && pass == ZS26_P_RECLAIM)
+		return ZS26_P_RETRY;
+	return pass;
+}
+
 #endif

@@ -21,18 +21,6 @@
 #include "alloc/pagemap.h"
 #include "alloc/swap.h"
 
-static struct zs_page *
-pg(struct z24 *s, uint32_t pfn)
-{
-	return &s->m->pages[pfn];
-}
-
-static struct z24_zone *
-zone_of(struct z24 *s, uint32_t pfn)
-{
-	return zs24_zone(zs_pfn_zone(s->m, pfn));
-}
-
 /* ---- write-out ---- */
 
 static void
@@ -44,7 +32,7 @@ io_done(void *arg, uint64_t data)
 	(void)data;
 	for (uint32_t i = 0; i < io->n; i++) {
 		uint32_t pfn = io->pfn[i] & ~(Z24_IO_SWAP | Z24_IO_ASYNC);
-		struct zs_page *p = pg(s, pfn);
+		struct zs_page *p = z24_pg(s, pfn);
 
 		if (io->pfn[i] & Z24_IO_SWAP) {
 			p->flags &= ~ZS_PG_LOCKED; /* KERNEL: 2.4.0 end_buffer_io_async: UnlockPage */
@@ -156,11 +144,11 @@ zs24_refill_inactive_scan(struct z24 *s, unsigned priority, int oneshot, struct 
 	s->ref_inact++;
 	while (maxscan-- > 0 && s->active.tail != ZS_NIL) {
 		uint32_t pfn = s->active.tail;
-		struct zs_page *p = pg(s, pfn);
+		struct zs_page *p = z24_pg(s, pfn);
 		int page_active;
 
 		c->cost_ns += s->tun.cost_scan_ns;
-		zone_of(s, pfn)->scan++;
+		z24_zone_of(s, pfn)->scan++;
 		if (p->flags & ZS_PG_REFERENCED) {
 			p->flags &= ~ZS_PG_REFERENCED;
 			zs24_age_page_up(s, pfn);
@@ -170,7 +158,7 @@ zs24_refill_inactive_scan(struct z24 *s, unsigned priority, int oneshot, struct 
 			/* KERNEL: 2.4.0 mm/vmscan.c: stricter than deactivate_page (no ref held) */
 			if (p->age == 0 && zs24_page_count(p) <= ((p->flags & Z24_PG_BUFFERS) ? 2u : 1u)) {
 				zs24_deactivate_page(s, pfn);
-				zone_of(s, pfn)->deact++;
+				z24_zone_of(s, pfn)->deact++;
 				page_active = 0;
 			} else {
 				page_active = 1;
@@ -198,7 +186,7 @@ zs24_refill_inactive_scan(struct z24 *s, unsigned priority, int oneshot, struct 
 static int
 try_to_free_buffers(struct z24 *s, uint32_t pfn, int wait, struct z24_ctx *c)
 {
-	struct zs_page *p = pg(s, pfn);
+	struct zs_page *p = z24_pg(s, pfn);
 
 	/* KERNEL: 2.4.0 fs/buffer.c try_to_free_buffers() / sync_page_buffers() */
 	if (p->flags & (Z24_PG_BUFDIRTY | ZS_PG_WRITEBACK)) {
@@ -206,7 +194,7 @@ try_to_free_buffers(struct z24 *s, uint32_t pfn, int wait, struct z24_ctx *c)
 			/* DEVIATION: with wait == 2 the caller sleeps for the write at the
 			 * end of its step; the retried free happens at the next scan */
 			zs24_write_page(s, pfn, 0, wait == 2, c);
-			zone_of(s, pfn)->launder++;
+			z24_zone_of(s, pfn)->launder++;
 		} else if (wait == 2 && (p->flags & ZS_PG_WRITEBACK)) {
 			/* waits on the locked buffer; the retry is left to the next scan */
 			if (s->vm->disk.busy_until > c->io_until)
@@ -232,8 +220,8 @@ dirty_page_rescan:;
 
 	while (s->inactive_dirty.tail != ZS_NIL && maxscan-- > 0) {
 		uint32_t pfn = s->inactive_dirty.tail;
-		struct zs_page *p = pg(s, pfn);
-		struct z24_zone *zz = zone_of(s, pfn);
+		struct zs_page *p = z24_pg(s, pfn);
+		struct z24_zone *zz = z24_zone_of(s, pfn);
 
 		c->cost_ns += s->tun.cost_scan_ns;
 		zz->scan++;
@@ -354,7 +342,7 @@ zs24_reclaim_page(struct z24 *s, struct zs_zone *z, struct z24_ctx *c)
 
 	while (zz->inactive_clean.tail != ZS_NIL && maxscan--) {
 		uint32_t pfn = zz->inactive_clean.tail;
-		struct zs_page *p = pg(s, pfn);
+		struct zs_page *p = z24_pg(s, pfn);
 
 		c->cost_ns += s->tun.cost_scan_ns;
 		int referenced = (p->flags & ZS_PG_REFERENCED) != 0;
@@ -394,7 +382,7 @@ zs24_reclaim_page(struct z24 *s, struct zs_zone *z, struct z24_ctx *c)
 		zs24_lru_del(s, pfn);
 	}
 	if (found != ZS_NIL) {
-		struct zs_page *p = pg(s, found);
+		struct zs_page *p = z24_pg(s, found);
 
 		zs24_lru_del(s, found);
 		p->age = Z24_PAGE_AGE_START;
@@ -415,7 +403,7 @@ zs24_reclaim_page(struct z24 *s, struct zs_zone *z, struct z24_ctx *c)
 static int
 try_to_swap_out(struct z24 *s, struct z24_mm *mm, uint32_t pfn, struct z24_ctx *c)
 {
-	struct zs_page *p = pg(s, pfn);
+	struct zs_page *p = z24_pg(s, pfn);
 
 	if (!(p->flags & ZS_PG_MAPPED) || (p->flags & ZS_PG_RESERVED))
 		return 0;

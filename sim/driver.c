@@ -64,7 +64,7 @@ struct zs_run {
 	struct zs_error err;
 	int64_t *metric_buf;
 	time_t wall_last;
-	struct zs_error *check_err;
+	struct zs_error check_err;  /* what the invariant checker found */
 	int check_failed;
 	int auto_duration;    /* duration: auto */
 	int64_t end_ns;       /* when the run ended */
@@ -703,7 +703,7 @@ check_after_event(void *cookie)
 {
 	struct zs_run *r = cookie;
 
-	if (!r->check_failed && zs_vm_check(r->vm, r->check_err)) {
+	if (!r->check_failed && zs_vm_check(r->vm, &r->check_err)) {
 		r->check_failed = 1;
 		zs_engine_stop(r->e);
 	}
@@ -827,8 +827,6 @@ zs_run_execute(struct zs_run *r, FILE *ticks, FILE *events, FILE *summary, int p
 	}
 	zs_event_at(r->e, 0, tick_event, r, 0);
 
-	struct zs_error cerr = {0, ""};
-	r->check_err = &cerr;
 	zs_engine_run(r->e, r->auto_duration ? INT64_MAX / 4 : r->sc->duration_ns,
 		      check ? check_after_event : NULL, r);
 	if (!r->auto_duration)
@@ -839,8 +837,8 @@ zs_run_execute(struct zs_run *r, FILE *ticks, FILE *events, FILE *summary, int p
 		*err = r->err;
 		return -1;
 	}
-	if (r->check_failed || (check && zs_vm_check(vm, &cerr))) {
-		*err = cerr;
+	if (r->check_failed || (check && zs_vm_check(vm, &r->check_err))) {
+		*err = r->check_err;
 		return -1;
 	}
 	if (summary) {
