@@ -40,6 +40,8 @@ struct src_ctx {
 	enum src_state state;
 	struct zs_alloc_req areq;
 	uint32_t bind;       /* binding being allocated for */
+	uint32_t owner;      /* the binding's task when the allocation started (ZS_NIL: page cache
+				without an owner); a change to ZS_NIL meanwhile means an OOM kill */
 	int fault;           /* the allocation serves a fault (0, 1 swap-in, 2 file read-in) */
 	/* source task number -> vm task id (open addressing) */
 	uint64_t *tkeys;
@@ -237,6 +239,7 @@ alloc_start(struct src_ctx *c, struct zs_task *t, uint32_t b, uint32_t gfp, unsi
 	c->areq.node = vm->machine->cpu_node[c->thread->cpu];
 	c->areq.pfn = ZS_NIL;
 	c->bind = b;
+	c->owner = zs_pagemap_at(vm->pagemap, b)->task;
 	c->fault = fault;
 	c->state = SRC_ALLOC;
 	return 0;
@@ -262,7 +265,7 @@ alloc_finish(struct src_ctx *c)
 	struct zs_vm *vm = c->run->vm;
 	struct zs_alloc_req *a = &c->areq;
 	struct zs_binding *bd = zs_pagemap_at(vm->pagemap, c->bind);
-	int killed = bd->task == ZS_NIL;
+	int killed = c->owner != ZS_NIL && bd->task == ZS_NIL;
 	const char *path = a->path >= 0 && a->path < vm->ops->nr_paths ? vm->ops->paths[a->path] : "";
 	struct zs_request fb = c->req;
 
@@ -344,10 +347,13 @@ issue(struct src_ctx *c)
 	if (!t->alive) {
 		if (t->killed)
 			notify_killed(c, t);
-		if (q->type == ZS_REQ_TASK_START && !t->killed) {
-			/* a new task reusing the number */
+		/* a dead task issues nothing, but a FREE still names a page that may outlive it
+		 * (page cache stays cached when its reader exits) */
+		if (q->type == ZS_REQ_FREE) {
+			if (zs_pagemap_find(vm->pagemap, key) == ZS_NIL)
+				return 0;
 		} else if (q->type != ZS_REQ_TASK_START) {
-			return 0;
+			return 0; /* a TASK_START reuses the number for a new task (below) */
 		}
 	}
 	switch (q->type) {
