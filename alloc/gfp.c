@@ -127,6 +127,8 @@ zs_gfp_parse(enum zs_kver v, const char *s, uint32_t *mask, struct zs_error *err
 	uint32_t m = 0;
 	const char *p = s;
 
+	if (!*s)
+		return zs_error_set(err, EX_DATAERR, "empty gfp flags (GFP_NOWAIT is the name of 0)");
 	while (*p) {
 		char tok[64];
 		size_t len = strcspn(p, "|");

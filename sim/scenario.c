@@ -33,7 +33,7 @@ default_layout(struct zs_node_spec *ns, uint64_t pages, enum zs_kver v)
 }
 
 static int
-parse_zones(struct zs_cfg *list, struct zs_node_spec *ns, struct zs_error *err)
+parse_zones(struct zs_cfg *list, struct zs_node_spec *ns, enum zs_kver kver, struct zs_error *err)
 {
 	static const char *const known[] = {"type", "size", NULL};
 
@@ -63,6 +63,11 @@ parse_zones(struct zs_cfg *list, struct zs_node_spec *ns, struct zs_error *err)
 			return zs_cfg_error(z, err, "a zone needs 'size'");
 		if (pages == 0)
 			return zs_cfg_error(zs_cfg_get(z, "size"), err, "a zone cannot be empty");
+		/* KERNEL: ZONE_DMA32 arrived in 2.6.15; 2.4.0 has DMA, Normal, HighMem */
+		if (t == ZS_ZONE_DMA32 && kver == ZS_KV_24)
+			return zs_cfg_error(zs_cfg_get(z, "type"), err,
+					    "2.4.0 has no DMA32 zone (an i386 2.4 box has DMA below 16 MiB, "
+					    "Normal up to 896 MiB, HighMem above)");
 		if (ns->nr_zones && (int)ns->zones[ns->nr_zones - 1].type >= t)
 			return zs_cfg_error(z, err,
 					    "zones must be listed in the order DMA, DMA32, Normal, HighMem, each once");
@@ -142,7 +147,7 @@ parse_machine(struct zs_scenario *sc, struct zs_cfg *m, struct zs_error *err)
 			zl = zs_cfg_get(n, "zones");
 			if (!zl)
 				return zs_cfg_error(n, err, "a node needs 'zones'");
-			if (parse_zones(zl, &ms->nodes[i], err))
+			if (parse_zones(zl, &ms->nodes[i], sc->kver, err))
 				return -1;
 			ms->nodes[i].cpus = (int)ncpu;
 			given += (int)ncpu;

@@ -63,6 +63,9 @@ Test(cfg, bad_units_and_zone_order)
 		     "        - {type: DMA, size: 16MiB}\n",
 		     "s.yaml:5:11: zones must be listed in the order DMA");
 	expect_error("kernel: {version: \"3.0\"}\n", "s.yaml:1:19: unknown kernel version '3.0'");
+	expect_error("kernel: {version: \"2.4\"}\nmachine:\n  nodes:\n    - zones:\n"
+		     "        - {type: DMA32, size: 16MiB}\n",
+		     "s.yaml:5:18: 2.4.0 has no DMA32 zone");
 }
 
 Test(cfg, aliases_and_two_documents_rejected)

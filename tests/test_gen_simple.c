@@ -83,3 +83,20 @@ Test(gen_simple, same_seed_same_requests)
 	zs_cfg_free(r1);
 	zs_cfg_free(r2);
 }
+
+Test(gen_simple, weights_and_gfp_must_mean_something)
+{
+	struct zs_error err = {0, ""};
+	struct zs_cfg *root;
+	struct zs_rng *rng;
+
+	cr_assert_null(simple("type: simple\norders: {0: 0, 1: 0}\n", &root, &rng, &err));
+	cr_assert(strstr(err.msg, "s.yaml:2:9: 'orders' needs at least one positive weight"), "%s",
+		  err.msg);
+	zs_rng_destroy(rng);
+	zs_cfg_free(root);
+	cr_assert_null(simple("type: simple\ngfp: \"\"\n", &root, &rng, &err));
+	cr_assert(strstr(err.msg, "s.yaml:2:6: empty gfp flags"), "%s", err.msg);
+	zs_rng_destroy(rng);
+	zs_cfg_free(root);
+}

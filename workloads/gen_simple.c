@@ -237,6 +237,11 @@ simple_create(struct zs_source *s, struct zs_cfg *cfg, const struct zs_source_en
 			if (k + 1 > g->nr_orders)
 				g->nr_orders = (int)k + 1;
 		}
+		double total = 0;
+		for (int k = 0; k < g->nr_orders; k++)
+			total += g->order_w[k];
+		if (total <= 0)
+			return zs_cfg_error(n, err, "'orders' needs at least one positive weight");
 	}
 	n = zs_cfg_get(cfg, "gfp");
 	if (zs_gfp_parse(env->kver, gfp, &g->gfp, err)) {
