@@ -41,6 +41,9 @@ zs_cfg_error(const struct zs_cfg *node, struct zs_error *err, const char *fmt, .
 	va_start(ap, fmt);
 	vsnprintf(body, sizeof(body), fmt, ap);
 	va_end(ap);
+	/* nodes zsim built itself ("(command line)") have no position worth printing */
+	if (node->file[0] == '(')
+		return zs_error_set(err, EX_DATAERR, "%s", body);
 	return zs_error_at(err, node->file, node->line, node->col, "%s", body);
 }
 
