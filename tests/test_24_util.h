@@ -77,8 +77,9 @@ t24_drain(struct t24 *t, struct zs_zone *z, uint64_t target)
 }
 
 /* A page-cache page of z (no buffers, age 0, unbound) on inactive_clean. */
+/* A fresh clean page-cache page of z, age 0, on no list yet. */
 static inline uint32_t
-t24_clean_page(struct t24 *t, struct zs_zone *z)
+t24_cache_page(struct t24 *t, struct zs_zone *z)
 {
 	uint32_t pfn = zs24_rmqueue(t->s, z, 0);
 	struct zs_page *p = &t->m->pages[pfn];
@@ -88,6 +89,14 @@ t24_clean_page(struct t24 *t, struct zs_zone *z)
 	p->flags |= Z24_PG_CACHE;
 	p->age = 0;
 	t->s->page_cache_size++;
+	return pfn;
+}
+
+static inline uint32_t
+t24_clean_page(struct t24 *t, struct zs_zone *z)
+{
+	uint32_t pfn = t24_cache_page(t, z);
+
 	zs24_add_to_inactive_clean(t->s, pfn);
 	return pfn;
 }
@@ -96,14 +105,8 @@ t24_clean_page(struct t24 *t, struct zs_zone *z)
 static inline uint32_t
 t24_dirty_list_page(struct t24 *t, struct zs_zone *z, int dirty_buffers)
 {
-	uint32_t pfn = zs24_rmqueue(t->s, z, 0);
-	struct zs_page *p = &t->m->pages[pfn];
+	uint32_t pfn = t24_cache_page(t, z);
 
-	cr_assert_neq(pfn, ZS_NIL);
-	p->kind = ZS_KIND_FILE_CLEAN;
-	p->flags |= Z24_PG_CACHE;
-	p->age = 0;
-	t->s->page_cache_size++;
 	if (dirty_buffers)
 		zs24_mark_buffer_dirty(t->s, pfn);
 	zs24_add_to_inactive_dirty(t->s, pfn);
