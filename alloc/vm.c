@@ -310,8 +310,7 @@ zs_vm_check(struct zs_vm *vm, struct zs_error *err)
 				return zs_error_set(err, EX_SOFTWARE, "page %u is bound and free",
 						    pfn);
 		}
-		if ((p->list == ZS_LST_NONE) != (p->next == ZS_NIL && p->prev == ZS_NIL) &&
-		    p->list == ZS_LST_NONE)
+		if (p->list == ZS_LST_NONE && (p->next != ZS_NIL || p->prev != ZS_NIL))
 			return zs_error_set(err, EX_SOFTWARE, "page %u linked but on no list", pfn);
 	}
 	if (vm->ops->check)
