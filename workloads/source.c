@@ -10,7 +10,7 @@
 
 static const struct zs_source_ops *const types[] = {
 	&zs_source_simple, &zs_source_anon,   &zs_source_filecache,
-	&zs_source_kernel, &zs_source_phases, &zs_source_trace,
+	&zs_source_kernel, &zs_source_phases, &zs_source_trace,    &zs_source_script,
 };
 
 #define NR_TYPES (sizeof(types) / sizeof(types[0]))

@@ -64,6 +64,7 @@ extern const struct zs_source_ops zs_source_filecache;
 extern const struct zs_source_ops zs_source_kernel;
 extern const struct zs_source_ops zs_source_phases;
 extern const struct zs_source_ops zs_source_trace;
+extern const struct zs_source_ops zs_source_script;
 
 /* Find a source type by name; NULL when unknown. */
 const struct zs_source_ops *zs_source_find(const char *type);
