@@ -51,6 +51,7 @@ zs26_try_set_zonelist_oom(struct zs_vm *vm, const int *zl, int nzl)
 			return 0;
 	for (int i = 0; i < nzl; i++)
 		zs26_zone(&vm->machine->zones[zl[i]])->oom_locked = 1;
+	zs26_of(vm)->oom_lock_holders++;
 	return 1;
 }
 
@@ -60,4 +61,5 @@ zs26_clear_zonelist_oom(struct zs_vm *vm, const int *zl, int nzl)
 	/* KERNEL: 2.6.32 mm/oom_kill.c clear_zonelist_oom() */
 	for (int i = 0; i < nzl; i++)
 		zs26_zone(&vm->machine->zones[zl[i]])->oom_locked = 0;
+	zs26_of(vm)->oom_lock_holders--;
 }

@@ -148,6 +148,7 @@ struct zs26 {
 	int pageblock_order;
 	int group_by_mobility_disabled;
 	int zone_reclaim_mode;        /* what build_zonelists would set (never acted on) */
+	int oom_lock_holders;         /* allocations holding a zonelist OOM lock (2.6.32) */
 	/* counters */
 	uint64_t allocstall;
 	uint64_t drain_all_pages;

@@ -28,11 +28,30 @@ static const char scenario[] =
 	"seed: 9\n"
 	"output: {check: true}\n";
 
-/* Run the scenario on kernel v; the ticks and events written into *out (malloc'd). */
+/* Two nodes, an OOM on the way: zonelists across nodes and the 2.6.32 OOM lock. */
+static const char numa_scenario[] =
+	"machine:\n"
+	"  cpus: 4\n"
+	"  swap: 32MiB\n"
+	"  nodes:\n"
+	"    - {cpus: 2, zones: [{type: DMA, size: 16MiB}, {type: Normal, size: 48MiB}]}\n"
+	"    - {cpus: 2, zones: [{type: Normal, size: 64MiB}]}\n"
+	"  distance: [[10, 21], [21, 10]]\n"
+	"workload:\n"
+	"  - {type: simple, tasks: 4, rate: 3000, orders: {0: 0.9, 2: 0.1}, lifetime: 20ms}\n"
+	"  - {type: simple, tasks: 2, rate: 4000, gfp: GFP_HIGHUSER, kind: file, lifetime: forever,\n"
+	"     touch_rate: 200}\n"
+	"  - {type: anon, initial_tasks: 2, max_tasks: 3, footprint: 8MiB, grow: true}\n"
+	"duration: 600ms\n"
+	"seed: 5\n"
+	"output: {check: true}\n";
+
+/* Run a scenario text on kernel v; the ticks and events written into *out (malloc'd). */
 static int
-run_once(const char *v, uint64_t seed, char **out, size_t *len, struct zs_error *err)
+run_text(const char *text, const char *v, uint64_t seed, char **out, size_t *len,
+	 struct zs_error *err)
 {
-	struct zs_cfg *root = zs_cfg_load_string("t.yaml", scenario, err);
+	struct zs_cfg *root = zs_cfg_load_string("t.yaml", text, err);
 	struct zs_scenario sc;
 	struct zs_run *r;
 	FILE *f = open_memstream(out, len);
@@ -50,6 +69,12 @@ run_once(const char *v, uint64_t seed, char **out, size_t *len, struct zs_error 
 	fclose(f);
 	zs_cfg_free(root);
 	return rc;
+}
+
+static int
+run_once(const char *v, uint64_t seed, char **out, size_t *len, struct zs_error *err)
+{
+	return run_text(scenario, v, seed, out, len, err);
 }
 
 /* Parameters are kernel numbers: Criterion's workers are new processes, so a
@@ -98,4 +123,25 @@ ParameterizedTest(int *k, run, deterministic)
 	free(a);
 	free(b);
 	free(c);
+}
+
+ParameterizedTestParameters(run, two_nodes_and_an_oom)
+{
+	static int kernels[] = {0, 1, 2};
+
+	return cr_make_param_array(int, kernels, 3);
+}
+
+ParameterizedTest(int *k, run, two_nodes_and_an_oom)
+{
+	struct zs_error err = {0, ""};
+	char *out = NULL;
+	size_t len = 0;
+
+	cr_assert_eq(run_text(numa_scenario, kernel_names[*k], 5, &out, &len, &err), 0, "%s: %s",
+		     kernel_names[*k], err.msg);
+	/* both nodes served allocations */
+	cr_assert(strstr(out, ",0,Normal,"), "node 0 never used");
+	cr_assert(strstr(out, ",1,Normal,"), "node 1 never used");
+	free(out);
 }
