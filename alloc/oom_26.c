@@ -38,7 +38,7 @@ zs26_out_of_memory(struct zs_vm *vm, struct zs_alloc_req *req)
 	if (!victim)
 		return -1;
 	/* KERNEL: 2.6.32 mm/oom_kill.c oom_kill_process(); zsim frees its memory at once */
-	zs_vm_kill_task(vm, victim, "out_of_memory");
+	zs_vm_kill_task(vm, victim, "oom_kill");
 	return 1;
 }
 
