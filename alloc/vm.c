@@ -207,7 +207,8 @@ zs_vm_exit_task(struct zs_vm *vm, struct zs_task *t)
 
 		if (bd->kind == ZS_KIND_FILE_CLEAN || bd->kind == ZS_KIND_FILE_DIRTY ||
 		    bd->kind == ZS_KIND_BUFFER) {
-			/* page cache outlives the task that read it: it stays cached, ownerless */
+			/* DEVIATION: page cache has no owner in the kernel; here the reading task
+			 * holds it until it exits, then it stays cached, ownerless, for reclaim */
 			bd->task = ZS_NIL;
 			bd->tnext = bd->tprev = ZS_NIL;
 			b = next;

@@ -319,7 +319,8 @@ alloc_finish(struct src_ctx *c)
 	}
 	vm->ops->page_added(vm, a->pfn);
 	if (c->fault) {
-		/* a major fault: the task waits for the read */
+		/* a major fault: the task waits for the read.  DEVIATION: one request for the
+		 * whole block; no swap or file read-ahead (2.4 page_cluster, 2.6 readahead) */
 		uint64_t n = 1u << a->order;
 		zs_time_t done = zs_disk_submit(&vm->disk, 0, n, NULL, NULL, 0);
 
