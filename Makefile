@@ -29,7 +29,7 @@ LIBS_ALL   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lm
 CR_CFLAGS  = $(shell $(PKG_CONFIG) --cflags criterion 2>/dev/null)
 CR_LIBS    = $(shell $(PKG_CONFIG) --libs criterion 2>/dev/null || echo -lcriterion)
 
-LIB_SRC  := $(sort $(wildcard alloc/*.c workloads/*.c) $(filter-out sim/main.c,$(wildcard sim/*.c)))
+LIB_SRC  := $(sort $(wildcard alloc/*.c alloc/linux24/*.c alloc/linux26/*.c workloads/*.c) $(filter-out sim/main.c,$(wildcard sim/*.c)))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)

@@ -1,6 +1,6 @@
 /*
- * policy.h - the interface every kernel model implements (policy_24.c,
- * policy_26.c ...), and the allocation request it serves.
+ * policy.h - the interface every kernel model implements (alloc/linux24/model.c,
+ * alloc/linux26/model.c ...), and the allocation request it serves.
  *
  * The driver calls alloc() for each allocation.  A model that must sleep
  * (wakeup_kswapd(1), congestion_wait, a yield) puts req->thread to sleep with

@@ -1,6 +1,7 @@
 /*
- * driver.c - runs a scenario: sources -> requests -> kernel model, with the
- * per-tick metrics, the event log and the summary; see driver.h.
+ * driver.c - runs a scenario: sources -> requests -> kernel model (tasks,
+ * bindings, faults, swap-in), and the tick that samples it; the files it
+ * writes are metrics.c's.  See driver.h.
  */
 #include "sim/driver.h"
 
@@ -13,12 +14,9 @@
 #include <unistd.h>
 
 #include "alloc/buddy.h"
+#include "sim/metrics.h"
 #include "sim/rng.h"
 #include "workloads/source.h"
-
-#ifndef ZS_VERSION
-#define ZS_VERSION "0.1.0"
-#endif
 
 struct zs_run;
 
@@ -58,13 +56,12 @@ struct zs_run {
 	struct zs_rng *model_rng;
 	struct src_ctx *srcs;
 	unsigned nsrc;
-	FILE *ticks, *events;
+	struct zs_metrics mx;  /* ticks.csv, events.csv, summary.txt */
 	int progress;
 	int64_t tick_ns;
 	uint64_t tick;
 	int failed;
 	struct zs_error err;
-	int64_t *metric_buf;
 	time_t wall_last;
 	struct zs_error check_err;  /* what the invariant checker found */
 	int check_failed;
@@ -567,82 +564,6 @@ src_run(struct zs_thread *th)
 	}
 }
 
-/* ---- metrics ---- */
-
-static void
-ticks_header(struct zs_run *r)
-{
-	struct zs_vm *vm = r->vm;
-	FILE *f = r->ticks;
-
-	fputs("time_ns,tick,node,zone,nr_free_pages,min,low,high,present_pages", f);
-	for (int k = 0; k < vm->ops->max_order; k++)
-		fprintf(f, ",order_%d", k);
-	fputs(",pgalloc,pgfree", f);
-	for (int k = 0; k < vm->ops->max_order; k++)
-		fprintf(f, ",allocs_order_%d", k);
-	for (int k = 0; k < vm->ops->max_order; k++)
-		fprintf(f, ",frees_order_%d", k);
-	fputs(",alloc_ok,alloc_fail,alloc_refused,nr_bound_pages,nr_tasks,pgmajfault,pswpin,pswpout,"
-	      "pgpgin,pgpgout,swap_free,oom_kills,unknown_frees", f);
-	for (int k = 0; k < vm->ops->max_order; k++)
-		fprintf(f, ",allocfail_order_%d", k);
-	for (int i = 0; i < vm->ops->nr_paths; i++)
-		fprintf(f, ",path_%s", vm->ops->paths[i]);
-	for (int i = 0; i < vm->ops->nr_metrics; i++)
-		fprintf(f, ",%s", vm->ops->metrics[i].name);
-	fputc('\n', f);
-}
-
-static void
-ticks_rows(struct zs_run *r)
-{
-	struct zs_vm *vm = r->vm;
-	struct zs_machine *m = vm->machine;
-	FILE *f = r->ticks;
-	int64_t *gbuf = r->metric_buf, *zbuf = r->metric_buf + vm->ops->nr_metrics;
-	uint64_t live = zs_pagemap_count(vm->pagemap);
-	uint32_t ntasks = 0;
-
-	for (uint32_t i = 0; i < vm->nr_tasks; i++)
-		ntasks += vm->tasks[i]->alive && !(vm->tasks[i]->flags & ZS_PF_KTHREAD);
-	if (vm->ops->sample && vm->ops->nr_metrics)
-		vm->ops->sample(vm, NULL, gbuf);
-	for (int zi = 0; zi < m->nr_zones; zi++) {
-		struct zs_zone *z = &m->zones[zi];
-
-		fprintf(f, "%" PRId64 ",%" PRIu64 ",%d,%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
-			   ",%u",
-			zs_now(r->e), r->tick, z->node, z->name, z->free_pages, z->pages_min,
-			z->pages_low, z->pages_high, z->present);
-		for (int k = 0; k < vm->ops->max_order; k++)
-			fprintf(f, ",%u", z->free_area[k].nr_free);
-		fprintf(f, ",%" PRIu64 ",%" PRIu64, z->pgalloc, z->pgfree);
-		for (int k = 0; k < vm->ops->max_order; k++)
-			fprintf(f, ",%" PRIu64, z->alloc_blocks[k]);
-		for (int k = 0; k < vm->ops->max_order; k++)
-			fprintf(f, ",%" PRIu64, z->free_blocks[k]);
-		fprintf(f,
-			",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%u,%" PRIu64 ",%" PRIu64
-			",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64,
-			vm->alloc_ok, vm->alloc_fail, vm->alloc_refused, live, ntasks, vm->pgmajfault,
-			vm->pswpin, vm->pswpout, vm->pgpgin, vm->pgpgout, vm->swap.nr_free,
-			vm->oom_kills, vm->unknown_frees);
-		for (int k = 0; k < vm->ops->max_order; k++)
-			fprintf(f, ",%" PRIu64, vm->fail_by_order[k]);
-		for (int i = 0; i < vm->ops->nr_paths; i++)
-			fprintf(f, ",%" PRIu64, vm->path_count[i]);
-		if (vm->ops->nr_metrics) {
-			memset(zbuf, 0, sizeof(int64_t) * (size_t)vm->ops->nr_metrics);
-			if (vm->ops->sample)
-				vm->ops->sample(vm, z, zbuf);
-			for (int i = 0; i < vm->ops->nr_metrics; i++)
-				fprintf(f, ",%" PRId64, vm->ops->metrics[i].per_zone ? zbuf[i] : gbuf[i]);
-		}
-		fputc('\n', f);
-	}
-}
-
 static int
 sources_done(struct zs_run *r)
 {
@@ -658,8 +579,7 @@ tick_event(void *arg, uint64_t data)
 	struct zs_run *r = arg;
 
 	(void)data;
-	if (r->ticks)
-		ticks_rows(r);
+	zs_metrics_tick(&r->mx, r->tick);
 	r->tick++;
 	if (r->auto_duration && sources_done(r)) {
 		/* `duration: auto`: this was the last tick */
@@ -686,24 +606,6 @@ tick_event(void *arg, uint64_t data)
 		zs_event_at(r->e, zs_now(r->e) + r->tick_ns, tick_event, r, 0);
 }
 
-/* ---- events.csv ---- */
-
-static void
-event_row(void *cookie, const struct zs_vm_event *ev)
-{
-	struct zs_run *r = cookie;
-	struct zs_vm *vm = r->vm;
-	const char *zone = ev->zone >= 0 ? zs_zone_type_name((enum zs_zone_type)ev->zone) : "";
-	struct zs_task *t = ev->task != ZS_NIL ? vm->tasks[ev->task] : NULL;
-
-	fprintf(r->events, "%" PRId64 ",%s,%d,%s,%d,0x%x,%d,", ev->time, ev->op,
-		t ? (int)t->pid : -1, t ? t->comm : "", ev->cpu, ev->gfp, ev->order);
-	if (ev->node >= 0)
-		fprintf(r->events, "%d,%s,%u,%s\n", ev->node, zone, ev->pfn, ev->path);
-	else
-		fprintf(r->events, ",,,%s\n", ev->path);
-}
-
 /* The invariant checker after every event (tests, `make debug`, output.check). */
 static void
 check_after_event(void *cookie)
@@ -714,19 +616,6 @@ check_after_event(void *cookie)
 		r->check_failed = 1;
 		zs_engine_stop(r->e);
 	}
-}
-
-struct summary_emit {
-	FILE *f;
-	unsigned idx;
-};
-
-static void
-emit_source_counter(void *cookie, const char *key, int64_t v)
-{
-	struct summary_emit *se = cookie;
-
-	fprintf(se->f, "source%u_%s: %" PRId64 "\n", se->idx, key, v);
 }
 
 /* ---- build and run ---- */
@@ -812,20 +701,10 @@ zs_run_execute(struct zs_run *r, FILE *ticks, FILE *events, FILE *summary, int p
 #ifdef ZS_DEBUG
 	check = 1;
 #endif
-	r->ticks = ticks;
-	r->events = events;
 	r->progress = progress;
 	r->tick_ns = ZS_NS_PER_SEC / vm->hz;
-	r->metric_buf = calloc(2 * ((size_t)vm->ops->nr_metrics + 1), sizeof(int64_t));
-	if (!r->metric_buf)
-		return zs_error_set(err, EX_OSERR, "out of memory");
-	if (events) {
-		fputs("time_ns,op,pid,comm,cpu,gfp,order,node,zone,pfn,path\n", events);
-		vm->event_fn = event_row;
-		vm->event_cookie = r;
-	}
-	if (ticks)
-		ticks_header(r);
+	if (zs_metrics_open(&r->mx, vm, r->e, ticks, events, err))
+		return -1;
 	for (unsigned i = 0; i < r->nsrc; i++) {
 		char name[24];
 
@@ -849,42 +728,9 @@ zs_run_execute(struct zs_run *r, FILE *ticks, FILE *events, FILE *summary, int p
 		return -1;
 	}
 	if (summary) {
-		fprintf(summary, "zsim_version: %s\n", ZS_VERSION);
-		fprintf(summary, "scenario: %s\n", r->sc->path);
-		fprintf(summary, "kernel: %s\n", vm->ops->name);
-		fprintf(summary, "seed: %" PRIu64 "\n", r->sc->seed);
-		fprintf(summary, "duration_ns: %" PRId64 "\n", r->end_ns);
-		fprintf(summary, "hz: %d\n", vm->hz);
-		fprintf(summary, "nodes: %d\nzones: %d\ncpus: %d\npages: %u\nswap_pages: %" PRIu64 "\n",
-			r->m->nr_nodes, r->m->nr_zones, r->m->nr_cpus, r->m->nr_pages,
-			vm->swap.nr_slots);
-		fprintf(summary, "events: %" PRIu64 "\n", zs_engine_events(r->e));
-		fprintf(summary, "alloc_ok: %" PRIu64 "\nalloc_fail: %" PRIu64
-				 "\nalloc_refused: %" PRIu64 "\nfrees: %" PRIu64 "\n",
-			vm->alloc_ok, vm->alloc_fail, vm->alloc_refused, vm->frees);
-		fprintf(summary, "pgmajfault: %" PRIu64 "\npswpin: %" PRIu64 "\npswpout: %" PRIu64
-				 "\noom_kills: %" PRIu64 "\nunknown_frees: %" PRIu64 "\n",
-			vm->pgmajfault, vm->pswpin, vm->pswpout, vm->oom_kills, vm->unknown_frees);
-		for (int k = 0; k < vm->ops->max_order; k++)
-			if (vm->fail_by_order[k])
-				fprintf(summary, "allocfail_order_%d: %" PRIu64 "\n", k,
-					vm->fail_by_order[k]);
-		for (int i = 0; i < vm->ops->nr_paths; i++)
-			fprintf(summary, "path_%s: %" PRIu64 "\n", vm->ops->paths[i],
-				vm->path_count[i]);
-		for (int i = 0; i < zs_engine_nr_threads(r->e); i++) {
-			struct zs_thread *t = zs_engine_thread(r->e, i);
-
-			fprintf(summary, "thread_%s_cpu_ns: %" PRId64 "\n", t->name, t->cpu_ns);
-		}
-		for (unsigned i = 0; i < r->nsrc; i++) {
-			struct summary_emit se = {summary, i};
-
-			fprintf(summary, "source%u_type: %s\nsource%u_requests: %" PRIu64 "\n", i,
-				r->srcs[i].src->ops->type, i, r->srcs[i].requests);
-			if (r->srcs[i].src->ops->summary)
-				r->srcs[i].src->ops->summary(r->srcs[i].src, emit_source_counter, &se);
-		}
+		zs_metrics_summary(&r->mx, summary, r->sc->path, r->sc->seed, r->end_ns);
+		for (unsigned i = 0; i < r->nsrc; i++)
+			zs_metrics_summary_source(summary, i, r->srcs[i].src, r->srcs[i].requests);
 	}
 	return 0;
 }
@@ -911,6 +757,6 @@ zs_run_destroy(struct zs_run *r)
 	zs_rng_destroy(r->model_rng);
 	zs_engine_destroy(r->e);
 	zs_machine_destroy(r->m);
-	free(r->metric_buf);
+	zs_metrics_close(&r->mx);
 	free(r);
 }

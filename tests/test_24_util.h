@@ -9,7 +9,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "alloc/policy_24.h"
+#include "alloc/linux24/model.h"
 #include "alloc/vm.h"
 #include "sim/engine.h"
 

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "alloc/buddy.h"
-#include "alloc/policy_26.h"
+#include "alloc/linux26/model.h"
 #include "sim/cfg.h"
 
 struct t26 {

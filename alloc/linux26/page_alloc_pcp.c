@@ -1,5 +1,5 @@
 /*
- * pcp_26.c - per-cpu pagesets of Linux 2.6.18 (separate hot and cold lists)
+ * page_alloc_pcp.c - per-cpu pagesets (mm/page_alloc.c) of Linux 2.6.18 (separate hot and cold lists)
  * and 2.6.32 (one pcp with a list per migratetype; hot at the head, cold at
  * the tail), with their refill (rmqueue_bulk), spill (free_pages_bulk /
  * free_pcppages_bulk) and drain.
@@ -10,7 +10,7 @@
  *
  * Invariant: pcp->count == sum of the pcp's list counts.
  */
-#include "alloc/policy_26.h"
+#include "alloc/linux26/model.h"
 
 #include "alloc/buddy.h"
 

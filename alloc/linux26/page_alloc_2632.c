@@ -1,5 +1,5 @@
 /*
- * alloc_2632.c - __alloc_pages_nodemask() and __alloc_pages_slowpath() of
+ * page_alloc_2632.c - __alloc_pages_nodemask() and __alloc_pages_slowpath() of
  * Linux 2.6.32 (mm/page_alloc.c), step by step (kernel-2.6.md §5.B, seed
  * 004), as a resumable state machine: congestion_wait(BLK_RW_ASYNC, HZ/50),
  * the OOM-lock back-off and out_of_memory's 1-jiffy sleep put req->thread to
@@ -12,7 +12,7 @@
  * Invariant: every return of ZS_ALLOC_DONE sets req->path to one exit name,
  * and a finished allocation never leaves a zone OOM-locked.
  */
-#include "alloc/policy_26.h"
+#include "alloc/linux26/model.h"
 
 enum {
 	L_HIST = 0,      /* bit 0: restarted after OOM; bit 1: retried after congestion_wait */

@@ -1,8 +1,21 @@
 /*
- * kswapd_26.c - one kswapd thread per node and wakeup_kswapd() (mm/vmscan.c
- * of 2.6.18 / 2.6.32, same logic), with a stand-in for balance_pgdat().
+ * vmscan.c - 2.6 page reclaim (mm/vmscan.c of 2.6.18 and 2.6.32): the entry
+ * points try_to_free_pages and shrink_zone, one kswapd thread per node with
+ * wakeup_kswapd(), all behind honest stand-ins until the real LRU
+ * (shrink_zone / shrink_list / split LRU) lands.  The LRU insertion and
+ * removal the stand-in uses are in swap.c.
  *
- * The thread follows kswapd()'s loop: read and zero kswapd_max_order; if it
+ * DEVIATION: stand-in reclaim.  Each zone keeps ONE inactive list of clean
+ * page-cache pages (ZS_KIND_FILE_CLEAN blocks of order 0, added by
+ * page_added at the head).  shrink_zone takes pages from the tail: a page
+ * referenced since it was added (touch) or dirtied is rotated to the head
+ * with its reference cleared (second chance); any other page is unbound from
+ * its owner (EVICTED: a later touch reads it back) and freed COLD to the
+ * reclaiming CPU's pcp, as shrink_page_list's pagevec does.  No anonymous
+ * pages, no swap, no writeback, no active list, no priorities, no slab.
+ * Each page scanned costs `reclaim_scan_ns` of the reclaiming thread's CPU.
+ *
+ * kswapd follows kswapd()'s loop: read and zero kswapd_max_order; if it
  * is larger than the current order adopt it without sleeping, otherwise
  * sleep on kswapd_wait and take kswapd_max_order as the order when woken;
  * then balance the node.
@@ -16,11 +29,72 @@
  * 0 (as 2.6.32 does) or, at order 0, gives up and sleeps (the real kswapd
  * would loop over priorities with congestion_wait(HZ/10)).
  *
- * Invariant: kswapd sleeps only on its node's kswapd_wait.
+ * Invariants: a page is on its zone's inactive list iff it has ZS_PG_LRU and
+ * list tag ZS26_LST_INACTIVE; kswapd sleeps only on its node's kswapd_wait.
  */
-#include "alloc/policy_26.h"
+#include "alloc/linux26/model.h"
 
 #include <stdio.h>
+
+uint64_t
+zs26_shrink_zone(struct zs_vm *vm, struct zs_zone *z, uint64_t nr, unsigned cpu,
+		 uint64_t *scanned)
+{
+	struct zs_page *pages = vm->machine->pages;
+	struct zs_list *l = &zs26_zone(z)->inactive;
+	uint64_t reclaimed = 0, scan = 0, max_scan = l->count;
+
+	/* DEVIATION: stand-in for shrink_zone(); one pass over the list at most */
+	while (reclaimed < nr && scan < max_scan && l->count) {
+		uint32_t pfn = l->tail;
+		struct zs_page *p = &pages[pfn];
+
+		scan++;
+		if (p->flags & (ZS_PG_REFERENCED | ZS_PG_DIRTY)) {
+			p->flags &= ~ZS_PG_REFERENCED;
+			zs_list_move(pages, l, l, pfn, ZS26_LST_INACTIVE);
+			continue;
+		}
+		zs_list_del(pages, l, pfn);
+		p->flags &= ~(ZS_PG_LRU | ZS_PG_REFERENCED | ZS_PG_ACTIVE);
+		/* the owner loses the page: a clean file page is simply dropped */
+		zs_vm_unbind_page(vm, pfn, UINT32_MAX);
+		/* KERNEL: 2.6.18 mm/vmscan.c shrink_page_list(): freed through a cold pagevec */
+		zs26_free_hot_cold(vm, z, pfn, cpu, 1);
+		reclaimed++;
+	}
+	zs26_zone(z)->pgsteal += reclaimed;
+	*scanned += scan;
+	return reclaimed;
+}
+
+uint64_t
+zs26_try_to_free_pages(struct zs_vm *vm, struct zs_alloc_req *req, const int *zl, int nzl)
+{
+	struct zs26 *k = zs26_of(vm);
+	uint64_t reclaimed = 0, scanned = 0;
+	unsigned cpu = req->cpu % (unsigned)vm->machine->nr_cpus;
+
+	/* KERNEL: 2.6.32 mm/vmscan.c try_to_free_pages(): count_vm_event(ALLOCSTALL) */
+	k->allocstall++;
+	/* DEVIATION: one pass over the zonelist until SWAP_CLUSTER_MAX pages are freed */
+	for (int i = 0; i < nzl && reclaimed < ZS26_SWAP_CLUSTER_MAX; i++) {
+		struct zs_zone *z = &vm->machine->zones[zl[i]];
+		uint64_t s = 0;
+
+		reclaimed += zs26_shrink_zone(vm, z, ZS26_SWAP_CLUSTER_MAX - reclaimed, cpu, &s);
+		zs26_zone(z)->pgscan_direct += s;
+		scanned += s;
+	}
+	zs_time_t cost = (zs_time_t)scanned * k->reclaim_scan_ns;
+
+	k->direct_reclaim_ns += cost;
+	if (req->thread && cost)
+		zs_thread_charge(req->thread, cost);
+	return reclaimed;
+}
+
+/* ---- kswapd ---- */
 
 enum { KSWAPD_TOP = 0, KSWAPD_WOKEN = 1, KSWAPD_BALANCE = 2 };
 

@@ -1,6 +1,10 @@
 /*
- * policy_26.h - private state of the Linux 2.6 page allocator models
- * (2.6.18 and 2.6.32), shared by the *_26.c and alloc_26xx.c files only.
+ * model.h - private state of the Linux 2.6 models (2.6.18 and 2.6.32),
+ * shared by the files of alloc/linux26/ and tests/test_26_*.c only.  Each
+ * file of alloc/linux26/ is named after the 2.6 source file whose functions
+ * it models (a version suffix where 2.6.18 and 2.6.32 really differ, a topic
+ * suffix where one kernel file is split); the prototypes below are grouped
+ * by that file.
  *
  * One model, two versions: vm->model is a struct zs26 whose `kver` selects
  * the version-specific rules (hot/cold pcp pairs and one free list per order
@@ -17,8 +21,8 @@
  * ZS_PG_PCP and list tag ZS_LST_PCP; every page on the stand-in LRU carries
  * ZS_PG_LRU and list tag ZS26_LST_INACTIVE.
  */
-#ifndef ZS_POLICY_26_H
-#define ZS_POLICY_26_H
+#ifndef ZS_LINUX26_MODEL_H
+#define ZS_LINUX26_MODEL_H
 
 #include <stdint.h>
 #include <stdio.h>
@@ -170,7 +174,7 @@ zs26_zone(struct zs_zone *z)
 	return (struct zs26_zone *)z->model;
 }
 
-/* ---- watermark_26.c ---- */
+/* ---- page_alloc_watermarks.c ---- */
 /* int_sqrt() of lib/int_sqrt.c. */
 uint64_t zs26_int_sqrt(uint64_t x);
 /* The default min_free_kbytes for the machine (init_per_zone_pages_min). */
@@ -185,7 +189,7 @@ int zs26_zone_watermark_ok(const struct zs_zone *z, unsigned order, uint64_t mar
 /* The watermark an ALLOC_WMARK_* index names. */
 uint64_t zs26_mark(const struct zs_zone *z, int alloc_flags);
 
-/* ---- pcp_26.c ---- */
+/* ---- page_alloc_pcp.c ---- */
 /* zone_batchsize() before the final max(1, .) (0 for a 16 MiB DMA zone). */
 uint32_t zs26_zone_batchsize(uint64_t present);
 /* setup_pageset (or setup_pagelist_highmark with percpu_pagelist_fraction) on every CPU. */
@@ -200,7 +204,7 @@ void zs26_drain_all_pages(struct zs_vm *vm);
 /* Pages on z's pcp lists, summed over CPUs (and the hot/cold split of 2.6.18). */
 uint64_t zs26_pcp_pages(struct zs_vm *vm, struct zs_zone *z, int which);
 
-/* ---- migrate_26.c ---- */
+/* ---- page_alloc_mobility.c ---- */
 /* allocflags_to_migratetype (UNMOVABLE for 2.6.18 or when grouping is disabled). */
 int zs26_gfp_migratetype(struct zs_vm *vm, uint32_t gfp);
 /* The pageblock migratetype of pfn (2.6.32); 0 in 2.6.18. */
@@ -219,14 +223,14 @@ uint32_t zs26_pageblocks_of(struct zs_vm *vm, struct zs_zone *z, int mt);
 /* "Unmovable", "Reclaimable", "Movable", "Reserve", "Isolate". */
 const char *zs26_mt_name(int mt);
 
-/* ---- zonelist_26.c ---- */
+/* ---- page_alloc_zonelists.c ---- */
 /* gfp_zone() of the version: the highest zone type the request may use. */
 int zs26_gfp_zone(enum zs_kver v, uint32_t gfp);
 /* build_all_zonelists(): node orders (find_next_best_node) and zonelists per class. */
 int zs26_build_zonelists(struct zs_vm *vm, struct zs_error *err);
 void zs26_free_zonelists(struct zs_vm *vm);
 
-/* ---- gpf_26.c ---- */
+/* ---- page_alloc.c ---- */
 /* The zonelist for (node, class), honouring __GFP_THISNODE (2.6.32). */
 int zs26_zonelist(struct zs_vm *vm, int node, uint32_t gfp, const int **zl);
 /*
@@ -248,29 +252,29 @@ unsigned zs26_hz50(struct zs_vm *vm);
 /* End the allocation: record path and pfn. */
 enum zs_alloc_status zs26_done(struct zs_alloc_req *req, uint32_t pfn, int path);
 
-/* ---- alloc_2618.c / alloc_2632.c ---- */
+/* ---- page_alloc_2618.c / page_alloc_2632.c ---- */
 enum zs_alloc_status zs26_alloc_2618(struct zs_vm *vm, struct zs_alloc_req *req);
 enum zs_alloc_status zs26_alloc_2632(struct zs_vm *vm, struct zs_alloc_req *req);
 
-/* ---- kswapd_26.c ---- */
-/* Create one kswapd thread per node (sleeping on kswapd_wait). */
-void zs26_kswapd_start(struct zs_vm *vm);
-/* wakeup_kswapd(zone, order). */
-void zs26_wakeup_kswapd(struct zs_vm *vm, struct zs_zone *z, unsigned order);
-
-/* ---- reclaim_26.c ---- */
+/* ---- swap.c ---- */
 /* lru_cache_add stand-in: a clean page-cache page joins its zone's inactive list. */
 void zs26_lru_add(struct zs_vm *vm, uint32_t pfn);
 /* Take pfn off the stand-in LRU if it is there. */
 void zs26_lru_del(struct zs_vm *vm, uint32_t pfn);
+
+/* ---- vmscan.c ---- */
 /* shrink_zone stand-in: reclaim up to nr pages of z's inactive tail; returns reclaimed. */
 uint64_t zs26_shrink_zone(struct zs_vm *vm, struct zs_zone *z, uint64_t nr, unsigned cpu,
 			  uint64_t *scanned);
 /* try_to_free_pages stand-in over zl; returns pages reclaimed (progress). */
 uint64_t zs26_try_to_free_pages(struct zs_vm *vm, struct zs_alloc_req *req, const int *zl,
 				int nzl);
+/* Create one kswapd thread per node (sleeping on kswapd_wait). */
+void zs26_kswapd_start(struct zs_vm *vm);
+/* wakeup_kswapd(zone, order). */
+void zs26_wakeup_kswapd(struct zs_vm *vm, struct zs_zone *z, unsigned order);
 
-/* ---- oom_26.c ---- */
+/* ---- oom_kill.c ---- */
 /* out_of_memory stand-in: kill the largest-rss user task.  1 = killed one, 0 = a
  * TIF_MEMDIE task exists (select_bad_process aborts), -1 = nothing killable. */
 int zs26_out_of_memory(struct zs_vm *vm, struct zs_alloc_req *req);

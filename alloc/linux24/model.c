@@ -1,14 +1,15 @@
 /*
- * policy_24.c - the Linux 2.4.0 VM behind struct zs_policy_ops: boot (the
+ * model.c - the Linux 2.4.0 VM behind struct zs_policy_ops: boot (the
  * 2.4 buddy discipline, free_all_bootmem, watermarks, the daemons), the
  * scenario's `kernel:` tunables, `zsim check` output, per-tick metrics and
  * the invariant checker.
  *
- * The allocator is alloc_24.c, the lists and aging lru_24.c, the scanners
- * vmscan_24.c, the daemons kswapd_24.c and bdflush_24.c, the OOM killer
- * oom_24.c, watermarks and shortages zone_24.c.
+ * The allocator and the watermarks are page_alloc.c, the lists and aging
+ * swap.c, the swap cache swap_state.c, the workload's page-cache and fault
+ * hooks filemap.c, write-out page_io.c, the scanners vmscan.c, the shortage
+ * tests and daemons vmscan_kswapd.c and buffer.c, the OOM killer oom_kill.c.
  */
-#include "alloc/policy_24.h"
+#include "alloc/linux24/model.h"
 
 #include <stdlib.h>
 #include <string.h>

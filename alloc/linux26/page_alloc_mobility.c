@@ -1,17 +1,17 @@
 /*
- * migrate_26.c - grouping pages by mobility (2.6.32): the pageblock
+ * page_alloc_mobility.c - grouping pages by mobility (2.6.32 mm/page_alloc.c): the pageblock
  * migratetype map, __rmqueue with its fallback table and whole-pageblock
  * stealing, MIGRATE_RESERVE, move_freepages; and the plain one-list __rmqueue
  * of 2.6.18.
  *
- * pageblock_order is decided from the machine at boot (policy_26.c): 10 when
+ * pageblock_order is decided from the machine at boot (model.c): 10 when
  * it has a HighMem zone (taken as i386 without PAE, HUGETLB_PAGE_ORDER 10),
  * else 9 (x86_64 / PAE: 2 MiB huge pages).
  *
  * Invariant: every pageblock of a zone has exactly one migratetype; in 2.6.18
  * every free block is on list 0.
  */
-#include "alloc/policy_26.h"
+#include "alloc/linux26/model.h"
 
 #include "alloc/buddy.h"
 

@@ -1,6 +1,6 @@
 /*
- * gpf_26.c - get_page_from_freelist() and buffered_rmqueue() of 2.6.18 and
- * 2.6.32: the zonelist walk with its watermark test, and the step from a
+ * page_alloc.c - get_page_from_freelist() and buffered_rmqueue() of 2.6.18 and
+ * 2.6.32 (mm/page_alloc.c): the zonelist walk with its watermark test, and the step from a
  * zone to a page (pcp for order 0, the buddy for larger blocks).  Also the
  * small helpers both __alloc_pages versions share (sleeping, ending).
  *
@@ -11,7 +11,7 @@
  * Invariant: a pfn returned is the head of a block of exactly `order`, marked
  * ZS_PG_HEAD, on no list, and counted in its zone's pgalloc.
  */
-#include "alloc/policy_26.h"
+#include "alloc/linux26/model.h"
 
 #include "alloc/buddy.h"
 

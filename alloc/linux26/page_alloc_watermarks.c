@@ -1,12 +1,12 @@
 /*
- * watermark_26.c - min_free_kbytes, the per-zone min/low/high watermarks,
+ * page_alloc_watermarks.c - (mm/page_alloc.c) min_free_kbytes, the per-zone min/low/high watermarks,
  * lowmem_reserve and zone_watermark_ok() of Linux 2.6.18 and 2.6.32 (the
  * rules are the same in both versions).
  *
  * Invariant: for every zone min <= low <= high, and lowmem_reserve[j] of a
  * zone of type i is 0 for j <= i.
  */
-#include "alloc/policy_26.h"
+#include "alloc/linux26/model.h"
 
 uint64_t
 zs26_int_sqrt(uint64_t x)

@@ -1,6 +1,8 @@
 /*
- * policy_24.h - private interface of the Linux 2.4.0 VM model (the Rik van
- * Riel "multiqueue" VM): the files alloc/..._24.c and tests/test_24_....c only.
+ * model.h - private interface of the Linux 2.4.0 VM model (the Rik van
+ * Riel "multiqueue" VM): the files of alloc/linux24/ and tests/test_24_*.c only.
+ * Each file of alloc/linux24/ is named after the 2.4.0 source file whose
+ * functions it models; the prototypes below are grouped by that file.
  *
  * Model.  One global active list and one global inactive_dirty list, one
  * inactive_clean list per zone, page->age with PAGE_AGE_START/ADV/MAX and a
@@ -25,8 +27,8 @@
  * KERNEL: 2.4.0 mm/page_alloc.c, mm/vmscan.c, mm/swap.c, mm/oom_kill.c,
  * fs/buffer.c, include/linux/swap.h (rivsidn/linux-2.4.0 @02f3929).
  */
-#ifndef ZS_POLICY_24_H
-#define ZS_POLICY_24_H
+#ifndef ZS_LINUX24_MODEL_H
+#define ZS_LINUX24_MODEL_H
 
 #include <stdint.h>
 #include <stdio.h>
@@ -223,7 +225,7 @@ struct z24 {
 	uint64_t highorder_tries;
 };
 
-/* ---- policy_24.c ---- */
+/* ---- model.c ---- */
 /* The model's global state. */
 static inline struct z24 *
 zs24_state(struct zs_vm *vm)
@@ -240,13 +242,11 @@ zs24_zone(struct zs_zone *z)
 int64_t zs24_jiffies(struct z24 *s);
 /* The per-task swap_out state of t (grown on demand). */
 struct z24_mm *zs24_mm(struct z24 *s, struct zs_task *t);
-/* Sleep t (inside its run step) until absolute time `until`, after its charged work. */
-void zs24_sleep_until(struct zs_thread *t, zs_time_t until);
 /* Read the `kernel:` map into tun (defaults first); -1 with err on a bad key/value. */
 int zs24_tunables(struct z24_tunables *tun, struct zs_cfg *kcfg, uint64_t pages,
 		  struct zs_error *err);
 
-/* ---- zone_24.c ---- */
+/* ---- page_alloc.c ---- */
 /* free_area_init_core(): watermarks of every zone and the freepages sums. */
 void zs24_setup_watermarks(struct z24 *s);
 /* The clamped zone_balance mask for a zone of `realsize` pages of type t. */
@@ -254,15 +254,6 @@ uint64_t zs24_zone_mask(const struct z24_tunables *tun, enum zs_zone_type t, uin
 /* nr_free_pages(), nr_inactive_clean_pages() */
 uint64_t zs24_nr_free_pages(struct z24 *s);
 uint64_t zs24_nr_inactive_clean_pages(struct z24 *s);
-/* inactive_target = min(memory_pressure >> 6, num_physpages / 4) */
-uint64_t zs24_inactive_target(struct z24 *s);
-/* KERNEL: 2.4.0 mm/vmscan.c free_shortage() / inactive_shortage(); 0 = no shortage. */
-uint64_t zs24_free_shortage(struct z24 *s);
-uint64_t zs24_inactive_shortage(struct z24 *s);
-/* recalculate_vm_stats(): memory_pressure -= memory_pressure >> 6 */
-void zs24_recalculate_vm_stats(struct z24 *s);
-
-/* ---- alloc_24.c ---- */
 /* rmqueue(): a block from the buddy lists or ZS_NIL; counts pgalloc. */
 uint32_t zs24_rmqueue(struct z24 *s, struct zs_zone *z, unsigned order);
 /* __free_pages_ok(): age reset, buddy free, memory_pressure-- above NR_CPUS. */
@@ -278,7 +269,7 @@ enum zs_alloc_status zs24_alloc(struct zs_vm *vm, struct zs_alloc_req *req);
 /* ops->free */
 void zs24_free(struct zs_vm *vm, uint32_t pfn, unsigned order, unsigned cpu);
 
-/* ---- lru_24.c ---- */
+/* ---- swap.c ---- */
 void zs24_add_to_active(struct z24 *s, uint32_t pfn);
 void zs24_add_to_inactive_dirty(struct z24 *s, uint32_t pfn);
 void zs24_add_to_inactive_clean(struct z24 *s, uint32_t pfn);
@@ -291,27 +282,25 @@ void zs24_deactivate_page(struct z24 *s, uint32_t pfn);
 void zs24_lru_cache_add(struct z24 *s, uint32_t pfn);
 /* Derived reference count (see the header comment). */
 unsigned zs24_page_count(const struct zs_page *p);
-/* Swap cache. */
+/* inactive_target = min(memory_pressure >> 6, num_physpages / 4) */
+uint64_t zs24_inactive_target(struct z24 *s);
+/* recalculate_vm_stats(): memory_pressure -= memory_pressure >> 6 */
+void zs24_recalculate_vm_stats(struct z24 *s);
+
+/* ---- swap_state.c ---- */
 void zs24_swapcache_add(struct z24 *s, uint32_t pfn, uint32_t slot);
 void zs24_swapcache_del(struct z24 *s, uint32_t pfn);
-/* Buffers: mark_buffer_dirty (clean -> dirty queues it), clean, detach. */
-void zs24_mark_buffer_dirty(struct z24 *s, uint32_t pfn);
-void zs24_buffer_clean(struct z24 *s, uint32_t pfn);
-/* Is the ring entry at seq the live entry of a dirty page? */
-int zs24_dirty_live(const struct z24 *s, uint64_t seq);
-/* ops->page_added / touch / dirty / swap_cache_find / swap_free */
+/* ops->swap_free */
+void zs24_swap_free(struct zs_vm *vm, uint32_t slot);
+
+/* ---- filemap.c ---- */
+/* ops->page_added / touch / dirty / swap_cache_find */
 void zs24_page_added(struct zs_vm *vm, uint32_t pfn);
 void zs24_touch(struct zs_vm *vm, uint32_t pfn);
 void zs24_dirty(struct zs_vm *vm, uint32_t pfn);
 uint32_t zs24_swap_cache_find(struct zs_vm *vm, uint32_t slot);
-void zs24_swap_free(struct zs_vm *vm, uint32_t slot);
 
-/* ---- vmscan_24.c ---- */
-int zs24_refill_inactive_scan(struct z24 *s, unsigned priority, int oneshot, struct z24_ctx *c);
-int zs24_page_launder(struct z24 *s, uint32_t gfp, int sync, struct z24_ctx *c);
-/* reclaim_page(): a page taken from zone's inactive_clean list, or ZS_NIL. */
-uint32_t zs24_reclaim_page(struct z24 *s, struct zs_zone *z, struct z24_ctx *c);
-int zs24_swap_out(struct z24 *s, unsigned priority, uint32_t gfp, struct z24_ctx *c);
+/* ---- page_io.c ---- */
 /* Start an asynchronous write of pfn (swap: swap_writepage; else its buffers). */
 void zs24_write_page(struct z24 *s, uint32_t pfn, int swap, int sync, struct z24_ctx *c);
 /* Submit the pending write batch as one request (elevator merging). */
@@ -319,7 +308,19 @@ void zs24_io_submit(struct z24 *s, struct z24_ctx *c);
 /* Free the records of requests still in flight (destroy). */
 void zs24_io_fini(struct z24 *s);
 
-/* ---- kswapd_24.c ---- */
+/* ---- vmscan.c ---- */
+int zs24_refill_inactive_scan(struct z24 *s, unsigned priority, int oneshot, struct z24_ctx *c);
+int zs24_page_launder(struct z24 *s, uint32_t gfp, int sync, struct z24_ctx *c);
+/* reclaim_page(): a page taken from zone's inactive_clean list, or ZS_NIL. */
+uint32_t zs24_reclaim_page(struct z24 *s, struct zs_zone *z, struct z24_ctx *c);
+int zs24_swap_out(struct z24 *s, unsigned priority, uint32_t gfp, struct z24_ctx *c);
+
+/* ---- vmscan_kswapd.c ---- */
+/* KERNEL: 2.4.0 mm/vmscan.c free_shortage() / inactive_shortage(); 0 = no shortage. */
+uint64_t zs24_free_shortage(struct z24 *s);
+uint64_t zs24_inactive_shortage(struct z24 *s);
+/* Sleep t (inside its run step) until absolute time `until`, after its charged work. */
+void zs24_sleep_until(struct zs_thread *t, zs_time_t until);
 void zs24_wakeup_kswapd(struct z24 *s);
 int zs24_do_try_to_free_pages(struct z24 *s, uint32_t gfp, int user, struct z24_ctx *c);
 int zs24_refill_inactive(struct z24 *s, uint32_t gfp, int user, struct z24_ctx *c);
@@ -329,7 +330,7 @@ void zs24_kreclaimd_run(struct zs_thread *t);
 /* The kswapd kick test of __alloc_pages step 3 and __find_page_nolock. */
 int zs24_kick_test(struct z24 *s);
 
-/* ---- bdflush_24.c ---- */
+/* ---- buffer.c ---- */
 void zs24_wakeup_bdflush(struct z24 *s, int block);
 int zs24_flush_dirty_buffers(struct z24 *s, int check_time, struct z24_ctx *c);
 /* balance_dirty_state(): 1 sync, 0 async, -1 nothing. */
@@ -337,8 +338,15 @@ int zs24_balance_dirty_state(struct z24 *s);
 void zs24_balance_dirty(struct z24 *s);
 void zs24_bdflush_run(struct zs_thread *t);
 void zs24_kupdate_run(struct zs_thread *t);
+/* Buffers: mark_buffer_dirty (clean -> dirty queues it), clean, detach. */
+void zs24_mark_buffer_dirty(struct z24 *s, uint32_t pfn);
+void zs24_buffer_clean(struct z24 *s, uint32_t pfn);
+/* Is the ring entry at seq the live entry of a dirty page? */
+int zs24_dirty_live(const struct z24 *s, uint64_t seq);
+/* try_to_free_buffers(): 1 when pfn's buffers could be detached (see buffer.c). */
+int zs24_try_to_free_buffers(struct z24 *s, uint32_t pfn, int wait, struct z24_ctx *c);
 
-/* ---- oom_24.c ---- */
+/* ---- oom_kill.c ---- */
 /* The kernel's rough integer square root (never 0). */
 unsigned long zs24_isqrt(unsigned long x);
 /* badness() of t at time now (jiffies at hz). */
@@ -348,7 +356,7 @@ int zs24_out_of_memory(struct z24 *s);
 /* oom_kill(): select_bad_process + kill; returns the victim or NULL. */
 struct zs_task *zs24_oom_kill(struct z24 *s);
 
-/* ---- policy_24.c: ops ---- */
+/* ---- model.c: ops ---- */
 int zs24_check(struct zs_vm *vm, struct zs_error *err);
 /* The __alloc_pages exit names, indexed by enum z24_path. */
 extern const char *const zs24_path_names[Z24_NR_PATHS];

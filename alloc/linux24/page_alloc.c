@@ -1,5 +1,7 @@
 /*
- * alloc_24.c - the 2.4.0 allocator entry points: build_zonelists,
+ * page_alloc.c - the 2.4.0 allocator (mm/page_alloc.c of 2.4.0): the zone
+ * watermarks and freepages totals of free_area_init_core, nr_free_pages and
+ * nr_inactive_clean_pages, build_zonelists,
  * rmqueue/__free_pages_ok around the buddy, __alloc_pages_limit, and
  * __alloc_pages as a resumable state machine (it sleeps at the yield of step 7,
  * in wakeup_kswapd(1), after try_to_free_pages, and on synchronous launder I/O).
@@ -11,13 +13,91 @@
  * try_to_free_pages with goto try_again for order 0, the final phase with its
  * pages_min/4 floor, and the failure message.
  *
+ * Watermarks: mask = realsize / zone_balance_ratio[type], clamped to
+ * [zone_balance_min, zone_balance_max]; pages_min/low/high = 1x/2x/3x mask;
+ * freepages.min/low/high are the sums over every zone of every node.
+ * i386 passes no hole array, so realsize is the whole zone.
+ *
  * With several nodes (CONFIG_DISCONTIGMEM without CONFIG_NUMA, mm/numa.c) each
  * node is tried with a full __alloc_pages, round-robin from a global cursor.
  */
-#include "alloc/policy_24.h"
+#include "alloc/linux24/model.h"
 
 #include "alloc/buddy.h"
 #include "alloc/task.h"
+
+/* ---- zone watermarks and the freepages totals (free_area_init_core) ---- */
+
+/* zone_balance_ratio index of a zone type (2.4.0 has DMA, Normal, HighMem). */
+static int
+ratio_index(enum zs_zone_type t)
+{
+	switch (t) {
+	case ZS_ZONE_DMA:
+		return 0;
+	case ZS_ZONE_HIGHMEM:
+		return 2;
+	default:
+		return 1;
+	}
+}
+
+/* KERNEL: 2.4.0 mm/page_alloc.c free_area_init_core(): mask = realsize / ratio, clamped */
+uint64_t
+zs24_zone_mask(const struct z24_tunables *tun, enum zs_zone_type t, uint64_t realsize)
+{
+	uint64_t mask = realsize / (uint64_t)tun->ratio[ratio_index(t)];
+
+	if (mask < (uint64_t)tun->balance_min)
+		mask = (uint64_t)tun->balance_min;
+	if (mask > (uint64_t)tun->balance_max)
+		mask = (uint64_t)tun->balance_max;
+	return mask;
+}
+
+void
+zs24_setup_watermarks(struct z24 *s)
+{
+	s->freepages_min = s->freepages_low = s->freepages_high = 0;
+	for (int i = 0; i < s->m->nr_zones; i++) {
+		struct zs_zone *z = &s->m->zones[i];
+
+		if (!z->spanned)
+			continue;
+		/* KERNEL: 2.4.0 mm/page_alloc.c free_area_init_core(): realsize = size - holes */
+		uint64_t mask = zs24_zone_mask(&s->tun, z->type, z->present);
+
+		z->pages_min = mask;
+		z->pages_low = 2 * mask;
+		z->pages_high = 3 * mask;
+		/* KERNEL: 2.4.0 mm/page_alloc.c free_area_init_core(): freepages.* += */
+		s->freepages_min += mask;
+		s->freepages_low += 2 * mask;
+		s->freepages_high += 3 * mask;
+	}
+}
+
+/* KERNEL: 2.4.0 mm/page_alloc.c nr_free_pages() */
+uint64_t
+zs24_nr_free_pages(struct z24 *s)
+{
+	uint64_t sum = 0;
+
+	for (int i = 0; i < s->m->nr_zones; i++)
+		sum += s->m->zones[i].free_pages;
+	return sum;
+}
+
+/* KERNEL: 2.4.0 mm/page_alloc.c nr_inactive_clean_pages() */
+uint64_t
+zs24_nr_inactive_clean_pages(struct z24 *s)
+{
+	uint64_t sum = 0;
+
+	for (int i = 0; i < s->m->nr_zones; i++)
+		sum += zs24_zone(&s->m->zones[i])->inactive_clean.count;
+	return sum;
+}
 
 /* ---- build_zonelists ---- */
 

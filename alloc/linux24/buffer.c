@@ -1,7 +1,9 @@
 /*
- * bdflush_24.c - 2.4.0 dirty-buffer write-back: flush_dirty_buffers,
- * balance_dirty_state / balance_dirty, wakeup_bdflush, and the bdflush and
- * kupdate daemons as simulated threads.
+ * buffer.c - 2.4.0 dirty buffers and their write-back (fs/buffer.c of 2.4.0):
+ * the BUF_DIRTY list (mark_buffer_dirty / __mark_dirty / refile_buffer),
+ * try_to_free_buffers, flush_dirty_buffers, balance_dirty_state /
+ * balance_dirty, wakeup_bdflush, and the bdflush and kupdate daemons as
+ * simulated threads.
  *
  * bdflush writes up to ndirty dirty buffers per loop, launders on a free
  * shortage, and sleeps (no timeout) when it flushed nothing or the dirty
@@ -10,7 +12,9 @@
  * DEVIATION: one buffer per page (a 4 KiB block size), so "buffers" and
  * "pages" count the same.
  */
-#include "alloc/policy_24.h"
+#include "alloc/linux24/model.h"
+
+#include <stdlib.h>
 
 /* KERNEL: 2.4.0 fs/buffer.c wakeup_bdflush() */
 void
@@ -143,4 +147,94 @@ zs24_kupdate_run(struct zs_thread *t)
 	s->kupdate_started = 1;
 	/* KERNEL: 2.4.0 fs/buffer.c kupdate(): interval 0 stops it */
 	zs_thread_sleep(t, s->tun.interval_ns ? s->tun.interval_ns : ZS_FOREVER);
+}
+
+/* ---- dirty buffers (fs/buffer.c BUF_DIRTY lru, oldest first) ---- */
+
+int
+zs24_dirty_live(const struct z24 *s, uint64_t seq)
+{
+	const struct z24_dirty *e = Z24_DIRTY_AT(s, seq);
+	const struct zs_page *p = &s->m->pages[e->pfn];
+
+	return (p->flags & Z24_PG_BUFDIRTY) && p->aux == e->ticket;
+}
+
+void
+zs24_mark_buffer_dirty(struct z24 *s, uint32_t pfn)
+{
+	struct zs_page *p = z24_pg(s, pfn);
+
+	p->flags |= Z24_PG_BUFFERS;
+	if (p->flags & Z24_PG_BUFDIRTY)
+		return; /* KERNEL: 2.4.0 fs/buffer.c mark_buffer_dirty(): only clean -> dirty */
+	p->flags |= Z24_PG_BUFDIRTY;
+	/* drop stale entries at the head before deciding the ring is full */
+	while (s->dhead < s->dtail && !zs24_dirty_live(s, s->dhead))
+		s->dhead++;
+	if (s->dtail - s->dhead == s->dcap) {
+		/* amortised doubling; the ring holds at most the dirtyings of age_buffer */
+		struct z24_dirty *n = malloc(2 * s->dcap * sizeof(*n));
+
+		ZS_BUG_ON(!n);
+		for (uint64_t q = s->dhead; q < s->dtail; q++)
+			n[q & (2 * s->dcap - 1)] = *Z24_DIRTY_AT(s, q);
+		free(s->dring);
+		s->dring = n;
+		s->dcap *= 2;
+	}
+	/* KERNEL: 2.4.0 fs/buffer.c __mark_dirty(): b_flushtime = jiffies + age_buffer,
+	 * refile_buffer() puts it at the tail of BUF_DIRTY */
+	struct z24_dirty *e = Z24_DIRTY_AT(s, s->dtail);
+	e->pfn = pfn;
+	e->ticket = (uint32_t)s->dtail;
+	e->flushtime = zs_now(s->vm->engine) + s->tun.age_buffer_ns;
+	p->aux = e->ticket;
+	s->dtail++;
+	s->nr_dirty++;
+	/* KERNEL: 2.4.0 fs/buffer.c mark_buffer_dirty() -> balance_dirty() */
+	zs24_balance_dirty(s);
+}
+
+void
+zs24_buffer_clean(struct z24 *s, uint32_t pfn)
+{
+	struct zs_page *p = z24_pg(s, pfn);
+
+	if (!(p->flags & Z24_PG_BUFDIRTY))
+		return;
+	/* its ring entry goes stale: list_del without touching the ring */
+	p->flags &= ~Z24_PG_BUFDIRTY;
+	p->aux = ZS_NIL;
+	s->nr_dirty--;
+}
+
+/* ---- freeing a page's buffers (page_launder) ---- */
+
+/*
+ * try_to_free_buffers(page, wait): 1 when the buffers could be detached.
+ * Busy buffers (dirty or locked) get their writes started when wait >= 1;
+ * with wait == 2 the caller also waits for them.
+ */
+int
+zs24_try_to_free_buffers(struct z24 *s, uint32_t pfn, int wait, struct z24_ctx *c)
+{
+	struct zs_page *p = z24_pg(s, pfn);
+
+	/* KERNEL: 2.4.0 fs/buffer.c try_to_free_buffers() / sync_page_buffers() */
+	if (p->flags & (Z24_PG_BUFDIRTY | ZS_PG_WRITEBACK)) {
+		if (wait >= 1 && (p->flags & Z24_PG_BUFDIRTY) && !(p->flags & ZS_PG_WRITEBACK)) {
+			/* DEVIATION: with wait == 2 the caller sleeps for the write at the
+			 * end of its step; the retried free happens at the next scan */
+			zs24_write_page(s, pfn, 0, wait == 2, c);
+			z24_zone_of(s, pfn)->launder++;
+		} else if (wait == 2 && (p->flags & ZS_PG_WRITEBACK)) {
+			/* waits on the locked buffer; the retry is left to the next scan */
+			if (s->vm->disk.busy_until > c->io_until)
+				c->io_until = s->vm->disk.busy_until;
+		}
+		return 0;
+	}
+	p->flags &= ~Z24_PG_BUFFERS;
+	return 1;
 }

@@ -1,5 +1,5 @@
 /*
- * alloc_2618.c - __alloc_pages() of Linux 2.6.18 (mm/page_alloc.c), the
+ * page_alloc_2618.c - __alloc_pages() of Linux 2.6.18 (mm/page_alloc.c), the
  * single function of 2.6.18-2.6.22, step by step (kernel-2.6.md §5.A, seed
  * 000), as a resumable state machine: congestion_wait(WRITE, HZ/50) and the
  * OOM killer's 1-jiffy sleep put req->thread to sleep, and the next call
@@ -12,7 +12,7 @@
  * Locals kept across sleeps in req->local[]: see the L_* names.
  * Invariant: every return of ZS_ALLOC_DONE sets req->path to one exit name.
  */
-#include "alloc/policy_26.h"
+#include "alloc/linux26/model.h"
 
 enum {
 	L_HIST = 0,   /* bit 0: restarted after the OOM killer; bit 1: retried */

@@ -1,17 +1,18 @@
 /*
- * policy_26.c - the Linux 2.6.18 and 2.6.32 page allocator models behind
+ * model.c - the Linux 2.6.18 and 2.6.32 models behind
  * struct zs_policy_ops: boot (buddy, pageblocks, zonelists, watermarks,
  * lowmem_reserve, MIGRATE_RESERVE, per-cpu pagesets, kswapd), the free and
  * LRU hooks, `zsim check` output, per-tick metrics and the invariant checker.
  *
- * The allocation paths are alloc_2618.c and alloc_2632.c; the mechanisms
- * they share are in watermark_26.c, pcp_26.c, migrate_26.c, zonelist_26.c,
- * gpf_26.c; the reclaim entry points in reclaim_26.c, kswapd_26.c, oom_26.c.
+ * The allocation paths are page_alloc_2618.c and page_alloc_2632.c; the
+ * mechanisms they share are in page_alloc.c and page_alloc_watermarks.c,
+ * _pcp.c, _mobility.c, _zonelists.c; the LRU in swap.c, reclaim and kswapd
+ * in vmscan.c, the OOM killer in oom_kill.c.
  *
  * Scenario tunables (`kernel:` map): version (read by the lead),
  * min_free_kbytes, percpu_pagelist_fraction, reclaim_scan_ns.
  */
-#include "alloc/policy_26.h"
+#include "alloc/linux26/model.h"
 
 #include <stdlib.h>
 #include <string.h>

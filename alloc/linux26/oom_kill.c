@@ -1,5 +1,5 @@
 /*
- * oom_26.c - ENTRY POINT of the 2.6 OOM killer, with a stand-in victim
+ * oom_kill.c - ENTRY POINT of the 2.6 OOM killer (mm/oom_kill.c of 2.6.18 and 2.6.32), with a stand-in victim
  * choice, and the 2.6.32 zonelist OOM lock (try_set_zone_oom).
  *
  * DEVIATION: stand-in out_of_memory().  The victim is the live, not yet
@@ -12,7 +12,7 @@
  * Invariant: a zone is OOM-locked only between try_set_zonelist_oom and the
  * matching clear by the same allocation.
  */
-#include "alloc/policy_26.h"
+#include "alloc/linux26/model.h"
 
 int
 zs26_out_of_memory(struct zs_vm *vm, struct zs_alloc_req *req)

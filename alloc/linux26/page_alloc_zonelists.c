@@ -1,5 +1,6 @@
 /*
- * zonelist_26.c - gfp_zone() and the per-node zonelists of 2.6.18 / 2.6.32:
+ * page_alloc_zonelists.c - gfp_zone() (include/linux/gfp.h) and the per-node
+ * zonelists (mm/page_alloc.c build_zonelists) of 2.6.18 / 2.6.32:
  * for each node and each zone class, the zones a request may use, the local
  * node's first (highest zone first), then the other nodes' in
  * find_next_best_node() order ("node order").
@@ -12,7 +13,7 @@
  * zone of type <= class (when node n has one) and holds every populated zone
  * of type <= class exactly once.
  */
-#include "alloc/policy_26.h"
+#include "alloc/linux26/model.h"
 
 #include <stdlib.h>
 #include <sysexits.h>

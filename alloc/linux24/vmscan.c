@@ -1,136 +1,22 @@
 /*
- * vmscan_24.c - the 2.4.0 page scanners: refill_inactive_scan (active ->
- * inactive_dirty), page_launder (inactive_dirty -> inactive_clean, with its
- * two passes and MAX_LAUNDER), reclaim_page (inactive_clean -> the caller),
- * swap_out / try_to_swap_out (unmapping anonymous pages, giving them swap
- * slots), and the write-out they start.
+ * vmscan.c - the 2.4.0 page scanners (mm/vmscan.c of 2.4.0):
+ * refill_inactive_scan (active -> inactive_dirty), page_launder
+ * (inactive_dirty -> inactive_clean, with its two passes and MAX_LAUNDER),
+ * reclaim_page (inactive_clean -> the caller), swap_out / try_to_swap_out
+ * (unmapping anonymous pages, giving them swap slots).
  *
  * Every scanner takes pages from the tail of its list and inserts at the head.
  * CPU time: cost_scan per page looked at, cost_pte per PTE, cost_write per page
  * submitted, cost_reclaim per page taken out of a cache, all added to the
  * caller's z24_ctx.
  *
- * I/O: writes are collected into a batch that zs24_io_submit sends to the disk
- * as one request (an elevator merge); pages are locked (swap) or have locked
- * buffers (ZS_PG_WRITEBACK) until the request completes.
+ * I/O: the writes they start go through page_io.c (one merged request per
+ * batch); a page's buffers are freed through buffer.c's try_to_free_buffers.
  */
-#include "alloc/policy_24.h"
-
-#include <stdlib.h>
+#include "alloc/linux24/model.h"
 
 #include "alloc/pagemap.h"
 #include "alloc/swap.h"
-
-/* ---- write-out ---- */
-
-static void
-io_done(void *arg, uint64_t data)
-{
-	struct z24_io *io = arg;
-	struct z24 *s = io->s;
-
-	(void)data;
-	for (uint32_t i = 0; i < io->n; i++) {
-		uint32_t pfn = io->pfn[i] & ~(Z24_IO_SWAP | Z24_IO_ASYNC);
-		struct zs_page *p = z24_pg(s, pfn);
-
-		if (io->pfn[i] & Z24_IO_SWAP) {
-			p->flags &= ~ZS_PG_LOCKED; /* KERNEL: 2.4.0 end_buffer_io_async: UnlockPage */
-			if (io->pfn[i] & Z24_IO_ASYNC)
-				s->nr_async_pages--;
-		} else {
-			p->flags &= ~ZS_PG_WRITEBACK; /* the buffers are unlocked and clean */
-		}
-		s->writes_in_flight--;
-		if ((p->flags & Z24_PG_FREEPEND) && !(p->flags & (ZS_PG_LOCKED | ZS_PG_WRITEBACK))) {
-			p->flags &= ~Z24_PG_FREEPEND;
-			zs24_free_pages_ok(s, pfn, 0);
-		}
-	}
-	if (io->prev)
-		io->prev->next = io->next;
-	else
-		s->io_list = io->next;
-	if (io->next)
-		io->next->prev = io->prev;
-	free(io);
-}
-
-void
-zs24_io_submit(struct z24 *s, struct z24_ctx *c)
-{
-	if (!s->iob_n)
-		return;
-	struct z24_io *io = malloc(sizeof(*io) + s->iob_n * sizeof(uint32_t));
-
-	ZS_BUG_ON(!io);
-	io->s = s;
-	io->n = s->iob_n;
-	for (uint32_t i = 0; i < s->iob_n; i++)
-		io->pfn[i] = s->iob[i];
-	io->prev = NULL;
-	io->next = s->io_list;
-	if (s->io_list)
-		s->io_list->prev = io;
-	s->io_list = io;
-	s->iob_n = 0;
-	zs_time_t end = zs_disk_submit(&s->vm->disk, 1, io->n, io_done, io, 0);
-	/* DEVIATION: a full request queue (get_request_wait) is modelled as the
-	 * writer waiting for its own request once io_queue_pages are in flight. */
-	if (c && (c->sync_batch || s->writes_in_flight > (uint64_t)s->tun.io_queue_pages) &&
-	    end > c->io_until)
-		c->io_until = end;
-	if (c)
-		c->sync_batch = 0;
-}
-
-void
-zs24_io_fini(struct z24 *s)
-{
-	while (s->io_list) {
-		struct z24_io *io = s->io_list;
-
-		s->io_list = io->next;
-		free(io);
-	}
-}
-
-void
-zs24_write_page(struct z24 *s, uint32_t pfn, int swap, int sync, struct z24_ctx *c)
-{
-	struct zs_page *p = &s->m->pages[pfn];
-
-	c->cost_ns += s->tun.cost_write_ns;
-	s->vm->pgpgout++;
-	if (swap) {
-		/* KERNEL: 2.4.0 mm/page_io.c rw_swap_page_base(): pswpout, and the write
-		 * turns synchronous beyond swap_cluster << page_cluster async pages */
-		s->vm->pswpout++;
-		if (s->nr_async_pages > (uint64_t)(s->tun.swap_cluster << s->tun.page_cluster))
-			sync = 1;
-		else
-			s->nr_async_pages++;
-		p->flags |= ZS_PG_LOCKED;
-	} else {
-		zs24_buffer_clean(s, pfn); /* ll_rw_block(WRITE) clears the dirty bit */
-		p->flags |= ZS_PG_WRITEBACK;
-	}
-	/* DEVIATION: a synchronous write joins the caller's batch (one merged
-	 * request) and the caller sleeps until that request completes, instead of
-	 * one request and one wait per page; the page stays locked meanwhile. */
-	if (sync)
-		c->sync_batch = 1;
-	s->writes_in_flight++;
-	if (s->iob_n == s->iob_cap) {
-		uint32_t cap = s->iob_cap ? 2 * s->iob_cap : 256;
-		uint32_t *a = realloc(s->iob, cap * sizeof(*a));
-
-		ZS_BUG_ON(!a);
-		s->iob = a;
-		s->iob_cap = cap;
-	}
-	s->iob[s->iob_n++] = pfn | (swap ? Z24_IO_SWAP : 0) | (swap && !sync ? Z24_IO_ASYNC : 0);
-}
 
 /* ---- refill_inactive_scan ---- */
 
@@ -177,34 +63,6 @@ zs24_refill_inactive_scan(struct z24 *s, unsigned priority, int oneshot, struct 
 }
 
 /* ---- page_launder ---- */
-
-/*
- * try_to_free_buffers(page, wait): 1 when the buffers could be detached.
- * Busy buffers (dirty or locked) get their writes started when wait >= 1;
- * with wait == 2 the caller also waits for them.
- */
-static int
-try_to_free_buffers(struct z24 *s, uint32_t pfn, int wait, struct z24_ctx *c)
-{
-	struct zs_page *p = z24_pg(s, pfn);
-
-	/* KERNEL: 2.4.0 fs/buffer.c try_to_free_buffers() / sync_page_buffers() */
-	if (p->flags & (Z24_PG_BUFDIRTY | ZS_PG_WRITEBACK)) {
-		if (wait >= 1 && (p->flags & Z24_PG_BUFDIRTY) && !(p->flags & ZS_PG_WRITEBACK)) {
-			/* DEVIATION: with wait == 2 the caller sleeps for the write at the
-			 * end of its step; the retried free happens at the next scan */
-			zs24_write_page(s, pfn, 0, wait == 2, c);
-			z24_zone_of(s, pfn)->launder++;
-		} else if (wait == 2 && (p->flags & ZS_PG_WRITEBACK)) {
-			/* waits on the locked buffer; the retry is left to the next scan */
-			if (s->vm->disk.busy_until > c->io_until)
-				c->io_until = s->vm->disk.busy_until;
-		}
-		return 0;
-	}
-	p->flags &= ~Z24_PG_BUFFERS;
-	return 1;
-}
 
 int
 zs24_page_launder(struct z24 *s, uint32_t gfp, int sync, struct z24_ctx *c)
@@ -275,7 +133,7 @@ dirty_page_rescan:;
 				wait = 0;
 			if (wait)
 				started_io = 1;
-			int cleared = try_to_free_buffers(s, pfn, wait, c);
+			int cleared = zs24_try_to_free_buffers(s, pfn, wait, c);
 
 			if (!cleared) {
 				zs24_add_to_inactive_dirty(s, pfn);

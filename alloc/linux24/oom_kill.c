@@ -1,11 +1,11 @@
 /*
- * oom_24.c - the 2.4.0 OOM killer: out_of_memory() as kswapd tests it, and
+ * oom_kill.c - the 2.4.0 OOM killer (mm/oom_kill.c of 2.4.0): out_of_memory() as kswapd tests it, and
  * badness() with the kernel's rough integer square root, nice, root and
  * CAP_SYS_RAWIO adjustments; the victim gets PF_MEMALLOC while it exits.
  *
  * KERNEL: 2.4.0 mm/oom_kill.c (unchanged in 2.4.16 apart from the mm sharing).
  */
-#include "alloc/policy_24.h"
+#include "alloc/linux24/model.h"
 
 #include "alloc/task.h"
 

@@ -1,0 +1,199 @@
+/*
+ * metrics.c - ticks.csv, events.csv and summary.txt; see metrics.h.
+ */
+#include "sim/metrics.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "alloc/task.h"
+
+#ifndef ZS_VERSION
+#define ZS_VERSION "0.1.0"
+#endif
+
+/* ---- ticks.csv ---- */
+
+static void
+ticks_header(struct zs_metrics *mx)
+{
+	struct zs_vm *vm = mx->vm;
+	FILE *f = mx->ticks;
+
+	fputs("time_ns,tick,node,zone,nr_free_pages,min,low,high,present_pages", f);
+	for (int k = 0; k < vm->ops->max_order; k++)
+		fprintf(f, ",order_%d", k);
+	fputs(",pgalloc,pgfree", f);
+	for (int k = 0; k < vm->ops->max_order; k++)
+		fprintf(f, ",allocs_order_%d", k);
+	for (int k = 0; k < vm->ops->max_order; k++)
+		fprintf(f, ",frees_order_%d", k);
+	fputs(",alloc_ok,alloc_fail,alloc_refused,nr_bound_pages,nr_tasks,pgmajfault,pswpin,pswpout,"
+	      "pgpgin,pgpgout,swap_free,oom_kills,unknown_frees", f);
+	for (int k = 0; k < vm->ops->max_order; k++)
+		fprintf(f, ",allocfail_order_%d", k);
+	for (int i = 0; i < vm->ops->nr_paths; i++)
+		fprintf(f, ",path_%s", vm->ops->paths[i]);
+	for (int i = 0; i < vm->ops->nr_metrics; i++)
+		fprintf(f, ",%s", vm->ops->metrics[i].name);
+	fputc('\n', f);
+}
+
+void
+zs_metrics_tick(struct zs_metrics *mx, uint64_t tick)
+{
+	struct zs_vm *vm = mx->vm;
+	struct zs_machine *m = vm->machine;
+	FILE *f = mx->ticks;
+	int64_t *gbuf = mx->buf, *zbuf = mx->buf + vm->ops->nr_metrics;
+	uint64_t live = zs_pagemap_count(vm->pagemap);
+	uint32_t ntasks = 0;
+
+	if (!f)
+		return;
+	for (uint32_t i = 0; i < vm->nr_tasks; i++)
+		ntasks += vm->tasks[i]->alive && !(vm->tasks[i]->flags & ZS_PF_KTHREAD);
+	if (vm->ops->sample && vm->ops->nr_metrics)
+		vm->ops->sample(vm, NULL, gbuf);
+	for (int zi = 0; zi < m->nr_zones; zi++) {
+		struct zs_zone *z = &m->zones[zi];
+
+		fprintf(f, "%" PRId64 ",%" PRIu64 ",%d,%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
+			   ",%u",
+			zs_now(mx->e), tick, z->node, z->name, z->free_pages, z->pages_min,
+			z->pages_low, z->pages_high, z->present);
+		for (int k = 0; k < vm->ops->max_order; k++)
+			fprintf(f, ",%u", z->free_area[k].nr_free);
+		fprintf(f, ",%" PRIu64 ",%" PRIu64, z->pgalloc, z->pgfree);
+		for (int k = 0; k < vm->ops->max_order; k++)
+			fprintf(f, ",%" PRIu64, z->alloc_blocks[k]);
+		for (int k = 0; k < vm->ops->max_order; k++)
+			fprintf(f, ",%" PRIu64, z->free_blocks[k]);
+		fprintf(f,
+			",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%u,%" PRIu64 ",%" PRIu64
+			",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64,
+			vm->alloc_ok, vm->alloc_fail, vm->alloc_refused, live, ntasks, vm->pgmajfault,
+			vm->pswpin, vm->pswpout, vm->pgpgin, vm->pgpgout, vm->swap.nr_free,
+			vm->oom_kills, vm->unknown_frees);
+		for (int k = 0; k < vm->ops->max_order; k++)
+			fprintf(f, ",%" PRIu64, vm->fail_by_order[k]);
+		for (int i = 0; i < vm->ops->nr_paths; i++)
+			fprintf(f, ",%" PRIu64, vm->path_count[i]);
+		if (vm->ops->nr_metrics) {
+			memset(zbuf, 0, sizeof(int64_t) * (size_t)vm->ops->nr_metrics);
+			if (vm->ops->sample)
+				vm->ops->sample(vm, z, zbuf);
+			for (int i = 0; i < vm->ops->nr_metrics; i++)
+				fprintf(f, ",%" PRId64, vm->ops->metrics[i].per_zone ? zbuf[i] : gbuf[i]);
+		}
+		fputc('\n', f);
+	}
+}
+
+/* ---- events.csv ---- */
+
+static void
+event_row(void *cookie, const struct zs_vm_event *ev)
+{
+	struct zs_metrics *mx = cookie;
+	struct zs_vm *vm = mx->vm;
+	const char *zone = ev->zone >= 0 ? zs_zone_type_name((enum zs_zone_type)ev->zone) : "";
+	struct zs_task *t = ev->task != ZS_NIL ? vm->tasks[ev->task] : NULL;
+
+	fprintf(mx->events, "%" PRId64 ",%s,%d,%s,%d,0x%x,%d,", ev->time, ev->op,
+		t ? (int)t->pid : -1, t ? t->comm : "", ev->cpu, ev->gfp, ev->order);
+	if (ev->node >= 0)
+		fprintf(mx->events, "%d,%s,%u,%s\n", ev->node, zone, ev->pfn, ev->path);
+	else
+		fprintf(mx->events, ",,,%s\n", ev->path);
+}
+
+int
+zs_metrics_open(struct zs_metrics *mx, struct zs_vm *vm, struct zs_engine *e, FILE *ticks,
+		FILE *events, struct zs_error *err)
+{
+	mx->vm = vm;
+	mx->e = e;
+	mx->ticks = ticks;
+	mx->events = events;
+	mx->buf = calloc(2 * ((size_t)vm->ops->nr_metrics + 1), sizeof(int64_t));
+	if (!mx->buf)
+		return zs_error_set(err, EX_OSERR, "out of memory");
+	if (events) {
+		fputs("time_ns,op,pid,comm,cpu,gfp,order,node,zone,pfn,path\n", events);
+		vm->event_fn = event_row;
+		vm->event_cookie = mx;
+	}
+	if (ticks)
+		ticks_header(mx);
+	return 0;
+}
+
+/* ---- summary.txt ---- */
+
+struct summary_emit {
+	FILE *f;
+	unsigned idx;
+};
+
+static void
+emit_source_counter(void *cookie, const char *key, int64_t v)
+{
+	struct summary_emit *se = cookie;
+
+	fprintf(se->f, "source%u_%s: %" PRId64 "\n", se->idx, key, v);
+}
+
+void
+zs_metrics_summary(struct zs_metrics *mx, FILE *f, const char *scenario_path, uint64_t seed,
+		   int64_t end_ns)
+{
+	struct zs_vm *vm = mx->vm;
+	struct zs_machine *m = vm->machine;
+
+	fprintf(f, "zsim_version: %s\n", ZS_VERSION);
+	fprintf(f, "scenario: %s\n", scenario_path);
+	fprintf(f, "kernel: %s\n", vm->ops->name);
+	fprintf(f, "seed: %" PRIu64 "\n", seed);
+	fprintf(f, "duration_ns: %" PRId64 "\n", end_ns);
+	fprintf(f, "hz: %d\n", vm->hz);
+	fprintf(f, "nodes: %d\nzones: %d\ncpus: %d\npages: %u\nswap_pages: %" PRIu64 "\n",
+		m->nr_nodes, m->nr_zones, m->nr_cpus, m->nr_pages, vm->swap.nr_slots);
+	fprintf(f, "events: %" PRIu64 "\n", zs_engine_events(mx->e));
+	fprintf(f, "alloc_ok: %" PRIu64 "\nalloc_fail: %" PRIu64 "\nalloc_refused: %" PRIu64
+		   "\nfrees: %" PRIu64 "\n",
+		vm->alloc_ok, vm->alloc_fail, vm->alloc_refused, vm->frees);
+	fprintf(f, "pgmajfault: %" PRIu64 "\npswpin: %" PRIu64 "\npswpout: %" PRIu64
+		   "\noom_kills: %" PRIu64 "\nunknown_frees: %" PRIu64 "\n",
+		vm->pgmajfault, vm->pswpin, vm->pswpout, vm->oom_kills, vm->unknown_frees);
+	for (int k = 0; k < vm->ops->max_order; k++)
+		if (vm->fail_by_order[k])
+			fprintf(f, "allocfail_order_%d: %" PRIu64 "\n", k, vm->fail_by_order[k]);
+	for (int i = 0; i < vm->ops->nr_paths; i++)
+		fprintf(f, "path_%s: %" PRIu64 "\n", vm->ops->paths[i], vm->path_count[i]);
+	for (int i = 0; i < zs_engine_nr_threads(mx->e); i++) {
+		struct zs_thread *t = zs_engine_thread(mx->e, i);
+
+		fprintf(f, "thread_%s_cpu_ns: %" PRId64 "\n", t->name, t->cpu_ns);
+	}
+}
+
+void
+zs_metrics_summary_source(FILE *f, unsigned idx, struct zs_source *src, uint64_t requests)
+{
+	struct summary_emit se = {f, idx};
+
+	fprintf(f, "source%u_type: %s\nsource%u_requests: %" PRIu64 "\n", idx, src->ops->type, idx,
+		requests);
+	if (src->ops->summary)
+		src->ops->summary(src, emit_source_counter, &se);
+}
+
+void
+zs_metrics_close(struct zs_metrics *mx)
+{
+	free(mx->buf);
+	mx->buf = NULL;
+}
