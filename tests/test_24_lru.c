@@ -217,38 +217,10 @@ Test(lru24, launder_reactivates_referenced_pages)
 	cr_assert_eq(zs24_zone(N)->react, 1);
 }
 
-/* A task owning `n` mapped anonymous pages of age `age`. */
 static struct zs_task *
 anon_task(int n, uint8_t age, uint32_t *pfns)
 {
-	struct zs_task *t = zs_vm_task_new(T.vm, "anon", 0);
-	uint32_t prev = ZS_NIL;
-
-	for (int i = 0; i < n; i++) {
-		uint32_t b = zs_pagemap_insert(T.vm->pagemap, (uint64_t)i + 1);
-		struct zs_binding *bd = zs_pagemap_at(T.vm->pagemap, b);
-		uint32_t pfn = zs24_rmqueue(T.s, N, 0);
-
-		bd->task = t->id;
-		bd->pfn = pfn;
-		bd->state = ZS_BIND_RESIDENT;
-		bd->kind = ZS_KIND_ANON;
-		bd->tprev = prev;
-		if (prev != ZS_NIL)
-			zs_pagemap_at(T.vm->pagemap, prev)->tnext = b;
-		else
-			t->bind_first = b;
-		t->bind_last = b;
-		prev = b;
-		P(pfn)->kind = ZS_KIND_ANON;
-		P(pfn)->flags |= ZS_PG_BOUND | ZS_PG_MAPPED | Z24_PG_PTEDIRTY;
-		P(pfn)->owner = b;
-		P(pfn)->age = age;
-		t->rss++;
-		t->total_vm++;
-		pfns[i] = pfn;
-	}
-	return t;
+	return t24_anon_task(&T, N, n, age, pfns);
 }
 
 Test(lru24, swap_out_unmaps_old_pages_into_the_swap_cache)

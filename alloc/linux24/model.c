@@ -513,6 +513,14 @@ zs24_check(struct zs_vm *vm, struct zs_error *err)
 		if (!(s->m->pages[pfn].flags & ZS_PG_SWAPCACHE) || s->m->pages[pfn].aux != slot)
 			return zs_error_set(err, EX_SOFTWARE, "2.4: swap cache slot %llu -> page %u",
 					    (unsigned long long)slot, pfn);
+		if (!(vm->swap.map[slot >> 3] & (1u << (slot & 7))))
+			return zs_error_set(err, EX_SOFTWARE,
+					    "2.4: swap cache page %u holds free slot %llu", pfn,
+					    (unsigned long long)slot);
+		if ((s->m->pages[pfn].flags & (Z24_PG_NOPTE | ZS_PG_BOUND)) ==
+		    (Z24_PG_NOPTE | ZS_PG_BOUND))
+			return zs_error_set(err, EX_SOFTWARE,
+					    "2.4: page %u is mapped but marked as held by no PTE", pfn);
 	}
 	if (sc != s->swapcache_pages)
 		return zs_error_set(err, EX_SOFTWARE, "2.4: swap cache holds %llu, count %llu",

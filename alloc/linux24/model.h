@@ -21,7 +21,8 @@
  * page->list names it; ZS_PG_LRU is set iff it is on one, ZS_PG_ACTIVE iff on
  * active; nr_active == active.count; the global inactive_dirty count equals
  * the sum of the zones' inactive_dirty_pages counters; every swap-cache page's
- * aux is a slot with swapcache[slot] == pfn; nr_dirty equals the number of
+ * aux is a slot in use with swapcache[slot] == pfn, and a Z24_PG_NOPTE page is
+ * such a page that no binding maps; nr_dirty equals the number of
  * live entries of the dirty-buffer ring, and every Z24_PG_BUFDIRTY page has one.
  *
  * KERNEL: 2.4.0 mm/page_alloc.c, mm/vmscan.c, mm/swap.c, mm/oom_kill.c,
@@ -69,7 +70,9 @@ enum {
 	Z24_PG_BUFDIRTY = ZS_PG_MODEL0 << 1, /* its buffers hold dirty data (BUF_DIRTY list) */
 	Z24_PG_PTEDIRTY = ZS_PG_MODEL0 << 2, /* the mapping PTE's dirty bit */
 	Z24_PG_FREEPEND = ZS_PG_MODEL0 << 3, /* owner freed it while under I/O: free at completion */
-	Z24_PG_CACHE = ZS_PG_MODEL0 << 4     /* in the page cache (page->mapping is a file) */
+	Z24_PG_CACHE = ZS_PG_MODEL0 << 4,    /* in the page cache (page->mapping is a file) */
+	Z24_PG_NOPTE = ZS_PG_MODEL0 << 5     /* swap-cache page whose entry no PTE holds any
+					      * more: reclaim_page frees the slot with it */
 };
 
 /* __alloc_pages exits (req->path). */

@@ -218,6 +218,16 @@ zs24_free(struct zs_vm *vm, uint32_t pfn, unsigned order, unsigned cpu)
 	struct zs_page *p = z24_pg(s, pfn);
 
 	(void)cpu;
+	if ((p->flags & ZS_PG_SWAPCACHE) && (p->flags & ZS_PG_LOCKED)) {
+		/* KERNEL: 2.4.0 mm/swap_state.c free_page_and_swap_cache(): TryLockPage
+		 * fails under I/O, so the page stays in the swap cache and on its list,
+		 * unmapped (mm/memory.c free_pte() set_page_dirty()s a dirty PTE first);
+		 * the driver's swap_free right after this marks it Z24_PG_NOPTE */
+		if (p->flags & Z24_PG_PTEDIRTY)
+			p->flags |= ZS_PG_DIRTY;
+		p->flags &= ~(ZS_PG_MAPPED | ZS_PG_YOUNG | Z24_PG_PTEDIRTY);
+		return;
+	}
 	/* KERNEL: 2.4.0 mm/filemap.c __remove_inode_page / mm/swap_state.c
 	 * free_page_and_swap_cache / fs/buffer.c: the page leaves its caches */
 	zs24_lru_del(s, pfn);

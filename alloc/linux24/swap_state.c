@@ -1,7 +1,8 @@
 /*
  * swap_state.c - the 2.4.0 swap cache (mm/swap_state.c add_to_swap_cache /
- * __delete_from_swap_cache, indexed by slot) and the release of a slot whose
- * last user is gone (the ops->swap_free hook; mm/swapfile.c swap_free).
+ * __delete_from_swap_cache, indexed by slot) and an owner's release of its
+ * reference to a slot (the ops->swap_free hook; mm/swapfile.c swap_free): the
+ * slot is free once neither a PTE (binding) nor the swap cache holds it.
  *
  * Invariant: swapcache[slot] == pfn  <=>  the page has ZS_PG_SWAPCACHE and
  * page->aux == slot.
@@ -41,18 +42,14 @@ zs24_swap_free(struct zs_vm *vm, uint32_t slot)
 		return;
 	uint32_t pfn = s->swapcache[slot];
 
-	if (pfn != ZS_NIL) {
-		/* KERNEL: 2.4.0 mm/swapfile.c free_swap_and_cache(): the last user of the
-		 * entry is gone, so the swap-cache page goes too */
-		struct zs_page *p = z24_pg(s, pfn);
-
-		zs24_swapcache_del(s, pfn);
-		zs24_lru_del(s, pfn);
-		p->flags &= ~(ZS_PG_DIRTY | ZS_PG_MAPPED);
-		if (p->flags & (ZS_PG_LOCKED | ZS_PG_WRITEBACK))
-			p->flags |= Z24_PG_FREEPEND; /* freed when its I/O completes */
-		else
-			zs24_free_pages_ok(s, pfn, 0);
+	if (pfn != ZS_NIL && !(z24_pg(s, pfn)->flags & ZS_PG_BOUND)) {
+		/* KERNEL: 2.4.0 mm/memory.c free_pte() -> mm/swapfile.c swap_free(): the
+		 * owner drops only its own reference to the entry.  The swap cache holds
+		 * the other, so the page stays cached and on its list (page_launder still
+		 * writes it when dirty) until reclaim_page's __delete_from_swap_cache
+		 * drops the last reference and frees the slot. */
+		z24_pg(s, pfn)->flags |= Z24_PG_NOPTE;
+		return;
 	}
 	zs_swap_put(&vm->swap, slot);
 }

@@ -222,8 +222,16 @@ zs24_reclaim_page(struct z24 *s, struct zs_zone *z, struct z24_ctx *c)
 		}
 		if (p->flags & ZS_PG_SWAPCACHE) {
 			/* __delete_from_swap_cache: the swap entry stays with the PTE
-			 * (the SWAPPED binding), only the cache's reference goes */
+			 * (the SWAPPED binding), only the cache's reference goes; with
+			 * no PTE left the count reaches 0 (KERNEL: 2.4.0 mm/swapfile.c
+			 * swap_free()) and the slot is free */
+			uint32_t slot = p->aux;
+
 			zs24_swapcache_del(s, pfn);
+			if (p->flags & Z24_PG_NOPTE) {
+				p->flags &= ~Z24_PG_NOPTE;
+				zs_swap_put(&s->vm->swap, slot);
+			}
 			found = pfn;
 			break;
 		}
