@@ -3,11 +3,137 @@
  * fault paths see it (the ops->page_added / touch / dirty / swap_cache_find
  * hooks): mm/filemap.c add_to_page_cache, __find_page_nolock and
  * generic_file_write; mm/memory.c do_anonymous_page and do_swap_page;
- * fs/buffer.c grow_buffers and touch_buffer.
+ * fs/buffer.c grow_buffers and touch_buffer; and the read-ahead context of
+ * do_generic_file_read / generic_file_readahead for its drop_behind.
+ *
+ * Read-ahead: each task has one read-ahead context (struct file's f_raend,
+ * f_ralen, f_ramax, f_rawin), run on the page handles it reads, so a source that
+ * reads handles h, h+1, h+2 ... is a sequential reader.  The context grows the
+ * window the kernel's own read-ahead would (MIN_READAHEAD 3 .. MAX_READAHEAD 31
+ * pages, settling at a read-ahead every 32 pages over a 64-page window), and each
+ * read-ahead calls drop_behind: the cached pages behind the reader inside the
+ * window are deactivated, so a stream goes to inactive_dirty at once instead of
+ * aging out of the active list.
+ * DEVIATION: the read-ahead pages themselves are not read early (the workload
+ * reads each page when it gets there); a miss inside the window counts as a page
+ * the kernel had read ahead (not locked), and the window never stops at the end
+ * of a file (no i_size).
  */
 #include "alloc/linux24/model.h"
 
 #include "alloc/pagemap.h"
+#include "alloc/task.h"
+
+/* ---- read-ahead context and drop_behind (mm/filemap.c) ---- */
+
+#define HANDLE_MASK 0xffffffffffffull /* zs_pagemap_key(): the source's handle bits */
+
+/*
+ * drop_behind(): walk back from the page before `key`, at most `rawin` pages,
+ * deactivating each cached page, and stop at the first one not in the cache.
+ */
+static void
+drop_behind(struct z24 *s, uint64_t key, uint64_t rawin)
+{
+	uint64_t index = key & HANDLE_MASK, base = key & ~HANDLE_MASK;
+	/* KERNEL: 2.4.0 mm/filemap.c drop_behind(): nothing behind the first page */
+	uint64_t start = index > rawin ? index - rawin : 0;
+
+	while (index-- > start) {
+		uint32_t b = zs_pagemap_find(s->vm->pagemap, base | index);
+
+		if (b == ZS_NIL)
+			break;
+		struct zs_binding *bd = zs_pagemap_at(s->vm->pagemap, b);
+
+		if (bd->state != ZS_BIND_RESIDENT || !(z24_pg(s, bd->pfn)->flags & Z24_PG_CACHE))
+			break;
+		zs24_deactivate_page(s, bd->pfn);
+	}
+}
+
+/*
+ * One page read by task t at `key`: do_generic_file_read()'s window check and
+ * generic_file_readahead().  `miss`: the page was not in the cache.
+ */
+static void
+file_read(struct z24 *s, struct zs_task *t, uint64_t key, int miss)
+{
+	struct z24_mm *f = zs24_mm(s, t);
+	uint64_t index = key & HANDLE_MASK;
+	uint64_t raend, max_ahead = 0;
+	int reada_ok;
+
+	/* KERNEL: 2.4.0 mm/filemap.c do_generic_file_read(): outside the previous
+	 * window, the context starts afresh */
+	if (index > f->raend || index + f->rawin < f->raend) {
+		reada_ok = 0;
+		f->raend = f->ralen = f->ramax = f->rawin = 0;
+	} else {
+		reada_ok = 1;
+	}
+	/* one whole page read: needed = ((offset + count) >> PAGE_SHIFT) + 1 = 2 */
+	if (f->ramax < 2)
+		f->ramax = 2;
+	if (reada_ok && f->ramax < Z24_MIN_READAHEAD)
+		f->ramax = Z24_MIN_READAHEAD;
+	if (f->ramax > Z24_MAX_READAHEAD)
+		f->ramax = Z24_MAX_READAHEAD;
+
+	/* KERNEL: 2.4.0 mm/filemap.c generic_file_readahead() */
+	raend = f->raend;
+	if (miss && index >= raend) {
+		/* PageLocked: a page being read, not one read ahead */
+		if (!f->ralen || index >= raend || index + f->rawin < raend) {
+			raend = index;
+			max_ahead = f->ramax;
+			f->rawin = 0;
+			f->ralen = 1;
+		}
+	} else if (reada_ok && f->ramax && raend >= 1 && index <= raend &&
+		   index + f->ralen >= raend) {
+		/* inside the last read-ahead: time for the next, asynchronous one */
+		raend -= 1;
+		max_ahead = f->ramax + 1;
+		f->rawin = f->ralen;
+		f->ralen = 0;
+	}
+	if (!max_ahead)
+		return;
+	f->ralen += max_ahead;
+	f->rawin += f->ralen;
+	f->raend = raend + max_ahead + 1;
+	f->ramax += f->ramax;
+	if (f->ramax > Z24_MAX_READAHEAD)
+		f->ramax = Z24_MAX_READAHEAD;
+	/* Move the pages that have already been passed to the inactive list. */
+	drop_behind(s, key, f->rawin);
+}
+
+/* The reader of a cached file page pfn, with its key; NULL for an ownerless page. */
+static struct zs_task *
+file_reader(struct z24 *s, uint32_t pfn, uint64_t *key)
+{
+	struct zs_binding *b = zs_vm_page_binding(s->vm, pfn);
+
+	if (!b || b->task == ZS_NIL)
+		return NULL;
+	*key = b->key;
+	return s->vm->tasks[b->task];
+}
+
+/* A read of the cached page pfn (miss: it was just read from disk). */
+static void
+read_page(struct z24 *s, uint32_t pfn, int miss)
+{
+	uint64_t key;
+	struct zs_task *t = file_reader(s, pfn, &key);
+
+	if (t)
+		file_read(s, t, key, miss);
+}
+
+/* ---- the workload's view ---- */
 
 void
 zs24_page_added(struct zs_vm *vm, uint32_t pfn)
@@ -46,6 +172,7 @@ zs24_page_added(struct zs_vm *vm, uint32_t pfn)
 		p->flags |= Z24_PG_CACHE | Z24_PG_BUFFERS;
 		s->page_cache_size++;
 		zs24_lru_cache_add(s, pfn);
+		read_page(s, pfn, 1);
 		break;
 	case ZS_KIND_FILE_DIRTY:
 		/* KERNEL: 2.4.0 mm/filemap.c generic_file_write(): new cache page,
@@ -90,8 +217,10 @@ zs24_touch(struct zs_vm *vm, uint32_t pfn)
 	switch (p->kind) {
 	case ZS_KIND_FILE_CLEAN:
 	case ZS_KIND_FILE_DIRTY:
-		if (p->flags & Z24_PG_CACHE)
+		if (p->flags & Z24_PG_CACHE) {
 			find_page(s, pfn);
+			read_page(s, pfn, 0);
+		}
 		break;
 	case ZS_KIND_BUFFER:
 		/* KERNEL: 2.4.0 fs/buffer.c getblk() -> touch_buffer(): SetPageReferenced */

@@ -53,7 +53,7 @@ zs24_mm(struct z24 *s, struct zs_task *t)
 
 		ZS_BUG_ON(!a);
 		for (uint32_t i = s->nr_mm; i < n; i++)
-			a[i] = (struct z24_mm){0, ZS_NIL};
+			a[i] = (struct z24_mm){.swap_address = ZS_NIL};
 		s->mm = a;
 		s->nr_mm = n;
 	}

@@ -48,6 +48,9 @@ struct zs_cfg;
 #define Z24_PAGE_AGE_ADV 3
 #define Z24_PAGE_AGE_MAX 64
 #define Z24_INACTIVE_SHIFT 6
+/* KERNEL: 2.4.0 include/linux/blkdev.h (IDE's max_readahead is MAX_READAHEAD too) */
+#define Z24_MAX_READAHEAD 31
+#define Z24_MIN_READAHEAD 3
 /* KERNEL: 2.4.0 include/linux/mmzone.h MAX_ORDER */
 #define Z24_MAX_ORDER 10
 /* KERNEL: 2.4.0 mm/vmscan.c SWAP_SHIFT, SWAP_MIN */
@@ -135,6 +138,9 @@ struct z24_zone {
 struct z24_mm {
 	uint64_t swap_cnt;
 	uint32_t swap_address; /* binding index to resume at, ZS_NIL = from the start */
+	/* the read-ahead context of the file it reads (struct file f_raend, f_ralen,
+	 * f_ramax, f_rawin; indexes are page handles), filemap.c */
+	uint64_t raend, ralen, ramax, rawin;
 };
 
 /* One disk request in flight: the pages it unlocks when it completes. */
