@@ -40,7 +40,9 @@ swapped_task(int n, uint32_t *pfns)
 	struct z24_ctx c = {0};
 	struct zs_task *t = t24_anon_task(&T, N, n, 0, pfns);
 
-	zs24_swap_out(T.s, 6, GFP24_KSWAPD, &c);
+	/* each call unmaps at most the mm's swap_cnt (at least SWAP_MIN) pages */
+	for (int k = 0; k < n && t->rss; k++)
+		zs24_swap_out(T.s, 6, GFP24_KSWAPD, &c);
 	for (int i = 0; i < n; i++)
 		cr_assert(P(pfns[i])->flags & ZS_PG_SWAPCACHE);
 	return t;
@@ -174,5 +176,136 @@ Test(swap24, free_of_an_idle_mapped_swap_cache_page_frees_page_and_slot)
 	/* not locked, not shared: delete_from_swap_cache_nolock, then the page goes */
 	cr_assert_eq(N->free_pages, free_before + 1);
 	cr_assert_eq(swap_used(), 0);
+	check();
+}
+
+/* ---- swapin_readahead ---- */
+
+/* n pages swapped out to slots 0..n-1 and evicted: SWAPPED bindings, nothing cached. */
+static struct zs_task *
+evicted_task(int n, uint32_t *pfns)
+{
+	struct z24_ctx c = {0};
+	struct zs_task *t = swapped_task(n, pfns);
+
+	for (int i = 0; i < n; i++) {
+		P(pfns[i])->flags &= ~ZS_PG_DIRTY;
+		zs24_lru_del(T.s, pfns[i]);
+		zs24_add_to_inactive_clean(T.s, pfns[i]);
+	}
+	for (int i = 0; i < n; i++) {
+		uint32_t pfn = zs24_reclaim_page(T.s, N, &c);
+
+		cr_assert_neq(pfn, ZS_NIL);
+		zs24_free_pages_ok(T.s, pfn, 0);
+	}
+	cr_assert_eq(T.s->swapcache_pages, 0);
+	return t;
+}
+
+/* The binding of the task's page with handle h (1-based, as t24_anon_task made them). */
+static uint32_t
+binding_of(uint64_t h)
+{
+	return zs_pagemap_find(T.vm->pagemap, h);
+}
+
+/* What the driver does for a major swap-in fault on binding bi: a new page, bound,
+ * binding->slot kept, then page_added. */
+static uint32_t
+major_fault(struct zs_task *t, uint32_t bi)
+{
+	struct zs_binding *bd = zs_pagemap_at(T.vm->pagemap, bi);
+	uint32_t pfn = zs24_rmqueue(T.s, N, 0);
+
+	cr_assert_eq(bd->state, ZS_BIND_SWAPPED);
+	bd->pfn = pfn;
+	bd->state = ZS_BIND_RESIDENT;
+	P(pfn)->kind = ZS_KIND_ANON;
+	P(pfn)->flags |= ZS_PG_BOUND;
+	P(pfn)->owner = bi;
+	t->rss++;
+	t->swapped--;
+	zs24_page_added(T.vm, pfn);
+	return pfn;
+}
+
+Test(swap24, swapin_reads_the_aligned_cluster_around_the_faulting_slot)
+{
+	uint32_t pfns[20];
+	struct zs_task *t = evicted_task(20, pfns);
+	uint64_t in = T.vm->pswpin;
+	uint32_t slot5 = zs_pagemap_at(T.vm->pagemap, binding_of(6))->slot;
+
+	cr_assert_eq(T.s->tun.page_cluster, 4, "a 32 MiB box: clusters of 16 slots");
+	cr_assert_eq(slot5, 5);
+	uint32_t pfn = major_fault(t, binding_of(6));
+	/* KERNEL: 2.4.0 swapin_readahead(): slots 0..15, the faulting one already cached */
+	cr_assert_eq(T.s->swapcache_pages, 16);
+	cr_assert_eq(T.vm->pswpin - in, 15, "the fault's own read is the driver's");
+	cr_assert_eq(T.s->nr_async_pages, 15);
+	cr_assert_eq(T.s->swapcache[5], pfn);
+	for (uint32_t slot = 0; slot < 16; slot++) {
+		uint32_t ra = T.s->swapcache[slot];
+
+		cr_assert_neq(ra, ZS_NIL, "slot %u", slot);
+		if (slot != 5)
+			cr_assert((P(ra)->flags & (ZS_PG_LOCKED | ZS_PG_BOUND | ZS_PG_MAPPED)) ==
+				      ZS_PG_LOCKED,
+				  "slot %u: locked for its read, unmapped", slot);
+		cr_assert_neq(P(ra)->list, ZS_LST_NONE, "on the LRU");
+	}
+	cr_assert_eq(T.s->swapcache[16], ZS_NIL, "slot 16 is the next cluster");
+	/* the read completes; a touch of slot 7 is then a minor fault */
+	zs_engine_run(T.e, zs_now(T.e) + ZS_NS_PER_SEC / 10, NULL, NULL);
+	cr_assert_eq(T.s->nr_async_pages, 0);
+	cr_assert(!(P(T.s->swapcache[7])->flags & ZS_PG_LOCKED));
+	cr_assert_eq(zs24_swap_cache_find(T.vm, 7), T.s->swapcache[7]);
+	check();
+}
+
+Test(swap24, swapin_readahead_stops_at_an_unused_slot)
+{
+	uint32_t pfns[20];
+	struct zs_task *t = evicted_task(20, pfns);
+	struct zs_binding *b9 = zs_pagemap_at(T.vm->pagemap, binding_of(10));
+
+	/* the owner frees the page at slot 9: nothing cached, the slot is free */
+	cr_assert_eq(b9->slot, 9);
+	zs24_swap_free(T.vm, 9);
+	b9->slot = UINT32_MAX;
+	major_fault(t, binding_of(4));
+	/* KERNEL: 2.4.0 valid_swaphandles(): slots 0..8 only */
+	cr_assert_eq(T.s->swapcache_pages, 9);
+	cr_assert_eq(T.s->swapcache[10], ZS_NIL);
+}
+
+Test(swap24, swapin_readahead_respects_the_async_limit)
+{
+	uint32_t pfns[20];
+	struct zs_task *t = evicted_task(20, pfns);
+
+	/* two async pages short of swap_cluster << page_cluster */
+	T.s->nr_async_pages = (uint64_t)(T.s->tun.swap_cluster << T.s->tun.page_cluster) - 2;
+	major_fault(t, binding_of(1));
+	cr_assert_eq(T.s->swapcache_pages, 3, "the fault's page and two read ahead");
+	T.s->nr_async_pages -= (uint64_t)(T.s->tun.swap_cluster << T.s->tun.page_cluster) - 2;
+}
+
+Test(swap24, a_page_read_ahead_meanwhile_gives_way_to_the_faults_own)
+{
+	uint32_t pfns[20];
+	struct zs_task *t = evicted_task(20, pfns);
+
+	major_fault(t, binding_of(1)); /* reads slots 1..15 ahead */
+	zs_engine_run(T.e, zs_now(T.e) + ZS_NS_PER_SEC / 10, NULL, NULL);
+	uint32_t ra = T.s->swapcache[3];
+	uint64_t free_before = N->free_pages;
+
+	/* the driver missed the cached page (a fault already under way) */
+	uint32_t pfn = major_fault(t, binding_of(4));
+	cr_assert_eq(T.s->swapcache[3], pfn);
+	cr_assert(!(P(ra)->flags & (ZS_PG_SWAPCACHE | ZS_PG_LRU)), "the read-ahead copy is gone");
+	cr_assert_eq(N->free_pages, free_before, "one page in, one page out");
 	check();
 }

@@ -135,6 +135,23 @@ read_page(struct z24 *s, uint32_t pfn, int miss)
 
 /* ---- the workload's view ---- */
 
+/* Take an unmapped swap-cache page out of the cache for good (freed now, or when its
+ * read completes). */
+static void
+drop_swapcache_page(struct z24 *s, uint32_t pfn)
+{
+	struct zs_page *p = z24_pg(s, pfn);
+
+	ZS_BUG_ON(p->flags & (ZS_PG_BOUND | Z24_PG_NOPTE));
+	zs24_swapcache_del(s, pfn);
+	zs24_lru_del(s, pfn);
+	p->flags &= ~(ZS_PG_DIRTY | ZS_PG_REFERENCED);
+	if (p->flags & ZS_PG_LOCKED)
+		p->flags |= Z24_PG_FREEPEND;
+	else
+		zs24_free_pages_ok(s, pfn, 0);
+}
+
 void
 zs24_page_added(struct zs_vm *vm, uint32_t pfn)
 {
@@ -155,12 +172,17 @@ zs24_page_added(struct zs_vm *vm, uint32_t pfn)
 		p->flags |= ZS_PG_MAPPED | ZS_PG_YOUNG;
 		if (p->flags & ZS_PG_SWAPCACHE)
 			break; /* a swap-cache hit the driver rebound (swap_cache_find) */
-		if (b && b->slot != UINT32_MAX && b->slot < s->nr_slots &&
-		    s->swapcache[b->slot] == ZS_NIL) {
+		if (b && b->slot != UINT32_MAX && b->slot < s->nr_slots) {
+			/* SUBTLE: another fault's read-ahead may have cached this slot
+			 * while this one allocated: the fault's own page replaces it */
+			if (s->swapcache[b->slot] != ZS_NIL)
+				drop_swapcache_page(s, s->swapcache[b->slot]);
 			/* KERNEL: 2.4.0 mm/memory.c do_swap_page() + read_swap_cache():
 			 * the page read back stays in the swap cache and keeps its slot */
 			zs24_swapcache_add(s, pfn, b->slot);
 			zs24_lru_cache_add(s, pfn);
+			zs24_swapin_readahead(s, b->slot,
+					      b->task != ZS_NIL ? vm->tasks[b->task] : NULL);
 		} else {
 			p->flags |= Z24_PG_PTEDIRTY;
 		}

@@ -328,7 +328,7 @@ enum {
 	M_KSWAPD_W, M_KSWAPD_LOOPS, M_KSWAPD_NOSLEEP, M_KSWAPD_CPU,
 	M_KREC_W, M_KRECLAIMD_CPU, M_KFLUSH_W, M_BDFLUSH_CPU, M_KUPDATE_RUNS, M_KUPDATE_CPU,
 	M_DIRECT_CPU, M_KSWAPD_DONE_WAITS, M_UNMAPPED, M_SWAP_ALLOC_FAIL, M_OOM_BADNESS_KILLS,
-	M_VM_KILLS, M_NR_METRICS
+	M_VM_KILLS, M_SWAPIN_RA, M_NR_METRICS
 };
 
 static const struct zs_metric z24_metrics[M_NR_METRICS] = {
@@ -379,6 +379,7 @@ static const struct zs_metric z24_metrics[M_NR_METRICS] = {
 	[M_SWAP_ALLOC_FAIL] = {"swap_alloc_fail", 0},
 	[M_OOM_BADNESS_KILLS] = {"oom_badness_kills", 0},
 	[M_VM_KILLS] = {"vm_killing_process", 0},
+	[M_SWAPIN_RA] = {"swapin_readahead", 0},
 };
 
 static void
@@ -438,6 +439,7 @@ z24_sample(struct zs_vm *vm, struct zs_zone *z, int64_t *out)
 	out[M_SWAP_ALLOC_FAIL] = (int64_t)s->swap_alloc_fail;
 	out[M_OOM_BADNESS_KILLS] = (int64_t)s->oom_kills;
 	out[M_VM_KILLS] = (int64_t)s->vm_kills;
+	out[M_SWAPIN_RA] = (int64_t)s->swapin_ra_pages;
 }
 
 /* ---- invariants ---- */

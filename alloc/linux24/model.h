@@ -146,11 +146,12 @@ struct z24_mm {
 /* One disk request in flight: the pages it unlocks when it completes. */
 #define Z24_IO_SWAP 0x80000000u
 #define Z24_IO_ASYNC 0x40000000u /* counted in nr_async_pages */
+#define Z24_IO_READ 0x20000000u  /* a swap read-ahead page (pfns stay below this bit) */
 struct z24_io {
 	struct z24 *s;
 	struct z24_io *next, *prev;
 	uint32_t n;
-	uint32_t pfn[]; /* pfn | Z24_IO_SWAP for swap writes */
+	uint32_t pfn[]; /* pfn | Z24_IO_SWAP for swap writes | Z24_IO_READ for reads */
 };
 
 /* Work context of one step of a thread: what it charges and waits for. */
@@ -232,6 +233,7 @@ struct z24 {
 	zs_time_t kswapd_cpu, kreclaimd_cpu, bdflush_cpu, kupdate_cpu, direct_cpu;
 	uint64_t unmapped, swap_alloc_fail, oom_kills, vm_kills, oom_checks, oom_no_victim;
 	uint64_t highorder_tries;
+	uint64_t swapin_ra_pages;   /* pages read by swapin_readahead */
 };
 
 /* ---- model.c ---- */
@@ -271,6 +273,9 @@ void zs24_free_pages_ok(struct z24 *s, uint32_t pfn, unsigned order);
 uint32_t zs24_alloc_pages_limit(struct z24 *s, struct zs_zone *const *zl, int nz,
 				unsigned order, int limit, int direct_reclaim,
 				struct z24_ctx *c);
+/* An order-0 page from the passes of __alloc_pages that never sleep (A, HIGH, LOW, on
+ * every node); ZS_NIL when they all fail. */
+uint32_t zs24_alloc_nowait(struct z24 *s, uint32_t gfp, struct z24_ctx *c);
 /* build_zonelists(): zones for gfp on node; returns how many. */
 int zs24_zonelist(struct z24 *s, int node, uint32_t gfp, struct zs_zone **zl);
 /* ops->alloc */
@@ -309,11 +314,18 @@ void zs24_touch(struct zs_vm *vm, uint32_t pfn);
 void zs24_dirty(struct zs_vm *vm, uint32_t pfn);
 uint32_t zs24_swap_cache_find(struct zs_vm *vm, uint32_t slot);
 
+/* ---- memory.c ---- */
+/* swapin_readahead(): read the cluster around slot (cached already) into the swap
+ * cache; task is the faulting one (its direct reclaim time), or NULL. */
+void zs24_swapin_readahead(struct z24 *s, uint32_t slot, struct zs_task *task);
+
 /* ---- page_io.c ---- */
 /* Start an asynchronous write of pfn (swap: swap_writepage; else its buffers). */
 void zs24_write_page(struct z24 *s, uint32_t pfn, int swap, int sync, struct z24_ctx *c);
 /* Submit the pending write batch as one request (elevator merging). */
 void zs24_io_submit(struct z24 *s, struct z24_ctx *c);
+/* Read the locked pages pfn[0..n) from swap as one asynchronous request. */
+void zs24_io_read(struct z24 *s, const uint32_t *pfn, uint32_t n);
 /* Free the records of requests still in flight (destroy). */
 void zs24_io_fini(struct z24 *s);
 

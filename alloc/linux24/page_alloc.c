@@ -209,6 +209,52 @@ zs24_alloc_pages_limit(struct z24 *s, struct zs_zone *const *zl, int nz, unsigne
 	return ZS_NIL;
 }
 
+/* __alloc_pages step 4, pass A: the first zone with free >= pages_low; kreclaimd is
+ * woken for a zone below pages_min on the way. */
+static uint32_t
+pass_a(struct z24 *s, struct zs_zone *const *zl, int nz, unsigned order)
+{
+	for (int i = 0; i < nz; i++) {
+		struct zs_zone *z = zl[i];
+
+		if (z->free_pages >= z->pages_low) {
+			uint32_t pfn = zs24_rmqueue(s, z, order);
+
+			if (pfn != ZS_NIL)
+				return served(z, pfn, order);
+		} else if (z->free_pages < z->pages_min && s->kreclaimd_wait.count) {
+			/* KERNEL: 2.4.0 mm/page_alloc.c: wake_up_interruptible(&kreclaimd_wait) */
+			s->krec_w++;
+			zs_waitqueue_wake_all(&s->kreclaimd_wait);
+		}
+	}
+	return ZS_NIL;
+}
+
+uint32_t
+zs24_alloc_nowait(struct z24 *s, uint32_t gfp, struct z24_ctx *c)
+{
+	struct zs_zone *zl[ZS_NR_ZONE_TYPES];
+	/* KERNEL: 2.4.0 mm/page_alloc.c __alloc_pages() steps 1, 2, 4, 5, 6 for order 0 */
+	int direct = (gfp & GFP24_WAIT) && !c->pfm;
+
+	s->memory_pressure++;
+	for (int node = 0; node < s->m->nr_nodes; node++) {
+		int nz = zs24_zonelist(s, node, gfp, zl);
+		uint32_t pfn = pass_a(s, zl, nz, 0);
+
+		if (pfn == ZS_NIL)
+			pfn = zs24_alloc_pages_limit(s, zl, nz, 0, Z24_PAGES_HIGH, direct, c);
+		if (pfn == ZS_NIL)
+			pfn = zs24_alloc_pages_limit(s, zl, nz, 0, Z24_PAGES_LOW, direct, c);
+		if (pfn != ZS_NIL)
+			return pfn;
+	}
+	/* DEVIATION: the kernel would go on to wake kswapd, yield and reclaim; a caller
+	 * that cannot sleep (the swap read-ahead of a fault) gives the page up. */
+	return ZS_NIL;
+}
+
 /* ---- ops->free ---- */
 
 void
@@ -348,19 +394,9 @@ next_node:
 
 try_again:
 	/* 4. Pass A: zones with lots of free memory. */
-	for (int i = 0; i < nz; i++) {
-		struct zs_zone *z = zl[i];
-
-		if (z->free_pages >= z->pages_low) {
-			pfn = zs24_rmqueue(s, z, order);
-			if (pfn != ZS_NIL)
-				return done(s, req, &c, served(z, pfn, order), Z24_P_PASSA);
-		} else if (z->free_pages < z->pages_min && s->kreclaimd_wait.count) {
-			/* KERNEL: 2.4.0 mm/page_alloc.c: wake_up_interruptible(&kreclaimd_wait) */
-			s->krec_w++;
-			zs_waitqueue_wake_all(&s->kreclaimd_wait);
-		}
-	}
+	pfn = pass_a(s, zl, nz, order);
+	if (pfn != ZS_NIL)
+		return done(s, req, &c, pfn, Z24_P_PASSA);
 	/* 5, 6. free + inactive_clean above pages_high, then pages_low */
 	pfn = zs24_alloc_pages_limit(s, zl, nz, order, Z24_PAGES_HIGH, (int)req->local[Z24_L_DIRECT], &c);
 	if (pfn != ZS_NIL)

@@ -2,7 +2,8 @@
  * page_io.c - 2.4.0 page write-out over the disk queue: swap writes
  * (mm/page_io.c rw_swap_page_base) and buffer writes (ll_rw_block from
  * fs/buffer.c), collected into a batch that zs24_io_submit sends to the disk
- * as one request (an elevator merge).  Pages are locked (swap) or have locked
+ * as one request (an elevator merge), and swap read-ahead reads (mm/memory.c
+ * swapin_readahead).  Pages are locked (swap) or have locked
  * buffers (ZS_PG_WRITEBACK) until the request completes; a page freed
  * meanwhile (Z24_PG_FREEPEND) goes back to the buddy at completion.
  *
@@ -20,17 +21,22 @@ io_done(void *arg, uint64_t data)
 
 	(void)data;
 	for (uint32_t i = 0; i < io->n; i++) {
-		uint32_t pfn = io->pfn[i] & ~(Z24_IO_SWAP | Z24_IO_ASYNC);
+		uint32_t pfn = io->pfn[i] & ~(Z24_IO_SWAP | Z24_IO_ASYNC | Z24_IO_READ);
 		struct zs_page *p = z24_pg(s, pfn);
 
-		if (io->pfn[i] & Z24_IO_SWAP) {
+		if (io->pfn[i] & Z24_IO_READ) {
+			/* KERNEL: 2.4.0 end_buffer_io_async: UnlockPage, PageDecrAfter */
+			p->flags &= ~ZS_PG_LOCKED;
+			s->nr_async_pages--;
+		} else if (io->pfn[i] & Z24_IO_SWAP) {
 			p->flags &= ~ZS_PG_LOCKED; /* KERNEL: 2.4.0 end_buffer_io_async: UnlockPage */
 			if (io->pfn[i] & Z24_IO_ASYNC)
 				s->nr_async_pages--;
+			s->writes_in_flight--;
 		} else {
 			p->flags &= ~ZS_PG_WRITEBACK; /* the buffers are unlocked and clean */
+			s->writes_in_flight--;
 		}
-		s->writes_in_flight--;
 		if ((p->flags & Z24_PG_FREEPEND) && !(p->flags & (ZS_PG_LOCKED | ZS_PG_WRITEBACK))) {
 			p->flags &= ~Z24_PG_FREEPEND;
 			zs24_free_pages_ok(s, pfn, 0);
@@ -45,25 +51,33 @@ io_done(void *arg, uint64_t data)
 	free(io);
 }
 
-void
-zs24_io_submit(struct z24 *s, struct z24_ctx *c)
+/* Queue a request of n pages (entries pfn | Z24_IO_*) on the disk; returns its end. */
+static zs_time_t
+io_start(struct z24 *s, const uint32_t *ent, uint32_t n, uint32_t flags, int write)
 {
-	if (!s->iob_n)
-		return;
-	struct z24_io *io = malloc(sizeof(*io) + s->iob_n * sizeof(uint32_t));
+	struct z24_io *io = malloc(sizeof(*io) + n * sizeof(uint32_t));
 
 	ZS_BUG_ON(!io);
 	io->s = s;
-	io->n = s->iob_n;
-	for (uint32_t i = 0; i < s->iob_n; i++)
-		io->pfn[i] = s->iob[i];
+	io->n = n;
+	for (uint32_t i = 0; i < n; i++)
+		io->pfn[i] = ent[i] | flags;
 	io->prev = NULL;
 	io->next = s->io_list;
 	if (s->io_list)
 		s->io_list->prev = io;
 	s->io_list = io;
+	return zs_disk_submit(&s->vm->disk, write, n, io_done, io, 0);
+}
+
+void
+zs24_io_submit(struct z24 *s, struct z24_ctx *c)
+{
+	if (!s->iob_n)
+		return;
+	zs_time_t end = io_start(s, s->iob, s->iob_n, 0, 1);
+
 	s->iob_n = 0;
-	zs_time_t end = zs_disk_submit(&s->vm->disk, 1, io->n, io_done, io, 0);
 	/* DEVIATION: a full request queue (get_request_wait) is modelled as the
 	 * writer waiting for its own request once io_queue_pages are in flight. */
 	if (c && (c->sync_batch || s->writes_in_flight > (uint64_t)s->tun.io_queue_pages) &&
@@ -71,6 +85,15 @@ zs24_io_submit(struct z24 *s, struct z24_ctx *c)
 		c->io_until = end;
 	if (c)
 		c->sync_batch = 0;
+}
+
+void
+zs24_io_read(struct z24 *s, const uint32_t *pfn, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		ZS_BUG_ON(pfn[i] & (Z24_IO_SWAP | Z24_IO_ASYNC | Z24_IO_READ));
+	if (n)
+		io_start(s, pfn, n, Z24_IO_READ, 0);
 }
 
 void
