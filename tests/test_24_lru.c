@@ -356,3 +356,30 @@ Test(lru24, out_of_memory_needs_all_three_conditions)
 		zs24_free_pages_ok(T.s, N->start_pfn + (uint32_t)i, 0);
 	cr_assert_eq(zs24_out_of_memory(T.s), 0, "free > freepages.min");
 }
+
+Test(lru24, swap_out_resumes_after_the_page_where_the_quota_ran_out)
+{
+	uint32_t pfns[3];
+	struct z24_ctx ctx = {0};
+	struct zs_task *t = anon_task(3, 1, pfns);
+	struct z24_mm *mm = zs24_mm(T.s, t);
+
+	/* quota 1: page 0 is unmapped, page 1 finds swap_cnt 0 */
+	mm->swap_cnt = 1;
+	cr_assert_eq(zs24_swap_out(T.s, 6, GFP24_KSWAPD, &ctx), 1);
+	cr_assert(!(P(pfns[0])->flags & ZS_PG_MAPPED));
+	cr_assert(P(pfns[1])->flags & ZS_PG_MAPPED);
+	/* KERNEL: 2.4.0 swap_out_pmd(): swap_address was already past page 1 */
+	cr_assert_eq(mm->swap_address, zs_pagemap_find(T.vm->pagemap, 3));
+	mm->swap_cnt = 1;
+	zs24_swap_out(T.s, 6, GFP24_KSWAPD, &ctx);
+	cr_assert(!(P(pfns[2])->flags & ZS_PG_MAPPED), "the walk went on with page 2");
+	cr_assert(P(pfns[1])->flags & ZS_PG_MAPPED, "page 1 waits for the next round");
+	/* a walk whose quota ran out on the last page resumes past it: it ends at once
+	 * and resets the mm */
+	mm->swap_address = Z24_SWAP_END;
+	mm->swap_cnt = 5;
+	cr_assert_eq(zs24_swap_out(T.s, 6, GFP24_KSWAPD, &ctx), 0);
+	cr_assert_eq(mm->swap_cnt, 0);
+	cr_assert(P(pfns[1])->flags & ZS_PG_MAPPED);
+}

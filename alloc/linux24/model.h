@@ -60,6 +60,9 @@ struct zs_cfg;
 /* __alloc_pages_limit's limit argument. KERNEL: 2.4.0 mm/page_alloc.c */
 enum { Z24_PAGES_MIN = 0, Z24_PAGES_LOW = 1, Z24_PAGES_HIGH = 2 };
 
+/* z24_mm.swap_address past the task's last page (no binding index reaches it). */
+#define Z24_SWAP_END (ZS_NIL - 1)
+
 /* The model's LRU list tags (page->list). */
 enum {
 	Z24_LST_ACTIVE = ZS_LST_MODEL + 0,
@@ -137,7 +140,8 @@ struct z24_zone {
 /* Per-task (mm) state of swap_out. */
 struct z24_mm {
 	uint64_t swap_cnt;
-	uint32_t swap_address; /* binding index to resume at, ZS_NIL = from the start */
+	uint32_t swap_address; /* binding index to resume at, ZS_NIL = from the start,
+				* Z24_SWAP_END = past the last page */
 	/* the read-ahead context of the file it reads (struct file f_raend, f_ralen,
 	 * f_ramax, f_rawin; indexes are page handles), filemap.c */
 	uint64_t raend, ralen, ramax, rawin;

@@ -332,24 +332,32 @@ swap_out_mm(struct z24 *s, struct zs_task *t, struct z24_ctx *c)
 	struct zs_pagemap *pm = s->vm->pagemap;
 	uint32_t idx = mm->swap_address;
 
-	if (idx != ZS_NIL) {
-		struct zs_binding *b = zs_pagemap_at(pm, idx);
+	if (idx == Z24_SWAP_END) {
+		idx = ZS_NIL; /* resumed past the last page: the walk ends at once */
+	} else {
+		if (idx != ZS_NIL) {
+			struct zs_binding *b = zs_pagemap_at(pm, idx);
 
-		if (b->state == ZS_BIND_FREE || b->task != t->id)
-			idx = ZS_NIL;
+			if (b->state == ZS_BIND_FREE || b->task != t->id)
+				idx = ZS_NIL;
+		}
+		if (idx == ZS_NIL)
+			idx = t->bind_first;
 	}
-	if (idx == ZS_NIL)
-		idx = t->bind_first;
 	while (idx != ZS_NIL) {
 		struct zs_binding *b = zs_pagemap_at(pm, idx);
 		uint32_t next = b->tnext;
 
 		c->cost_ns += s->tun.cost_pte_ns;
-		if (b->state == ZS_BIND_RESIDENT && b->pfn != ZS_NIL &&
-		    try_to_swap_out(s, mm, b->pfn, c)) {
-			mm->swap_address = idx;
-			return 1;
+		if (b->state != ZS_BIND_RESIDENT || b->pfn == ZS_NIL) {
+			idx = next;
+			continue;
 		}
+		/* KERNEL: 2.4.0 mm/vmscan.c swap_out_pmd(): swap_address = address +
+		 * PAGE_SIZE before try_to_swap_out, so the walk resumes after this page */
+		mm->swap_address = next != ZS_NIL ? next : Z24_SWAP_END;
+		if (try_to_swap_out(s, mm, b->pfn, c))
+			return 1;
 		idx = next;
 	}
 	/* KERNEL: 2.4.0 mm/vmscan.c swap_out_mm(): reached the end */
