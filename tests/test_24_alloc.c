@@ -317,3 +317,24 @@ Test(alloc24, free_lowers_memory_pressure_only_above_nr_cpus)
 	cr_assert_eq(T.s->memory_pressure, 5);
 	cr_assert_eq(N->pgfree, 2);
 }
+
+Test(alloc24, buffer_pages_use_gfp_buffer_after_a_launder)
+{
+	struct t24 H;
+	struct zs_alloc_req r = t24_req(0, GFP24_HIGHUSER);
+
+	t24_boot(&H, 4096, 4096, 4096, 0);
+	/* every zone short of free pages: refill_freelist launders first */
+	t24_drain(&H, t24_zone(&H, ZS_ZONE_DMA), 100);
+	t24_drain(&H, t24_zone(&H, ZS_ZONE_NORMAL), 200);
+	t24_drain(&H, t24_zone(&H, ZS_ZONE_HIGHMEM), 300);
+	cr_assert_gt(zs24_free_shortage(H.s), 0);
+	r.kind = ZS_KIND_BUFFER;
+	cr_assert_eq(H.vm->ops->alloc(H.vm, &r), ZS_ALLOC_DONE);
+	cr_assert_neq(r.pfn, ZS_NIL);
+	/* KERNEL: 2.4.0 grow_buffers(): alloc_page(GFP_BUFFER) - never HighMem */
+	cr_assert_eq(zs_pfn_zone(H.m, r.pfn)->type, ZS_ZONE_NORMAL);
+	cr_assert_eq(r.gfp, GFP24_BUFFER);
+	cr_assert_eq(H.s->launder, 1, "page_launder(GFP_BUFFER, 0) ran first");
+	t24_fini(&H);
+}

@@ -351,6 +351,15 @@ zs24_alloc(struct zs_vm *vm, struct zs_alloc_req *req)
 		} else {
 			req->local[Z24_L_NODE0] = 0;
 		}
+		if (req->kind == ZS_KIND_BUFFER && order == 0) {
+			/* KERNEL: 2.4.0 fs/buffer.c refill_freelist(): balance_dirty, a
+			 * launder without I/O on a free shortage, then grow_buffers()
+			 * allocates with GFP_BUFFER whatever the caller's mask */
+			zs24_balance_dirty(s);
+			if (zs24_free_shortage(s))
+				zs24_page_launder(s, GFP24_BUFFER, 0, &c);
+			gfp = req->gfp = GFP24_BUFFER;
+		}
 	}
 next_node:
 	node = (int)((req->local[Z24_L_NODE0] + req->local[Z24_L_NODEI]) % s->m->nr_nodes);
