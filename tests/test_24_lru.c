@@ -383,3 +383,22 @@ Test(lru24, swap_out_resumes_after_the_page_where_the_quota_ran_out)
 	cr_assert_eq(mm->swap_cnt, 0);
 	cr_assert(P(pfns[1])->flags & ZS_PG_MAPPED);
 }
+
+Test(lru24, a_synchronous_launder_waits_for_that_pages_own_write)
+{
+	struct z24_ctx ctx = {0};
+	uint32_t a = t24_dirty_list_page(&T, N, 1);
+	uint32_t b = t24_dirty_list_page(&T, N, 1);
+
+	/* a's write, then a later request for b queued behind it */
+	zs24_write_page(T.s, a, 0, 0, &ctx);
+	zs24_io_submit(T.s, &ctx);
+	zs_time_t a_end = zs24_io_end(T.s, a);
+	zs24_write_page(T.s, b, 0, 0, &ctx);
+	zs24_io_submit(T.s, &ctx);
+	cr_assert_gt(T.vm->disk.busy_until, a_end);
+	ctx.io_until = 0;
+	/* KERNEL: 2.4.0 sync_page_buffers(wait 2): __wait_on_buffer of a's buffer only */
+	cr_assert_eq(zs24_try_to_free_buffers(T.s, a, 2, &ctx), 0);
+	cr_assert_eq(ctx.io_until, a_end);
+}

@@ -229,9 +229,15 @@ zs24_try_to_free_buffers(struct z24 *s, uint32_t pfn, int wait, struct z24_ctx *
 			zs24_write_page(s, pfn, 0, wait == 2, c);
 			z24_zone_of(s, pfn)->launder++;
 		} else if (wait == 2 && (p->flags & ZS_PG_WRITEBACK)) {
-			/* waits on the locked buffer; the retry is left to the next scan */
-			if (s->vm->disk.busy_until > c->io_until)
-				c->io_until = s->vm->disk.busy_until;
+			/* KERNEL: 2.4.0 fs/buffer.c sync_page_buffers(): __wait_on_buffer for
+			 * this page's buffer.  DEVIATION: a pass runs at one simulated
+			 * instant, so the buffer cannot be clean inside it: the caller
+			 * sleeps until this page's own write completes and the retried free
+			 * is left to the next scan */
+			zs_time_t end = zs24_io_end(s, pfn);
+
+			if (end > c->io_until)
+				c->io_until = end;
 		}
 		return 0;
 	}

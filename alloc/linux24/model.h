@@ -154,6 +154,7 @@ struct z24_mm {
 struct z24_io {
 	struct z24 *s;
 	struct z24_io *next, *prev;
+	zs_time_t end;  /* completion time */
 	uint32_t n;
 	uint32_t pfn[]; /* pfn | Z24_IO_SWAP for swap writes | Z24_IO_READ for reads */
 };
@@ -330,6 +331,8 @@ void zs24_write_page(struct z24 *s, uint32_t pfn, int swap, int sync, struct z24
 void zs24_io_submit(struct z24 *s, struct z24_ctx *c);
 /* Read the locked pages pfn[0..n) from swap as one asynchronous request. */
 void zs24_io_read(struct z24 *s, const uint32_t *pfn, uint32_t n);
+/* When the request in flight that holds pfn completes; 0 when none does. */
+zs_time_t zs24_io_end(const struct z24 *s, uint32_t pfn);
 /* Free the records of requests still in flight (destroy). */
 void zs24_io_fini(struct z24 *s);
 

@@ -67,7 +67,18 @@ io_start(struct z24 *s, const uint32_t *ent, uint32_t n, uint32_t flags, int wri
 	if (s->io_list)
 		s->io_list->prev = io;
 	s->io_list = io;
-	return zs_disk_submit(&s->vm->disk, write, n, io_done, io, 0);
+	io->end = zs_disk_submit(&s->vm->disk, write, n, io_done, io, 0);
+	return io->end;
+}
+
+zs_time_t
+zs24_io_end(const struct z24 *s, uint32_t pfn)
+{
+	for (const struct z24_io *io = s->io_list; io; io = io->next)
+		for (uint32_t i = 0; i < io->n; i++)
+			if ((io->pfn[i] & ~(Z24_IO_SWAP | Z24_IO_ASYNC | Z24_IO_READ)) == pfn)
+				return io->end;
+	return 0;
 }
 
 void
