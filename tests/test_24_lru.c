@@ -402,3 +402,15 @@ Test(lru24, a_synchronous_launder_waits_for_that_pages_own_write)
 	cr_assert_eq(zs24_try_to_free_buffers(T.s, a, 2, &ctx), 0);
 	cr_assert_eq(ctx.io_until, a_end);
 }
+
+Test(lru24, flush_dirty_buffers_stops_after_ndirty_and_returns_one_more)
+{
+	struct z24_ctx ctx = {0};
+
+	for (int i = 0; i < 100; i++)
+		t24_dirty_list_page(&T, N, 1);
+	/* KERNEL: 2.4.0 fs/buffer.c flush_dirty_buffers(): ++flushed > ndirty stops it */
+	cr_assert_eq(zs24_flush_dirty_buffers(T.s, 0, &ctx), 65);
+	cr_assert_eq(T.vm->pgpgout, 64);
+	cr_assert_eq(T.s->nr_dirty, 36);
+}

@@ -231,3 +231,25 @@ Test(zone24, check_output_lists_watermarks_and_totals)
 	free(buf);
 	t24_fini(&t);
 }
+
+Test(zone24, hz_without_a_shift_hz_is_rejected)
+{
+	struct zs_machine_spec spec;
+	struct zs_error err = {0, ""};
+
+	memset(&spec, 0, sizeof(spec));
+	spec.nr_nodes = 1;
+	spec.nodes[0].nr_zones = 1;
+	spec.nodes[0].zones[0] = (struct zs_zone_spec){ZS_ZONE_DMA, MIB(16)};
+	spec.nodes[0].cpus = 1;
+	spec.hz = 20;
+	struct zs_machine *m = zs_machine_create(&spec, &err);
+	struct zs_engine *e = zs_engine_create();
+
+	cr_assert_not_null(m);
+	/* KERNEL: 2.4.0 include/linux/timex.h: "#error You lose." below HZ 24 */
+	cr_assert_null(zs_vm_create(m, e, &zs_policy_24, NULL, NULL, &err));
+	cr_assert(strstr(err.msg, "HZ 24..1535") != NULL, "%s", err.msg);
+	zs_engine_destroy(e);
+	zs_machine_destroy(m);
+}

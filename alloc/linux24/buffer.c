@@ -56,8 +56,7 @@ zs24_flush_dirty_buffers(struct z24 *s, int check_time, struct z24_ctx *c)
 			if (now < Z24_DIRTY_AT(s, seq)->flushtime)
 				break;
 		} else if (++flushed > s->tun.ndirty) {
-			flushed--;
-			break;
+			break; /* KERNEL: 2.4.0 returns ndirty + 1 when it stops at the limit */
 		}
 		zs24_write_page(s, pfn, 0, 0, c);
 	}

@@ -151,7 +151,8 @@ zs24_tunables(struct z24_tunables *tun, struct zs_cfg *kcfg, uint64_t pages,
 		    zs_cfg_int(bd, "ndirty", 10, 50000, &tun->ndirty, err) ||
 		    zs_cfg_int(bd, "nfract_sync", 0, 100, &tun->nfract_sync, err) ||
 		    zs_cfg_duration(bd, "interval", 0, 600 * ZS_NS_PER_SEC, &tun->interval_ns, err) ||
-		    zs_cfg_duration(bd, "age_buffer", ZS_NS_PER_SEC / 100, 6000 * ZS_NS_PER_SEC,
+		    /* KERNEL: 2.4.0 fs/buffer.c bdflush_min: age_buffer >= 1*HZ */
+		    zs_cfg_duration(bd, "age_buffer", ZS_NS_PER_SEC, 6000 * ZS_NS_PER_SEC,
 				    &tun->age_buffer_ns, err))
 			return -1;
 	}
@@ -168,6 +169,11 @@ z24_init(struct zs_vm *vm, struct zs_cfg *kcfg, struct zs_error *err)
 	struct zs_machine *m = vm->machine;
 	struct z24 *s;
 
+	if (vm->hz < 24 || vm->hz >= 1536)
+		return zs_error_set(err, EX_DATAERR,
+				    "kernel 2.4.0 builds only with HZ 24..1535 (include/linux/timex.h "
+				    "has no SHIFT_HZ for HZ %d)",
+				    vm->hz);
 	for (int i = 0; i < m->nr_zones; i++)
 		if (m->zones[i].type == ZS_ZONE_DMA32)
 			return zs_error_set(err, EX_DATAERR,

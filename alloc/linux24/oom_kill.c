@@ -24,15 +24,16 @@ zs24_isqrt(unsigned long x)
 	return out ? out : 1;
 }
 
-/* KERNEL: 2.4.0 include/linux/timex.h SHIFT_HZ: log2(HZ) rounded */
+/* KERNEL: 2.4.0 include/linux/timex.h SHIFT_HZ: log2(HZ) rounded, 5 for HZ 24..47
+ * up to 10 for 768..1535 (other HZ do not build; z24_init rejects them) */
 static int
 shift_hz(int hz)
 {
-	static const int lim[] = {12, 24, 48, 96, 192, 384, 768, 1536};
-	int shift = 3;
+	static const int lim[] = {48, 96, 192, 384, 768};
+	int shift = 5;
 
 	for (unsigned i = 0; i < sizeof(lim) / sizeof(lim[0]) && hz >= lim[i]; i++)
-		shift = 4 + (int)i;
+		shift = 6 + (int)i;
 	return shift;
 }
 
@@ -57,7 +58,10 @@ zs24_badness(const struct zs_task *t, zs_time_t now, int hz)
 	/* Niced processes are most likely less important. */
 	if (t->nice > 0)
 		points *= 2;
-	/* Superuser processes are usually more important. */
+	/* Superuser processes are usually more important (uid or euid 0).
+	 * DEVIATION: a task has one uid, used as both uid and euid; and cpu_ns
+	 * holds only the system time this model charges the task (direct reclaim,
+	 * swap read-ahead), not its user time, which the driver does not track. */
 	if (t->cap_sys_admin || t->uid == 0)
 		points /= 4;
 	/* Direct hardware access: killing it could leave the hardware in a mess. */
@@ -111,7 +115,12 @@ zs24_oom_kill(struct z24 *s)
 		s->oom_no_victim++;
 		return NULL;
 	}
-	/* Give the victim PF_MEMALLOC so its last allocations can use the reserve. */
+	/* KERNEL: 2.4.0 mm/oom_kill.c oom_kill_task(): PF_MEMALLOC so its last
+	 * allocations can use the reserve, and SIGKILL (SIGTERM for CAP_SYS_RAWIO).
+	 * DEVIATION: no signal handlers are simulated, so either signal ends the
+	 * task, and it exits here at once: its pages are freed now rather than as
+	 * it runs do_exit, so the kernel's chance to choose an exiting victim again
+	 * (select_bad_process does not skip it) never arises. */
 	chosen->flags |= ZS_PF_MEMALLOC | ZS_TIF_MEMDIE;
 	s->oom_kills++;
 	zs_vm_kill_task(vm, chosen, "oom_kill");
