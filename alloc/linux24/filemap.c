@@ -178,7 +178,13 @@ zs24_page_added(struct zs_vm *vm, uint32_t pfn)
 			if (s->swapcache[b->slot] != ZS_NIL)
 				drop_swapcache_page(s, s->swapcache[b->slot]);
 			/* KERNEL: 2.4.0 mm/memory.c do_swap_page() + read_swap_cache():
-			 * the page read back stays in the swap cache and keeps its slot */
+			 * the page read back stays in the swap cache and keeps its slot.
+			 * DEVIATION: the driver allocated it with the binding's own gfp
+			 * (read_swap_cache_async uses GFP_USER, never HighMem; the
+			 * read-ahead pages do), and a write after a read fault is done in
+			 * place: the kernel's do_wp_page finds page_count 3 (swap cache,
+			 * PTE, the buffers of its read) and copies the page, which needs an
+			 * allocation ops->dirty cannot make. */
 			zs24_swapcache_add(s, pfn, b->slot);
 			zs24_lru_cache_add(s, pfn);
 			zs24_swapin_readahead(s, b->slot,
@@ -269,7 +275,8 @@ zs24_dirty(struct zs_vm *vm, uint32_t pfn)
 		if (!(p->flags & Z24_PG_CACHE))
 			break;
 		/* KERNEL: 2.4.0 mm/filemap.c generic_file_write(): lookup, copy,
-		 * commit_write marks the buffers dirty, deactivate after a full page */
+		 * commit_write marks the buffers dirty, deactivate after a full page
+		 * (every write here is a whole page, so it always deactivates) */
 		find_page(s, pfn);
 		zs24_mark_buffer_dirty(s, pfn);
 		zs24_deactivate_page(s, pfn);

@@ -221,7 +221,11 @@ z24_init(struct zs_vm *vm, struct zs_cfg *kcfg, struct zs_error *err)
 		z->model = zz;
 		if (zs_buddy_init(z, ZS_BUDDY_24, err))
 			goto fail;
-		/* KERNEL: 2.4.0 mm/bootmem.c free_all_bootmem(): every page, ascending */
+		/* KERNEL: 2.4.0 mm/bootmem.c free_all_bootmem(): every page, ascending.
+		 * DEVIATION: nothing is reserved at boot: page 0, the 640 KiB - 1 MiB
+		 * ISA hole, the kernel image and mem_map (sizeof(struct page) per
+		 * page) are free memory here, so a simulated box starts with those
+		 * pages (a few MiB plus ~1.5 % of RAM) more than a real one. */
 		zs_buddy_boot(m, z, 0);
 	}
 	for (uint32_t pfn = 0; pfn < m->nr_pages; pfn++) {

@@ -110,7 +110,10 @@ void
 zs24_deactivate_page(struct z24 *s, uint32_t pfn)
 {
 	struct zs_page *p = z24_pg(s, pfn);
-	/* KERNEL: 2.4.0 mm/swap.c deactivate_page_nolock(): cache + caller (+ buffers) */
+	/* KERNEL: 2.4.0 mm/swap.c deactivate_page_nolock(): cache + caller (+ buffers).
+	 * DEVIATION: swap-cache pages carry no buffer heads here (the kernel's keep
+	 * those of their last I/O), so their limit is 2, not 3; they meet either
+	 * limit the same way, so the same pages move. */
 	unsigned maxcount = (p->flags & Z24_PG_BUFFERS) ? 3 : 2;
 
 	p->age = 0;
