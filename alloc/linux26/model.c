@@ -159,15 +159,28 @@ zs26_init(struct zs_vm *vm, struct zs_cfg *kcfg, struct zs_error *err)
 			goto fail;
 	if (zs26_build_zonelists(vm, err))
 		goto fail;
-	/* KERNEL: 2.6.32 mm/page_alloc.c build_all_zonelists(): too small to group */
+	/* KERNEL: 2.6.32 mm/page_alloc.c build_all_zonelists(): too small to group when
+	 * nr_free_pagecache_pages(), the sum of present - high over the zonelist, is
+	 * below MIGRATE_TYPES pageblocks; at boot no watermark is set yet (high 0),
+	 * and node 0's zonelist holds every populated zone */
+	uint64_t vm_total_pages = 0;
+
+	for (int i = 0; i < m->nr_zones; i++)
+		vm_total_pages += m->zones[i].present;
 	if (k->kver == ZS_KV_2632 &&
-	    (uint64_t)m->nr_pages < ((uint64_t)1 << k->pageblock_order) * ZS_MIGRATE_TYPES)
+	    vm_total_pages < ((uint64_t)1 << k->pageblock_order) * ZS_MIGRATE_TYPES)
 		k->group_by_mobility_disabled = 1;
 
 	/* KERNEL: free_all_bootmem(): every page freed once, in pfn order */
 	for (int i = 0; i < m->nr_zones; i++)
 		zs_buddy_boot(m, &m->zones[i], k->kver == ZS_KV_2632 ? ZS26_MT_MOVABLE : 0);
 
+	/* DEVIATION: 2.6.32 free_area_init_core() counts present_pages without the
+	 * zone's own mem_map (PAGE_ALIGN(size * sizeof(struct page)) pages, ~1.4 %
+	 * on x86_64) and the first zone's dma_reserve (2.6.18 does not subtract
+	 * them); here present == spanned on both, because those pages would also
+	 * have to leave the buddy (they are bootmem), so 2.6.32's min_free_kbytes,
+	 * watermarks, lowmem_reserve and pcp batch come out ~1.5 % higher. */
 	if (!k->min_free_kbytes_user)
 		k->min_free_kbytes = zs26_default_min_free_kbytes(m);
 	zs26_setup_wmarks(m, k->min_free_kbytes);

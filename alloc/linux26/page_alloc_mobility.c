@@ -105,8 +105,11 @@ zs26_move_freepages_block(struct zs_vm *vm, struct zs_zone *z, uint32_t pfn, int
 	uint32_t nr = 1u << zs26_of(vm)->pageblock_order;
 	uint32_t start = pfn & ~(nr - 1), end = start + nr - 1;
 
-	/* a pageblock that crosses the zone boundary is left alone */
-	if (start < z->start_pfn || end >= z->start_pfn + z->spanned)
+	/* Do not cross zone boundaries: a block that starts below the zone is moved
+	 * from the page on, one that ends beyond it is left alone */
+	if (start < z->start_pfn)
+		start = pfn;
+	if (end >= z->start_pfn + z->spanned)
 		return 0;
 	return move_freepages(vm, z, start, end, mt);
 }
@@ -231,6 +234,9 @@ zs26_setup_migrate_reserve(struct zs_vm *vm, struct zs_zone *z)
 	if (reserve > 2)
 		reserve = 2;
 	for (uint32_t pfn = z->start_pfn; pfn < z->start_pfn + z->spanned; pfn += nr) {
+		/* Blocks with reserved pages will never free, skip them. */
+		if (vm->machine->pages[pfn].flags & ZS_PG_RESERVED)
+			continue;
 		int bmt = zs26_pageblock_mt(vm, z, pfn);
 
 		if (reserve > 0 && bmt == ZS26_MT_RESERVE) {

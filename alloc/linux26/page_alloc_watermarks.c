@@ -135,7 +135,10 @@ int
 zs26_zone_watermark_ok(const struct zs_zone *z, unsigned order, uint64_t mark, int classzone_idx,
 		       int alloc_flags)
 {
-	/* KERNEL: 2.6.32 mm/page_alloc.c zone_watermark_ok() (same in 2.6.18) */
+	/* KERNEL: 2.6.32 mm/page_alloc.c zone_watermark_ok() (same in 2.6.18).
+	 * DEVIATION: 2.6.32 reads zone_page_state(NR_FREE_PAGES), which lags the
+	 * buddy by the per-cpu vm_stat deltas (up to stat_threshold per CPU, folded
+	 * in by the vmstat worker); the count here is exact, as in 2.6.18. */
 	int64_t min = (int64_t)mark;
 	int64_t free_pages = (int64_t)z->free_pages - (1ll << order) + 1;
 
