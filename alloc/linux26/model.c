@@ -109,6 +109,7 @@ zone_model_init(struct zs_vm *vm, struct zs_zone *z, struct zs_error *err)
 			return zs_error_set(err, EX_OSERR, "out of memory");
 		/* KERNEL: 2.6.32 mm/page_alloc.c memmap_init_zone(): every block MOVABLE */
 		memset(zz->pageblock, ZS26_MT_MOVABLE, zz->nr_pageblocks);
+		zz->pb_count[ZS26_MT_MOVABLE] = zz->nr_pageblocks;
 	}
 	return zs_buddy_init(z, ZS_BUDDY_26, err);
 }
@@ -539,6 +540,18 @@ zs26_check(struct zs_vm *vm, struct zs_error *err)
 		struct zs26_zone *zz = zs26_zone(z);
 		uint64_t on_pcp = 0, allocated = 0, pcp_flagged = 0;
 
+		if (zz->pageblock) {
+			uint32_t count[ZS26_MT_ISOLATE + 1] = {0};
+
+			for (uint32_t b = 0; b < zz->nr_pageblocks; b++)
+				count[zz->pageblock[b] <= ZS26_MT_ISOLATE ? zz->pageblock[b] : 0]++;
+			for (int t = 0; t <= ZS26_MT_ISOLATE; t++)
+				if (count[t] != zz->pb_count[t])
+					return zs_error_set(err, EX_SOFTWARE,
+							    "%s: %u %s pageblocks counted, %u in the map",
+							    z->name, zz->pb_count[t], zs26_mt_name(t),
+							    count[t]);
+		}
 		for (int cpu = 0; cpu < k->nr_cpus; cpu++) {
 			for (int c = 0; c < 2; c++) {
 				struct zs26_pcp *pcp = &zz->pageset[cpu].pcp[c];

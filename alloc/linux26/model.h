@@ -108,6 +108,8 @@ struct zs26_zone {
 	uint8_t *pageblock;           /* migratetype of each pageblock (2.6.32) */
 	uint32_t pb_base;             /* first pfn of the first pageblock (rounded down) */
 	uint32_t nr_pageblocks;
+	uint32_t pb_count[ZS26_MT_ISOLATE + 1]; /* pageblocks of each type, kept in step
+						   with pageblock[] (the tick reads it) */
 	struct zs_list inactive;      /* stand-in LRU: clean page cache, head = newest */
 	int oom_locked;               /* ZONE_OOM_LOCKED (2.6.32) */
 	uint32_t unbatched;           /* zone_batchsize() before max(1, .) */

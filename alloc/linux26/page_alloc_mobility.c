@@ -56,22 +56,24 @@ zs26_set_pageblock_mt(struct zs_vm *vm, struct zs_zone *z, uint32_t pfn, int mt)
 {
 	struct zs26_zone *zz = zs26_zone(z);
 
-	if (zz->pageblock)
-		zz->pageblock[pb_index(vm, z, pfn)] = (uint8_t)mt;
+	if (zz->pageblock) {
+		uint8_t *pb = &zz->pageblock[pb_index(vm, z, pfn)];
+
+		zz->pb_count[*pb]--;
+		zz->pb_count[mt]++;
+		*pb = (uint8_t)mt;
+	}
 }
 
 uint32_t
 zs26_pageblocks_of(struct zs_vm *vm, struct zs_zone *z, int mt)
 {
 	struct zs26_zone *zz = zs26_zone(z);
-	uint32_t n = 0;
 
 	(void)vm;
-	if (!zz->pageblock)
+	if (!zz->pageblock || mt < 0 || mt > ZS26_MT_ISOLATE)
 		return 0;
-	for (uint32_t i = 0; i < zz->nr_pageblocks; i++)
-		n += zz->pageblock[i] == mt;
-	return n;
+	return zz->pb_count[mt];
 }
 
 /* KERNEL: 2.6.32 mm/page_alloc.c move_freepages(): free blocks in [start, end] to mt. */
