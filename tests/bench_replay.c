@@ -9,7 +9,8 @@
  *   - a generated page stream: 10 M references drawn Zipf(1.0) over 1 Mi pages,
  *     behind a 128 Ki-page LRU (a miss frees the least recent page and
  *     allocates the new one), written as a native trace and replayed; the
- *     figure is CPU ns per allocator event.  Generated here, never shipped.
+ *     figure is CPU ns per allocator event.  Generated here, never shipped
+ *     (ZSIM_BENCH_KEEP=1 keeps /tmp/zsim-bench-zipf.zst for profiling).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -234,5 +235,6 @@ ZS_BENCH(replay)
 			       "%llu allocator events)\n",
 			       (unsigned long long)req);
 	}
-	unlink(zipf_native);
+	if (!getenv("ZSIM_BENCH_KEEP"))
+		unlink(zipf_native);
 }
