@@ -23,8 +23,6 @@ void zs_bench_target(const char *label, double value, const char *unit, double t
 		     int higher_is_better);
 /* Process CPU seconds (user + system), for timing a loop. */
 double zs_bench_cpu(void);
-/* Monotonic wall-clock seconds. */
-double zs_bench_now(void);
 /* How many runs a figure takes the best of. */
 #define ZS_BENCH_RUNS 3
 
