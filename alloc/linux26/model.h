@@ -154,6 +154,9 @@ struct zs26 {
 	int pageblock_order;
 	int group_by_mobility_disabled;
 	int zone_reclaim_mode;        /* what build_zonelists would set (never acted on) */
+	int zonelist_order;           /* ZS26_ZONELIST_ORDER_NODE / _ZONE, as built */
+	int user_zonelist_order;      /* numa_zonelist_order tunable (2.6.32): _DEFAULT, _NODE, _ZONE */
+	const char *zonelist_order_why; /* for `zsim check` */
 	int oom_lock_holders;         /* allocations holding a zonelist OOM lock (2.6.32) */
 	/* counters */
 	uint64_t allocstall;
@@ -226,6 +229,10 @@ uint32_t zs26_pageblocks_of(struct zs_vm *vm, struct zs_zone *z, int mt);
 const char *zs26_mt_name(int mt);
 
 /* ---- page_alloc_zonelists.c ---- */
+/* numa_zonelist_order (2.6.23+); 2.6.18 builds every zonelist in node order. */
+enum { ZS26_ZONELIST_ORDER_DEFAULT = 0, ZS26_ZONELIST_ORDER_NODE, ZS26_ZONELIST_ORDER_ZONE };
+/* "node" or "zone". */
+const char *zs26_zonelist_order_name(int order);
 /* gfp_zone() of the version: the highest zone type the request may use. */
 int zs26_gfp_zone(enum zs_kver v, uint32_t gfp);
 /* build_all_zonelists(): node orders (find_next_best_node) and zonelists per class. */
