@@ -223,6 +223,10 @@ struct z24 {
 	zs_time_t kswapd_cpu, kreclaimd_cpu, bdflush_cpu, kupdate_cpu, direct_cpu;
 	uint64_t unmapped, swap_alloc_fail, oom_kills, vm_kills, oom_checks, oom_no_victim;
 	uint64_t highorder_tries;
+	/* mm/numa.c alloc_pages()'s static `next`: the node the next allocation starts
+	 * its round-robin at; one per simulated kernel, so runs in one process (tests,
+	 * comparisons) never share it */
+	unsigned numa_next;
 };
 
 /* ---- model.c ---- */
