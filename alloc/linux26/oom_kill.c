@@ -200,19 +200,23 @@ zs26_select_bad_process(struct zs_vm *vm, const struct zs_task *current,
  * 2.6.18's kill of the other sharers has nothing to do.)
  */
 static int
-oom_kill_task(struct zs_vm *vm, struct zs_task *p)
+oom_kill_task(struct zs_vm *vm, struct zs_task *p, int *again)
 {
 	if (!has_mm(p))
 		return 1;
 	if (vm->kver == ZS_KV_2632 && p->oom_adj == OOM_DISABLE)
 		return 1;
+	/* SUBTLE: 2.6.18 can pick a child that is already dying (an OOM_DISABLE child is
+	 * skipped before select_bad_process's releasing test); the second SIGKILL changes
+	 * nothing but is logged */
+	*again = p->killed;
 	zs_exit_sigkill(vm, p);
 	return 0;
 }
 
 /* KERNEL: 2.6.18 mm/oom_kill.c oom_kill_process(): a child with its own mm first */
 static struct zs_task *
-oom_kill_process(struct zs_vm *vm, struct zs_task *p)
+oom_kill_process(struct zs_vm *vm, struct zs_task *p, int *again)
 {
 	/* KERNEL: 2.6.32 mm/oom_kill.c oom_kill_process(): an exiting task only gets TIF_MEMDIE */
 	if (vm->kver == ZS_KV_2632 && (p->flags & ZS_PF_EXITING)) {
@@ -223,10 +227,10 @@ oom_kill_process(struct zs_vm *vm, struct zs_task *p)
 		struct zs_task *child = vm->tasks[c];
 
 		/* every task has its own mm here; a child past exit_mm has none */
-		if (!oom_kill_task(vm, child))
+		if (!oom_kill_task(vm, child, again))
 			return child;
 	}
-	return oom_kill_task(vm, p) ? NULL : p;
+	return oom_kill_task(vm, p, again) ? NULL : p;
 }
 
 /*
@@ -259,18 +263,18 @@ constrained_to_nodes(struct zs_vm *vm, const struct zs_alloc_req *req)
 
 /* The events.csv row of a kill: who was scored, with what, and who came next. */
 static void
-oom_event(struct zs_vm *vm, const struct zs_alloc_req *req, struct zs_task *victim,
+oom_event(struct zs_vm *vm, const struct zs_alloc_req *req, struct zs_task *victim, int again,
 	  const struct zs26_oom_choice *c, const char *why)
 {
-	char text[128];
+	char text[160];
 
 	if (c)
-		snprintf(text, sizeof(text), "%s chosen=%u points=%" PRIu64 " runner_up=%d runner_up_points=%"
-			 PRIu64, why, c->chosen->pid, c->points,
-			 c->runner_up ? (int)c->runner_up->pid : -1,
-			 c->runner_up ? c->runner_points : 0);
+		snprintf(text, sizeof(text),
+			 "%s chosen=%u points=%" PRIu64 " runner_up=%d runner_up_points=%" PRIu64 "%s",
+			 why, c->chosen->pid, c->points, c->runner_up ? (int)c->runner_up->pid : -1,
+			 c->runner_up ? c->runner_points : 0, again ? " already_dying" : "");
 	else
-		snprintf(text, sizeof(text), "%s", why);
+		snprintf(text, sizeof(text), "%s%s", why, again ? " already_dying" : "");
 	zs_vm_event(vm, "oom_kill", victim, (int)req->cpu, req->gfp, (int)req->order, ZS_NIL,
 		    text);
 }
@@ -281,15 +285,16 @@ zs26_out_of_memory(struct zs_vm *vm, struct zs_alloc_req *req)
 	struct zs26 *k = zs26_of(vm);
 	struct zs26_oom_choice c;
 	struct zs_task *victim;
+	int again = 0;
 
 	k->oom_calls++;
 	/* DEVIATION: no OOM notifiers and panic_on_oom = 0 (sysctls not modelled) */
 	if (constrained_to_nodes(vm, req)) {
 		/* KERNEL: 2.6.18 mm/oom_kill.c out_of_memory(): CONSTRAINT_MEMORY_POLICY kills current */
-		victim = req->task ? oom_kill_process(vm, req->task) : NULL;
+		victim = req->task ? oom_kill_process(vm, req->task, &again) : NULL;
 		if (!victim)
 			return 0;
-		oom_event(vm, req, victim, NULL, "mpol_bind");
+		oom_event(vm, req, victim, again, NULL, "mpol_bind");
 		return 1;
 	}
 	/* DEVIATION: oom_kill_allocating_task = 0 (2.6.32 sysctl not modelled) */
@@ -304,12 +309,12 @@ zs26_out_of_memory(struct zs_vm *vm, struct zs_alloc_req *req)
 		if (!c.chosen)
 			return -1;
 		if (vm->kver == ZS_KV_2632 && (c.chosen->flags & ZS_PF_EXITING)) {
-			oom_kill_process(vm, c.chosen);
+			oom_kill_process(vm, c.chosen, &again);
 			return 1; /* current is exiting: TIF_MEMDIE only, no kill */
 		}
-		victim = oom_kill_process(vm, c.chosen);
+		victim = oom_kill_process(vm, c.chosen, &again);
 		if (victim) {
-			oom_event(vm, req, victim, &c, "select_bad_process");
+			oom_event(vm, req, victim, again, &c, "select_bad_process");
 			return 1;
 		}
 	}
