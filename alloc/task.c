@@ -7,7 +7,7 @@
 void
 zs_task_fork_link(struct zs_vm *vm, struct zs_task *parent, struct zs_task *child)
 {
-	/* KERNEL: 2.6.18 kernel/fork.c copy_process(): list_add_tail onto p->children */
+	/* KERNEL: 2.6.18 kernel/fork.c copy_process(): add_parent(), list_add_tail onto ->children */
 	child->parent = parent->id;
 	child->next_sibling = ZS_NIL;
 	if (parent->last_child != ZS_NIL)

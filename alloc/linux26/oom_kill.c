@@ -23,7 +23,7 @@
 #include "alloc/exit.h"
 #include "alloc/linux26/model.h"
 
-/* KERNEL: 2.6.32 include/linux/oom.h OOM_DISABLE (2.6.18 the same value) */
+/* KERNEL: 2.6.32 include/linux/oom.h OOM_DISABLE (2.6.18 include/linux/mm.h, the same) */
 #define OOM_DISABLE (-17)
 /* unsigned long of a 64-bit kernel */
 #define POINTS_MAX UINT64_MAX
@@ -35,7 +35,7 @@ has_mm(const struct zs_task *p)
 }
 
 /*
- * SHIFT_HZ of include/linux/timex.h: HZ in [12, 24) is 4, ... [768, 1536) is
+ * KERNEL: 2.6.18 include/linux/jiffies.h SHIFT_HZ: HZ in [12, 24) is 4, ... [768, 1536) is
  * 10, i.e. the largest s with 2^s <= 4/3 HZ.
  */
 static int
