@@ -384,3 +384,28 @@ Test(oom26_exit, victim_frees_over_time_and_second_oom_aborts)
 		t26_free(&t);
 	}
 }
+
+Test(oom26_kill, dying_oom_disable_child_2618_is_killed_again)
+{
+	for (int v = 0; v < 2; v++) {
+		struct t26 t = boot(v ? &zs_policy_2632 : &zs_policy_2618, 250);
+		struct zs_task *web = task(&t, "web", 40000), *w1 = task(&t, "w1", 20000);
+
+		zs_task_fork_link(t.vm, web, w1);
+		w1->oom_adj = -17;
+		cr_assert_eq(oom(&t, NULL), 1);
+		if (v == 0) {
+			/* 2.6.18: w1 dies although OOM_DISABLE; being OOM_DISABLE, it is skipped
+			 * before the releasing test, so the next call picks web and w1 again */
+			cr_assert(w1->killed);
+			cr_assert_eq(oom(&t, NULL), 1);
+			cr_assert_not(web->killed);
+			cr_assert_eq(t.vm->oom_kills, 1, "a second SIGKILL is not a second kill");
+		} else {
+			/* 2.6.32: w1 is refused, web dies; the next call waits for it */
+			cr_assert(web->killed && !w1->killed);
+			cr_assert_eq(oom(&t, NULL), 0);
+		}
+		t26_free(&t);
+	}
+}
