@@ -218,3 +218,29 @@ Test(tasks_yaml, whole_run_kills_the_child_first)
 		fclose(ev);
 	}
 }
+
+Test(tasks_yaml, script_parent_inside_a_phase)
+{
+	static const char yaml[] =
+		"machine: {memory: 32MiB}\n"
+		"kernel: {version: \"2.6.32\"}\n"
+		"workload:\n"
+		"  - type: phases\n"
+		"    phases:\n"
+		"      - {start: 0s, stop: 1s, source: {type: script, requests: [\n"
+		"          {op: task_start, task: 1, comm: a}]}}\n"
+		"      - {start: 0s, stop: 1s, source: {type: script, requests: [\n"
+		"          {op: task_start, task: 1, comm: b},\n"
+		"          {op: task_start, task: 2, comm: bchild, parent: 1}]}}\n"
+		"duration: 10ms\n";
+	struct zs_cfg *root;
+	struct zs_scenario sc;
+	struct zs_run *r = run_text(yaml, &root, &sc, NULL);
+	struct zs_vm *vm = zs_run_vm(r);
+
+	/* phase 1's task 1 is b, not phase 0's a: the parent number moved with the phase */
+	cr_assert_eq(by_comm(vm, "bchild")->parent, by_comm(vm, "b")->id);
+	cr_assert_eq(by_comm(vm, "a")->first_child, ZS_NIL);
+	zs_run_destroy(r);
+	zs_cfg_free(root);
+}
