@@ -46,6 +46,7 @@ struct src_ctx {
 	uint32_t *tvals;
 	uint32_t tcap, tn;
 	uint64_t requests;
+	uint32_t oldest;     /* no task of this source below this id is alive (parent_source) */
 };
 
 struct zs_run {
@@ -330,6 +331,33 @@ alloc_finish(struct src_ctx *c)
 	}
 }
 
+/* Link a starting task under the parent its TASK_START names, if that one lives. */
+static void
+start_parent(struct src_ctx *c, struct zs_task *t, const struct zs_task_attrs *a)
+{
+	struct zs_run *r = c->run;
+	struct zs_vm *vm = r->vm;
+	struct zs_task *p = NULL;
+
+	if (a->parent_task) {
+		uint32_t id = task_lookup(c, a->parent_task - 1);
+
+		p = id != ZS_NIL ? vm->tasks[id] : NULL;
+	} else if (a->parent_source && a->parent_source <= r->nsrc) {
+		/* the oldest live task of that source forks this one */
+		struct src_ctx *o = &r->srcs[a->parent_source - 1];
+
+		for (; o->oldest < vm->nr_tasks; o->oldest++) {
+			p = vm->tasks[o->oldest];
+			if (p->source == (int)o->idx && p->alive && !p->killed)
+				break;
+			p = NULL;
+		}
+	}
+	if (p && p != t && p->alive && !p->killed)
+		zs_task_fork_link(vm, p, t);
+}
+
 /* Issue c->req.  Returns 1 when the thread is now blocked (it already chose its sleep). */
 static int
 issue(struct src_ctx *c)
@@ -342,8 +370,10 @@ issue(struct src_ctx *c)
 	uint32_t b;
 
 	c->thread->cpu = (int)(q->cpu % (unsigned)vm->machine->nr_cpus);
-	if (!t->alive) {
-		if (t->killed)
+	if (!t->alive || t->killed) {
+		/* an OOM victim still exiting (alloc/exit.c) issues nothing either; its
+		 * source learns of the kill once it is dead and its handles are free */
+		if (t->killed && !t->alive)
 			notify_killed(c, t);
 		/* a dead task issues nothing, but a FREE still names a page that may outlive it
 		 * (page cache stays cached when its reader exits) */
@@ -366,10 +396,10 @@ issue(struct src_ctx *c)
 		if (q->comm[0])
 			snprintf(t->comm, sizeof(t->comm), "%s", q->comm);
 		t->nice = q->nice;
-		t->uid = q->root ? 0 : 1000;
 		if (q->kthread)
 			t->flags |= ZS_PF_KTHREAD;
-		t->start_ns = zs_now(r->e);
+		zs_task_set_attrs(vm, t, &q->attrs, q->root);
+		start_parent(c, t, &q->attrs);
 		return 0;
 	case ZS_REQ_TASK_EXIT:
 		zs_vm_exit_task(vm, t);
@@ -675,6 +705,7 @@ zs_run_create(struct zs_scenario *sc, struct zs_error *err)
 			.rng = zs_rng_create(sc->seed, "workload", i),
 			.scenario_dir = dir,
 			.index = i,
+			.nr_sources = r->nsrc,
 		};
 
 		c->run = r;

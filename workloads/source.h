@@ -31,6 +31,7 @@ struct zs_source_env {
 	struct zs_rng *rng;      /* this source's own stream */
 	const char *scenario_dir; /* for relative paths (trace files); valid during create only */
 	unsigned index;          /* position in the workload list */
+	unsigned nr_sources;     /* entries in the workload list (parent_source names one) */
 };
 
 struct zs_source;

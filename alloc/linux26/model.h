@@ -284,8 +284,8 @@ void zs26_kswapd_start(struct zs_vm *vm);
 void zs26_wakeup_kswapd(struct zs_vm *vm, struct zs_zone *z, unsigned order);
 
 /* ---- oom_kill.c ---- */
-/* out_of_memory stand-in: kill the largest-rss user task.  1 = killed one, 0 = a
- * TIF_MEMDIE task exists (select_bad_process aborts), -1 = nothing killable. */
+/* out_of_memory() of the version (oom_kill.c).  1 = killed one (or current got
+ * TIF_MEMDIE), 0 = select_bad_process aborted or nothing was killed, -1 = nothing killable. */
 int zs26_out_of_memory(struct zs_vm *vm, struct zs_alloc_req *req);
 /* try_set_zone_oom / clear_zonelist_oom over the zones of zl (2.6.32). */
 int zs26_try_set_zonelist_oom(struct zs_vm *vm, const int *zl, int nzl);
