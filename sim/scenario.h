@@ -13,6 +13,8 @@
 #include "alloc/machine.h"
 #include "sim/cfg.h"
 
+#define ZS_MAX_SOURCES 256 /* workload entries of one scenario */
+
 struct zs_scenario {
 	struct zs_cfg *root;
 	const char *path;
