@@ -1,4 +1,5 @@
 /* main.c - `zsim VERB ...`: dispatch only. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sysexits.h>
@@ -36,8 +37,23 @@ usage(FILE *f)
 		   "output, 74 I/O error, 70 internal error.\n");
 }
 
-int
-main(int argc, char **argv)
+/*
+ * Whatever a verb printed on standard output must have reached it: `zsim check >
+ * /dev/full` or `zsim --help > /dev/full` is an I/O error (74) with a message,
+ * never a silent success.
+ */
+static int
+finish(int rc)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "zsim: standard output: %s\n", strerror(errno ? errno : EIO));
+		return rc == EX_OK || rc == EX_IOERR ? EX_IOERR : rc;
+	}
+	return rc;
+}
+
+static int
+dispatch(int argc, char **argv)
 {
 	if (argc < 2) {
 		usage(stderr);
@@ -70,4 +86,10 @@ main(int argc, char **argv)
 	fprintf(stderr, "zsim: unknown verb '%s'\n\n", argv[1]);
 	usage(stderr);
 	return EX_USAGE;
+}
+
+int
+main(int argc, char **argv)
+{
+	return finish(dispatch(argc, argv));
 }
