@@ -32,6 +32,29 @@ on_signal(int sig)
 	raise(sig);
 }
 
+/*
+ * events.csv has a row per allocation and free: a long run writes gigabytes.  Past
+ * 1 GiB (ZSIM_EVENTS_WARN_MB overrides) the user hears of it once, while the run
+ * goes on and can still be interrupted without leaving a file.
+ */
+static uint64_t
+events_warn_bytes(void)
+{
+	const char *s = getenv("ZSIM_EVENTS_WARN_MB");
+	char *end;
+	unsigned long long mb = s ? strtoull(s, &end, 10) : 0;
+
+	return (s && *s && !*end ? mb : 1024) << 20;
+}
+
+static void
+warn_big(const char *final, uint64_t bytes)
+{
+	fprintf(stderr, "\nzsim: warning: %s has passed %llu MiB and grows with every allocation "
+			"and free (--events); a shorter duration keeps it smaller\n",
+		final, (unsigned long long)(bytes >> 20));
+}
+
 int
 zs_run_scenario(struct zs_run_opts *o)
 {
@@ -84,7 +107,9 @@ zs_run_scenario(struct zs_run_opts *o)
 	/* summary.txt first: it is the set's completion marker (output.h) */
 	FILE *summary = zs_out_open(&out, "summary.txt", &err);
 	FILE *ticks = summary ? zs_out_open(&out, "ticks.csv", &err) : NULL;
-	FILE *events = ticks && sc.events ? zs_out_open(&out, "events.csv", &err) : NULL;
+	FILE *events = ticks && sc.events ? zs_out_open_watched(&out, "events.csv", events_warn_bytes(),
+								  warn_big, &err)
+					  : NULL;
 	if (!ticks || !summary || (sc.events && !events) ||
 	    zs_run_execute(r, ticks, events, summary, !o->quiet && isatty(2), &err)) {
 		zs_out_abort(&out);

@@ -135,7 +135,7 @@ zs_out_open(struct zs_outset *o, const char *name, struct zs_error *err)
 	memset(of, 0, sizeof(*of));
 	snprintf(of->final, sizeof(of->final), "%s/%s", o->dir, name);
 	snprintf(of->tmp, sizeof(of->tmp), "%s/.%s.tmp.%ld", o->dir, name, (long)getpid());
-	of->f = fopen(of->tmp, "w");
+	of->f = of->raw = fopen(of->tmp, "w");
 	if (!of->f) {
 		/* the user asked for DIR/NAME: name that, not our temporary */
 		zs_error_set(err, EX_CANTCREAT, "cannot create %s: %s", of->final, strerror(errno));
@@ -144,6 +144,59 @@ zs_out_open(struct zs_outset *o, const char *name, struct zs_error *err)
 	}
 	o->n++;
 	return of->f;
+}
+
+/* The counting stream of a watched file: bytes go on to the temporary file. */
+static ssize_t
+watched_write(void *cookie, const char *buf, size_t len)
+{
+	struct zs_outfile *of = cookie;
+	size_t n = fwrite(buf, 1, len, of->raw);
+
+	of->bytes += n;
+	if (of->warn && of->bytes > of->warn_at) {
+		of->warn(of->final, of->bytes);
+		of->warn = NULL;
+	}
+	return n == len ? (ssize_t)n : -1;
+}
+
+FILE *
+zs_out_open_watched(struct zs_outset *o, const char *name, uint64_t warn_at,
+		    void (*warn)(const char *final, uint64_t bytes), struct zs_error *err)
+{
+	static const cookie_io_functions_t io = {.write = watched_write};
+	struct zs_outfile *of = &o->files[o->n];
+
+	if (!zs_out_open(o, name, err))
+		return NULL;
+	of->warn_at = warn_at;
+	of->warn = warn;
+	of->f = fopencookie(of, "w", io);
+	if (!of->f) {
+		of->f = of->raw;
+		zs_error_set(err, EX_OSERR, "out of memory");
+		return NULL;
+	}
+	return of->f;
+}
+
+/* Flush and close what the caller wrote to; 0 or -1 (errno set). */
+static int
+close_file(struct zs_outfile *of)
+{
+	int bad = 0;
+
+	if (of->f && of->f != of->raw) {
+		bad = fclose(of->f) != 0;
+		of->f = NULL;
+	}
+	if (of->raw) {
+		bad |= fclose(of->raw) != 0;
+		of->raw = NULL;
+	}
+	of->f = NULL;
+	return bad ? -1 : 0;
 }
 
 /* Rename every file into place, the marker (files[0]) last; -1 with err, undone. */
@@ -181,10 +234,10 @@ zs_out_commit(struct zs_outset *o, struct zs_error *err)
 
 	for (int i = 0; i < o->n; i++) {
 		struct zs_outfile *of = &o->files[i];
-		int bad = ferror(of->f);
+		int bad = ferror(of->f) || (fflush(of->f) != 0) || ferror(of->raw);
 
 		errno = 0;
-		if (fflush(of->f) || bad || fsync(fileno(of->f))) {
+		if (bad || fflush(of->raw) || fsync(fileno(of->raw))) {
 			zs_error_set(err, EX_IOERR, "%s: write failed: %s", of->final,
 				     strerror(errno ? errno : EIO));
 			zs_out_abort(o);
@@ -193,10 +246,8 @@ zs_out_commit(struct zs_outset *o, struct zs_error *err)
 	}
 	for (int i = 0; i < o->n; i++) {
 		struct zs_outfile *of = &o->files[i];
-		int bad = fclose(of->f);
 
-		of->f = NULL;
-		if (bad) {
+		if (close_file(of)) {
 			zs_error_set(err, EX_IOERR, "%s: close failed: %s", of->final, strerror(errno));
 			zs_out_abort(o);
 			return -1;
@@ -222,9 +273,7 @@ zs_out_abort(struct zs_outset *o)
 	for (int i = 0; i < o->n; i++) {
 		struct zs_outfile *of = &o->files[i];
 
-		if (of->f)
-			fclose(of->f);
-		of->f = NULL;
+		close_file(of);
 		if (of->tmp[0])
 			unlink(of->tmp);
 		of->tmp[0] = '\0';

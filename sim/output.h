@@ -16,6 +16,7 @@
 #ifndef ZS_OUTPUT_H
 #define ZS_OUTPUT_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "sim/diag.h"
@@ -23,10 +24,13 @@
 #define ZS_MAX_OUTPUTS 8
 
 struct zs_outfile {
-	FILE *f;
+	FILE *f;     /* what the caller writes to (the counting stream when watched) */
+	FILE *raw;   /* the temporary file itself */
 	char final[4352];
 	char tmp[4352];
 	int renamed; /* final now holds this run's file (undone if a later rename fails) */
+	uint64_t bytes, warn_at; /* written so far; warn once when it passes warn_at */
+	void (*warn)(const char *final, uint64_t bytes);
 };
 
 struct zs_outset {
@@ -41,6 +45,10 @@ struct zs_outset {
 int zs_out_begin(struct zs_outset *o, const char *dir, struct zs_error *err);
 /* Open name inside the directory under a temporary name; NULL with err. */
 FILE *zs_out_open(struct zs_outset *o, const char *name, struct zs_error *err);
+/* zs_out_open, and call warn(final name, bytes) once when more than warn_at bytes
+ * were written (a file that may grow without bound, like events.csv). */
+FILE *zs_out_open_watched(struct zs_outset *o, const char *name, uint64_t warn_at,
+			  void (*warn)(const char *final, uint64_t bytes), struct zs_error *err);
 /* Flush, close and rename every file into place, the marker last.  0 or -1 with err
  * (then nothing of this set is left). */
 int zs_out_commit(struct zs_outset *o, struct zs_error *err);

@@ -507,3 +507,14 @@ Test(robust, unwritable_result_directory_names_the_result_file)
 	cr_assert_eq(sh("touch $T/file && $Z run configs/default.yaml -q --out $T/file/sub"), 73);
 	expect_msg("cannot create directory");
 }
+
+Test(robust, events_csv_size_warning)
+{
+	cr_assert_eq(sh("ZSIM_EVENTS_WARN_MB=1 $Z run configs/default.yaml -q --events --out $T/ev"), 0,
+		     "%s", err);
+	expect_msg("warning: ");
+	expect_msg("events.csv has passed 1 MiB");
+	cr_assert_eq(sh("$Z run configs/default.yaml -q --events --set duration=100ms --out $T/ev2"),
+		     0);
+	cr_assert(!strstr(err, "warning"), "%s", err);
+}
