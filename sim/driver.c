@@ -774,6 +774,12 @@ zs_run_stalled_ns(const struct zs_run *r)
 	return r->stalled_ns;
 }
 
+struct zs_engine *
+zs_run_engine(struct zs_run *r)
+{
+	return r->e;
+}
+
 void
 zs_run_destroy(struct zs_run *r)
 {

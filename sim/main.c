@@ -32,9 +32,11 @@ usage(FILE *f)
 	for (size_t i = 0; i < NR_VERBS; i++)
 		fprintf(f, "  %-8s %s\n", verbs[i].verb, verbs[i].what);
 	fprintf(f, "  %-8s %s\n\n", "help", "help VERB: the options of a verb");
-	fprintf(f, "Exit status: 0 success (a simulated OOM or allocation failure is a result),\n"
-		   "64 usage, 65 bad scenario or trace data, 66 missing input, 73 cannot create\n"
-		   "output, 74 I/O error, 70 internal error.\n");
+	fprintf(f, "Exit status: 0 success (a simulated OOM, allocation failure or stall is a\n"
+		   "result), 64 usage, 65 bad scenario or trace data, 66 missing input, 70 broken\n"
+		   "model state (invariant checker), 71 out of memory, 73 cannot create output,\n"
+		   "74 I/O error, 128+N killed by signal N, 134 a zsim BUG.  A result directory is\n"
+		   "complete when it holds summary.txt (written last).\n");
 }
 
 /*
