@@ -466,6 +466,11 @@ Test(robust, directory_as_scenario)
 	expect_msg("Is a directory");
 	cr_assert_eq(sh("$Z run $T -q --out $T/o"), 66);
 	expect_msg("Is a directory");
+	/* and as a trace */
+	cr_assert_eq(sh("$Z trace stats $T"), 66);
+	expect_msg("Is a directory");
+	cr_assert_eq(sh("$Z replay $T -q --out $T/o"), 66);
+	expect_msg("Is a directory");
 }
 
 Test(robust, time_scale_zero_names_the_option)
