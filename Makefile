@@ -121,7 +121,9 @@ fuzz: fuzz-build
 	  cp tests/fuzz/seeds/$$t/* build-fuzz/corpus/$$t/ 2>/dev/null || true; \
 	  case $$t in fuzz_scenario|fuzz_run) cp configs/*.yaml build-fuzz/corpus/$$t/;; esac; \
 	  echo "fuzz: $$t for $(FUZZ_TIME) s"; \
-	  ./build-fuzz/$$t $(FUZZ_FLAGS) -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
+	  case $$t in fuzz_scenario|fuzz_run) dict=-dict=tests/fuzz/scenario.dict;; \
+	    *) dict=-dict=tests/fuzz/trace.dict;; esac; \
+	  ./build-fuzz/$$t $(FUZZ_FLAGS) $$dict -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
 	    -artifact_prefix=build-fuzz/crash-$$t- build-fuzz/corpus/$$t 2>build-fuzz/$$t.log \
 	    || { tail -60 build-fuzz/$$t.log; echo "fuzz: $$t FAILED (input in build-fuzz/crash-$$t-*)"; exit 1; }; \
 	  grep -h '^stat::number_of_executed_units' build-fuzz/$$t.log | sed "s/^/fuzz: $$t /"; \

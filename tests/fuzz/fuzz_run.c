@@ -1,5 +1,5 @@
 /*
- * fuzz_run.c - short whole runs: the input is a scenario, run for at most 20 ms
+ * fuzz_run.c - short whole runs: the input is a scenario, run for at most 10 ms
  * of simulated time with the invariant checker after every event and all three
  * result files written (to /dev/null).  A broken invariant or a crash in the
  * model, the driver or a source is a finding; a clean refusal is not.
@@ -24,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct zs_engine *volatile running;
 
-/* A valid scenario may ask for 1e12 allocations a second: the run is cut at 2 s of
+/* A valid scenario may ask for 1e12 allocations a second: the run is cut at 1 s of
  * CPU time, which is the cost the user asked for, not a bug. */
 static void
 on_cpu_limit(int sig)
@@ -43,7 +43,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!root)
 		return 0;
-	if (zs_cfg_set(root, "duration=20ms", &err) || zs_cfg_set(root, "output.check=true", &err) ||
+	if (zs_cfg_set(root, "duration=10ms", &err) || zs_cfg_set(root, "output.check=true", &err) ||
 	    zs_scenario_parse(&sc, root, "fuzz.yaml", NULL, &err))
 		goto out;
 	if (zs_fuzz_machine_pages(&sc.machine) > FUZZ_MAX_PAGES || sc.machine.swap_pages > FUZZ_MAX_PAGES)
@@ -52,7 +52,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct zs_run *r = zs_run_create(&sc, &err);
 	if (!r)
 		goto out;
-	struct itimerval limit = {{0, 0}, {2, 0}}, off = {{0, 0}, {0, 0}};
+	struct itimerval limit = {{0, 0}, {1, 0}}, off = {{0, 0}, {0, 0}};
 	signal(SIGPROF, on_cpu_limit);
 	running = zs_run_engine(r);
 	setitimer(ITIMER_PROF, &limit, NULL);
