@@ -74,25 +74,27 @@ rmdir_made(struct zs_outset *o)
 
 /*
  * ".NAME.tmp.PID" of a process that no longer exists: a run killed by SIGKILL
- * (no handler can run) left it.  A live PID, even an unrelated process that
- * reused the number, keeps its file.
+ * (no handler can run) left it.  Only temporaries of the file about to be
+ * written are touched; a live PID, even an unrelated process that reused the
+ * number, keeps its file.
  */
 static void
-remove_stale(const char *dir)
+remove_stale(const char *dir, const char *name)
 {
-	DIR *d = opendir(dir);
+	char prefix[300];
+	size_t plen = (size_t)snprintf(prefix, sizeof(prefix), ".%s.tmp.", name);
+	DIR *d = plen < sizeof(prefix) ? opendir(dir) : NULL;
 	struct dirent *de;
 
 	if (!d)
 		return;
 	while ((de = readdir(d))) {
-		const char *tag = de->d_name[0] == '.' ? strstr(de->d_name, ".tmp.") : NULL;
 		char *end;
 
-		if (!tag)
+		if (strncmp(de->d_name, prefix, plen))
 			continue;
-		long pid = strtol(tag + 5, &end, 10);
-		if (*end || end == tag + 5 || pid <= 0 || pid == (long)getpid())
+		long pid = strtol(de->d_name + plen, &end, 10);
+		if (*end || end == de->d_name + plen || pid <= 0 || pid == (long)getpid())
 			continue;
 		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
 			continue;
@@ -117,7 +119,6 @@ zs_out_begin(struct zs_outset *o, const char *dir, struct zs_error *err)
 		return zs_error_set(err, EX_CANTCREAT, "%s: cannot create directory: %s", dir,
 				    strerror(e));
 	}
-	remove_stale(o->dir);
 	active = o;
 	return 0;
 }
@@ -133,6 +134,7 @@ zs_out_open(struct zs_outset *o, const char *name, struct zs_error *err)
 	}
 	of = &o->files[o->n];
 	memset(of, 0, sizeof(*of));
+	remove_stale(o->dir, name);
 	snprintf(of->final, sizeof(of->final), "%s/%s", o->dir, name);
 	snprintf(of->tmp, sizeof(of->tmp), "%s/.%s.tmp.%ld", o->dir, name, (long)getpid());
 	of->f = of->raw = fopen(of->tmp, "w");

@@ -10,7 +10,7 @@
  * Renames run with the termination signals blocked; a rename that fails undoes
  * the ones before it.  A failed set leaves no files, and no directory that
  * zs_out_begin created.  Temporaries of a process that died without cleaning
- * up (SIGKILL) are removed by the next zs_out_begin on the same directory.
+ * up (SIGKILL) are removed when the next set opens the same file name there.
  * Every write, flush, close and rename is checked.
  */
 #ifndef ZS_OUTPUT_H
@@ -41,9 +41,10 @@ struct zs_outset {
 	size_t made_from; /* dir[0..made_from) existed before, the levels below are ours */
 };
 
-/* Create dir (and parents), remove stale temporaries in it.  0 or -1 with err. */
+/* Create dir (and parents).  0 or -1 with err. */
 int zs_out_begin(struct zs_outset *o, const char *dir, struct zs_error *err);
-/* Open name inside the directory under a temporary name; NULL with err. */
+/* Open name inside the directory under a temporary name (removing the stale
+ * temporaries of dead processes for that name); NULL with err. */
 FILE *zs_out_open(struct zs_outset *o, const char *name, struct zs_error *err);
 /* zs_out_open, and call warn(final name, bytes) once when more than warn_at bytes
  * were written (a file that may grow without bound, like events.csv). */
