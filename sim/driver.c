@@ -744,10 +744,12 @@ zs_run_execute(struct zs_run *r, FILE *ticks, FILE *events, FILE *summary, int p
 	}
 	zs_event_at(r->e, 0, tick_event, r, 0);
 
-	zs_engine_run(r->e, r->auto_duration ? INT64_MAX / 4 : r->sc->duration_ns,
+	zs_engine_run(r->e, r->auto_duration ? ZS_MAX_DURATION_NS : r->sc->duration_ns,
 		      check ? check_after_event : NULL, r);
 	if (!r->auto_duration && !r->stalled_ns)
 		r->end_ns = r->sc->duration_ns;
+	else if (!r->end_ns && !r->failed && !r->check_failed)
+		r->end_ns = ZS_MAX_DURATION_NS; /* `auto` that reached the longest run */
 	if (progress)
 		fputc('\n', stderr);
 	if (r->failed) {

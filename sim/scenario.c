@@ -295,7 +295,7 @@ zs_scenario_parse(struct zs_scenario *sc, struct zs_cfg *root, const char *path,
 	struct zs_cfg *dn = zs_cfg_get(root, "duration");
 	if (dn && dn->type == ZS_CFG_SCALAR && !strcmp(dn->scalar, "auto"))
 		sc->duration_ns = 0; /* until every workload source has finished */
-	else if (zs_cfg_duration(root, "duration", 1, ZS_NS_PER_SEC * 3600 * 24 * 365,
+	else if (zs_cfg_duration(root, "duration", 1, ZS_MAX_DURATION_NS,
 				 &sc->duration_ns, err))
 		return -1;
 	if (zs_cfg_uint(root, "seed", 0, UINT64_MAX, &sc->seed, err))
