@@ -68,6 +68,8 @@ struct zs_run {
 	int check_failed;
 	int auto_duration;    /* duration: auto */
 	int64_t end_ns;       /* when the run ended */
+	int64_t last_step_ns; /* when a request last started or completed (stall detector) */
+	int64_t stalled_ns;   /* when the run was ended as stalled; 0: it was not */
 };
 
 struct zs_vm *
@@ -547,6 +549,7 @@ src_run(struct zs_thread *th)
 		if (c->state == SRC_ALLOC) {
 			if (alloc_step(c))
 				return;
+			c->run->last_step_ns = zs_now(e);
 		} else if (c->state == SRC_IO) {
 			/* the read finished: the access that faulted completes now */
 			struct zs_vm *vm = c->run->vm;
@@ -589,6 +592,7 @@ src_run(struct zs_thread *th)
 			return;
 		}
 		c->have_req = 0;
+		c->run->last_step_ns = zs_now(e);
 		if (issue(c))
 			return;
 	}
@@ -603,6 +607,28 @@ sources_done(struct zs_run *r)
 	return 1;
 }
 
+/*
+ * A stall: some source has waited in one allocation for ZS_STALL_NS while no
+ * request of any source started or completed (daemons may still run).  Such a
+ * run would go on until its duration - forever with `duration: auto` - so it
+ * ends here, and the summary says when.  A source that sleeps until its next
+ * request's time is not stalled.
+ * KERNEL: 2.6.32 kernel/hung_task.c: 120 s, sysctl_hung_task_timeout_secs, after
+ * which khungtaskd reports a task blocked in D state.
+ */
+#define ZS_STALL_NS (120 * ZS_NS_PER_SEC)
+
+static int
+stalled(struct zs_run *r)
+{
+	if (zs_now(r->e) - r->last_step_ns < ZS_STALL_NS)
+		return 0;
+	for (unsigned i = 0; i < r->nsrc; i++)
+		if (r->srcs[i].state == SRC_ALLOC)
+			return 1;
+	return 0;
+}
+
 static void
 tick_event(void *arg, uint64_t data)
 {
@@ -611,6 +637,11 @@ tick_event(void *arg, uint64_t data)
 	(void)data;
 	zs_metrics_tick(&r->mx, r->tick);
 	r->tick++;
+	if (stalled(r)) {
+		r->stalled_ns = r->end_ns = zs_now(r->e);
+		zs_engine_stop(r->e);
+		return;
+	}
 	if (r->auto_duration && sources_done(r)) {
 		/* `duration: auto`: this was the last tick */
 		r->end_ns = zs_now(r->e);
@@ -744,10 +775,12 @@ zs_run_execute(struct zs_run *r, FILE *ticks, FILE *events, FILE *summary, int p
 	}
 	zs_event_at(r->e, 0, tick_event, r, 0);
 
-	zs_engine_run(r->e, r->auto_duration ? INT64_MAX / 4 : r->sc->duration_ns,
+	zs_engine_run(r->e, r->auto_duration ? ZS_MAX_DURATION_NS : r->sc->duration_ns,
 		      check ? check_after_event : NULL, r);
-	if (!r->auto_duration)
+	if (!r->auto_duration && !r->stalled_ns)
 		r->end_ns = r->sc->duration_ns;
+	else if (!r->end_ns && !r->failed && !r->check_failed)
+		r->end_ns = ZS_MAX_DURATION_NS; /* `auto` that reached the longest run */
 	if (progress)
 		fputc('\n', stderr);
 	if (r->failed) {
@@ -762,8 +795,22 @@ zs_run_execute(struct zs_run *r, FILE *ticks, FILE *events, FILE *summary, int p
 		zs_metrics_summary(&r->mx, summary, r->sc->path, r->sc->seed, r->end_ns);
 		for (unsigned i = 0; i < r->nsrc; i++)
 			zs_metrics_summary_source(summary, i, r->srcs[i].src, r->srcs[i].requests);
+		if (r->stalled_ns) /* only then, so a run without a stall keeps its summary */
+			fprintf(summary, "stalled_ns: %" PRId64 "\n", r->stalled_ns);
 	}
 	return 0;
+}
+
+int64_t
+zs_run_stalled_ns(const struct zs_run *r)
+{
+	return r->stalled_ns;
+}
+
+struct zs_engine *
+zs_run_engine(struct zs_run *r)
+{
+	return r->e;
 }
 
 void

@@ -80,4 +80,7 @@ struct zs_source *zs_source_create(struct zs_cfg *entry, const struct zs_source_
 				   struct zs_error *err);
 void zs_source_destroy(struct zs_source *s);
 
+/* For `duration: auto`: 0 when the entry ends by itself, else -1 with err at the entry. */
+int zs_source_check_ends(struct zs_cfg *entry, struct zs_error *err);
+
 #endif

@@ -32,7 +32,10 @@ zs26_gfp_migratetype(struct zs_vm *vm, uint32_t gfp)
 	/* KERNEL: 2.6.32 include/linux/gfp.h allocflags_to_migratetype() */
 	if (k->kver == ZS_KV_2618 || k->group_by_mobility_disabled)
 		return ZS26_MT_UNMOVABLE;
-	return (((gfp & GFP26_MOVABLE) != 0) << 1) | ((gfp & GFP26_RECLAIMABLE) != 0);
+	int mt = (((gfp & GFP26_MOVABLE) != 0) << 1) | ((gfp & GFP26_RECLAIMABLE) != 0);
+	/* both bits give MIGRATE_RESERVE, past the pcp lists: gfp.c and trace_source.c refuse them */
+	ZS_BUG_ON(mt == ZS26_MT_RESERVE);
+	return mt;
 }
 
 static uint32_t
