@@ -5,6 +5,7 @@
 # make asan   the suite under AddressSanitizer + UBSan (own build directory)
 # make debug  build with the invariant checker run after every event (build-debug/)
 # make bench  print the performance figures
+# make fuzz   libFuzzer targets under ASan + UBSan (clang), FUZZ_TIME seconds each
 # make install PREFIX=... DESTDIR=...
 
 PREFIX     ?= /usr/local
@@ -36,7 +37,7 @@ TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
 BENCH_SRC := $(sort $(wildcard tests/bench*.c))
 BENCH_OBJ := $(BENCH_SRC:%.c=$(BUILD)/%.o)
 
-.PHONY: all deps run test asan debug bench install uninstall clean lint
+.PHONY: all deps run test asan debug bench install uninstall clean lint fuzz fuzz-deps fuzz-build
 
 all: zsim
 
@@ -89,6 +90,45 @@ bench: deps
 	@$(MAKE) --no-print-directory $(BUILD)/zsim-bench zsim
 	./$(BUILD)/zsim-bench
 
+# ---- fuzzing (tests/fuzz/): clang's libFuzzer, every target under ASan + UBSan ----
+# Each target runs FUZZ_TIME seconds from its seed corpus (tests/fuzz/seeds/NAME, and
+# configs/*.yaml for the scenario targets, copied to build-fuzz/corpus/NAME so the
+# tree stays clean); any crash, leak,
+# sanitizer report, timeout or out-of-memory fails the target, and the input that
+# found it is kept as build-fuzz/crash-NAME-*.  FUZZ_TARGETS picks a subset.
+FUZZ_DEB_PKGS := clang libclang-rt-14-dev
+FUZZ_CC      ?= clang
+FUZZ_TIME    ?= 60
+FUZZ_FLAGS   ?= -timeout=20 -rss_limit_mb=2048 -max_len=65536
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_ALL     := $(sort $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c)))
+FUZZ_TARGETS ?= $(filter-out fuzz_util,$(FUZZ_ALL))
+
+fuzz-deps: deps
+	@sh tests/install-deps.sh $(FUZZ_DEB_PKGS)
+
+fuzz-build: fuzz-deps
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=$(FUZZ_CC) OPT="-O1 -g" \
+	  EXTRA_CFLAGS="$(FUZZ_SAN) -fsanitize=fuzzer-no-link" \
+	  $(FUZZ_TARGETS:%=build-fuzz/%)
+
+build-fuzz/fuzz_%: build-fuzz/tests/fuzz/fuzz_%.o build-fuzz/tests/fuzz/fuzz_util.o $(LIB_OBJ)
+	$(CC) $(OPT) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(LIBS_ALL)
+
+fuzz: fuzz-build
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	  rm -rf build-fuzz/corpus/$$t; mkdir -p build-fuzz/corpus/$$t; \
+	  cp tests/fuzz/seeds/$$t/* build-fuzz/corpus/$$t/ 2>/dev/null || true; \
+	  case $$t in fuzz_scenario|fuzz_run) cp configs/*.yaml build-fuzz/corpus/$$t/;; esac; \
+	  echo "fuzz: $$t for $(FUZZ_TIME) s"; \
+	  case $$t in fuzz_scenario|fuzz_run) dict=-dict=tests/fuzz/scenario.dict;; \
+	    *) dict=-dict=tests/fuzz/trace.dict;; esac; \
+	  ./build-fuzz/$$t $(FUZZ_FLAGS) $$dict -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
+	    -artifact_prefix=build-fuzz/crash-$$t- build-fuzz/corpus/$$t 2>build-fuzz/$$t.log \
+	    || { tail -60 build-fuzz/$$t.log; echo "fuzz: $$t FAILED (input in build-fuzz/crash-$$t-*)"; exit 1; }; \
+	  grep -h '^stat::number_of_executed_units' build-fuzz/$$t.log | sed "s/^/fuzz: $$t /"; \
+	done
+
 install: zsim
 	install -d $(DESTDIR)$(BINDIR)
 	install -m 0755 zsim $(DESTDIR)$(BINDIR)/zsim
@@ -101,6 +141,6 @@ lint:
 	  -I. sim alloc workloads
 
 clean:
-	rm -rf build build-asan build-debug zsim
+	rm -rf build build-asan build-debug build-fuzz zsim
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -246,7 +246,7 @@ zs_buddy_free(struct zs_machine *m, struct zs_zone *z, uint32_t pfn, unsigned or
 }
 
 void
-zs_buddy_boot(struct zs_machine *m, struct zs_zone *z, unsigned mt)
+zs_buddy_boot_by_frees(struct zs_machine *m, struct zs_zone *z, unsigned mt)
 {
 	/* KERNEL: 2.4.0 mm/bootmem.c free_all_bootmem(): one page at a time, ascending */
 	for (uint32_t pfn = z->start_pfn; pfn < z->start_pfn + z->spanned; pfn++) {
@@ -255,6 +255,73 @@ zs_buddy_boot(struct zs_machine *m, struct zs_zone *z, unsigned mt)
 		p->flags = 0;
 		p->order = 0;
 		zs_buddy_free(m, z, pfn, 0, mt);
+	}
+}
+
+/*
+ * The same end state as zs_buddy_boot_by_frees, built in one pass instead of
+ * one free (with its merges) per page.  Freeing every page in ascending order
+ * leaves:
+ *   - the zone cut greedily into maximal aligned blocks (aligned to the zone
+ *     start in 2.4, to absolute pfns in 2.6; at most max_order - 1; inside the
+ *     zone), each on its order's list, the list in descending pfn order (each
+ *     block was listed, at the head, when its last page was freed);
+ *   - on every other page the order it last had as a listed head (0 if it was
+ *     never listed), no BUDDY flag, off every list: page p (offset rel from the
+ *     alignment origin, t = ctz(rel)) was listed at each order j <= min(t, cap)
+ *     whose block fits in the zone and that stopped merging there: j < t (its
+ *     right buddy was still in use), j == cap, or, in 2.6, a left buddy below
+ *     the zone start;
+ *   - in 2.4, pair bits that are 1 only for the pair whose right half the zone
+ *     end cuts (every other pair had both halves or neither freed into it).
+ * tests/test_buddy.c compares the two page by page on many zone layouts.
+ */
+void
+zs_buddy_boot(struct zs_machine *m, struct zs_zone *z, unsigned mt)
+{
+	const uint32_t start = z->start_pfn, end = start + z->spanned;
+	const int is24 = z->discipline == ZS_BUDDY_24;
+	const uint32_t base = is24 ? start : 0;
+	const unsigned cap = (unsigned)z->max_order - 1;
+
+	if (is24)
+		mt = 0; /* 2.4.0 has one list per order */
+	for (uint32_t pfn = start; pfn < end; pfn++) {
+		struct zs_page *p = &m->pages[pfn];
+		uint32_t rel = pfn - base;
+		int t = rel ? __builtin_ctz(rel) : 32, j = t < (int)cap ? t : (int)cap;
+
+		while ((uint64_t)pfn + (1u << j) > end)
+			j--;
+		if (j == t && j != (int)cap && !(!is24 && pfn - start < (1u << j)))
+			j--; /* at order t it merged into its left buddy instead */
+		p->flags = 0;
+		p->order = (uint8_t)(j < 0 ? 0 : j);
+		p->next = p->prev = ZS_NIL;
+		p->list = ZS_LST_NONE;
+	}
+	/* the greedy cut, ascending, each block listed at the head as its last page came */
+	for (uint32_t pfn = start; pfn < end;) {
+		uint32_t rel = pfn - base;
+		unsigned k = rel ? (unsigned)__builtin_ctz(rel) : 32;
+
+		if (k > cap)
+			k = cap;
+		while ((uint64_t)pfn + (1u << k) > end)
+			k--;
+		list_add_block(m, z, pfn, k, mt);
+		pfn += 1u << k;
+	}
+	z->free_pages += z->spanned;
+	if (is24) {
+		/* the only pair of each order with one half freed into it: the one the end cuts */
+		for (unsigned k = 0; k < cap; k++) {
+			uint32_t rel_end = end - base, half = 1u << k;
+			uint32_t pair = rel_end & ~(2 * half - 1);
+
+			if (rel_end - pair >= half) /* left half in the zone, right half cut */
+				toggle_pair_bit(z, pair, k);
+		}
 	}
 }
 

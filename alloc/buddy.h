@@ -76,8 +76,12 @@ zs_buddy_block_mt(const struct zs_page *p)
 /*
  * Boot: release every page of the zone one at a time in ascending pfn order
  * through zs_buddy_free (what free_all_bootmem does), with migratetype mt.
+ * zs_buddy_boot builds the state those frees leave directly, in one pass;
+ * zs_buddy_boot_by_frees does the frees (the reference the tests compare with).
+ * Both expect a zone fresh from zs_buddy_init.
  */
 void zs_buddy_boot(struct zs_machine *m, struct zs_zone *z, unsigned mt);
+void zs_buddy_boot_by_frees(struct zs_machine *m, struct zs_zone *z, unsigned mt);
 
 /* Check the invariants above; returns 0, or -1 with a description in err. */
 int zs_buddy_check(struct zs_machine *m, struct zs_zone *z, struct zs_error *err);

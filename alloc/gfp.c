@@ -188,6 +188,14 @@ zs_gfp_parse(enum zs_kver v, const char *s, uint32_t *mask, struct zs_error *err
 		}
 		m |= value(&names[i], v);
 	}
+	/* KERNEL: 2.6.32 include/linux/gfp.h allocflags_to_migratetype() WARNs on both bits
+	 * and yields MIGRATE_RESERVE (3), past the per-cpu lists: refused, not followed */
+	if (v == ZS_KV_2632 && (m & (GFP26_MOVABLE | GFP26_RECLAIMABLE)) ==
+				       (GFP26_MOVABLE | GFP26_RECLAIMABLE))
+		return zs_error_set(err, EX_DATAERR,
+				    "gfp flags '%s' set both __GFP_MOVABLE and __GFP_RECLAIMABLE: "
+				    "2.6.32 makes that MIGRATE_RESERVE, which no allocation may ask for",
+				    s);
 	*mask = m;
 	return 0;
 }

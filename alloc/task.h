@@ -6,15 +6,25 @@
  * through the bindings), so exit and the OOM killer can free them: its anonymous
  * and kernel pages are freed, its page-cache pages stay cached without an owner.
  * The driver thread that issues a task's requests points at it as `current`.
+ * Tasks form the kernel's fork tree: parent, and children in fork order
+ * (list_add_tail onto p->children in copy_process); a task that exits leaves
+ * its parent's list and its own children are orphaned (reparented to init).
+ *
+ * total_vm (mm->total_vm, what 2.6 badness() starts from) is defined as the
+ * pages of the task's anonymous bindings, resident or swapped, plus the mapped
+ * file pages it owns (none yet: no workload maps files), plus the extra_vm the
+ * workload declares (address space reserved but never touched).
  *
  * Invariant: rss == number of the task's anonymous bindings that are resident;
- * total_vm == pages of its anonymous bindings (resident or swapped).
+ * total_vm == extra_vm + pages of its anonymous bindings (resident or swapped)
+ * while it lives, 0 once dead.
  */
 #ifndef ZS_TASK_H
 #define ZS_TASK_H
 
 #include <stdint.h>
 
+#include "alloc/page.h"
 #include "sim/engine.h"
 
 /* Task flags, with the kernel's values where they have one. */
@@ -23,7 +33,31 @@ enum {
 	ZS_PF_KTHREAD = 0x00200000,  /* a kernel daemon, never an OOM victim */
 	ZS_TIF_MEMDIE = 0x01000000,  /* chosen by the OOM killer, exiting */
 	ZS_PF_EXITING = 0x00000004,
-	ZS_TASK_RT = 0x10000000      /* real-time scheduling class (ALLOC_HARDER in 2.6) */
+	ZS_TASK_RT = 0x10000000,     /* real-time scheduling class (ALLOC_HARDER in 2.6) */
+	ZS_TASK_MM_GONE = 0x20000000 /* exiting, past exit_mm(): tsk->mm is NULL (alloc/exit.c) */
+};
+
+/* Capabilities badness() tests, as a task's effective set. */
+enum {
+	ZS_CAP_SYS_RAWIO = 1u << 0,
+	ZS_CAP_SYS_ADMIN = 1u << 1,
+	ZS_CAP_SYS_RESOURCE = 1u << 2
+};
+
+/*
+ * What a workload declares about a task when it starts (carried by TASK_START,
+ * read from the YAML keys by workloads/gen_task.c).  Zero means "not said".
+ */
+struct zs_task_attrs {
+	int64_t cpu_ns;         /* utime + stime already used when it starts here */
+	int64_t age_ns;         /* how long it ran before: start_time = now - age */
+	uint64_t extra_vm;      /* pages of address space never touched, counted in total_vm */
+	uint32_t uid;           /* when has_uid; otherwise the request's `root` decides */
+	uint32_t parent_task;   /* 1 + the source's number for the parent; 0: none */
+	uint32_t parent_source; /* 1 + the workload index whose oldest live task forked it */
+	int8_t oom_adj;         /* -17 (OOM_DISABLE) .. 15 */
+	uint8_t caps;           /* ZS_CAP_* */
+	uint8_t has_uid;
 };
 
 struct zs_task {
@@ -35,9 +69,14 @@ struct zs_task {
 	int nice;
 	uint32_t uid;
 	int cap_sys_admin, cap_sys_rawio;
-	zs_time_t start_ns;
+	int cap_sys_resource;
+	int oom_adj;          /* /proc/<pid>/oom_adj, -17 (OOM_DISABLE) .. 15 */
+	zs_time_t start_ns;   /* before 0 for a task that ran before the simulation */
 	zs_time_t cpu_ns;     /* utime + stime */
-	uint64_t total_vm;    /* pages of anonymous address space (badness() reads it) */
+	uint64_t total_vm;    /* see the definition above */
+	uint64_t extra_vm;    /* declared, included in total_vm */
+	uint32_t parent;      /* task id, ZS_NIL: none (init) */
+	uint32_t first_child, last_child, next_sibling; /* task ids, ZS_NIL ends */
 	uint64_t rss;         /* resident anonymous pages */
 	uint64_t swapped;     /* anonymous pages out on swap */
 	int alive;

@@ -119,6 +119,7 @@ zs_vm_task_new(struct zs_vm *vm, const char *comm, int kthread)
 	t->alive = 1;
 	t->start_ns = zs_now(vm->engine);
 	t->bind_first = t->bind_last = ZS_NIL;
+	t->parent = t->first_child = t->last_child = t->next_sibling = ZS_NIL;
 	t->source = -1;
 	return t;
 }
@@ -193,64 +194,87 @@ zs_vm_event(struct zs_vm *vm, const char *op, struct zs_task *t, int cpu, uint32
 	vm->event_fn(vm->event_cookie, &ev);
 }
 
-void
-zs_vm_exit_task(struct zs_vm *vm, struct zs_task *t)
+uint64_t
+zs_vm_exit_binding(struct zs_vm *vm, struct zs_task *t, uint32_t b)
 {
-	uint32_t b = t->bind_first;
+	struct zs_binding *bd = zs_pagemap_at(vm->pagemap, b);
+	uint64_t ptes = 0;
 
-	if (!t->alive)
-		return;
-	/* exit_mm: every page the task still owns goes back */
-	while (b != ZS_NIL) {
-		struct zs_binding *bd = zs_pagemap_at(vm->pagemap, b);
-		uint32_t next = bd->tnext;
+	ZS_BUG_ON(b != t->bind_first);
+	t->bind_first = bd->tnext;
+	if (bd->tnext != ZS_NIL)
+		zs_pagemap_at(vm->pagemap, bd->tnext)->tprev = ZS_NIL;
+	else
+		t->bind_last = ZS_NIL;
+	if (bd->kind == ZS_KIND_FILE_CLEAN || bd->kind == ZS_KIND_FILE_DIRTY ||
+	    bd->kind == ZS_KIND_BUFFER) {
+		/* DEVIATION: page cache has no owner in the kernel; here the reading task
+		 * holds it until it exits, then it stays cached, ownerless, for reclaim */
+		bd->task = ZS_NIL;
+		bd->tnext = bd->tprev = ZS_NIL;
+		return 0;
+	}
+	/* a pending swap-in (it keeps its slot) is still counted as swapped; a pending new
+	 * allocation is not counted yet */
+	if (bd->kind == ZS_KIND_ANON &&
+	    (bd->state != ZS_BIND_PENDING || bd->slot != UINT32_MAX)) {
+		uint64_t n = 1u << bd->order;
 
-		if (bd->kind == ZS_KIND_FILE_CLEAN || bd->kind == ZS_KIND_FILE_DIRTY ||
-		    bd->kind == ZS_KIND_BUFFER) {
-			/* DEVIATION: page cache has no owner in the kernel; here the reading task
-			 * holds it until it exits, then it stays cached, ownerless, for reclaim */
-			bd->task = ZS_NIL;
-			bd->tnext = bd->tprev = ZS_NIL;
-			b = next;
-			continue;
-		}
-		if (bd->state == ZS_BIND_RESIDENT) {
-			uint32_t pfn = bd->pfn;
-			unsigned order = bd->order;
-			struct zs_page *p = &vm->machine->pages[pfn];
+		/* SUBTLE: saturating, so a counter the driver keeps loosely never wraps */
+		t->total_vm -= t->total_vm < n ? t->total_vm : n;
+		if (bd->state == ZS_BIND_RESIDENT)
+			t->rss -= t->rss > 0;
+		else
+			t->swapped -= t->swapped > 0;
+	}
+	if (bd->state == ZS_BIND_RESIDENT) {
+		uint32_t pfn = bd->pfn;
+		unsigned order = bd->order;
+		struct zs_page *p = &vm->machine->pages[pfn];
 
-			p->flags &= ~ZS_PG_BOUND;
-			p->owner = ZS_NIL;
-			vm->frees++;
-			zs_vm_event(vm, "free", t, -1, bd->gfp, (int)order, pfn, "exit");
-			vm->ops->free(vm, pfn, order, 0);
-			if (bd->slot != UINT32_MAX) {
-				/* a swap-cache page's slot: the model released the page above */
-				if (vm->ops->swap_free)
-					vm->ops->swap_free(vm, bd->slot);
-				else
-					zs_swap_put(&vm->swap, bd->slot);
-			}
-		} else if (bd->state == ZS_BIND_SWAPPED) {
+		ptes = 1u << order;
+		p->flags &= ~ZS_PG_BOUND;
+		p->owner = ZS_NIL;
+		vm->frees++;
+		zs_vm_event(vm, "free", t, -1, bd->gfp, (int)order, pfn, "exit");
+		vm->ops->free(vm, pfn, order, 0);
+		if (bd->slot != UINT32_MAX) {
+			/* a swap-cache page's slot: the model released the page above */
 			if (vm->ops->swap_free)
 				vm->ops->swap_free(vm, bd->slot);
 			else
 				zs_swap_put(&vm->swap, bd->slot);
 		}
-		if (bd->state == ZS_BIND_PENDING) {
-			/* an allocation of this task is in flight: the driver drops it on return */
-			bd->task = ZS_NIL;
-			bd->tnext = bd->tprev = ZS_NIL;
-		} else {
-			zs_pagemap_remove(vm->pagemap, b);
-		}
-		b = next;
+	} else if (bd->state == ZS_BIND_SWAPPED) {
+		ptes = 1u << bd->order;
+		if (vm->ops->swap_free)
+			vm->ops->swap_free(vm, bd->slot);
+		else
+			zs_swap_put(&vm->swap, bd->slot);
 	}
-	t->bind_first = t->bind_last = ZS_NIL;
+	if (bd->state == ZS_BIND_PENDING) {
+		/* an allocation of this task is in flight: the driver drops it on return */
+		bd->task = ZS_NIL;
+		bd->tnext = bd->tprev = ZS_NIL;
+	} else {
+		zs_pagemap_remove(vm->pagemap, b);
+	}
+	return ptes;
+}
+
+void
+zs_vm_exit_task(struct zs_vm *vm, struct zs_task *t)
+{
+	if (!t->alive)
+		return;
+	/* exit_mm: every page the task still owns goes back */
+	while (t->bind_first != ZS_NIL)
+		zs_vm_exit_binding(vm, t, t->bind_first);
 	t->rss = 0;
 	t->swapped = 0;
 	t->total_vm = 0;
 	t->alive = 0;
+	zs_task_leave_family(vm, t);
 }
 
 void

@@ -99,6 +99,20 @@ void zs_vm_unbind_page(struct zs_vm *vm, uint32_t pfn, uint32_t slot);
 
 /* A task exits: every binding it owns is released (pages freed through the model). */
 void zs_vm_exit_task(struct zs_vm *vm, struct zs_task *t);
+/*
+ * Release b, which must be t's first binding (exit_mm one mapping at a time):
+ * its pages freed, its slot returned, rss/swapped/total_vm lowered.  Returns
+ * the ptes it covered (resident or swapped pages; 0 for page cache).
+ */
+uint64_t zs_vm_exit_binding(struct zs_vm *vm, struct zs_task *t, uint32_t b);
+
+/* Fork tree (alloc/task.c): child joins the tail of parent's children. */
+void zs_task_fork_link(struct zs_vm *vm, struct zs_task *parent, struct zs_task *child);
+/* An exiting task leaves its parent's list; its children lose their parent. */
+void zs_task_leave_family(struct zs_vm *vm, struct zs_task *t);
+/* Apply what a workload declared at TASK_START (uid, caps, oom_adj, cpu time, age, extra_vm). */
+void zs_task_set_attrs(struct zs_vm *vm, struct zs_task *t, const struct zs_task_attrs *a,
+		       int root);
 
 /*
  * Kill a task (OOM, counted in oom_kills): its bindings are released (resident pages freed through

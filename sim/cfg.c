@@ -44,6 +44,9 @@ zs_cfg_error(const struct zs_cfg *node, struct zs_error *err, const char *fmt, .
 	/* nodes zsim built itself ("(command line)") have no position worth printing */
 	if (node->file[0] == '(')
 		return zs_error_set(err, EX_DATAERR, "%s", body);
+	/* a node a --set made is named by the whole argument, which the user can find */
+	if (!strncmp(node->file, "--set ", 6))
+		return zs_error_set(err, EX_DATAERR, "%s: %s", node->file, body);
 	return zs_error_at(err, node->file, node->line, node->col, "%s", body);
 }
 
@@ -127,11 +130,16 @@ zs_cfg_check_keys(struct zs_cfg *map, const char *const *known, struct zs_error 
 		}
 		if (found)
 			continue;
+		char hint[96] = "";
 		if (best && bestd <= 2 + (int)strlen(map->keys[i]) / 4)
-			return zs_error_at(err, map->file, map->key_line[i], map->key_col[i],
-					   "unknown key '%s' (did you mean '%s'?)", map->keys[i], best);
+			snprintf(hint, sizeof(hint), " (did you mean '%s'?)", best);
+		/* a key a --set added is blamed on that --set, not on the scenario's line */
+		const struct zs_cfg *v = map->vals[i];
+		if (v && !strncmp(v->file, "--set ", 6))
+			return zs_error_set(err, EX_DATAERR, "%s: unknown key '%s'%s", v->file,
+					    map->keys[i], hint);
 		return zs_error_at(err, map->file, map->key_line[i], map->key_col[i],
-				   "unknown key '%s'", map->keys[i]);
+				   "unknown key '%s'%s", map->keys[i], hint);
 	}
 	return 0;
 }
@@ -274,6 +282,8 @@ zs_cfg_string(struct zs_cfg *map, const char *key, const char **out, struct zs_e
 	return 0;
 }
 
+#define TWO_POW_64 18446744073709551616.0
+
 /* Split "12.5 MiB" into a number and a unit word. */
 static int
 number_unit(const char *s, double *num, char *unit, size_t ulen)
@@ -306,6 +316,8 @@ zs_cfg_node_pages(struct zs_cfg *n, uint64_t *out, struct zs_error *err)
 	if (!*unit || !strcasecmp(unit, "pages") || !strcasecmp(unit, "page")) {
 		if (v != floor(v))
 			return zs_cfg_error(n, err, "a page count must be whole (got '%s')", n->scalar);
+		if (v >= TWO_POW_64)
+			return zs_cfg_error(n, err, "size '%s' is too large", n->scalar);
 		*out = (uint64_t)v;
 		return 0;
 	}
@@ -323,6 +335,9 @@ zs_cfg_node_pages(struct zs_cfg *n, uint64_t *out, struct zs_error *err)
 		return zs_cfg_error(n, err, "unknown size unit '%s' (use KiB, MiB, GiB, TiB or pages)",
 				    unit);
 	double bytes = v * bytes_per;
+	/* a double past 2^64 pages has no uint64_t value: converting it is undefined */
+	if (bytes / 4096.0 >= TWO_POW_64)
+		return zs_cfg_error(n, err, "size '%s' is too large", n->scalar);
 	if (fmod(bytes, 4096.0) != 0)
 		return zs_cfg_error(n, err, "'%s' is not a whole number of 4 KiB pages", n->scalar);
 	*out = (uint64_t)(bytes / 4096.0);
@@ -380,7 +395,8 @@ zs_cfg_duration(struct zs_cfg *map, const char *key, int64_t min, int64_t max, i
 	if (v < 0)
 		return zs_cfg_error(n, err, "'%s' cannot be negative", key);
 	double ns = v * scale;
-	if (ns < (double)min || ns > (double)max)
+	/* (double)INT64_MAX rounds up to 2^63, which llround cannot return */
+	if (ns < (double)min || ns > (double)max || ns >= 9223372036854775807.0)
 		return zs_cfg_error(n, err, "'%s' = %s is out of range [%gs, %gs]", key, n->scalar,
 				    (double)min / 1e9, (double)max / 1e9);
 	*out = (int64_t)llround(ns);
@@ -432,6 +448,28 @@ map_append(struct zs_cfg *map, const char *key, struct zs_cfg *val)
 	return 0;
 }
 
+/* A node made by `--set assignment`: it owns the file name "--set assignment", so
+ * every message about it names the argument the user typed. */
+static struct zs_cfg *
+set_node(enum zs_cfg_type type, const char *assignment)
+{
+	struct zs_cfg *c = calloc(1, sizeof(*c));
+	size_t len = strlen(assignment) + 7;
+	char *file = malloc(len);
+
+	if (!c || !file) {
+		free(c);
+		free(file);
+		return NULL;
+	}
+	snprintf(file, len, "--set %s", assignment);
+	c->type = type;
+	c->file = file;
+	c->owns_file = 1;
+	c->line = c->col = 1;
+	return c;
+}
+
 int
 zs_cfg_set(struct zs_cfg *root, const char *assignment, struct zs_error *err)
 {
@@ -463,25 +501,25 @@ zs_cfg_set(struct zs_cfg *root, const char *assignment, struct zs_error *err)
 					return zs_error_set(err, EX_USAGE,
 							    "--set %s: that entry is not a single value",
 							    assignment);
-				char *s = strdup(eq + 1);
-				if (!s)
+				struct zs_cfg *v = set_node(ZS_CFG_SCALAR, assignment);
+				if (!v || !(v->scalar = strdup(eq + 1))) {
+					zs_cfg_free(v);
 					return zs_error_set(err, EX_OSERR, "out of memory");
-				free(child->scalar);
-				child->scalar = s;
+				}
+				zs_cfg_free(child);
+				node->vals[i] = v;
 				return 0;
 			}
 		} else if (node->type == ZS_CFG_MAP) {
 			int i = map_find(node, part);
 
 			if (!next) {
-				struct zs_cfg *v = calloc(1, sizeof(*v));
-				if (!v)
+				struct zs_cfg *v = set_node(ZS_CFG_SCALAR, assignment);
+				if (!v || !(v->scalar = strdup(eq + 1))) {
+					zs_cfg_free(v);
 					return zs_error_set(err, EX_OSERR, "out of memory");
-				v->type = ZS_CFG_SCALAR;
-				v->file = "--set";
-				v->line = 1;
+				}
 				v->col = (unsigned)(eq - assignment) + 2;
-				v->scalar = strdup(eq + 1);
 				if (i >= 0) {
 					zs_cfg_free(node->vals[i]);
 					node->vals[i] = v;
@@ -494,12 +532,9 @@ zs_cfg_set(struct zs_cfg *root, const char *assignment, struct zs_error *err)
 			if (i >= 0) {
 				child = node->vals[i];
 			} else {
-				child = calloc(1, sizeof(*child));
+				child = set_node(ZS_CFG_MAP, assignment);
 				if (!child)
 					return zs_error_set(err, EX_OSERR, "out of memory");
-				child->type = ZS_CFG_MAP;
-				child->file = "--set";
-				child->line = child->col = 1;
 				if (map_append(node, part, child)) {
 					zs_cfg_free(child);
 					return zs_error_set(err, EX_OSERR, "out of memory");
@@ -521,6 +556,9 @@ set_file(struct zs_cfg *c, const char *file)
 {
 	if (!c)
 		return;
+	if (c->owns_file)
+		free((char *)c->file);
+	c->owns_file = 0;
 	c->file = file;
 	for (int i = 0; i < c->n; i++)
 		set_file(c->vals[i], file);

@@ -19,6 +19,11 @@
 
 enum zs_cfg_type { ZS_CFG_SCALAR, ZS_CFG_MAP, ZS_CFG_SEQ };
 
+/* Limits of what the loader accepts (small input must not cost much). */
+#define ZS_CFG_MAX_DEPTH 64           /* nested lists and maps */
+#define ZS_CFG_MAX_BYTES (8 << 20)    /* size of a scenario file */
+#define ZS_CFG_MAX_NODES 250000       /* values (keys count as values) */
+
 struct zs_cfg {
 	enum zs_cfg_type type;
 	const char *file;  /* shared, owned by the root */
@@ -29,7 +34,7 @@ struct zs_cfg {
 	unsigned *key_line, *key_col;
 	struct zs_cfg **vals; /* MAP: values; SEQ: items */
 	int *used;          /* MAP: set when a getter read the key (for unknown-key checks) */
-	int owns_file;      /* the root frees `file` */
+	int owns_file;      /* this node frees `file` (the root, and nodes a --set made) */
 };
 
 /* Load a YAML file into a tree.  NULL with err ("file:line:col: ...") on failure. */

@@ -72,6 +72,20 @@ zs_cmd_replay(int argc, char **argv)
 		free(o.set);
 		return EX_USAGE;
 	}
+	if (o.time_scale) {
+		/* checked here, so the message names the option (the trace source says 1e-9..1e9) */
+		char *end;
+		double x = strtod(o.time_scale, &end);
+
+		if (end == o.time_scale || *end || !(x >= 1e-9 && x <= 1e9)) {
+			fprintf(stderr,
+				"zsim replay: --time-scale wants a number from 1e-9 to 1e9 (0.5 "
+				"replays twice as fast), got '%s'\n",
+				o.time_scale);
+			free(o.set);
+			return EX_USAGE;
+		}
+	}
 	const char *trace = o.positional[0];
 	const char *scenario = o.npositional > 1 ? o.positional[1] : NULL;
 

@@ -32,6 +32,29 @@ on_signal(int sig)
 	raise(sig);
 }
 
+/*
+ * events.csv has a row per allocation and free: a long run writes gigabytes.  Past
+ * 1 GiB (ZSIM_EVENTS_WARN_MB overrides) the user hears of it once, while the run
+ * goes on and can still be interrupted without leaving a file.
+ */
+static uint64_t
+events_warn_bytes(void)
+{
+	const char *s = getenv("ZSIM_EVENTS_WARN_MB");
+	char *end;
+	unsigned long long mb = s ? strtoull(s, &end, 10) : 0;
+
+	return (s && *s && !*end ? mb : 1024) << 20;
+}
+
+static void
+warn_big(const char *final, uint64_t bytes)
+{
+	fprintf(stderr, "\nzsim: warning: %s has passed %llu MiB and grows with every allocation "
+			"and free (--events); a shorter duration keeps it smaller\n",
+		final, (unsigned long long)(bytes >> 20));
+}
+
 int
 zs_run_scenario(struct zs_run_opts *o)
 {
@@ -79,23 +102,33 @@ zs_run_scenario(struct zs_run_opts *o)
 		zs_cfg_free(root);
 		return zs_cmd_fail(&err);
 	}
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	FILE *ticks = zs_out_open(&out, "ticks.csv", &err);
-	FILE *summary = ticks ? zs_out_open(&out, "summary.txt", &err) : NULL;
-	FILE *events = summary && sc.events ? zs_out_open(&out, "events.csv", &err) : NULL;
+	for (int i = 0; i < 4; i++)
+		signal(zs_out_signals[i], on_signal);
+	/* summary.txt first: it is the set's completion marker (output.h) */
+	FILE *summary = zs_out_open(&out, "summary.txt", &err);
+	FILE *ticks = summary ? zs_out_open(&out, "ticks.csv", &err) : NULL;
+	FILE *events = ticks && sc.events ? zs_out_open_watched(&out, "events.csv", events_warn_bytes(),
+								  warn_big, &err)
+					  : NULL;
 	if (!ticks || !summary || (sc.events && !events) ||
 	    zs_run_execute(r, ticks, events, summary, !o->quiet && isatty(2), &err)) {
 		zs_out_abort(&out);
 		rc = zs_cmd_fail(&err);
 	} else if (zs_out_commit(&out, &err)) {
 		rc = zs_cmd_fail(&err);
+	} else if (zs_run_stalled_ns(r)) {
+		/* a result (the simulated kernel livelocked), but one nobody should miss */
+		fprintf(stderr,
+			"zsim: %s on %s: stalled: no request started or completed for 120 s of "
+			"simulated time while one waited in an allocation; the run ended at %.3f s "
+			"(stalled_ns in %s/summary.txt)\n",
+			sc.name, zs_run_vm(r)->ops->name, (double)zs_run_stalled_ns(r) / 1e9, dir);
 	} else if (!o->quiet) {
 		fprintf(stderr, "zsim: %s on %s: results in %s/\n", sc.name, zs_run_vm(r)->ops->name,
 			dir);
 	}
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
+	for (int i = 0; i < 4; i++)
+		signal(zs_out_signals[i], SIG_DFL);
 	zs_run_destroy(r);
 	zs_cfg_free(root);
 	return rc;
@@ -109,6 +142,11 @@ zs_cmd_run(int argc, char **argv)
 
 	if (rc >= 0)
 		return rc;
+	if (!o.scenario) {
+		fprintf(stderr, "zsim run: a scenario file is needed\n%s", zs_usage_run);
+		free(o.set);
+		return EX_USAGE;
+	}
 	rc = zs_run_scenario(&o);
 	free(o.set);
 	return rc;

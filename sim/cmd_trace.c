@@ -1,6 +1,7 @@
 /* cmd_trace.c - `zsim trace stats` and `zsim trace convert`: look at and convert recorded traces. */
 #include <errno.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 
 #include "sim/cmds.h"
 #include "sim/diag.h"
+#include "sim/output.h"
 #include "workloads/gfp_modern.h"
 #include "workloads/trace.h"
 
@@ -158,7 +160,8 @@ cmd_stats(int argc, char **argv)
 			top = i;
 	}
 
-	double dur = (double)(k->last_ns - k->first_ns) * 1e-9;
+	/* in double: a native trace may hold INT64_MIN and INT64_MAX timestamps */
+	double dur = ((double)k->last_ns - (double)k->first_ns) * 1e-9;
 
 	printf("trace: %s\n", o.pos[0]);
 	printf("format: %s\n", zs_trace_format_name(zs_trace_format_of(zs_trace_cook_reader(c))));
@@ -278,6 +281,64 @@ open_temp(const char *out, char **tmp_path, struct zs_error *err)
 	return f;
 }
 
+/* The temporary being written, for the signal handler (NULL when there is none). */
+static char *volatile convert_tmp;
+
+static void
+on_convert_signal(int sig)
+{
+	if (convert_tmp)
+		unlink(convert_tmp);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void
+convert_signals(void (*fn)(int))
+{
+	for (int i = 0; i < 4; i++)
+		signal(zs_out_signals[i], fn);
+}
+
+/*
+ * Where OUT goes: a regular file (or a name not yet there) is written beside it
+ * and renamed into place at the end, so it appears only whole; anything else (a
+ * pipe, a terminal, /dev/stdout) is written straight through, since a rename would
+ * replace the device node or symlink instead of writing to it.
+ */
+static FILE *
+open_out(const char *out, char **tmp_path, char **final, struct zs_error *err)
+{
+	struct stat st;
+	FILE *f;
+
+	*tmp_path = *final = NULL;
+	if (stat(out, &st) != 0 || S_ISREG(st.st_mode)) {
+		/* a symlink to a file: the file it names is replaced, the link stays */
+		char *real = realpath(out, NULL);
+
+		*final = real ? real : strdup(out);
+		if (!*final) {
+			zs_error_set(err, EX_OSERR, "out of memory");
+			return NULL;
+		}
+		f = open_temp(*final, tmp_path, err);
+		if (!f) {
+			free(*final);
+			*final = NULL;
+		}
+		return f;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		zs_error_set(err, EX_CANTCREAT, "cannot create %s: %s", out, strerror(EISDIR));
+		return NULL;
+	}
+	f = fopen(out, "wb");
+	if (!f)
+		zs_error_set(err, EX_CANTCREAT, "cannot create %s: %s", out, strerror(errno));
+	return f;
+}
+
 static int
 cmd_convert(int argc, char **argv)
 {
@@ -286,7 +347,7 @@ cmd_convert(int argc, char **argv)
 	struct zs_trace_event ev;
 	struct zs_trace_reader *r;
 	struct zs_trace_writer *w = NULL;
-	char *tmp = NULL;
+	char *tmp = NULL, *final = NULL;
 	FILE *f;
 	int rc;
 
@@ -296,11 +357,13 @@ cmd_convert(int argc, char **argv)
 	r = zs_trace_open(o.pos[0], o.fmt, o.skip_bad, &err);
 	if (!r)
 		return fail(&err);
-	f = open_temp(o.pos[1], &tmp, &err);
+	f = open_out(o.pos[1], &tmp, &final, &err);
 	if (!f) {
 		zs_trace_close(r);
 		return fail(&err);
 	}
+	convert_tmp = tmp;
+	convert_signals(on_convert_signal);
 	if (o.to_csv) {
 		if (fputs("time_ns,cpu,pid,comm,event,pfn,order,migratetype,gfp_flags,line\n", f) < 0)
 			goto write_error;
@@ -330,15 +393,18 @@ cmd_convert(int argc, char **argv)
 	f = NULL;
 	if (rc != 0)
 		goto write_error;
-	if (rename(tmp, o.pos[1]) != 0) {
+	if (tmp && rename(tmp, final) != 0) {
 		zs_error_set(&err, EX_CANTCREAT, "cannot create %s: %s", o.pos[1], strerror(errno));
 		goto failed;
 	}
+	convert_signals(SIG_DFL);
+	convert_tmp = NULL;
 	if (o.skip_bad && zs_trace_bad_lines(r))
 		fprintf(stderr, "zsim: %s: skipped %" PRIu64 " bad lines\n", o.pos[0],
 			zs_trace_bad_lines(r));
 	zs_trace_close(r);
 	free(tmp);
+	free(final);
 	return 0;
 
 write_error:
@@ -347,8 +413,12 @@ failed:
 	zs_trace_native_abort(w);
 	if (f)
 		fclose(f);
-	unlink(tmp);
+	if (tmp)
+		unlink(tmp);
+	convert_signals(SIG_DFL);
+	convert_tmp = NULL;
 	free(tmp);
+	free(final);
 	zs_trace_close(r);
 	return fail(&err);
 }

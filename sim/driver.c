@@ -46,6 +46,7 @@ struct src_ctx {
 	uint32_t *tvals;
 	uint32_t tcap, tn;
 	uint64_t requests;
+	uint32_t oldest;     /* no task of this source below this id is alive (parent_source) */
 };
 
 struct zs_run {
@@ -67,6 +68,8 @@ struct zs_run {
 	int check_failed;
 	int auto_duration;    /* duration: auto */
 	int64_t end_ns;       /* when the run ended */
+	int64_t last_step_ns; /* when a request last started or completed (stall detector) */
+	int64_t stalled_ns;   /* when the run was ended as stalled; 0: it was not */
 };
 
 struct zs_vm *
@@ -330,6 +333,33 @@ alloc_finish(struct src_ctx *c)
 	}
 }
 
+/* Link a starting task under the parent its TASK_START names, if that one lives. */
+static void
+start_parent(struct src_ctx *c, struct zs_task *t, const struct zs_task_attrs *a)
+{
+	struct zs_run *r = c->run;
+	struct zs_vm *vm = r->vm;
+	struct zs_task *p = NULL;
+
+	if (a->parent_task) {
+		uint32_t id = task_lookup(c, a->parent_task - 1);
+
+		p = id != ZS_NIL ? vm->tasks[id] : NULL;
+	} else if (a->parent_source && a->parent_source <= r->nsrc) {
+		/* the oldest live task of that source forks this one */
+		struct src_ctx *o = &r->srcs[a->parent_source - 1];
+
+		for (; o->oldest < vm->nr_tasks; o->oldest++) {
+			p = vm->tasks[o->oldest];
+			if (p->source == (int)o->idx && p->alive && !p->killed)
+				break;
+			p = NULL;
+		}
+	}
+	if (p && p != t && p->alive && !p->killed)
+		zs_task_fork_link(vm, p, t);
+}
+
 /* Issue c->req.  Returns 1 when the thread is now blocked (it already chose its sleep). */
 static int
 issue(struct src_ctx *c)
@@ -342,8 +372,10 @@ issue(struct src_ctx *c)
 	uint32_t b;
 
 	c->thread->cpu = (int)(q->cpu % (unsigned)vm->machine->nr_cpus);
-	if (!t->alive) {
-		if (t->killed)
+	if (!t->alive || t->killed) {
+		/* an OOM victim still exiting (alloc/exit.c) issues nothing either; its
+		 * source learns of the kill once it is dead and its handles are free */
+		if (t->killed && !t->alive)
 			notify_killed(c, t);
 		/* a dead task issues nothing, but a FREE still names a page that may outlive it
 		 * (page cache stays cached when its reader exits) */
@@ -366,10 +398,10 @@ issue(struct src_ctx *c)
 		if (q->comm[0])
 			snprintf(t->comm, sizeof(t->comm), "%s", q->comm);
 		t->nice = q->nice;
-		t->uid = q->root ? 0 : 1000;
 		if (q->kthread)
 			t->flags |= ZS_PF_KTHREAD;
-		t->start_ns = zs_now(r->e);
+		zs_task_set_attrs(vm, t, &q->attrs, q->root);
+		start_parent(c, t, &q->attrs);
 		return 0;
 	case ZS_REQ_TASK_EXIT:
 		zs_vm_exit_task(vm, t);
@@ -517,6 +549,7 @@ src_run(struct zs_thread *th)
 		if (c->state == SRC_ALLOC) {
 			if (alloc_step(c))
 				return;
+			c->run->last_step_ns = zs_now(e);
 		} else if (c->state == SRC_IO) {
 			/* the read finished: the access that faulted completes now */
 			struct zs_vm *vm = c->run->vm;
@@ -559,6 +592,7 @@ src_run(struct zs_thread *th)
 			return;
 		}
 		c->have_req = 0;
+		c->run->last_step_ns = zs_now(e);
 		if (issue(c))
 			return;
 	}
@@ -573,6 +607,28 @@ sources_done(struct zs_run *r)
 	return 1;
 }
 
+/*
+ * A stall: some source has waited in one allocation for ZS_STALL_NS while no
+ * request of any source started or completed (daemons may still run).  Such a
+ * run would go on until its duration - forever with `duration: auto` - so it
+ * ends here, and the summary says when.  A source that sleeps until its next
+ * request's time is not stalled.
+ * KERNEL: 2.6.32 kernel/hung_task.c: 120 s, sysctl_hung_task_timeout_secs, after
+ * which khungtaskd reports a task blocked in D state.
+ */
+#define ZS_STALL_NS (120 * ZS_NS_PER_SEC)
+
+static int
+stalled(struct zs_run *r)
+{
+	if (zs_now(r->e) - r->last_step_ns < ZS_STALL_NS)
+		return 0;
+	for (unsigned i = 0; i < r->nsrc; i++)
+		if (r->srcs[i].state == SRC_ALLOC)
+			return 1;
+	return 0;
+}
+
 static void
 tick_event(void *arg, uint64_t data)
 {
@@ -581,6 +637,11 @@ tick_event(void *arg, uint64_t data)
 	(void)data;
 	zs_metrics_tick(&r->mx, r->tick);
 	r->tick++;
+	if (stalled(r)) {
+		r->stalled_ns = r->end_ns = zs_now(r->e);
+		zs_engine_stop(r->e);
+		return;
+	}
 	if (r->auto_duration && sources_done(r)) {
 		/* `duration: auto`: this was the last tick */
 		r->end_ns = zs_now(r->e);
@@ -675,6 +736,7 @@ zs_run_create(struct zs_scenario *sc, struct zs_error *err)
 			.rng = zs_rng_create(sc->seed, "workload", i),
 			.scenario_dir = dir,
 			.index = i,
+			.nr_sources = r->nsrc,
 		};
 
 		c->run = r;
@@ -713,10 +775,12 @@ zs_run_execute(struct zs_run *r, FILE *ticks, FILE *events, FILE *summary, int p
 	}
 	zs_event_at(r->e, 0, tick_event, r, 0);
 
-	zs_engine_run(r->e, r->auto_duration ? INT64_MAX / 4 : r->sc->duration_ns,
+	zs_engine_run(r->e, r->auto_duration ? ZS_MAX_DURATION_NS : r->sc->duration_ns,
 		      check ? check_after_event : NULL, r);
-	if (!r->auto_duration)
+	if (!r->auto_duration && !r->stalled_ns)
 		r->end_ns = r->sc->duration_ns;
+	else if (!r->end_ns && !r->failed && !r->check_failed)
+		r->end_ns = ZS_MAX_DURATION_NS; /* `auto` that reached the longest run */
 	if (progress)
 		fputc('\n', stderr);
 	if (r->failed) {
@@ -731,8 +795,22 @@ zs_run_execute(struct zs_run *r, FILE *ticks, FILE *events, FILE *summary, int p
 		zs_metrics_summary(&r->mx, summary, r->sc->path, r->sc->seed, r->end_ns);
 		for (unsigned i = 0; i < r->nsrc; i++)
 			zs_metrics_summary_source(summary, i, r->srcs[i].src, r->srcs[i].requests);
+		if (r->stalled_ns) /* only then, so a run without a stall keeps its summary */
+			fprintf(summary, "stalled_ns: %" PRId64 "\n", r->stalled_ns);
 	}
 	return 0;
+}
+
+int64_t
+zs_run_stalled_ns(const struct zs_run *r)
+{
+	return r->stalled_ns;
+}
+
+struct zs_engine *
+zs_run_engine(struct zs_run *r)
+{
+	return r->e;
 }
 
 void

@@ -29,6 +29,13 @@ int zs_run_execute(struct zs_run *r, FILE *ticks, FILE *events, FILE *summary, i
 
 void zs_run_destroy(struct zs_run *r);
 
+/* When zs_run_execute ended the run because no request progressed for 120 simulated
+ * seconds (summary key stalled_ns); 0 when it did not. */
+int64_t zs_run_stalled_ns(const struct zs_run *r);
+
+/* The run's event engine (a fuzz target stops a run that exceeds its CPU budget). */
+struct zs_engine *zs_run_engine(struct zs_run *r);
+
 /* The simulated kernel (for tests and `zsim check`). */
 struct zs_vm *zs_run_vm(struct zs_run *r);
 

@@ -1,4 +1,5 @@
 /* main.c - `zsim VERB ...`: dispatch only. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sysexits.h>
@@ -31,13 +32,30 @@ usage(FILE *f)
 	for (size_t i = 0; i < NR_VERBS; i++)
 		fprintf(f, "  %-8s %s\n", verbs[i].verb, verbs[i].what);
 	fprintf(f, "  %-8s %s\n\n", "help", "help VERB: the options of a verb");
-	fprintf(f, "Exit status: 0 success (a simulated OOM or allocation failure is a result),\n"
-		   "64 usage, 65 bad scenario or trace data, 66 missing input, 73 cannot create\n"
-		   "output, 74 I/O error, 70 internal error.\n");
+	fprintf(f, "Exit status: 0 success (a simulated OOM, allocation failure or stall is a\n"
+		   "result), 64 usage, 65 bad scenario or trace data, 66 missing input, 70 broken\n"
+		   "model state (invariant checker), 71 out of memory, 73 cannot create output,\n"
+		   "74 I/O error, 128+N killed by signal N, 134 a zsim BUG.  A result directory is\n"
+		   "complete when it holds summary.txt (written last).\n");
 }
 
-int
-main(int argc, char **argv)
+/*
+ * Whatever a verb printed on standard output must have reached it: `zsim check >
+ * /dev/full` or `zsim --help > /dev/full` is an I/O error (74) with a message,
+ * never a silent success.
+ */
+static int
+finish(int rc)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "zsim: standard output: %s\n", strerror(errno ? errno : EIO));
+		return rc == EX_OK || rc == EX_IOERR ? EX_IOERR : rc;
+	}
+	return rc;
+}
+
+static int
+dispatch(int argc, char **argv)
 {
 	if (argc < 2) {
 		usage(stderr);
@@ -70,4 +88,10 @@ main(int argc, char **argv)
 	fprintf(stderr, "zsim: unknown verb '%s'\n\n", argv[1]);
 	usage(stderr);
 	return EX_USAGE;
+}
+
+int
+main(int argc, char **argv)
+{
+	return finish(dispatch(argc, argv));
 }

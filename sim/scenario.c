@@ -6,6 +6,7 @@
 #include <sysexits.h>
 
 #include "sim/engine.h"
+#include "workloads/source.h"
 
 #define MIB_PAGES(x) ((uint64_t)(x) * 256u)
 
@@ -73,6 +74,44 @@ parse_zones(struct zs_cfg *list, struct zs_node_spec *ns, enum zs_kver kver, str
 					    "zones must be listed in the order DMA, DMA32, Normal, HighMem, each once");
 		ns->zones[ns->nr_zones++] = (struct zs_zone_spec){(enum zs_zone_type)t, pages};
 	}
+	return 0;
+}
+
+/*
+ * What zsim can simulate at a cost that follows the scenario, checked before the
+ * machine is allocated so the error names the scenario's line instead of ending
+ * in an out-of-memory.  Every page costs 24 bytes of page array (alloc/page.h),
+ * so ZS_MAX_MACHINE_PAGES (256 GiB) is about 1.5 GiB of host memory.
+ */
+#define ZS_MAX_MACHINE_PAGES MIB_PAGES(256u * 1024)
+/* KERNEL: 2.4.0 arch/i386/config.in: CONFIG_HIGHMEM64G (PAE) is the most memory i386 maps */
+#define ZS_MAX_MACHINE_PAGES_24 MIB_PAGES(64u * 1024)
+/* KERNEL: 2.4.0 mm/swapfile.c sys_swapon(): a swap area ends below SWP_OFFSET(SWP_ENTRY(0, ~0UL)),
+ * the 24 offset bits of an i386 swap entry (include/asm-i386/pgtable.h) */
+#define ZS_MAX_SWAP_PAGES_24 ((1u << 24) - 1)
+
+static int
+check_size(struct zs_scenario *sc, struct zs_cfg *m, struct zs_cfg *nodes, struct zs_error *err)
+{
+	const struct zs_machine_spec *ms = &sc->machine;
+	uint64_t total = 0, limit;
+	struct zs_cfg *where = nodes ? nodes : m ? zs_cfg_get(m, "memory") : NULL;
+
+	for (int i = 0; i < ms->nr_nodes; i++)
+		for (int z = 0; z < ms->nodes[i].nr_zones; z++)
+			total += ms->nodes[i].zones[z].pages;
+	limit = sc->kver == ZS_KV_24 ? ZS_MAX_MACHINE_PAGES_24 : ZS_MAX_MACHINE_PAGES;
+	if (total > limit && where)
+		return zs_cfg_error(where, err, "%llu MiB of memory is more than %s (at most %llu MiB%s)",
+				    (unsigned long long)(total / 256),
+				    sc->kver == ZS_KV_24 ? "2.4.0 on i386 maps" : "zsim simulates",
+				    (unsigned long long)(limit / 256),
+				    sc->kver == ZS_KV_24 ? ", CONFIG_HIGHMEM64G" : ": 24 bytes per page");
+	if (sc->kver == ZS_KV_24 && ms->swap_pages > ZS_MAX_SWAP_PAGES_24)
+		return zs_cfg_error(zs_cfg_get(m, "swap"), err,
+				    "a 2.4.0 i386 swap area holds at most %u pages (64 GiB): its swap "
+				    "entries have 24 offset bits",
+				    ZS_MAX_SWAP_PAGES_24);
 	return 0;
 }
 
@@ -152,6 +191,9 @@ parse_machine(struct zs_scenario *sc, struct zs_cfg *m, struct zs_error *err)
 			ms->nodes[i].cpus = (int)ncpu;
 			given += (int)ncpu;
 		}
+		if (given > ZS_MAX_CPUS)
+			return zs_cfg_error(nodes, err, "the nodes have %d CPUs in all; a machine has 1 to %d",
+					    given, ZS_MAX_CPUS);
 		if (!given) {
 			/* spread machine.cpus over the nodes, at least one each */
 			for (int i = 0; i < nodes->n; i++)
@@ -168,6 +210,8 @@ parse_machine(struct zs_scenario *sc, struct zs_cfg *m, struct zs_error *err)
 		ms->nodes[0].cpus = (int)cpus;
 		default_layout(&ms->nodes[0], memory, sc->kver);
 	}
+	if (check_size(sc, m, nodes, err))
+		return -1;
 	/* SLIT distances: 10 local, 20 remote unless given */
 	for (int i = 0; i < ZS_MAX_NODES; i++)
 		for (int j = 0; j < ZS_MAX_NODES; j++)
@@ -251,7 +295,7 @@ zs_scenario_parse(struct zs_scenario *sc, struct zs_cfg *root, const char *path,
 	struct zs_cfg *dn = zs_cfg_get(root, "duration");
 	if (dn && dn->type == ZS_CFG_SCALAR && !strcmp(dn->scalar, "auto"))
 		sc->duration_ns = 0; /* until every workload source has finished */
-	else if (zs_cfg_duration(root, "duration", 1, ZS_NS_PER_SEC * 3600 * 24 * 365,
+	else if (zs_cfg_duration(root, "duration", 1, ZS_MAX_DURATION_NS,
 				 &sc->duration_ns, err))
 		return -1;
 	if (zs_cfg_uint(root, "seed", 0, UINT64_MAX, &sc->seed, err))
@@ -259,6 +303,14 @@ zs_scenario_parse(struct zs_scenario *sc, struct zs_cfg *root, const char *path,
 	sc->workload = zs_cfg_get(root, "workload");
 	if (sc->workload && zs_cfg_expect(sc->workload, ZS_CFG_SEQ, "'workload'", err))
 		return -1;
+	/* each entry is a source with its own thread, random stream and state */
+	if (sc->workload && sc->workload->n > ZS_MAX_SOURCES)
+		return zs_cfg_error(sc->workload->vals[ZS_MAX_SOURCES], err,
+				    "a scenario has at most %d workload entries", ZS_MAX_SOURCES);
+	/* a run must end: refuse at load what only a stall detector could stop */
+	for (int i = 0; sc->duration_ns == 0 && sc->workload && i < sc->workload->n; i++)
+		if (zs_source_check_ends(sc->workload->vals[i], err))
+			return -1;
 	out = zs_cfg_get(root, "output");
 	if (out && (zs_cfg_expect(out, ZS_CFG_MAP, "'output'", err) ||
 		    zs_cfg_check_keys(out, out_known, err) ||

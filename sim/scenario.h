@@ -13,6 +13,10 @@
 #include "alloc/machine.h"
 #include "sim/cfg.h"
 
+#define ZS_MAX_SOURCES 256 /* workload entries of one scenario */
+/* The longest run: an explicit duration, and where `duration: auto` ends at the latest. */
+#define ZS_MAX_DURATION_NS (1000000000LL * 3600 * 24 * 365)
+
 struct zs_scenario {
 	struct zs_cfg *root;
 	const char *path;

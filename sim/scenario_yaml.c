@@ -8,10 +8,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sysexits.h>
 #include <yaml.h>
 
 #include "sim/cfg.h"
+
+#define ZS_STR_(x) #x
+#define ZS_STR(x) ZS_STR_(x)
 
 struct loader {
 	yaml_document_t *doc;
@@ -90,7 +94,7 @@ convert(struct loader *ld, yaml_node_t *n)
 {
 	struct zs_cfg *c;
 
-	if (++ld->depth > 64) {
+	if (++ld->depth > ZS_CFG_MAX_DEPTH + 1) {
 		zs_error_at(ld->err, ld->file, (unsigned)n->start_mark.line + 1,
 			    (unsigned)n->start_mark.column + 1, "nesting too deep");
 		ld->depth--;
@@ -140,19 +144,40 @@ convert(struct loader *ld, yaml_node_t *n)
 	return c;
 }
 
-/* Aliases share nodes (and can make cycles): refuse them before building the tree. */
+/*
+ * Before building any tree, one pass over the event stream refuses what would be
+ * costly or unsafe to load: aliases (they share nodes and can make cycles) and
+ * nesting deeper than ZS_CFG_MAX_DEPTH, and more than ZS_CFG_MAX_NODES values (the
+ * tree costs a few hundred bytes per value).  The depth is checked as each collection
+ * opens, so a file of 100,000 '[' stops at the 65th instead of letting libyaml
+ * build (in quadratic time) a document nobody can use.  Returns 1 on a refusal.
+ */
 static int
-has_alias(yaml_parser_t *p, const char *file, struct zs_error *err)
+prescan(yaml_parser_t *p, const char *file, struct zs_error *err)
 {
 	yaml_event_t ev;
+	int depth = 0;
+	long nodes = 0;
 
 	for (;;) {
 		if (!yaml_parser_parse(p, &ev))
 			return 0; /* the loader reports the syntax error */
-		if (ev.type == YAML_ALIAS_EVENT) {
+		const char *why = NULL;
+		if (ev.type == YAML_ALIAS_EVENT)
+			why = "aliases (*name) are not supported in scenarios";
+		else if ((ev.type == YAML_SEQUENCE_START_EVENT ||
+			  ev.type == YAML_MAPPING_START_EVENT) &&
+			 ++depth > ZS_CFG_MAX_DEPTH)
+			why = "nesting too deep";
+		else if (ev.type == YAML_SEQUENCE_END_EVENT || ev.type == YAML_MAPPING_END_EVENT)
+			depth--;
+		if (!why && (ev.type == YAML_SCALAR_EVENT || ev.type == YAML_SEQUENCE_START_EVENT ||
+			     ev.type == YAML_MAPPING_START_EVENT) &&
+		    ++nodes > ZS_CFG_MAX_NODES)
+			why = "too many values in one scenario (at most " ZS_STR(ZS_CFG_MAX_NODES) ")";
+		if (why) {
 			zs_error_at(err, file, (unsigned)ev.start_mark.line + 1,
-				    (unsigned)ev.start_mark.column + 1,
-				    "aliases (*name) are not supported in scenarios");
+				    (unsigned)ev.start_mark.column + 1, "%s", why);
 			yaml_event_delete(&ev);
 			return 1;
 		}
@@ -177,7 +202,7 @@ load(const char *name, const unsigned char *text, size_t len, struct zs_error *e
 	}
 	yaml_parser_initialize(&parser);
 	yaml_parser_set_input_string(&parser, text, len);
-	if (has_alias(&parser, file, err)) {
+	if (prescan(&parser, file, err)) {
 		yaml_parser_delete(&parser);
 		free(file);
 		return NULL;
@@ -255,6 +280,19 @@ zs_cfg_load_file(const char *path, struct zs_error *err)
 		zs_error_set(err, EX_NOINPUT, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
+	/* fopen opens a directory for reading on Linux; the first read fails with EISDIR */
+	struct stat st;
+	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		zs_error_set(err, EX_NOINPUT, "%s: %s", path, strerror(EISDIR));
+		fclose(f);
+		return NULL;
+	}
+	if (st.st_size > ZS_CFG_MAX_BYTES) {
+		zs_error_set(err, EX_DATAERR, "%s: a scenario is at most %d MiB", path,
+			     ZS_CFG_MAX_BYTES >> 20);
+		fclose(f);
+		return NULL;
+	}
 	for (;;) {
 		if (len + 4096 + 1 > cap) {
 			cap = cap ? 2 * cap : 8192;
@@ -271,6 +309,13 @@ zs_cfg_load_file(const char *path, struct zs_error *err)
 		len += n;
 		if (n < 4096)
 			break;
+		if (len > ZS_CFG_MAX_BYTES) { /* a pipe or a device has no size to check first */
+			free(buf);
+			fclose(f);
+			zs_error_set(err, EX_DATAERR, "%s: a scenario is at most %d MiB", path,
+				     ZS_CFG_MAX_BYTES >> 20);
+			return NULL;
+		}
 	}
 	if (ferror(f)) {
 		zs_error_set(err, EX_IOERR, "%s: read error", path);

@@ -1,10 +1,13 @@
 /*
- * bench.h - registration for `make bench` figures.
+ * bench.h - registration and reporting for `make bench` figures.
  *
- * Each tests/bench_<area>.c defines its measurements with ZS_BENCH(name) { ... }
- * and prints its own "name: value unit" lines through zs_bench_report().  The
- * runner (tests/bench_main.c) calls every registered bench in name order.
- * These are measurements, never pass/fail tests.
+ * Each tests/bench_<area>.c defines its measurements with ZS_BENCH(name) { ... }.
+ * The runner (tests/bench_main.c) calls every registered bench in name order
+ * (`zsim-bench NAME` runs those whose name contains NAME).  These are
+ * measurements, never pass/fail tests: `make bench` exits 0 whatever they say.
+ *
+ * Timing is process CPU time (CLOCK_PROCESS_CPUTIME_ID), best of several runs,
+ * so a loaded machine slows a figure less than wall time would.
  */
 #ifndef ZS_BENCH_H
 #define ZS_BENCH_H
@@ -12,10 +15,16 @@
 typedef void (*zs_bench_fn)(void);
 
 void zs_bench_register(const char *name, zs_bench_fn fn);
-/* Print one figure as "  label: value unit". */
+/* Print one figure as "  label: value unit" (no target). */
 void zs_bench_report(const char *label, double value, const char *unit);
-/* Monotonic wall-clock seconds, for timing a loop. */
-double zs_bench_now(void);
+/* Print one figure with its target: higher (1) or lower (0) is better; says
+ * "meets" or "short of". */
+void zs_bench_target(const char *label, double value, const char *unit, double target,
+		     int higher_is_better);
+/* Process CPU seconds (user + system), for timing a loop. */
+double zs_bench_cpu(void);
+/* How many runs a figure takes the best of. */
+#define ZS_BENCH_RUNS 3
 
 #define ZS_BENCH(name)                                                        \
 	static void zs_bench_##name(void);                                    \

@@ -151,7 +151,7 @@ bench_tokenizer(const char *plain, uint64_t size)
 		goto out;
 	}
 	for (int run = 0; run < RUNS; run++) {
-		double t0 = zs_bench_now();
+		double t0 = zs_bench_cpu();
 		const char *p = buf, *e = buf + size;
 
 		memset(&memo, 0, sizeof(memo));
@@ -165,7 +165,7 @@ bench_tokenizer(const char *plain, uint64_t size)
 				events++;
 			p = le + 1;
 		}
-		double dt = zs_bench_now() - t0;
+		double dt = zs_bench_cpu() - t0;
 
 		if (dt < best)
 			best = dt;
@@ -192,10 +192,10 @@ ZS_BENCH(trace_read)
 	/* xz included: what `zsim trace stats` on the shipped fixture costs */
 	best = 1e30;
 	for (int run = 0; run < RUNS; run++) {
-		double t0 = zs_bench_now();
+		double t0 = zs_bench_cpu();
 
 		n = read_all(HOG, &bytes);
-		double dt = zs_bench_now() - t0;
+		double dt = zs_bench_cpu() - t0;
 
 		if (dt < best)
 			best = dt;
@@ -208,10 +208,10 @@ ZS_BENCH(trace_read)
 	/* plain text file: parsing cost without decompression */
 	best = 1e30;
 	for (int run = 0; run < RUNS; run++) {
-		double t0 = zs_bench_now();
+		double t0 = zs_bench_cpu();
 
 		n = read_all(plain, &bytes);
-		double dt = zs_bench_now() - t0;
+		double dt = zs_bench_cpu() - t0;
 
 		if (dt < best)
 			best = dt;
@@ -224,10 +224,10 @@ ZS_BENCH(trace_read)
 
 	best = 1e30;
 	for (int run = 0; run < RUNS; run++) {
-		double t0 = zs_bench_now();
+		double t0 = zs_bench_cpu();
 
 		n = cook_all(plain);
-		double dt = zs_bench_now() - t0;
+		double dt = zs_bench_cpu() - t0;
 
 		if (dt < best)
 			best = dt;
@@ -239,10 +239,10 @@ ZS_BENCH(trace_read)
 	if (native) {
 		best = 1e30;
 		for (int run = 0; run < RUNS; run++) {
-			double t0 = zs_bench_now();
+			double t0 = zs_bench_cpu();
 
 			n = read_all(native, &bytes);
-			double dt = zs_bench_now() - t0;
+			double dt = zs_bench_cpu() - t0;
 
 			if (dt < best)
 				best = dt;
@@ -251,10 +251,10 @@ ZS_BENCH(trace_read)
 			zs_bench_report("native reader, raw events", (double)n / best, "events/s");
 		best = 1e30;
 		for (int run = 0; run < RUNS; run++) {
-			double t0 = zs_bench_now();
+			double t0 = zs_bench_cpu();
 
 			n = cook_all(native);
-			double dt = zs_bench_now() - t0;
+			double dt = zs_bench_cpu() - t0;
 
 			if (dt < best)
 				best = dt;

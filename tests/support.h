@@ -25,6 +25,11 @@ char *zt_read_file(const char *path, size_t *len);
 /* Does a path exist? */
 int zt_exists(const char *path);
 
+struct zs_error;
+/* Load and parse scenario text named t.yaml and build its run, which must fail:
+ * err holds the message (the test fails if the run could be built). */
+void zt_scenario_must_fail(const char *yaml, struct zs_error *err);
+
 /* A test-only model: buddy 2.6 discipline, allocation from the first zone of the
  * request's node that has the block, no watermarks, no reclaim. */
 extern const struct zs_policy_ops zt_policy_fake;

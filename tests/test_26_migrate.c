@@ -159,3 +159,25 @@ Test(zs26_migrate, rmqueue_2618_has_one_list)
 		cr_assert_eq(z->nr_free_mt[9][mt], 0);
 	t26_free(&t);
 }
+
+Test(zs26_migrate, pageblock_counts_follow_type_changes_and_the_checker_sees_a_stale_one)
+{
+	struct t26 t = t26_boot(&zs_policy_2632, 1, NORMAL, PAGES_64M, NULL);
+	struct zs_zone *z = &t.m->zones[0];
+	struct zs_error err = {0, ""};
+
+	/* the tick reads counters, not the map: they must follow every change */
+	zs26_set_pageblock_mt(t.vm, z, 512 * 5, ZS26_MT_RECLAIMABLE);
+	zs26_set_pageblock_mt(t.vm, z, 512 * 6, ZS26_MT_UNMOVABLE);
+	zs26_set_pageblock_mt(t.vm, z, 512 * 6, ZS26_MT_RECLAIMABLE);
+	cr_assert_eq(zs26_pageblocks_of(t.vm, z, ZS26_MT_RECLAIMABLE), 2);
+	cr_assert_eq(zs26_pageblocks_of(t.vm, z, ZS26_MT_UNMOVABLE), 0);
+	cr_assert_eq(zs26_pageblocks_of(t.vm, z, ZS26_MT_MOVABLE), 29);
+	cr_assert_eq(zs_vm_check(t.vm, &err), 0, "%s", err.msg);
+	/* a map change behind the counters' back is corruption */
+	zs26_zone(z)->pageblock[7] = ZS26_MT_UNMOVABLE;
+	cr_assert_neq(zs_vm_check(t.vm, &err), 0);
+	cr_assert(strstr(err.msg, "pageblocks counted"), "%s", err.msg);
+	zs26_zone(z)->pageblock[7] = ZS26_MT_MOVABLE;
+	t26_free(&t);
+}

@@ -2,6 +2,7 @@
 #include <criterion/criterion.h>
 #include <criterion/theories.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "alloc/buddy.h"
 #include "sim/rng.h"
@@ -279,4 +280,61 @@ Test(buddy, checker_catches_corruption)
 Test(buddy, page_struct_is_24_bytes)
 {
 	cr_assert_eq(sizeof(struct zs_page), 24);
+}
+
+/* Boot zone 1 (at `start`, `pages` long) both ways and compare every byte of state. */
+static void
+boot_both_ways(uint64_t start, uint64_t pages, enum zs_buddy_discipline d)
+{
+	enum zs_zone_type t[] = {ZS_ZONE_DMA, ZS_ZONE_NORMAL};
+	uint64_t p[] = {start, pages};
+	struct zs_machine *a = zt_machine(1, 2, t, p), *b = zt_machine(1, 2, t, p);
+	struct zs_error err = {0, ""};
+	struct zs_zone *za = &a->zones[1], *zb = &b->zones[1];
+
+	cr_assert_eq(zs_buddy_init(za, d, &err), 0);
+	cr_assert_eq(zs_buddy_init(zb, d, &err), 0);
+	zs_buddy_boot(a, za, 2);
+	zs_buddy_boot_by_frees(b, zb, 2);
+	for (uint32_t pfn = za->start_pfn; pfn < za->start_pfn + za->spanned; pfn++)
+		cr_assert_eq(memcmp(&a->pages[pfn], &b->pages[pfn], sizeof(struct zs_page)), 0,
+			     "start %lu pages %lu discipline %d: page %u differs (order %u/%u, "
+			     "flags %x/%x, next %u/%u, list %u/%u, prev %u/%u)",
+			     (unsigned long)start, (unsigned long)pages, (int)d, pfn,
+			     a->pages[pfn].order, b->pages[pfn].order, a->pages[pfn].flags,
+			     b->pages[pfn].flags, a->pages[pfn].next, b->pages[pfn].next, a->pages[pfn].list, b->pages[pfn].list, a->pages[pfn].prev, b->pages[pfn].prev);
+	cr_assert_eq(za->free_pages, zb->free_pages);
+	for (int k = 0; k < za->max_order; k++) {
+		cr_assert_eq(za->free_area[k].nr_free, zb->free_area[k].nr_free);
+		for (int m = 0; m < ZS_MIGRATE_TYPES; m++) {
+			cr_assert_eq(za->nr_free_mt[k][m], zb->nr_free_mt[k][m]);
+			cr_assert_eq(memcmp(&za->free_area[k].list[m], &zb->free_area[k].list[m],
+					    sizeof(struct zs_list)),
+				     0, "start %lu pages %lu: list %d/%d differs", (unsigned long)start,
+				     (unsigned long)pages, k, m);
+		}
+		if (za->free_area[k].map) {
+			size_t bytes = (((size_t)za->spanned >> (k + 1)) + 1 + 7) / 8;
+
+			cr_assert_eq(memcmp(za->free_area[k].map, zb->free_area[k].map, bytes), 0,
+				     "start %lu pages %lu: pair bits of order %d differ",
+				     (unsigned long)start, (unsigned long)pages, k);
+		}
+	}
+	check(a, za);
+	teardown(a);
+	teardown(b);
+}
+
+Test(buddy, one_pass_boot_equals_a_free_per_page)
+{
+	static const uint64_t starts[] = {1, 3, 4096, 4097, 5000, 12288, 65535};
+	static const uint64_t sizes[] = {1, 2, 3, 7, 512, 1023, 1024, 1025, 1536, 3000, 4096,
+					 65537, 262144, 300001};
+
+	for (size_t i = 0; i < sizeof(starts) / sizeof(starts[0]); i++)
+		for (size_t j = 0; j < sizeof(sizes) / sizeof(sizes[0]); j++) {
+			boot_both_ways(starts[i], sizes[j], ZS_BUDDY_24);
+			boot_both_ways(starts[i], sizes[j], ZS_BUDDY_26);
+		}
 }

@@ -9,6 +9,7 @@
 
 #include "alloc/buddy.h"
 #include "alloc/vm.h"
+#include "sim/driver.h"
 #include "tests/support.h"
 
 struct zs_machine *
@@ -83,6 +84,21 @@ zt_exists(const char *path)
 	struct stat st;
 
 	return stat(path, &st) == 0;
+}
+
+void
+zt_scenario_must_fail(const char *yaml, struct zs_error *err)
+{
+	struct zs_cfg *root = zs_cfg_load_string("t.yaml", yaml, err);
+	struct zs_scenario sc;
+	struct zs_run *r;
+
+	cr_assert(root, "%s", err->msg);
+	cr_assert_eq(zs_scenario_parse(&sc, root, "t.yaml", NULL, err), 0, "%s", err->msg);
+	r = zs_run_create(&sc, err);
+	zs_run_destroy(r);
+	zs_cfg_free(root);
+	cr_assert_null(r, "accepted:\n%s", yaml);
 }
 
 /* ---- the fake model ---- */

@@ -32,6 +32,7 @@
 #include "sim/diag.h"
 #include "sim/rng.h"
 #include "workloads/dist.h"
+#include "workloads/gen_task.h"
 #include "workloads/gen_util.h"
 #include "workloads/source.h"
 
@@ -63,6 +64,7 @@ struct anon {
 	uint32_t gfp;
 	char comm[16];
 	int nice, root, cpu;
+	struct zs_task_attrs attrs;
 
 	/* state */
 	struct zs_rng *rng;
@@ -85,7 +87,7 @@ struct anon {
 static const char *const anon_keys[] = {
 	"type",     "arrival_rate", "initial_tasks", "max_tasks", "footprint", "lifetime",
 	"alloc_rate", "touch_rate", "locality",  "write_fraction", "grow", "gfp",
-	"comm",     "nice",         "root",      "cpu",        NULL};
+	"comm",     "nice",         "root",      "cpu",        ZS_GEN_TASK_KEYS, NULL};
 
 static int
 read_grow(struct zs_cfg *cfg, struct anon *a, struct zs_error *err)
@@ -151,7 +153,8 @@ anon_create(struct zs_source *s, struct zs_cfg *cfg, const struct zs_source_env 
 	if (zs_cfg_int(cfg, "nice", -20, 19, &v, err))
 		return -1;
 	a->nice = (int)v;
-	if (zs_cfg_bool(cfg, "root", &a->root, err))
+	if (zs_cfg_bool(cfg, "root", &a->root, err) ||
+	    zs_gen_task_attrs(cfg, env, a->root, &a->attrs, err))
 		return -1;
 	v = -1;
 	if (zs_cfg_int(cfg, "cpu", -1, 65535, &v, err))
@@ -300,6 +303,7 @@ arrive(struct anon *a, struct zs_request *req)
 	fill(req, now, ZS_REQ_TASK_START, t);
 	req->nice = (int8_t)a->nice;
 	req->root = (uint8_t)a->root;
+	req->attrs = a->attrs;
 	memcpy(req->comm, a->comm, sizeof(req->comm));
 	return 1;
 }

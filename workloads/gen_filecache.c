@@ -35,6 +35,7 @@
 #include "sim/diag.h"
 #include "sim/rng.h"
 #include "workloads/dist.h"
+#include "workloads/gen_task.h"
 #include "workloads/gen_util.h"
 #include "workloads/source.h"
 
@@ -66,6 +67,7 @@ struct fcache {
 	uint32_t gfp;
 	char comm[16];
 	int cpu, nice, root;
+	struct zs_task_attrs attrs;
 
 	/* state */
 	struct zs_rng *rng;
@@ -90,7 +92,8 @@ struct fcache {
 static const char *const fc_keys[] = {"type",  "files",          "file_size",    "pattern",
 				      "io_rate", "write_fraction", "hot_fraction", "hot_size",
 				      "delete_after", "delete_at_end", "gfp",       "comm",
-				      "cpu",   "nice",           "root",         NULL};
+				      "cpu",   "nice",           "root",         ZS_GEN_TASK_KEYS,
+				      NULL};
 
 /* Append a file of `pages` pages; -1 when out of memory or ids. */
 static int
@@ -199,7 +202,8 @@ filecache_create(struct zs_source *s, struct zs_cfg *cfg, const struct zs_source
 	    zs_cfg_double(cfg, "hot_fraction", 0, 1, &f->hot_fraction, err) ||
 	    zs_cfg_duration(cfg, "delete_after", 0, INT64_MAX, &f->delete_after, err) ||
 	    zs_cfg_bool(cfg, "delete_at_end", &f->delete_at_end, err) ||
-	    zs_gen_comm(cfg, "comm", f->comm, err) || zs_cfg_bool(cfg, "root", &f->root, err))
+	    zs_gen_comm(cfg, "comm", f->comm, err) || zs_cfg_bool(cfg, "root", &f->root, err) ||
+	    zs_gen_task_attrs(cfg, env, f->root, &f->attrs, err))
 		return -1;
 	/*
 	 * KERNEL: 2.4.0 fs/inode.c clean_inode() sets mapping->gfp_mask to
@@ -365,6 +369,7 @@ filecache_next(struct zs_source *s, struct zs_request *req, struct zs_error *err
 		fill(f, req, 0, ZS_REQ_TASK_START);
 		req->nice = (int8_t)f->nice;
 		req->root = (uint8_t)f->root;
+		req->attrs = f->attrs;
 		memcpy(req->comm, f->comm, sizeof(req->comm));
 		return 1;
 	}

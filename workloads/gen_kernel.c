@@ -31,6 +31,7 @@
 #include "sim/diag.h"
 #include "sim/rng.h"
 #include "workloads/dist.h"
+#include "workloads/gen_task.h"
 #include "workloads/gen_util.h"
 #include "workloads/source.h"
 
@@ -49,6 +50,7 @@ struct kgen {
 	uint8_t kind;
 	char comm[16];
 	int cpu, root;
+	struct zs_task_attrs attrs;
 
 	/* state */
 	struct zs_rng *rng;
@@ -73,7 +75,7 @@ struct kgen {
 static const char *const kernel_keys[] = {"type",  "preset",   "gfp",      "order",
 					  "orders", "rate",    "burst",    "burst_gap",
 					  "lifetime", "kind",  "comm",     "cpu",
-					  "root",  NULL};
+					  "root",  ZS_GEN_TASK_KEYS, NULL};
 
 static int
 apply_preset(struct kgen *k, struct zs_cfg *cfg, const char **gfp, struct zs_error *err)
@@ -230,6 +232,7 @@ kernel_create(struct zs_source *s, struct zs_cfg *cfg, const struct zs_source_en
 	    zs_cfg_duration(cfg, "burst_gap", 0, 3600000000000LL, &k->burst_gap_ns, err) ||
 	    zs_dist_get(cfg, "lifetime", ZS_UNIT_NS, &k->lifetime, err) || read_kind(k, cfg, err) ||
 	    zs_gen_comm(cfg, "comm", k->comm, err) || zs_cfg_bool(cfg, "root", &k->root, err) ||
+	    zs_gen_task_attrs(cfg, env, k->root, &k->attrs, err) ||
 	    zs_gen_gfp(cfg, "gfp", env->kver, gfp, &k->gfp, err))
 		return -1;
 	v = -1;
@@ -333,6 +336,7 @@ kernel_next(struct zs_source *s, struct zs_request *req, struct zs_error *err)
 		fill(k, req, 0, ZS_REQ_TASK_START);
 		req->root = (uint8_t)k->root;
 		req->kthread = 1; /* kernel context: never an OOM victim, no rss */
+		req->attrs = k->attrs;
 		memcpy(req->comm, k->comm, sizeof(req->comm));
 		return 1;
 	}

@@ -154,6 +154,16 @@ refill(struct phase *ph, unsigned i, struct zs_error *err)
 		ph->peek.time += ph->start;
 		ph->peek.handle |= (uint64_t)i << ZS_GEN_HANDLE_BITS;
 		ph->peek.task |= i << ZS_GEN_TASK_BITS;
+		if (ph->peek.attrs.parent_task) {
+			/* a script parent within the phase: its task number moves the same way */
+			if (ph->peek.attrs.parent_task - 1 >= ZS_GEN_TASK_LIMIT)
+				return zs_error_set(err, EX_DATAERR,
+						    "phase %u: a parent task number is too large to "
+						    "share a phases source",
+						    i);
+			ph->peek.attrs.parent_task =
+				((ph->peek.attrs.parent_task - 1) | i << ZS_GEN_TASK_BITS) + 1;
+		}
 		ph->have = 1;
 	}
 	return 0;

@@ -3,7 +3,9 @@
  * golden tests and exact experiments.
  *
  *   {type: script, requests: [
- *      {at: 0ms, op: task_start, task: 1, comm: app, nice: 0, root: false, kthread: false},
+ *      {at: 0ms, op: task_start, task: 1, comm: app, nice: 0, root: false, kthread: false,
+ *       uid: 1000, oom_adj: 0, caps: none, cpu_time: 0s, age: 0s, extra_vm: 0,
+ *       parent: 0 (a task this script started before) | parent_source: 0},
  *      {at: 1ms, op: alloc, task: 1, handle: 7, order: 0, gfp: GFP_HIGHUSER, kind: file, cpu: 0},
  *      {at: 2ms, op: touch | dirty | free, task: 1, handle: 7},
  *      {at: 3ms, op: task_exit, task: 1}]}
@@ -19,6 +21,7 @@
 
 #include "sim/cfg.h"
 #include "sim/diag.h"
+#include "workloads/gen_task.h"
 #include "workloads/source.h"
 
 struct script {
@@ -39,12 +42,40 @@ lookup(const char *const *names, const char *s)
 	return -1;
 }
 
+/* The parent key of a task_start: a task number started earlier in the script. */
 static int
-parse_one(struct zs_cfg *e, const struct zs_source_env *env, int64_t prev, struct zs_request *r,
-	  struct zs_error *err)
+read_parent(struct zs_cfg *e, const struct zs_request *done, int ndone, uint32_t self,
+	    struct zs_task_attrs *a, struct zs_error *err)
+{
+	uint64_t parent = 0;
+	struct zs_cfg *n = zs_cfg_get(e, "parent");
+
+	if (!n)
+		return 0;
+	if (zs_cfg_uint(e, "parent", 0, UINT32_MAX - 1, &parent, err))
+		return -1;
+	if (a->parent_source)
+		return zs_cfg_error(n, err, "a task has one parent: 'parent' or 'parent_source'");
+	if (parent == self)
+		return zs_cfg_error(n, err, "task %u cannot be its own parent", self);
+	for (int i = ndone - 1; i >= 0; i--)
+		if (done[i].type == ZS_REQ_TASK_START && done[i].task == parent) {
+			a->parent_task = (uint32_t)parent + 1;
+			return 0;
+		}
+	return zs_cfg_error(n, err, "parent %llu: no task_start for it earlier in the script",
+			    (unsigned long long)parent);
+}
+
+static int
+parse_one(struct zs_cfg *e, const struct zs_source_env *env, int64_t prev,
+	  const struct zs_request *done, int ndone, struct zs_request *r, struct zs_error *err)
 {
 	static const char *const known[] = {"at",   "op",   "task", "handle", "order", "gfp", "kind",
-					    "cpu",  "comm", "nice", "root",   "kthread", NULL};
+					    "cpu",  "comm", "nice", "root",   "kthread", "parent",
+					    ZS_GEN_TASK_KEYS, NULL};
+	static const char *const task_only[] = {"parent", ZS_GEN_TASK_KEYS, NULL};
+	struct zs_task_attrs attrs;
 	const char *op = NULL, *gfp = "GFP_KERNEL", *kind = "kernel", *comm = NULL;
 	int64_t at = prev, nice = 0, cpu = 0, order = 0;
 	uint64_t task = 0, handle = 0;
@@ -72,6 +103,13 @@ parse_one(struct zs_cfg *e, const struct zs_source_env *env, int64_t prev, struc
 	if (at < prev)
 		return zs_cfg_error(e, err, "requests must come in time order (this one is earlier "
 					    "than the one before)");
+	for (int i = 0; t != ZS_REQ_TASK_START && task_only[i]; i++)
+		if (zs_cfg_get(e, task_only[i]))
+			return zs_cfg_error(zs_cfg_get(e, task_only[i]), err,
+					    "'%s' belongs to a task_start request", task_only[i]);
+	if (zs_gen_task_attrs(e, env, root, &attrs, err) ||
+	    read_parent(e, done, ndone, (uint32_t)task, &attrs, err))
+		return -1;
 	k = lookup(kinds, kind);
 	if (k < 0)
 		return zs_cfg_error(zs_cfg_get(e, "kind"), err,
@@ -95,6 +133,7 @@ parse_one(struct zs_cfg *e, const struct zs_source_env *env, int64_t prev, struc
 	r->nice = (int8_t)nice;
 	r->root = (uint8_t)root;
 	r->kthread = (uint8_t)kthread;
+	r->attrs = attrs;
 	if (comm)
 		snprintf(r->comm, sizeof(r->comm), "%s", comm);
 	return 0;
@@ -123,7 +162,7 @@ script_create(struct zs_source *s, struct zs_cfg *cfg, const struct zs_source_en
 	if (!sc->reqs)
 		return zs_error_set(err, EX_OSERR, "out of memory");
 	for (int i = 0; i < list->n; i++) {
-		if (parse_one(list->vals[i], env, prev, &sc->reqs[i], err))
+		if (parse_one(list->vals[i], env, prev, sc->reqs, i, &sc->reqs[i], err))
 			return -1;
 		prev = sc->reqs[i].time;
 	}

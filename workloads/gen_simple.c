@@ -20,6 +20,7 @@
 #include "sim/cfg.h"
 #include "sim/diag.h"
 #include "sim/rng.h"
+#include "workloads/gen_task.h"
 #include "workloads/source.h"
 
 enum ev_type { EV_ALLOC, EV_FREE, EV_TOUCH, EV_START, EV_EXIT };
@@ -54,6 +55,9 @@ struct simple {
 	double touch_rate;   /* per task per second */
 	double dirty_fraction;
 	char comm[16];
+	int8_t nice;
+	uint8_t root;
+	struct zs_task_attrs attrs;
 	struct zs_rng *rng;
 
 	struct ev *heap;
@@ -173,10 +177,12 @@ simple_create(struct zs_source *s, struct zs_cfg *cfg, const struct zs_source_en
 	static const char *const known[] = {"type",  "tasks",     "rate",     "order",
 					    "orders", "gfp",      "kind",     "lifetime",
 					    "start", "stop",      "cpu",      "touch_rate",
-					    "dirty_fraction", "comm", NULL};
+					    "dirty_fraction", "comm", "nice", "root", ZS_GEN_TASK_KEYS,
+					    NULL};
 	struct simple *g = calloc(1, sizeof(*g));
 	uint64_t tasks = 1;
-	int64_t cpu = -1, order = 0;
+	int64_t cpu = -1, order = 0, nice = 0;
+	int root = 0;
 	const char *gfp = "GFP_KERNEL", *kind = "kernel", *comm = "simple";
 	struct zs_cfg *n;
 	/* KERNEL: MAX_ORDER is 10 in 2.4.0 and 11 in 2.6 (include/linux/mmzone.h) */
@@ -200,8 +206,12 @@ simple_create(struct zs_source *s, struct zs_cfg *cfg, const struct zs_source_en
 	    zs_cfg_int(cfg, "cpu", 0, 4095, &cpu, err) ||
 	    zs_cfg_double(cfg, "touch_rate", 0, 1e9, &g->touch_rate, err) ||
 	    zs_cfg_double(cfg, "dirty_fraction", 0, 1, &g->dirty_fraction, err) ||
-	    zs_cfg_string(cfg, "comm", &comm, err))
+	    zs_cfg_string(cfg, "comm", &comm, err) || zs_cfg_int(cfg, "nice", -20, 19, &nice, err) ||
+	    zs_cfg_bool(cfg, "root", &root, err) ||
+	    zs_gen_task_attrs(cfg, env, root, &g->attrs, err))
 		return -1;
+	g->nice = (int8_t)nice;
+	g->root = (uint8_t)root;
 	g->tasks = (uint32_t)tasks;
 	g->cpu = (int)cpu;
 	snprintf(g->comm, sizeof(g->comm), "%s", comm);
@@ -310,6 +320,9 @@ simple_next(struct zs_source *s, struct zs_request *req, struct zs_error *err)
 		case EV_START:
 			req->type = ZS_REQ_TASK_START;
 			snprintf(req->comm, sizeof(req->comm), "%s", g->comm);
+			req->nice = g->nice;
+			req->root = g->root;
+			req->attrs = g->attrs;
 			return 1;
 		case EV_EXIT:
 			if (g->dead[e.task])

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "alloc/page.h" /* enum zs_page_kind */
+#include "alloc/task.h" /* struct zs_task_attrs */
 
 enum zs_req_type {
 	ZS_REQ_ALLOC = 0,   /* allocate a block of `order` for `handle` */
@@ -39,6 +40,7 @@ struct zs_request {
 	uint8_t root;          /* runs as uid 0 */
 	uint8_t kthread;       /* a kernel context (PF_KTHREAD): never an OOM victim */
 	char comm[16];
+	struct zs_task_attrs attrs; /* uid, caps, oom_adj, cpu time, age, extra_vm, parent */
 };
 
 /* "alloc", "free", "touch", "dirty", "task_start", "task_exit". */

@@ -96,3 +96,42 @@ zs_source_destroy(struct zs_source *s)
 		s->ops->destroy(s);
 	free(s);
 }
+
+/*
+ * Which entries end by themselves: a trace at its last line, a script at its last
+ * request, a `simple` source at its `stop`, a `phases` source whose every phase
+ * has a `stop`.  anon, filecache and kernel run for as long as the run does.
+ */
+static int
+entry_ends(struct zs_cfg *entry)
+{
+	struct zs_cfg *type = entry->type == ZS_CFG_MAP ? zs_cfg_get(entry, "type") : NULL;
+	const char *t = type && type->type == ZS_CFG_SCALAR ? type->scalar : "";
+
+	if (!strcmp(t, "trace") || !strcmp(t, "script"))
+		return 1;
+	if (!strcmp(t, "simple"))
+		return zs_cfg_get(entry, "stop") != NULL;
+	if (!strcmp(t, "phases")) {
+		struct zs_cfg *list = zs_cfg_get(entry, "phases");
+
+		if (!list || list->type != ZS_CFG_SEQ || list->n < 1)
+			return 1; /* the source's own check reports it */
+		for (int i = 0; i < list->n; i++)
+			if (list->vals[i]->type == ZS_CFG_MAP && !zs_cfg_get(list->vals[i], "stop"))
+				return 0;
+		return 1;
+	}
+	return 0;
+}
+
+int
+zs_source_check_ends(struct zs_cfg *entry, struct zs_error *err)
+{
+	if (entry_ends(entry))
+		return 0;
+	return zs_cfg_error(entry, err,
+			    "`duration: auto` runs until every source ends, and this one never does "
+			    "(trace and script sources end, simple with 'stop', phases whose every "
+			    "phase has 'stop'): give the scenario a duration");
+}

@@ -31,6 +31,7 @@ struct zs_source_env {
 	struct zs_rng *rng;      /* this source's own stream */
 	const char *scenario_dir; /* for relative paths (trace files); valid during create only */
 	unsigned index;          /* position in the workload list */
+	unsigned nr_sources;     /* entries in the workload list (parent_source names one) */
 };
 
 struct zs_source;
@@ -78,5 +79,8 @@ const char *zs_source_types(void);
 struct zs_source *zs_source_create(struct zs_cfg *entry, const struct zs_source_env *env,
 				   struct zs_error *err);
 void zs_source_destroy(struct zs_source *s);
+
+/* For `duration: auto`: 0 when the entry ends by itself, else -1 with err at the entry. */
+int zs_source_check_ends(struct zs_cfg *entry, struct zs_error *err);
 
 #endif

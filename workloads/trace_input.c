@@ -6,6 +6,7 @@
 #include <lzma.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sysexits.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -223,6 +224,12 @@ zs_tin_open(const char *path, struct zs_error *err)
 	t->fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (t->fd < 0) {
 		zs_error_set(err, EX_NOINPUT, "cannot open %s: %s", path, strerror(errno));
+		goto fail;
+	}
+	/* a directory opens; its first read fails with EISDIR, which is missing input (66) */
+	struct stat st;
+	if (fstat(t->fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		zs_error_set(err, EX_NOINPUT, "cannot open %s: %s", path, strerror(EISDIR));
 		goto fail;
 	}
 	/* Read enough to see the magic; a short read is not the end of the file. */

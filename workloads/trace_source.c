@@ -15,6 +15,7 @@
  * and duplicate frees.
  * DEVIATION: a recorded __GFP_MEMALLOC has no 2.6/2.4 flag and is dropped.
  */
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,12 +30,25 @@
 
 struct trace_src {
 	struct zs_trace_cook *cook;
+	char path[4096];     /* for messages naming a trace line */
 	double time_scale;
-	int64_t t0;
-	int started;
+	int64_t t0, last_ns; /* first and latest event time, as recorded */
+	int started, skip_bad, finished;
 	enum zs_kver kver;
-	uint64_t allocs, frees;
+	uint64_t allocs, frees, last_line;
+	uint64_t mixed_mobility; /* lines skipped for asking two migratetypes (skip_bad_lines) */
 };
+
+/*
+ * Limits on the trace's clock.  A replay lasts as long as the trace spans, so a
+ * span beyond the longest scenario duration (one year) is refused at the line
+ * that crosses it rather than simulated tick by tick.  Per-cpu buffers can leave
+ * a timestamp slightly behind the one before (served at once); a step back of
+ * more than a second is not that, but traces concatenated into one file, whose
+ * times cannot be merged into one run: refused at its line.
+ */
+#define TRACE_MAX_SPAN_NS (1000000000LL * 3600 * 24 * 365)
+#define TRACE_MAX_BACKSTEP_NS 1000000000LL
 
 static int
 trace_create(struct zs_source *s, struct zs_cfg *cfg, const struct zs_source_env *env,
@@ -60,6 +74,7 @@ trace_create(struct zs_source *s, struct zs_cfg *cfg, const struct zs_source_env
 		return -1;
 	if (!path)
 		return zs_cfg_error(cfg, err, "a trace workload needs 'path'");
+	t->skip_bad = skip;
 	if (zs_trace_format_parse(format, &fmt))
 		return zs_cfg_error(zs_cfg_get(cfg, "format"), err,
 				    "format must be auto, perf, ftrace or native, not '%s'", format);
@@ -68,6 +83,7 @@ trace_create(struct zs_source *s, struct zs_cfg *cfg, const struct zs_source_env
 		snprintf(full, sizeof(full), "%s/%s", env->scenario_dir, path);
 	else
 		snprintf(full, sizeof(full), "%s", path);
+	snprintf(t->path, sizeof(t->path), "%s", full);
 	t->cook = zs_trace_cook_open(full, fmt, skip, err);
 	if (!t->cook) {
 		char msg[sizeof(err->msg)];
@@ -81,30 +97,89 @@ trace_create(struct zs_source *s, struct zs_cfg *cfg, const struct zs_source_env
 	return 0;
 }
 
+/* The request time of an event: ns since the first event, scaled; -1 with err if refused. */
+static int64_t
+trace_time(struct trace_src *t, const struct zs_page_event *pe, struct zs_error *err)
+{
+	/* in double: INT64_MIN and INT64_MAX timestamps in one trace must not overflow */
+	double rel = (double)pe->time_ns - (double)t->t0;
+	double back = (double)t->last_ns - (double)pe->time_ns;
+
+	if (back > (double)TRACE_MAX_BACKSTEP_NS)
+		return zs_error_set(err, EX_DATAERR,
+				    "%s:%" PRIu64 ": time goes back %.3f s from the line before "
+				    "(traces joined into one file?); zsim replays one recording in time order",
+				    t->path, pe->line, back / 1e9);
+	if (rel * t->time_scale > (double)TRACE_MAX_SPAN_NS)
+		return zs_error_set(err, EX_DATAERR,
+				    "%s:%" PRIu64 ": this event comes %.0f s after the trace's first; a "
+				    "replay spans at most 365 days (--time-scale shrinks the trace's time)",
+				    t->path, pe->line, rel * t->time_scale / 1e9);
+	if (pe->time_ns > t->last_ns)
+		t->last_ns = pe->time_ns;
+	if (rel < 0)
+		return 0; /* a timestamp that runs backwards (per-cpu buffers) is served at once */
+	return (int64_t)llround(rel * t->time_scale);
+}
+
+/*
+ * KERNEL: 2.6.32 include/linux/gfp.h allocflags_to_migratetype() WARNs when both
+ * __GFP_MOVABLE and __GFP_RECLAIMABLE are set and returns 3, MIGRATE_RESERVE,
+ * which is no per-cpu list (MIGRATE_PCPTYPES is 3): the kernel would index past
+ * pcp->lists.  Nothing safe can follow it, so such a line is refused.
+ */
+static int
+mixed_mobility(const struct trace_src *t, uint32_t gfp)
+{
+	return t->kver == ZS_KV_2632 &&
+	       (gfp & (GFP26_MOVABLE | GFP26_RECLAIMABLE)) == (GFP26_MOVABLE | GFP26_RECLAIMABLE);
+}
+
 static int
 trace_next(struct zs_source *s, struct zs_request *req, struct zs_error *err)
 {
 	struct trace_src *t = s->priv;
 	struct zs_page_event pe;
-	int rc = zs_trace_cook_next(t->cook, &pe, err);
+	uint32_t gfp = 0;
+	int rc;
 
+again:
+	rc = zs_trace_cook_next(t->cook, &pe, err);
+	if (rc == 0)
+		t->finished = 1;
 	if (rc <= 0)
 		return rc;
 	if (!t->started) {
 		t->started = 1;
-		t->t0 = pe.time_ns;
+		t->t0 = t->last_ns = pe.time_ns;
 	}
+	if (pe.ev == ZS_PEV_ALLOC) {
+		gfp = zs_gfp_modern_to_kernel(t->kver, pe.gfp_modern, NULL);
+		if (mixed_mobility(t, gfp)) {
+			if (t->skip_bad) {
+				t->mixed_mobility++;
+				goto again;
+			}
+			return zs_error_set(err, EX_DATAERR,
+					    "%s:%" PRIu64 ": gfp_flags has both __GFP_MOVABLE and "
+					    "__GFP_RECLAIMABLE: 2.6.32 makes that MIGRATE_RESERVE, which "
+					    "no allocation may ask for (--skip-bad-lines skips such lines)",
+					    t->path, pe.line);
+		}
+	}
+	int64_t when = trace_time(t, &pe, err);
+	if (when < 0)
+		return -1;
+	t->last_line = pe.line;
 	memset(req, 0, sizeof(*req));
-	req->time = (int64_t)llround((double)(pe.time_ns - t->t0) * t->time_scale);
-	if (req->time < 0)
-		req->time = 0; /* a timestamp that runs backwards (per-cpu buffers) is served at once */
+	req->time = when;
 	req->task = pe.pid;
 	req->cpu = pe.cpu;
 	req->order = pe.order;
 	req->handle = pe.pfn;
 	if (pe.ev == ZS_PEV_ALLOC) {
 		req->type = ZS_REQ_ALLOC;
-		req->gfp = zs_gfp_modern_to_kernel(t->kver, pe.gfp_modern, NULL);
+		req->gfp = gfp;
 		req->kind = (uint8_t)zs_gfp_modern_page_kind(pe.gfp_modern);
 		t->allocs++;
 	} else {
@@ -141,6 +216,11 @@ trace_summary(struct zs_source *s, void (*emit)(void *, const char *, int64_t), 
 	emit(cookie, "realloc_live", (int64_t)c->realloc_live);
 	emit(cookie, "alloc_failed_in_trace", (int64_t)c->alloc_failed_in_trace);
 	emit(cookie, "bad_lines", (int64_t)c->bad_lines);
+	/* only when they happen, so a replay that has none keeps its summary */
+	if (t->mixed_mobility)
+		emit(cookie, "skipped_mixed_mobility", (int64_t)t->mixed_mobility);
+	if (!t->finished)
+		emit(cookie, "trace_cut_short_at_line", (int64_t)t->last_line);
 }
 
 const struct zs_source_ops zs_source_trace = {

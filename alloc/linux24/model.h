@@ -239,6 +239,10 @@ struct z24 {
 	uint64_t unmapped, swap_alloc_fail, oom_kills, vm_kills, oom_checks, oom_no_victim;
 	uint64_t highorder_tries;
 	uint64_t swapin_ra_pages;   /* pages read by swapin_readahead */
+	/* mm/numa.c alloc_pages()'s static `next`: the node the next allocation starts
+	 * its round-robin at; one per simulated kernel, so runs in one process (tests,
+	 * comparisons) never share it */
+	unsigned numa_next;
 };
 
 /* ---- model.c ---- */

@@ -343,11 +343,9 @@ zs24_alloc(struct zs_vm *vm, struct zs_alloc_req *req)
 
 	if (req->step == Z24_S_ENTRY && req->local[Z24_L_NODEI] == 0) {
 		/* KERNEL: 2.4.0 mm/numa.c alloc_pages(): round-robin start node */
-		static unsigned next_node;
-
 		if (s->m->nr_nodes > 1) {
-			req->local[Z24_L_NODE0] = next_node % (unsigned)s->m->nr_nodes;
-			next_node = (unsigned)req->local[Z24_L_NODE0] + 1;
+			req->local[Z24_L_NODE0] = s->numa_next % (unsigned)s->m->nr_nodes;
+			s->numa_next = (unsigned)req->local[Z24_L_NODE0] + 1;
 		} else {
 			req->local[Z24_L_NODE0] = 0;
 		}

@@ -48,7 +48,8 @@ const unsigned char zs26_path_failed[ZS26_NR_PATHS] = {
 /* ---- boot ---- */
 
 static const char *const known_keys[] = {"version", "min_free_kbytes",
-					 "percpu_pagelist_fraction", "reclaim_scan_ns", NULL};
+					 "percpu_pagelist_fraction", "reclaim_scan_ns",
+					 "numa_zonelist_order", NULL};
 
 static int
 read_tunables(struct zs26 *k, struct zs_cfg *kcfg, struct zs_error *err)
@@ -82,6 +83,32 @@ read_tunables(struct zs26 *k, struct zs_cfg *kcfg, struct zs_error *err)
 	if (zs_cfg_int(kcfg, "reclaim_scan_ns", 0, 1000000000, &ns, err))
 		return -1;
 	k->reclaim_scan_ns = ns;
+	struct zs_cfg *zo = zs_cfg_get(kcfg, "numa_zonelist_order");
+	if (zo) {
+		const char *s = NULL;
+
+		if (k->kver != ZS_KV_2632)
+			return zs_cfg_error(zo, err,
+					    "numa_zonelist_order is a 2.6.23+ tunable; 2.6.18 builds "
+					    "node order only");
+		if (zs_cfg_string(kcfg, "numa_zonelist_order", &s, err))
+			return -1;
+		/* KERNEL: 2.6.32 mm/page_alloc.c __parse_numa_zonelist_order(): first letter */
+		switch (s[0]) {
+		case 'd': case 'D':
+			k->user_zonelist_order = ZS26_ZONELIST_ORDER_DEFAULT;
+			break;
+		case 'n': case 'N':
+			k->user_zonelist_order = ZS26_ZONELIST_ORDER_NODE;
+			break;
+		case 'z': case 'Z':
+			k->user_zonelist_order = ZS26_ZONELIST_ORDER_ZONE;
+			break;
+		default:
+			return zs_cfg_error(zo, err,
+					    "numa_zonelist_order: expected default, node or zone");
+		}
+	}
 	return 0;
 }
 
@@ -109,6 +136,7 @@ zone_model_init(struct zs_vm *vm, struct zs_zone *z, struct zs_error *err)
 			return zs_error_set(err, EX_OSERR, "out of memory");
 		/* KERNEL: 2.6.32 mm/page_alloc.c memmap_init_zone(): every block MOVABLE */
 		memset(zz->pageblock, ZS26_MT_MOVABLE, zz->nr_pageblocks);
+		zz->pb_count[ZS26_MT_MOVABLE] = zz->nr_pageblocks;
 	}
 	return zs_buddy_init(z, ZS_BUDDY_26, err);
 }
@@ -336,9 +364,18 @@ zs26_describe(struct zs_vm *vm, FILE *out, int csv)
 			fprintf(out, "\n");
 		}
 	}
+	fprintf(out, "zonelist order: %s (%s)\n", zs26_zonelist_order_name(k->zonelist_order),
+		k->zonelist_order_why);
+	fprintf(out, "zone_reclaim_mode: %d (%s)\n", k->zone_reclaim_mode,
+		k->zone_reclaim_mode ? "a node is farther than RECLAIM_DISTANCE 20"
+				     : "no node is farther than RECLAIM_DISTANCE 20");
 	for (int n = 0; n < m->nr_nodes; n++) {
 		struct zs26_node *nm = m->nodes[n].model;
 
+		fprintf(out, "node %d fallback order:", n);
+		for (int i = 0; i < nm->nr_node_order; i++)
+			fprintf(out, " %d", nm->node_order[i]);
+		fprintf(out, "\n");
 		for (int c = 0; c < ZS_NR_ZONE_TYPES; c++) {
 			fprintf(out, "zonelist node %d class %-7s:", n,
 				zs_zone_type_name((enum zs_zone_type)c));
@@ -552,6 +589,18 @@ zs26_check(struct zs_vm *vm, struct zs_error *err)
 		struct zs26_zone *zz = zs26_zone(z);
 		uint64_t on_pcp = 0, allocated = 0, pcp_flagged = 0;
 
+		if (zz->pageblock) {
+			uint32_t count[ZS26_MT_ISOLATE + 1] = {0};
+
+			for (uint32_t b = 0; b < zz->nr_pageblocks; b++)
+				count[zz->pageblock[b] <= ZS26_MT_ISOLATE ? zz->pageblock[b] : 0]++;
+			for (int t = 0; t <= ZS26_MT_ISOLATE; t++)
+				if (count[t] != zz->pb_count[t])
+					return zs_error_set(err, EX_SOFTWARE,
+							    "%s: %u %s pageblocks counted, %u in the map",
+							    z->name, zz->pb_count[t], zs26_mt_name(t),
+							    count[t]);
+		}
 		for (int cpu = 0; cpu < k->nr_cpus; cpu++) {
 			for (int c = 0; c < 2; c++) {
 				struct zs26_pcp *pcp = &zz->pageset[cpu].pcp[c];

@@ -108,6 +108,8 @@ struct zs26_zone {
 	uint8_t *pageblock;           /* migratetype of each pageblock (2.6.32) */
 	uint32_t pb_base;             /* first pfn of the first pageblock (rounded down) */
 	uint32_t nr_pageblocks;
+	uint32_t pb_count[ZS26_MT_ISOLATE + 1]; /* pageblocks of each type, kept in step
+						   with pageblock[] (the tick reads it) */
 	struct zs_list inactive;      /* stand-in LRU: clean page cache, head = newest */
 	int oom_locked;               /* ZONE_OOM_LOCKED (2.6.32) */
 	uint32_t unbatched;           /* zone_batchsize() before max(1, .) */
@@ -152,6 +154,9 @@ struct zs26 {
 	int pageblock_order;
 	int group_by_mobility_disabled;
 	int zone_reclaim_mode;        /* what build_zonelists would set (never acted on) */
+	int zonelist_order;           /* ZS26_ZONELIST_ORDER_NODE / _ZONE, as built */
+	int user_zonelist_order;      /* numa_zonelist_order tunable (2.6.32): _DEFAULT, _NODE, _ZONE */
+	const char *zonelist_order_why; /* for `zsim check` */
 	int oom_lock_holders;         /* allocations holding a zonelist OOM lock (2.6.32) */
 	/* counters */
 	uint64_t allocstall;
@@ -224,6 +229,10 @@ uint32_t zs26_pageblocks_of(struct zs_vm *vm, struct zs_zone *z, int mt);
 const char *zs26_mt_name(int mt);
 
 /* ---- page_alloc_zonelists.c ---- */
+/* numa_zonelist_order (2.6.23+); 2.6.18 builds every zonelist in node order. */
+enum { ZS26_ZONELIST_ORDER_DEFAULT = 0, ZS26_ZONELIST_ORDER_NODE, ZS26_ZONELIST_ORDER_ZONE };
+/* "node" or "zone". */
+const char *zs26_zonelist_order_name(int order);
 /* gfp_zone() of the version: the highest zone type the request may use. */
 int zs26_gfp_zone(enum zs_kver v, uint32_t gfp);
 /* build_all_zonelists(): node orders (find_next_best_node) and zonelists per class. */
@@ -275,8 +284,8 @@ void zs26_kswapd_start(struct zs_vm *vm);
 void zs26_wakeup_kswapd(struct zs_vm *vm, struct zs_zone *z, unsigned order);
 
 /* ---- oom_kill.c ---- */
-/* out_of_memory stand-in: kill the largest-rss user task.  1 = killed one, 0 = a
- * TIF_MEMDIE task exists (select_bad_process aborts), -1 = nothing killable. */
+/* out_of_memory() of the version (oom_kill.c).  1 = killed one (or current got
+ * TIF_MEMDIE), 0 = select_bad_process aborted or nothing was killed, -1 = nothing killable. */
 int zs26_out_of_memory(struct zs_vm *vm, struct zs_alloc_req *req);
 /* try_set_zone_oom / clear_zonelist_oom over the zones of zl (2.6.32). */
 int zs26_try_set_zonelist_oom(struct zs_vm *vm, const int *zl, int nzl);

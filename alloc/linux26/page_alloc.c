@@ -34,8 +34,9 @@ zs26_zonelist(struct zs_vm *vm, int node, uint32_t gfp, const int **zl)
 	int len = nm->zonelist_len[c];
 
 	*zl = nm->zonelist[c];
-	if (k->kver == ZS_KV_2632 && (gfp & GFP26_THISNODE) && vm->machine->nr_nodes > 1) {
-		/* KERNEL: 2.6.32 include/linux/gfp.h node_zonelist(): the this-node-only list */
+	if (k->kver == ZS_KV_2632 && (gfp & GFP26_THISNODE)) {
+		/* KERNEL: 2.6.32 include/linux/gfp.h gfp_zonelist(): NUMA_BUILD and
+		 * __GFP_THISNODE take the this-node-only list (zsim models CONFIG_NUMA builds) */
 		int n = 0;
 
 		while (n < len && vm->machine->zones[(*zl)[n]].node == node)

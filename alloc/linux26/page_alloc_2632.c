@@ -106,8 +106,10 @@ zs26_alloc_2632(struct zs_vm *vm, struct zs_alloc_req *req)
 		return zs26_done(req, pfn, ZS26_P_FAST);
 
 	/* KERNEL: 2.6.32 __alloc_pages_slowpath() (order >= MAX_ORDER is refused by the driver) */
-	if (vm->machine->nr_nodes > 1 &&
-	    (gfp & (GFP26_THISNODE | GFP26_NOWARN | GFP26_NORETRY)) ==
+	/* KERNEL: NUMA_BUILD && (gfp_mask & GFP_THISNODE) == GFP_THISNODE: no reclaim;
+	 * zsim models CONFIG_NUMA builds, as x86_64 distribution kernels are, on any
+	 * number of nodes */
+	if ((gfp & (GFP26_THISNODE | GFP26_NOWARN | GFP26_NORETRY)) ==
 		    (GFP26_THISNODE | GFP26_NOWARN | GFP26_NORETRY))
 		return zs26_done(req, ZS_NIL, ZS26_P_FAIL_THISNODE);
 

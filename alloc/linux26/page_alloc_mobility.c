@@ -32,7 +32,10 @@ zs26_gfp_migratetype(struct zs_vm *vm, uint32_t gfp)
 	/* KERNEL: 2.6.32 include/linux/gfp.h allocflags_to_migratetype() */
 	if (k->kver == ZS_KV_2618 || k->group_by_mobility_disabled)
 		return ZS26_MT_UNMOVABLE;
-	return (((gfp & GFP26_MOVABLE) != 0) << 1) | ((gfp & GFP26_RECLAIMABLE) != 0);
+	int mt = (((gfp & GFP26_MOVABLE) != 0) << 1) | ((gfp & GFP26_RECLAIMABLE) != 0);
+	/* both bits give MIGRATE_RESERVE, past the pcp lists: gfp.c and trace_source.c refuse them */
+	ZS_BUG_ON(mt == ZS26_MT_RESERVE);
+	return mt;
 }
 
 static uint32_t
@@ -56,22 +59,24 @@ zs26_set_pageblock_mt(struct zs_vm *vm, struct zs_zone *z, uint32_t pfn, int mt)
 {
 	struct zs26_zone *zz = zs26_zone(z);
 
-	if (zz->pageblock)
-		zz->pageblock[pb_index(vm, z, pfn)] = (uint8_t)mt;
+	if (zz->pageblock) {
+		uint8_t *pb = &zz->pageblock[pb_index(vm, z, pfn)];
+
+		zz->pb_count[*pb]--;
+		zz->pb_count[mt]++;
+		*pb = (uint8_t)mt;
+	}
 }
 
 uint32_t
 zs26_pageblocks_of(struct zs_vm *vm, struct zs_zone *z, int mt)
 {
 	struct zs26_zone *zz = zs26_zone(z);
-	uint32_t n = 0;
 
 	(void)vm;
-	if (!zz->pageblock)
+	if (!zz->pageblock || mt < 0 || mt > ZS26_MT_ISOLATE)
 		return 0;
-	for (uint32_t i = 0; i < zz->nr_pageblocks; i++)
-		n += zz->pageblock[i] == mt;
-	return n;
+	return zz->pb_count[mt];
 }
 
 /* KERNEL: 2.6.32 mm/page_alloc.c move_freepages(): free blocks in [start, end] to mt. */

@@ -1,0 +1,200 @@
+/*
+ * bench_scale.c - cost against machine size, and memory per page.
+ *
+ *   - boot: CPU ns per simulated page to build the machine and boot each model;
+ *   - a 4 s run with a light kernel workload (100 allocations/s) at 1, 16, 128
+ *     and 512 GiB on each kernel, ticks.csv written: the per-tick cost should
+ *     not grow with memory;
+ *   - memory: bytes per page of a booted 16 GiB machine, and bytes per bound
+ *     page beyond that (every structure: binding, index, the trace cook's
+ *     table, the source) on a replay that binds 3.4 M anonymous pages.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sim/driver.h"
+#include "tests/bench.h"
+#include "workloads/gfp_modern.h"
+#include "workloads/trace.h"
+
+static const char *const kernels[] = {"2.6.32", "2.6.18", "2.4"};
+
+/* A one-node machine of `gib` GiB as the kernel's architecture lays it out. */
+static void
+machine_yaml(char *buf, size_t len, const char *kernel, unsigned gib, const char *workload,
+	     const char *duration)
+{
+	if (!strcmp(kernel, "2.4"))
+		snprintf(buf, len,
+			 "machine:\n  cpus: 2\n  hz: 100\n  nodes:\n    - zones:\n"
+			 "        - {type: DMA, size: 16MiB}\n        - {type: Normal, size: 880MiB}\n"
+			 "        - {type: HighMem, size: %uMiB}\n"
+			 "workload:\n%sduration: %s\n",
+			 gib * 1024 - 896, workload, duration);
+	else if (gib <= 4)
+		snprintf(buf, len,
+			 "machine:\n  cpus: 2\n  hz: 250\n  nodes:\n    - zones:\n"
+			 "        - {type: DMA, size: 16MiB}\n        - {type: DMA32, size: %uMiB}\n"
+			 "workload:\n%sduration: %s\n",
+			 gib * 1024 - 16, workload, duration);
+	else
+		snprintf(buf, len,
+			 "machine:\n  cpus: 2\n  hz: 250\n  nodes:\n    - zones:\n"
+			 "        - {type: DMA, size: 16MiB}\n        - {type: DMA32, size: 4080MiB}\n"
+			 "        - {type: Normal, size: %uMiB}\n"
+			 "workload:\n%sduration: %s\n",
+			 gib * 1024 - 4096, workload, duration);
+}
+
+static long
+rss_bytes(void)
+{
+	long pages = 0, rss = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+
+	if (!f)
+		return 0;
+	if (fscanf(f, "%ld %ld", &pages, &rss) != 2)
+		rss = 0;
+	fclose(f);
+	return rss * sysconf(_SC_PAGESIZE);
+}
+
+struct scale_run {
+	double boot_s, run_s;
+	long rss_boot, rss_run; /* bytes added by boot, and by the run after boot */
+	uint64_t pages, bound;
+};
+
+/* One run; 0 or -1 (message printed). */
+static int
+run_once(const char *yaml, const char *kernel, int with_ticks, struct scale_run *out)
+{
+	struct zs_error err = {0, ""};
+	struct zs_scenario sc;
+	struct zs_cfg *root = zs_cfg_load_string("bench", yaml, &err);
+	FILE *ticks = with_ticks ? tmpfile() : NULL;
+	int rc = -1;
+
+	if (!root || zs_scenario_parse(&sc, root, "bench", kernel, &err)) {
+		printf("  %s\n", err.msg);
+		zs_cfg_free(root);
+		return -1;
+	}
+	long r0 = rss_bytes();
+	double t0 = zs_bench_cpu();
+	struct zs_run *r = zs_run_create(&sc, &err);
+	double t1 = zs_bench_cpu();
+	long r1 = rss_bytes();
+	if (r && !zs_run_execute(r, ticks, NULL, NULL, 0, &err)) {
+		struct zs_vm *vm = zs_run_vm(r);
+
+		out->run_s = zs_bench_cpu() - t1;
+		out->boot_s = t1 - t0;
+		out->rss_boot = r1 - r0;
+		out->rss_run = rss_bytes() - r1;
+		out->pages = vm->machine->nr_pages;
+		out->bound = zs_pagemap_count(vm->pagemap);
+		rc = 0;
+	} else {
+		printf("  %s\n", err.msg);
+	}
+	zs_run_destroy(r);
+	zs_cfg_free(root);
+	if (ticks)
+		fclose(ticks);
+	return rc;
+}
+
+ZS_BENCH(scale)
+{
+	static const unsigned sizes[] = {1, 16, 128, 512};
+	static const char light[] = "  - {type: kernel, rate: 100, lifetime: 10ms}\n";
+	char yaml[1024], label[128];
+
+	for (int k = 0; k < 3; k++) {
+		for (int s = 0; s < 4; s++) {
+			struct scale_run best = {0}, cur;
+
+			machine_yaml(yaml, sizeof(yaml), kernels[k], sizes[s], light, "4s");
+			for (int run = 0; run < ZS_BENCH_RUNS; run++) {
+				if (run_once(yaml, kernels[k], 1, &cur))
+					break;
+				if (!run || cur.run_s < best.run_s)
+					best.run_s = cur.run_s;
+				if (!run || cur.boot_s < best.boot_s)
+					best.boot_s = cur.boot_s;
+				best.pages = cur.pages;
+			}
+			if (!best.pages)
+				continue;
+			snprintf(label, sizeof(label), "4 s run, %s, %u GiB (after boot)", kernels[k],
+				 sizes[s]);
+			zs_bench_report(label, best.run_s, "CPU s");
+			if (sizes[s] >= 16) {
+				snprintf(label, sizeof(label), "boot, %s, %u GiB", kernels[k], sizes[s]);
+				zs_bench_target(label, best.boot_s / (double)best.pages * 1e9,
+						"ns/page", 6, 0);
+			}
+		}
+	}
+}
+
+/* A native trace of n order-0 anonymous allocations of pfns 4096.., never freed. */
+static int
+make_binder(const char *path, uint32_t n)
+{
+	struct zs_error err = {0, ""};
+	FILE *f = fopen(path, "wb");
+	struct zs_trace_writer *w = f ? zs_trace_native_create(f, path, ZS_TRACE_PERF, &err) : NULL;
+	static const char gfp[] = "GFP_HIGHUSER_MOVABLE";
+	struct zs_trace_event ev;
+	uint64_t rest = 0;
+	int rc = w ? 0 : -1;
+
+	memset(&ev, 0, sizeof(ev));
+	zs_gfp_modern_parse(gfp, sizeof(gfp) - 1, &ev.gfp_modern, &rest);
+	ev.ev = ZS_TEV_ALLOC;
+	ev.pid = 1000;
+	ev.migratetype = -1;
+	snprintf(ev.comm, sizeof(ev.comm), "binder");
+	for (uint32_t i = 0; w && i < n && !rc; i++) {
+		ev.time_ns = (int64_t)i * 100;
+		ev.line = i + 1;
+		ev.pfn = 4096 + i;
+		rc = zs_trace_native_put(w, &ev, &err);
+	}
+	if (w && zs_trace_native_finish(w, n, &err))
+		rc = -1;
+	if (f && fclose(f))
+		rc = -1;
+	return rc;
+}
+
+ZS_BENCH(memory)
+{
+	static const char *path = "/tmp/zsim-bench-binder.zst";
+	char yaml[1024], workload[256], label[128];
+
+	if (make_binder(path, 3400000)) {
+		printf("  cannot write %s\n", path);
+		return;
+	}
+	snprintf(workload, sizeof(workload), "  - {type: trace, path: \"%s\"}\n", path);
+	for (int k = 0; k < 3; k++) {
+		struct scale_run r;
+
+		machine_yaml(yaml, sizeof(yaml), kernels[k], 16, workload, "auto");
+		if (run_once(yaml, kernels[k], 0, &r))
+			continue;
+		snprintf(label, sizeof(label), "memory per page, 16 GiB, %s, booted", kernels[k]);
+		zs_bench_target(label, (double)r.rss_boot / (double)r.pages, "bytes/page", 24, 0);
+		snprintf(label, sizeof(label), "memory per bound page, %s (%.1f M bound, replay)",
+			 kernels[k], (double)r.bound / 1e6);
+		zs_bench_target(label, r.bound ? (double)r.rss_run / (double)r.bound : 0,
+				"bytes/page", 32, 0);
+	}
+	unlink(path);
+}
