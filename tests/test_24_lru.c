@@ -414,3 +414,24 @@ Test(lru24, flush_dirty_buffers_stops_after_ndirty_and_returns_one_more)
 	cr_assert_eq(T.vm->pgpgout, 64);
 	cr_assert_eq(T.s->nr_dirty, 36);
 }
+
+Test(lru24, the_oom_victim_exits_a_jiffy_later_and_may_be_chosen_again_meanwhile)
+{
+	uint32_t pfns[6];
+	struct zs_task *big = anon_task(6, 2, pfns);
+	uint64_t free_before = N->free_pages;
+
+	cr_assert_eq(zs24_oom_kill(T.s), big);
+	/* KERNEL: 2.4.0 oom_kill(): a signal; the victim frees its memory as it runs
+	 * do_exit, not inside the OOM killer */
+	cr_assert(big->alive && big->killed);
+	cr_assert_eq(N->free_pages, free_before, "nothing freed yet");
+	/* select_bad_process() does not skip it: chosen again, no second victim */
+	cr_assert_eq(zs24_oom_kill(T.s), big);
+	cr_assert_eq(T.s->oom_kills, 1);
+	cr_assert_eq(T.s->oom_rekills, 1);
+	cr_assert_eq(T.vm->oom_kills, 1);
+	zs_engine_run(T.e, zs_now(T.e) + ZS_NS_PER_SEC / 100, NULL, NULL);
+	cr_assert(!big->alive, "do_exit ran one jiffy later");
+	cr_assert_eq(N->free_pages, free_before + 6);
+}

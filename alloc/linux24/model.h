@@ -237,6 +237,7 @@ struct z24 {
 	uint64_t kswapd_loops, kswapd_nosleep, kswapd_done_waits;
 	zs_time_t kswapd_cpu, kreclaimd_cpu, bdflush_cpu, kupdate_cpu, direct_cpu;
 	uint64_t unmapped, swap_alloc_fail, oom_kills, vm_kills, oom_checks, oom_no_victim;
+	uint64_t oom_rekills;       /* oom_kill() chose a victim that was still exiting */
 	uint64_t highorder_tries;
 	uint64_t swapin_ra_pages;   /* pages read by swapin_readahead */
 	/* mm/numa.c alloc_pages()'s static `next`: the node the next allocation starts

@@ -59,9 +59,10 @@ zs24_badness(const struct zs_task *t, zs_time_t now, int hz)
 	if (t->nice > 0)
 		points *= 2;
 	/* Superuser processes are usually more important (uid or euid 0).
-	 * DEVIATION: a task has one uid, used as both uid and euid; and cpu_ns
-	 * holds only the system time this model charges the task (direct reclaim,
-	 * swap read-ahead), not its user time, which the driver does not track. */
+	 * DEVIATION: a task has one uid, used as both uid and euid; and cpu_ns is
+	 * the utime + stime its workload declared at the start plus the system
+	 * time this model charges it (direct reclaim, swap read-ahead): user time
+	 * spent during the run is not simulated. */
 	if (t->cap_sys_admin || t->uid == 0)
 		points /= 4;
 	/* Direct hardware access: killing it could leave the hardware in a mess. */
@@ -87,6 +88,17 @@ zs24_out_of_memory(struct z24 *s)
 	return 1;
 }
 
+/* The OOM victim runs: do_exit() -> exit_mm() -> mmput(), every page at once. */
+static void
+do_exit(void *arg, uint64_t id)
+{
+	struct zs_vm *vm = arg;
+	struct zs_task *t = vm->tasks[id];
+
+	if (t->alive)
+		zs_vm_exit_task(vm, t);
+}
+
 /* KERNEL: 2.4.0 mm/oom_kill.c select_bad_process() + oom_kill() */
 struct zs_task *
 zs24_oom_kill(struct z24 *s)
@@ -99,7 +111,9 @@ zs24_oom_kill(struct z24 *s)
 	for (uint32_t i = 0; i < vm->nr_tasks; i++) {
 		struct zs_task *t = vm->tasks[i];
 
-		if (!t || !t->alive || t->killed || !t->pid)
+		/* KERNEL: 2.4.0 mm/oom_kill.c select_bad_process(): every task with a pid,
+		 * a victim still exiting included (its mm still scores) */
+		if (!t || !t->alive || !t->pid)
 			continue;
 		unsigned long points = zs24_badness(t, now, s->hz);
 
@@ -115,14 +129,23 @@ zs24_oom_kill(struct z24 *s)
 		s->oom_no_victim++;
 		return NULL;
 	}
-	/* KERNEL: 2.4.0 mm/oom_kill.c oom_kill_task(): PF_MEMALLOC so its last
-	 * allocations can use the reserve, and SIGKILL (SIGTERM for CAP_SYS_RAWIO).
-	 * DEVIATION: no signal handlers are simulated, so either signal ends the
-	 * task, and it exits here at once: its pages are freed now rather than as
-	 * it runs do_exit, so the kernel's chance to choose an exiting victim again
-	 * (select_bad_process does not skip it) never arises. */
+	if (chosen->killed) {
+		/* chosen again before it could exit: the kernel signals it once more,
+		 * which changes nothing */
+		s->oom_rekills++;
+		return chosen;
+	}
+	/* KERNEL: 2.4.0 mm/oom_kill.c oom_kill(): PF_MEMALLOC so its last allocations
+	 * can use the reserve, SIGKILL (SIGTERM for CAP_SYS_RAWIO), and kswapd yields
+	 * so the victim runs.  DEVIATION: no signal handlers are simulated, so either
+	 * signal ends the task; it runs do_exit one jiffy later, and exit_mmap's
+	 * zap_page_range (no resched points in 2.4.0) frees its pages at once then. */
 	chosen->flags |= ZS_PF_MEMALLOC | ZS_TIF_MEMDIE;
+	chosen->killed = 1;
 	s->oom_kills++;
-	zs_vm_kill_task(vm, chosen, "oom_kill");
+	vm->oom_kills++;
+	zs_vm_event(vm, "oom_kill", chosen, -1, 0, -1, ZS_NIL, "");
+	zs_event_at(vm->engine, zs_now(vm->engine) + ZS_NS_PER_SEC / s->hz, do_exit, vm,
+		    chosen->id);
 	return chosen;
 }
