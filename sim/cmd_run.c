@@ -16,8 +16,8 @@ const char zs_usage_run[] =
 	"usage: zsim run SCENARIO [--kernel VERSION] [--seed N] [--out DIR] [--set key.path=value]...\n"
 	"                [--events] [-q]\n"
 	"\n"
-	"Run the scenario and write ticks.csv and summary.txt (and events.csv with --events)\n"
-	"into DIR (default: the scenario's output.dir, else results/<scenario name>).\n"
+	"Run the scenario and write ticks.csv, summary.txt and latency.csv (and events.csv\n"
+	"with --events) into DIR (default: the scenario's output.dir, else results/<scenario name>).\n"
 	"  --kernel VERSION  2.4 (= 2.4.0), 2.6.18, 2.6.32 or 2.6 (= 2.6.32); overrides kernel.version\n"
 	"  --seed N          overrides seed\n"
 	"  --set k.p=v       overrides any scenario value, e.g. --set machine.memory=128MiB\n"
@@ -83,16 +83,19 @@ zs_run_scenario(struct zs_run_opts *o)
 	signal(SIGTERM, on_signal);
 	FILE *ticks = zs_out_open(&out, "ticks.csv", &err);
 	FILE *summary = ticks ? zs_out_open(&out, "summary.txt", &err) : NULL;
-	FILE *events = summary && sc.events ? zs_out_open(&out, "events.csv", &err) : NULL;
-	if (!ticks || !summary || (sc.events && !events) ||
+	FILE *latency = summary ? zs_out_open(&out, "latency.csv", &err) : NULL;
+	FILE *events = latency && sc.events ? zs_out_open(&out, "events.csv", &err) : NULL;
+	if (!ticks || !summary || !latency || (sc.events && !events) ||
 	    zs_run_execute(r, ticks, events, summary, !o->quiet && isatty(2), &err)) {
 		zs_out_abort(&out);
 		rc = zs_cmd_fail(&err);
-	} else if (zs_out_commit(&out, &err)) {
-		rc = zs_cmd_fail(&err);
-	} else if (!o->quiet) {
-		fprintf(stderr, "zsim: %s on %s: results in %s/\n", sc.name, zs_run_vm(r)->ops->name,
-			dir);
+	} else {
+		zs_run_latency_hist(r, latency);
+		if (zs_out_commit(&out, &err))
+			rc = zs_cmd_fail(&err);
+		else if (!o->quiet)
+			fprintf(stderr, "zsim: %s on %s: results in %s/\n", sc.name,
+				zs_run_vm(r)->ops->name, dir);
 	}
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);

@@ -41,6 +41,7 @@ struct src_ctx {
 	uint32_t owner;      /* the binding's task when the allocation started (ZS_NIL: page cache
 				without an owner); a change to ZS_NIL meanwhile means an OOM kill */
 	int fault;           /* the allocation serves a fault (0, 1 swap-in, 2 file read-in) */
+	zs_time_t alloc_t0;  /* when it was asked for (after the step's CPU work): its latency */
 	/* source task number -> vm task id (open addressing) */
 	uint64_t *tkeys;
 	uint32_t *tvals;
@@ -73,6 +74,12 @@ struct zs_vm *
 zs_run_vm(struct zs_run *r)
 {
 	return r->vm;
+}
+
+void
+zs_run_latency_hist(struct zs_run *r, FILE *f)
+{
+	zs_metrics_latency_hist(&r->mx, f);
 }
 
 /* ---- task map ---- */
@@ -238,6 +245,7 @@ alloc_start(struct src_ctx *c, struct zs_task *t, uint32_t b, uint32_t gfp, unsi
 	c->bind = b;
 	c->owner = zs_pagemap_at(vm->pagemap, b)->task;
 	c->fault = fault;
+	c->alloc_t0 = zs_now(vm->engine) + c->thread->charged;
 	c->state = SRC_ALLOC;
 	return 0;
 }
@@ -267,6 +275,9 @@ alloc_finish(struct src_ctx *c)
 	struct zs_request fb = c->req;
 
 	c->state = SRC_IDLE;
+	/* latency: up to the end of the allocation's CPU work, every sleep included */
+	zs_metrics_alloc_done(&c->run->mx, zs_now(vm->engine) + c->thread->charged - c->alloc_t0,
+			      a->order, a->path, a->pfn == ZS_NIL);
 	if (a->path >= 0 && a->path < vm->ops->nr_paths)
 		vm->path_count[a->path]++;
 	if (a->pfn == ZS_NIL) {
@@ -727,6 +738,9 @@ zs_run_execute(struct zs_run *r, FILE *ticks, FILE *events, FILE *summary, int p
 		*err = r->check_err;
 		return -1;
 	}
+	for (unsigned i = 0; i < r->nsrc; i++)
+		if (r->srcs[i].state == SRC_ALLOC)
+			zs_metrics_alloc_pending(&r->mx, r->end_ns - r->srcs[i].alloc_t0);
 	if (summary) {
 		zs_metrics_summary(&r->mx, summary, r->sc->path, r->sc->seed, r->end_ns);
 		for (unsigned i = 0; i < r->nsrc; i++)

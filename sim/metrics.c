@@ -105,9 +105,40 @@ event_row(void *cookie, const struct zs_vm_event *ev)
 	fprintf(mx->events, "%" PRId64 ",%s,%d,%s,%d,0x%x,%d,", ev->time, ev->op,
 		t ? (int)t->pid : -1, t ? t->comm : "", ev->cpu, ev->gfp, ev->order);
 	if (ev->node >= 0)
-		fprintf(mx->events, "%d,%s,%u,%s\n", ev->node, zone, ev->pfn, ev->path);
+		fprintf(mx->events, "%d,%s,%u,%s,", ev->node, zone, ev->pfn, ev->path);
 	else
-		fprintf(mx->events, ",,,%s\n", ev->path);
+		fprintf(mx->events, ",,,%s,", ev->path);
+	/* latency_ns: on the row that ends an allocation; a refused one never waited */
+	if (!strcmp(ev->op, "refused")) {
+		fputc('0', mx->events);
+	} else if (mx->ev_latency >= 0 && (!strcmp(ev->op, "alloc") || !strcmp(ev->op, "fail"))) {
+		fprintf(mx->events, "%" PRId64, mx->ev_latency);
+		mx->ev_latency = -1;
+	}
+	fputc('\n', mx->events);
+}
+
+void
+zs_metrics_alloc_done(struct zs_metrics *mx, int64_t ns, unsigned order, int path, int failed)
+{
+	zs_latency_record(&mx->lat, ns, order, path, failed);
+	mx->ev_latency = ns;
+}
+
+void
+zs_metrics_alloc_pending(struct zs_metrics *mx, int64_t ns)
+{
+	mx->pending++;
+	if (ns < 0)
+		ns = 0;
+	if (ns > mx->pending_max_ns)
+		mx->pending_max_ns = ns;
+}
+
+void
+zs_metrics_latency_hist(struct zs_metrics *mx, FILE *f)
+{
+	zs_latency_write_hist(&mx->lat, f);
 }
 
 int
@@ -118,11 +149,13 @@ zs_metrics_open(struct zs_metrics *mx, struct zs_vm *vm, struct zs_engine *e, FI
 	mx->e = e;
 	mx->ticks = ticks;
 	mx->events = events;
+	mx->ev_latency = -1;
+	zs_latency_init(&mx->lat, vm->kver, vm->ops->max_order, vm->ops->paths, vm->ops->nr_paths);
 	mx->buf = calloc(2 * ((size_t)vm->ops->nr_metrics + 1), sizeof(int64_t));
 	if (!mx->buf)
 		return zs_error_set(err, EX_OSERR, "out of memory");
 	if (events) {
-		fputs("time_ns,op,pid,comm,cpu,gfp,order,node,zone,pfn,path\n", events);
+		fputs("time_ns,op,pid,comm,cpu,gfp,order,node,zone,pfn,path,latency_ns\n", events);
 		vm->event_fn = event_row;
 		vm->event_cookie = mx;
 	}
@@ -173,6 +206,11 @@ zs_metrics_summary(struct zs_metrics *mx, FILE *f, const char *scenario_path, ui
 			fprintf(f, "allocfail_order_%d: %" PRIu64 "\n", k, vm->fail_by_order[k]);
 	for (int i = 0; i < vm->ops->nr_paths; i++)
 		fprintf(f, "path_%s: %" PRIu64 "\n", vm->ops->paths[i], vm->path_count[i]);
+	zs_latency_write_summary(&mx->lat, f);
+	/* not samples (they never completed), but the longest waits of all */
+	fprintf(f, "latency_pending: %" PRIu64 "\n", mx->pending);
+	if (mx->pending)
+		fprintf(f, "latency_pending_max_ns: %" PRId64 "\n", mx->pending_max_ns);
 	for (int i = 0; i < zs_engine_nr_threads(mx->e); i++) {
 		struct zs_thread *t = zs_engine_thread(mx->e, i);
 
@@ -196,4 +234,5 @@ zs_metrics_close(struct zs_metrics *mx)
 {
 	free(mx->buf);
 	mx->buf = NULL;
+	zs_latency_free(&mx->lat);
 }

@@ -17,6 +17,7 @@
 #include <stdio.h>
 
 #include "alloc/vm.h"
+#include "sim/latency.h"
 #include "workloads/source.h"
 
 struct zs_metrics {
@@ -24,8 +25,12 @@ struct zs_metrics {
 	struct zs_vm *vm;
 	struct zs_engine *e;
 	FILE *ticks, *events;
+	struct zs_latency lat; /* every allocation's latency */
 	/* owned by metrics.c */
 	int64_t *buf; /* the model's sample: global values, then one zone's */
+	int64_t ev_latency; /* latency_ns of the next alloc/fail events.csv row, -1: none */
+	uint64_t pending;   /* allocations unfinished at the end, and the longest wait */
+	int64_t pending_max_ns;
 };
 
 /*
@@ -35,6 +40,20 @@ struct zs_metrics {
  */
 int zs_metrics_open(struct zs_metrics *mx, struct zs_vm *vm, struct zs_engine *e, FILE *ticks,
 		    FILE *events, struct zs_error *err);
+
+/*
+ * An allocation completed `ns` after it was asked for, ended by the model's exit
+ * `path`: a latency sample, and the latency_ns of the alloc or fail row the
+ * driver reports for it next.
+ */
+void zs_metrics_alloc_done(struct zs_metrics *mx, int64_t ns, unsigned order, int path,
+			   int failed);
+
+/* An allocation still waiting when the run ended, asked for `ns` before the end. */
+void zs_metrics_alloc_pending(struct zs_metrics *mx, int64_t ns);
+
+/* latency.csv: the log2 histogram of the latency samples (see latency.h). */
+void zs_metrics_latency_hist(struct zs_metrics *mx, FILE *f);
 
 /* One ticks.csv row per zone for tick number `tick` at the current time. */
 void zs_metrics_tick(struct zs_metrics *mx, uint64_t tick);
