@@ -714,7 +714,7 @@ zs_run_execute(struct zs_run *r, FILE *ticks, FILE *events, FILE *summary, int p
 #endif
 	r->progress = progress;
 	r->tick_ns = ZS_NS_PER_SEC / vm->hz;
-	if (zs_metrics_open(&r->mx, vm, r->e, ticks, events, err))
+	if (zs_metrics_open(&r->mx, vm, r->e, r->sc->seed, ticks, events, err))
 		return -1;
 	for (unsigned i = 0; i < r->nsrc; i++) {
 		char name[24];

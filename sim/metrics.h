@@ -24,6 +24,7 @@ struct zs_metrics {
 	/* others may read */
 	struct zs_vm *vm;
 	struct zs_engine *e;
+	uint64_t seed;
 	FILE *ticks, *events;
 	struct zs_latency lat; /* every allocation's latency */
 	/* owned by metrics.c */
@@ -34,12 +35,12 @@ struct zs_metrics {
 };
 
 /*
- * Set up the writer for vm: write the ticks.csv and events.csv headers (either
- * file may be NULL) and hook the vm's event log to events.csv.  0, or -1 with
+ * Set up the writer for vm (a run with `seed`, named in every ticks.csv row):
+ * write the ticks.csv and events.csv headers (either file may be NULL) and hook the vm's event log to events.csv.  0, or -1 with
  * err when out of memory (nothing written then).
  */
-int zs_metrics_open(struct zs_metrics *mx, struct zs_vm *vm, struct zs_engine *e, FILE *ticks,
-		    FILE *events, struct zs_error *err);
+int zs_metrics_open(struct zs_metrics *mx, struct zs_vm *vm, struct zs_engine *e, uint64_t seed,
+		    FILE *ticks, FILE *events, struct zs_error *err);
 
 /*
  * An allocation completed `ns` after it was asked for, ended by the model's exit
