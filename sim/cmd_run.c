@@ -1,5 +1,7 @@
 /* cmd_run.c - `zsim run SCENARIO [options]`: one simulation into a result directory. */
+#include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +19,8 @@ const char zs_usage_run[] =
 	"                [--events] [-q]\n"
 	"\n"
 	"Run the scenario and write ticks.csv, summary.txt and latency.csv (and events.csv\n"
-	"with --events) into DIR (default: the scenario's output.dir, else results/<scenario name>).\n"
+	"with --events) into DIR (default: the scenario's output.dir, else\n"
+	"results/<scenario name>-<kernel>, with -seed<N> when --seed differs from the scenario's).\n"
 	"  --kernel VERSION  2.4 (= 2.4.0), 2.6.18, 2.6.32 or 2.6 (= 2.6.32); overrides kernel.version\n"
 	"  --seed N          overrides seed\n"
 	"  --set k.p=v       overrides any scenario value, e.g. --set machine.memory=128MiB\n"
@@ -30,6 +33,23 @@ on_signal(int sig)
 	zs_out_abort_signal();
 	signal(sig, SIG_DFL);
 	raise(sig);
+}
+
+/*
+ * A result file this run did not write, left by an earlier run into the same
+ * directory (events.csv of a run with --events): removed once this run's files
+ * are in place, so a directory never mixes two runs.
+ */
+static int
+remove_stale(const char *dir, const char *name, struct zs_error *err)
+{
+	char path[4200];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (unlink(path) && errno != ENOENT)
+		return zs_error_set(err, EX_IOERR, "%s: cannot remove the earlier run's file: %s",
+				    path, strerror(errno));
+	return 0;
 }
 
 int
@@ -58,6 +78,7 @@ zs_run_scenario(struct zs_run_opts *o)
 		zs_cfg_free(root);
 		return zs_cmd_fail(&err);
 	}
+	uint64_t scenario_seed = sc.seed;
 	if (o->seed_set)
 		sc.seed = o->seed;
 	if (o->events)
@@ -66,8 +87,11 @@ zs_run_scenario(struct zs_run_opts *o)
 		snprintf(dir, sizeof(dir), "%s", o->out);
 	else if (sc.out_dir)
 		snprintf(dir, sizeof(dir), "%s", sc.out_dir);
+	else if (sc.seed == scenario_seed) /* one directory per kernel: runs never overwrite */
+		snprintf(dir, sizeof(dir), "results/%s-%s", sc.name, zs_kver_name(sc.kver));
 	else
-		snprintf(dir, sizeof(dir), "results/%s", sc.name);
+		snprintf(dir, sizeof(dir), "results/%s-%s-seed%" PRIu64, sc.name,
+			 zs_kver_name(sc.kver), sc.seed);
 
 	r = zs_run_create(&sc, &err);
 	if (!r) {
@@ -92,6 +116,8 @@ zs_run_scenario(struct zs_run_opts *o)
 	} else {
 		zs_run_latency_hist(r, latency);
 		if (zs_out_commit(&out, &err))
+			rc = zs_cmd_fail(&err);
+		else if (!sc.events && remove_stale(dir, "events.csv", &err))
 			rc = zs_cmd_fail(&err);
 		else if (!o->quiet)
 			fprintf(stderr, "zsim: %s on %s: results in %s/\n", sc.name,
