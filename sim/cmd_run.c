@@ -13,6 +13,7 @@
 #include "sim/cmds.h"
 #include "sim/driver.h"
 #include "sim/output.h"
+#include "sim/overrides.h"
 
 const char zs_usage_run[] =
 	"usage: zsim run SCENARIO [--kernel VERSION] [--seed N] [--out DIR] [--set key.path=value]...\n"
@@ -69,11 +70,10 @@ zs_run_scenario(struct zs_run_opts *o)
 		if (!root)
 			return zs_cmd_fail(&err);
 	}
-	for (int i = 0; i < o->nset; i++)
-		if (zs_cfg_set(root, o->set[i], &err)) {
-			zs_cfg_free(root);
-			return zs_cmd_fail(&err);
-		}
+	if (zs_overrides_apply(root, o->set, o->nset, &err)) {
+		zs_cfg_free(root);
+		return zs_cmd_fail(&err);
+	}
 	if (zs_scenario_parse(&sc, root, o->scenario, o->kernel, &err)) {
 		zs_cfg_free(root);
 		return zs_cmd_fail(&err);
