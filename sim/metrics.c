@@ -201,9 +201,9 @@ summary_classes(struct zs_metrics *mx, FILE *f)
 }
 
 /*
- * The last tick row's values, so a comparison never needs ticks.csv: the zone
- * counters summed over zones, the global gauges, and every model column (a
- * per-zone one summed over zones).
+ * The last tick row's values, so a comparison never needs ticks.csv: the free
+ * pages and buddyinfo and the zone counters summed over zones, the global
+ * gauges, and every model column (a per-zone one summed over zones).
  */
 static void
 summary_final_counters(struct zs_metrics *mx, FILE *f)
@@ -212,11 +212,21 @@ summary_final_counters(struct zs_metrics *mx, FILE *f)
 	struct zs_machine *m = vm->machine;
 	int nm = vm->ops->nr_metrics;
 	int64_t *gbuf = mx->buf, *zbuf = mx->buf + nm;
-	uint64_t pgalloc = 0, pgfree = 0, ntasks = 0;
+	uint64_t pgalloc = 0, pgfree = 0, ntasks = 0, nr_free = 0;
 
 	for (int zi = 0; zi < m->nr_zones; zi++) {
 		pgalloc += m->zones[zi].pgalloc;
 		pgfree += m->zones[zi].pgfree;
+		nr_free += m->zones[zi].free_pages;
+	}
+	/* buddyinfo summed over zones: how much of free memory sits in large blocks */
+	fprintf(f, "nr_free_pages: %" PRIu64 "\n", nr_free);
+	for (int k = 0; k < vm->ops->max_order; k++) {
+		uint64_t n = 0;
+
+		for (int zi = 0; zi < m->nr_zones; zi++)
+			n += m->zones[zi].free_area[k].nr_free;
+		fprintf(f, "order_%d: %" PRIu64 "\n", k, n);
 	}
 	fprintf(f, "pgalloc: %" PRIu64 "\npgfree: %" PRIu64 "\n", pgalloc, pgfree);
 	for (int k = 0; k < vm->ops->max_order; k++) {

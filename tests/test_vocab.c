@@ -78,21 +78,21 @@ model_per_zone(const struct zs_policy_ops *ops, const char *name, int *found)
 static int
 zone_gauge(const char *c)
 {
-	static const char *const skip[] = {"time_ns", "tick", "node", "zone", "nr_free_pages",
-					   "min", "low", "high", "present_pages", "kernel", "seed",
-					   NULL};
+	static const char *const skip[] = {"time_ns", "tick", "node",    "zone", "min",  "low",
+					   "high",    "present_pages", "kernel", "seed", NULL};
 
 	for (int i = 0; skip[i]; i++)
 		if (!strcmp(c, skip[i]))
 			return 1;
-	return !strncmp(c, "order_", 6);
+	return 0;
 }
 
 static int
 core_per_zone(const char *c)
 {
 	return !strcmp(c, "pgalloc") || !strcmp(c, "pgfree") || !strncmp(c, "allocs_order_", 13) ||
-	       !strncmp(c, "frees_order_", 12);
+	       !strncmp(c, "frees_order_", 12) || !strcmp(c, "nr_free_pages") ||
+	       !strncmp(c, "order_", 6);
 }
 
 /* Every source has stopped before the last tick, so its row is the final state (at the
