@@ -11,11 +11,13 @@ int zs_cmd_run(int argc, char **argv);
 int zs_cmd_check(int argc, char **argv);
 int zs_cmd_trace(int argc, char **argv);
 int zs_cmd_replay(int argc, char **argv);
+int zs_cmd_compare(int argc, char **argv);
 
 /* Usage text of each verb, defined beside its handler, printed by `zsim help VERB`. */
 extern const char zs_usage_run[];
 extern const char zs_usage_check[];
 extern const char zs_usage_trace[];
 extern const char zs_usage_replay[];
+extern const char zs_usage_compare[];
 
 #endif

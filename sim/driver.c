@@ -63,7 +63,7 @@ struct zs_run {
 	uint64_t tick;
 	int failed;
 	struct zs_error err;
-	time_t wall_last;
+	time_t wall_last, wall_start; /* progress: last line shown, start of the run */
 	struct zs_error check_err;  /* what the invariant checker found */
 	int check_failed;
 	int auto_duration;    /* duration: auto */
@@ -603,14 +603,17 @@ tick_event(void *arg, uint64_t data)
 
 		if (now != r->wall_last) {
 			r->wall_last = now;
+			double sim = (double)zs_now(r->e) / 1e9, wall = difftime(now, r->wall_start);
+
+			/* auto: the end is not known, so there is no ETA, only the rate so far */
 			if (r->auto_duration)
-				fprintf(stderr, "\rzsim: %s %.2fs simulated", r->sc->name,
-					(double)zs_now(r->e) / 1e9);
+				fprintf(stderr, "\rzsim: %s %.2fs simulated in %.0fs   ", r->sc->name, sim,
+					wall);
 			else
-				fprintf(stderr, "\rzsim: %s %.1f%% (%.2fs of %.2fs simulated)",
-					r->sc->name,
-					100.0 * (double)zs_now(r->e) / (double)r->sc->duration_ns,
-					(double)zs_now(r->e) / 1e9, (double)r->sc->duration_ns / 1e9);
+				fprintf(stderr, "\rzsim: %s %.1f%% (%.2fs of %.2fs simulated), ETA %.0fs   ",
+					r->sc->name, 100.0 * sim * 1e9 / (double)r->sc->duration_ns, sim,
+					(double)r->sc->duration_ns / 1e9,
+					sim > 0 ? wall * ((double)r->sc->duration_ns / 1e9 - sim) / sim : 0.0);
 		}
 	}
 	if (r->auto_duration || zs_now(r->e) + r->tick_ns <= r->sc->duration_ns)
@@ -713,6 +716,7 @@ zs_run_execute(struct zs_run *r, FILE *ticks, FILE *events, FILE *summary, int p
 	check = 1;
 #endif
 	r->progress = progress;
+	r->wall_start = r->wall_last = time(NULL);
 	r->tick_ns = ZS_NS_PER_SEC / vm->hz;
 	if (zs_metrics_open(&r->mx, vm, r->e, r->sc->seed, ticks, events, err))
 		return -1;

@@ -19,6 +19,7 @@ static const struct {
 	{"check", zs_cmd_check, zs_usage_check, "validate a scenario, print the zones it builds"},
 	{"replay", zs_cmd_replay, zs_usage_replay, "replay a recorded allocation trace"},
 	{"trace", zs_cmd_trace, zs_usage_trace, "trace tools: stats, convert"},
+	{"compare", zs_cmd_compare, zs_usage_compare, "kernels x seeds: a table with 95% intervals"},
 };
 
 #define NR_VERBS (sizeof(verbs) / sizeof(verbs[0]))

@@ -26,6 +26,9 @@ char *zt_read_file(const char *path, size_t *len);
 void zt_tmpdir(char *dir, size_t len, const char *tag);
 void zt_rm_rf(const char *dir);
 
+/* Do two files exist with the same bytes? */
+int zt_same_file(const char *a, const char *b);
+
 /* Does a path exist? */
 int zt_exists(const char *path);
 

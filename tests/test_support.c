@@ -185,3 +185,15 @@ zt_rm_rf(const char *dir)
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	cr_assert_eq(system(cmd), 0, "%s", cmd);
 }
+
+int
+zt_same_file(const char *a, const char *b)
+{
+	size_t la, lb;
+	char *x = zt_read_file(a, &la), *y = zt_read_file(b, &lb);
+	int same = x && y && la == lb && !memcmp(x, y, la);
+
+	free(x);
+	free(y);
+	return same;
+}
