@@ -20,18 +20,20 @@
 #include "sim/cmds.h"
 #include "sim/output.h"
 #include "sim/overrides.h"
+#include "sim/report.h"
 #include "sim/runset.h"
 #include "sim/scenario.h"
 
 const char zs_usage_compare[] =
 	"usage: zsim compare SCENARIO [--kernels K1,K2,..] [--seeds N | --seed-list A,B,..]\n"
 	"                    [--baseline K] [--set key.path=value]... [--jobs N] [--out DIR]\n"
-	"                    [--format text|csv] [--all | --metrics M1,M2,..] [-q]\n"
+	"                    [--format text|csv|html] [--all | --metrics M1,M2,..] [-q]\n"
 	"\n"
 	"Run SCENARIO on every kernel with every seed (the same seed gives every kernel the\n"
 	"same workload draws), each run into DIR/runs/<kernel>/seed-<n>/ exactly as `zsim run`\n"
 	"would, then write DIR/compare.csv (metric,kernel,seed,value), DIR/summary.csv and\n"
-	"DIR/compare.txt, and print the table (text) or summary.csv (csv) on stdout.\n"
+	"DIR/compare.txt, and print the table (text, html) or summary.csv (csv) on stdout;\n"
+	"html also writes DIR/report.html (see zsim report).\n"
 	"  --kernels LIST   default 2.4,2.6.18,2.6.32; by default a kernel that cannot run the\n"
 	"                   scenario (e.g. DMA32 on 2.4.0) is skipped with a note, a kernel\n"
 	"                   named here must run it\n"
@@ -156,8 +158,8 @@ parse_opts(int argc, char **argv, struct compare_opts *o)
 			break;
 		case 'f':
 			o->format = optarg;
-			if (strcmp(optarg, "text") && strcmp(optarg, "csv"))
-				return usage_error("--format is text or csv, got '%s'", optarg);
+			if (strcmp(optarg, "text") && strcmp(optarg, "csv") && strcmp(optarg, "html"))
+				return usage_error("--format is text, csv or html, got '%s'", optarg);
 			break;
 		case 'a':
 			o->all = 1;
@@ -408,8 +410,14 @@ zs_cmd_compare(int argc, char **argv)
 		fputs(header, stdout);
 		zs_agg_write_text(&agg, stdout, o.all, o.metrics, o.nmetrics);
 	}
+	/* html: the table on stdout as with text, and DIR/report.html beside it */
+	if (!strcmp(o.format, "html") && zs_report_write(dir, &err)) {
+		rc = zs_cmd_fail(&err);
+		goto out;
+	}
 	if (!o.quiet)
-		fprintf(stderr, "zsim compare: results in %s/\n", dir);
+		fprintf(stderr, "zsim compare: results in %s/%s\n", dir,
+			strcmp(o.format, "html") ? "" : " (report.html)");
 	rc = EX_OK;
 out:
 	zs_agg_free(&agg);
