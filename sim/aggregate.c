@@ -10,6 +10,8 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "sim/output.h"
+
 void
 zs_agg_init(struct zs_agg *a)
 {
@@ -408,4 +410,27 @@ zs_agg_write_text(const struct zs_agg *a, FILE *f, int all, const char *const *o
 	fprintf(f, "(* the paired 95%% interval of the difference against %s excludes zero; "
 		   "pairs share a seed)\n",
 		a->kernels[a->baseline]);
+}
+
+int
+zs_agg_write_dir(const struct zs_agg *a, const char *dir, const char *header, int all,
+		 const char *const *only, int nonly, struct zs_error *err)
+{
+	struct zs_outset out;
+	FILE *tidy, *sum, *txt;
+
+	if (zs_out_begin(&out, dir, err))
+		return -1;
+	tidy = zs_out_open(&out, "compare.csv", err);
+	sum = tidy ? zs_out_open(&out, "summary.csv", err) : NULL;
+	txt = sum ? zs_out_open(&out, "compare.txt", err) : NULL;
+	if (!txt) {
+		zs_out_abort(&out);
+		return -1;
+	}
+	zs_agg_write_tidy(a, tidy);
+	zs_agg_write_summary_csv(a, sum);
+	fputs(header, txt);
+	zs_agg_write_text(a, txt, all, only, nonly);
+	return zs_out_commit(&out, err);
 }

@@ -72,4 +72,9 @@ void zs_agg_write_summary_csv(const struct zs_agg *a, FILE *f);
 void zs_agg_write_text(const struct zs_agg *a, FILE *f, int all, const char *const *only,
 		       int nonly);
 
+/* dir/compare.csv, dir/summary.csv and dir/compare.txt (header, then the table), written
+ * atomically.  0, or -1 with err. */
+int zs_agg_write_dir(const struct zs_agg *a, const char *dir, const char *header, int all,
+		     const char *const *only, int nonly, struct zs_error *err);
+
 #endif

@@ -288,29 +288,6 @@ remove_other_runs(const char *dir, const struct zs_runjob *jobs, int njobs)
 	closedir(d);
 }
 
-static int
-write_outputs(const struct zs_agg *a, const char *dir, const char *header,
-	      const struct compare_opts *o, struct zs_error *err)
-{
-	struct zs_outset out;
-	FILE *tidy, *sum, *txt;
-
-	if (zs_out_begin(&out, dir, err))
-		return -1;
-	tidy = zs_out_open(&out, "compare.csv", err);
-	sum = tidy ? zs_out_open(&out, "summary.csv", err) : NULL;
-	txt = sum ? zs_out_open(&out, "compare.txt", err) : NULL;
-	if (!txt) {
-		zs_out_abort(&out);
-		return -1;
-	}
-	zs_agg_write_tidy(a, tidy);
-	zs_agg_write_summary_csv(a, sum);
-	fputs(header, txt);
-	zs_agg_write_text(a, txt, o->all, o->metrics, o->nmetrics);
-	return zs_out_commit(&out, err);
-}
-
 int
 zs_cmd_compare(int argc, char **argv)
 {
@@ -400,7 +377,7 @@ zs_cmd_compare(int argc, char **argv)
 			       agg.nkernels, o.nseeds, agg.kernels[agg.baseline]);
 	for (int i = 0; i < o.nset && hl < sizeof(header) - 128; i++)
 		hl += (size_t)snprintf(header + hl, sizeof(header) - hl, "# --set %s\n", o.set[i]);
-	if (write_outputs(&agg, dir, header, &o, &err)) {
+	if (zs_agg_write_dir(&agg, dir, header, o.all, o.metrics, o.nmetrics, &err)) {
 		rc = zs_cmd_fail(&err);
 		goto out;
 	}

@@ -22,6 +22,8 @@ static const struct {
 	{"compare", zs_cmd_compare, zs_usage_compare, "kernels x seeds: a table with 95% intervals"},
 	{"plot", zs_cmd_plot, zs_usage_plot, "gnuplot figures of a run or compare directory"},
 	{"report", zs_cmd_report, zs_usage_report, "one self-contained report.html of a directory"},
+	{"sweep", zs_cmd_sweep, zs_usage_sweep, "a sweep's job list: GNU parallel, Slurm, or here"},
+	{"aggregate", zs_cmd_aggregate, zs_usage_aggregate, "compare.csv and summary of finished runs"},
 };
 
 #define NR_VERBS (sizeof(verbs) / sizeof(verbs[0]))
