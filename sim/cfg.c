@@ -587,3 +587,23 @@ zs_cfg_graft(struct zs_cfg *dst, const char *key, struct zs_cfg *src, const char
 	}
 	return 0;
 }
+
+int
+zs_cfg_remove(struct zs_cfg *map, const char *key)
+{
+	int i = map_find(map, key);
+
+	if (i < 0)
+		return 0;
+	free(map->keys[i]);
+	zs_cfg_free(map->vals[i]);
+	for (int j = i + 1; j < map->n; j++) {
+		map->keys[j - 1] = map->keys[j];
+		map->vals[j - 1] = map->vals[j];
+		map->key_line[j - 1] = map->key_line[j];
+		map->key_col[j - 1] = map->key_col[j];
+		map->used[j - 1] = map->used[j];
+	}
+	map->n--;
+	return 1;
+}

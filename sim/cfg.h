@@ -56,6 +56,9 @@ int zs_cfg_set(struct zs_cfg *root, const char *assignment, struct zs_error *err
 int zs_cfg_graft(struct zs_cfg *dst, const char *key, struct zs_cfg *src, const char *srckey,
 		 struct zs_error *err);
 
+/* Remove key (and its subtree) from a map; 1 if it was there. */
+int zs_cfg_remove(struct zs_cfg *map, const char *key);
+
 /* Child of a map by key (marks it used), or NULL. */
 struct zs_cfg *zs_cfg_get(struct zs_cfg *map, const char *key);
 

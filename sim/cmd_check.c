@@ -9,6 +9,7 @@
 
 #include "sim/cmd_common.h"
 #include "sim/cmds.h"
+#include "sim/overrides.h"
 #include "sim/driver.h"
 
 const char zs_usage_check[] =
@@ -48,9 +49,8 @@ zs_cmd_check(int argc, char **argv)
 		free(o.set);
 		return zs_cmd_fail(&err);
 	}
-	for (int i = 0; i < o.nset; i++)
-		if (zs_cfg_set(root, o.set[i], &err))
-			goto fail;
+	if (zs_overrides_apply(root, o.set, o.nset, &err))
+		goto fail;
 	if (zs_scenario_parse(&sc, root, o.scenario, o.kernel, &err))
 		goto fail;
 	r = zs_run_create(&sc, &err);

@@ -26,7 +26,7 @@ const char zs_usage_replay[] =
 	"  --time-scale X      multiply the trace's time (0.5 replays twice as fast)\n"
 	"  --skip-bad-lines    count and skip malformed lines instead of stopping\n"
 	"A malformed line stops the run with TRACE:LINE: message, exit status 65, and no\n"
-	"result files.  Results as for `zsim run` (default directory results/<trace name>).\n";
+	"result files.  Results as for `zsim run` (default directory results/<trace name>-<kernel>).\n";
 
 /* The machine a trace replays on when no scenario is given. */
 static const char default_machine[] =

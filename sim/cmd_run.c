@@ -1,5 +1,7 @@
 /* cmd_run.c - `zsim run SCENARIO [options]`: one simulation into a result directory. */
+#include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,13 +13,15 @@
 #include "sim/cmds.h"
 #include "sim/driver.h"
 #include "sim/output.h"
+#include "sim/overrides.h"
 
 const char zs_usage_run[] =
 	"usage: zsim run SCENARIO [--kernel VERSION] [--seed N] [--out DIR] [--set key.path=value]...\n"
 	"                [--events] [-q]\n"
 	"\n"
-	"Run the scenario and write ticks.csv and summary.txt (and events.csv with --events)\n"
-	"into DIR (default: the scenario's output.dir, else results/<scenario name>).\n"
+	"Run the scenario and write ticks.csv, summary.txt and latency.csv (and events.csv\n"
+	"with --events) into DIR (default: the scenario's output.dir, else\n"
+	"results/<scenario name>-<kernel>, with -seed<N> when --seed differs from the scenario's).\n"
 	"  --kernel VERSION  2.4 (= 2.4.0), 2.6.18, 2.6.32 or 2.6 (= 2.6.32); overrides kernel.version\n"
 	"  --seed N          overrides seed\n"
 	"  --set k.p=v       overrides any scenario value, e.g. --set machine.memory=128MiB\n"
@@ -55,6 +59,23 @@ warn_big(const char *final, uint64_t bytes)
 		final, (unsigned long long)(bytes >> 20));
 }
 
+/*
+ * A result file this run did not write, left by an earlier run into the same
+ * directory (events.csv of a run with --events): removed before this run's
+ * completion marker goes in, so a complete set never mixes two runs.
+ */
+static int
+remove_stale(const char *dir, const char *name, struct zs_error *err)
+{
+	char path[4200];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (unlink(path) && errno != ENOENT)
+		return zs_error_set(err, EX_IOERR, "%s: cannot remove the earlier run's file: %s",
+				    path, strerror(errno));
+	return 0;
+}
+
 int
 zs_run_scenario(struct zs_run_opts *o)
 {
@@ -72,15 +93,15 @@ zs_run_scenario(struct zs_run_opts *o)
 		if (!root)
 			return zs_cmd_fail(&err);
 	}
-	for (int i = 0; i < o->nset; i++)
-		if (zs_cfg_set(root, o->set[i], &err)) {
-			zs_cfg_free(root);
-			return zs_cmd_fail(&err);
-		}
+	if (zs_overrides_apply(root, o->set, o->nset, &err)) {
+		zs_cfg_free(root);
+		return zs_cmd_fail(&err);
+	}
 	if (zs_scenario_parse(&sc, root, o->scenario, o->kernel, &err)) {
 		zs_cfg_free(root);
 		return zs_cmd_fail(&err);
 	}
+	uint64_t scenario_seed = sc.seed;
 	if (o->seed_set)
 		sc.seed = o->seed;
 	if (o->events)
@@ -89,8 +110,11 @@ zs_run_scenario(struct zs_run_opts *o)
 		snprintf(dir, sizeof(dir), "%s", o->out);
 	else if (sc.out_dir)
 		snprintf(dir, sizeof(dir), "%s", sc.out_dir);
+	else if (sc.seed == scenario_seed) /* one directory per kernel: runs never overwrite */
+		snprintf(dir, sizeof(dir), "results/%s-%s", sc.name, zs_kver_name(sc.kver));
 	else
-		snprintf(dir, sizeof(dir), "results/%s", sc.name);
+		snprintf(dir, sizeof(dir), "results/%s-%s-seed%" PRIu64, sc.name,
+			 zs_kver_name(sc.kver), sc.seed);
 
 	r = zs_run_create(&sc, &err);
 	if (!r) {
@@ -107,25 +131,34 @@ zs_run_scenario(struct zs_run_opts *o)
 	/* summary.txt first: it is the set's completion marker (output.h) */
 	FILE *summary = zs_out_open(&out, "summary.txt", &err);
 	FILE *ticks = summary ? zs_out_open(&out, "ticks.csv", &err) : NULL;
-	FILE *events = ticks && sc.events ? zs_out_open_watched(&out, "events.csv", events_warn_bytes(),
-								  warn_big, &err)
-					  : NULL;
-	if (!ticks || !summary || (sc.events && !events) ||
+	FILE *latency = ticks ? zs_out_open(&out, "latency.csv", &err) : NULL;
+	FILE *events = latency && sc.events ? zs_out_open_watched(&out, "events.csv",
+								   events_warn_bytes(), warn_big, &err)
+					    : NULL;
+	if (!ticks || !summary || !latency || (sc.events && !events) ||
 	    zs_run_execute(r, ticks, events, summary, !o->quiet && isatty(2), &err)) {
 		zs_out_abort(&out);
 		rc = zs_cmd_fail(&err);
-	} else if (zs_out_commit(&out, &err)) {
-		rc = zs_cmd_fail(&err);
-	} else if (zs_run_stalled_ns(r)) {
-		/* a result (the simulated kernel livelocked), but one nobody should miss */
-		fprintf(stderr,
-			"zsim: %s on %s: stalled: no request started or completed for 120 s of "
-			"simulated time while one waited in an allocation; the run ended at %.3f s "
-			"(stalled_ns in %s/summary.txt)\n",
-			sc.name, zs_run_vm(r)->ops->name, (double)zs_run_stalled_ns(r) / 1e9, dir);
-	} else if (!o->quiet) {
-		fprintf(stderr, "zsim: %s on %s: results in %s/\n", sc.name, zs_run_vm(r)->ops->name,
-			dir);
+	} else {
+		zs_run_latency_hist(r, latency);
+		/* an earlier run's events.csv goes before this set's marker is in place */
+		if (!sc.events && remove_stale(dir, "events.csv", &err)) {
+			zs_out_abort(&out);
+			rc = zs_cmd_fail(&err);
+		} else if (zs_out_commit(&out, &err)) {
+			rc = zs_cmd_fail(&err);
+		} else if (zs_run_stalled_ns(r)) {
+			/* a result (the simulated kernel livelocked), but one nobody should miss */
+			fprintf(stderr,
+				"zsim: %s on %s: stalled: no request started or completed for 120 s "
+				"of simulated time while one waited in an allocation; the run ended "
+				"at %.3f s (stalled_ns in %s/summary.txt)\n",
+				sc.name, zs_run_vm(r)->ops->name, (double)zs_run_stalled_ns(r) / 1e9,
+				dir);
+		} else if (!o->quiet) {
+			fprintf(stderr, "zsim: %s on %s: results in %s/\n", sc.name,
+				zs_run_vm(r)->ops->name, dir);
+		}
 	}
 	for (int i = 0; i < 4; i++)
 		signal(zs_out_signals[i], SIG_DFL);

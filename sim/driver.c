@@ -41,6 +41,7 @@ struct src_ctx {
 	uint32_t owner;      /* the binding's task when the allocation started (ZS_NIL: page cache
 				without an owner); a change to ZS_NIL meanwhile means an OOM kill */
 	int fault;           /* the allocation serves a fault (0, 1 swap-in, 2 file read-in) */
+	zs_time_t alloc_t0;  /* when it was asked for (after the step's CPU work): its latency */
 	/* source task number -> vm task id (open addressing) */
 	uint64_t *tkeys;
 	uint32_t *tvals;
@@ -63,7 +64,7 @@ struct zs_run {
 	uint64_t tick;
 	int failed;
 	struct zs_error err;
-	time_t wall_last;
+	time_t wall_last, wall_start; /* progress: last line shown, start of the run */
 	struct zs_error check_err;  /* what the invariant checker found */
 	int check_failed;
 	int auto_duration;    /* duration: auto */
@@ -76,6 +77,12 @@ struct zs_vm *
 zs_run_vm(struct zs_run *r)
 {
 	return r->vm;
+}
+
+void
+zs_run_latency_hist(struct zs_run *r, FILE *f)
+{
+	zs_metrics_latency_hist(&r->mx, f);
 }
 
 /* ---- task map ---- */
@@ -241,6 +248,7 @@ alloc_start(struct src_ctx *c, struct zs_task *t, uint32_t b, uint32_t gfp, unsi
 	c->bind = b;
 	c->owner = zs_pagemap_at(vm->pagemap, b)->task;
 	c->fault = fault;
+	c->alloc_t0 = zs_now(vm->engine) + c->thread->charged;
 	c->state = SRC_ALLOC;
 	return 0;
 }
@@ -270,6 +278,9 @@ alloc_finish(struct src_ctx *c)
 	struct zs_request fb = c->req;
 
 	c->state = SRC_IDLE;
+	/* latency: up to the end of the allocation's CPU work, every sleep included */
+	zs_metrics_alloc_done(&c->run->mx, zs_now(vm->engine) + c->thread->charged - c->alloc_t0,
+			      a->order, a->path, a->pfn == ZS_NIL);
 	if (a->path >= 0 && a->path < vm->ops->nr_paths)
 		vm->path_count[a->path]++;
 	if (a->pfn == ZS_NIL) {
@@ -653,14 +664,17 @@ tick_event(void *arg, uint64_t data)
 
 		if (now != r->wall_last) {
 			r->wall_last = now;
+			double sim = (double)zs_now(r->e) / 1e9, wall = difftime(now, r->wall_start);
+
+			/* auto: the end is not known, so there is no ETA, only the rate so far */
 			if (r->auto_duration)
-				fprintf(stderr, "\rzsim: %s %.2fs simulated", r->sc->name,
-					(double)zs_now(r->e) / 1e9);
+				fprintf(stderr, "\rzsim: %s %.2fs simulated in %.0fs   ", r->sc->name, sim,
+					wall);
 			else
-				fprintf(stderr, "\rzsim: %s %.1f%% (%.2fs of %.2fs simulated)",
-					r->sc->name,
-					100.0 * (double)zs_now(r->e) / (double)r->sc->duration_ns,
-					(double)zs_now(r->e) / 1e9, (double)r->sc->duration_ns / 1e9);
+				fprintf(stderr, "\rzsim: %s %.1f%% (%.2fs of %.2fs simulated), ETA %.0fs   ",
+					r->sc->name, 100.0 * sim * 1e9 / (double)r->sc->duration_ns, sim,
+					(double)r->sc->duration_ns / 1e9,
+					sim > 0 ? wall * ((double)r->sc->duration_ns / 1e9 - sim) / sim : 0.0);
 		}
 	}
 	if (r->auto_duration || zs_now(r->e) + r->tick_ns <= r->sc->duration_ns)
@@ -764,8 +778,9 @@ zs_run_execute(struct zs_run *r, FILE *ticks, FILE *events, FILE *summary, int p
 	check = 1;
 #endif
 	r->progress = progress;
+	r->wall_start = r->wall_last = time(NULL);
 	r->tick_ns = ZS_NS_PER_SEC / vm->hz;
-	if (zs_metrics_open(&r->mx, vm, r->e, ticks, events, err))
+	if (zs_metrics_open(&r->mx, vm, r->e, r->sc->seed, ticks, events, err))
 		return -1;
 	for (unsigned i = 0; i < r->nsrc; i++) {
 		char name[24];
@@ -791,6 +806,9 @@ zs_run_execute(struct zs_run *r, FILE *ticks, FILE *events, FILE *summary, int p
 		*err = r->check_err;
 		return -1;
 	}
+	for (unsigned i = 0; i < r->nsrc; i++)
+		if (r->srcs[i].state == SRC_ALLOC)
+			zs_metrics_alloc_pending(&r->mx, r->end_ns - r->srcs[i].alloc_t0);
 	if (summary) {
 		zs_metrics_summary(&r->mx, summary, r->sc->path, r->sc->seed, r->end_ns);
 		for (unsigned i = 0; i < r->nsrc; i++)

@@ -39,4 +39,7 @@ struct zs_engine *zs_run_engine(struct zs_run *r);
 /* The simulated kernel (for tests and `zsim check`). */
 struct zs_vm *zs_run_vm(struct zs_run *r);
 
+/* After zs_run_execute: latency.csv, the allocation latency histogram. */
+void zs_run_latency_hist(struct zs_run *r, FILE *f);
+
 #endif

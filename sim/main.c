@@ -20,6 +20,11 @@ static const struct {
 	{"check", zs_cmd_check, zs_usage_check, "validate a scenario, print the zones it builds"},
 	{"replay", zs_cmd_replay, zs_usage_replay, "replay a recorded allocation trace"},
 	{"trace", zs_cmd_trace, zs_usage_trace, "trace tools: stats, convert"},
+	{"compare", zs_cmd_compare, zs_usage_compare, "kernels x seeds: a table with 95% intervals"},
+	{"plot", zs_cmd_plot, zs_usage_plot, "gnuplot figures of a run or compare directory"},
+	{"report", zs_cmd_report, zs_usage_report, "one self-contained report.html of a directory"},
+	{"sweep", zs_cmd_sweep, zs_usage_sweep, "a sweep's job list: GNU parallel, Slurm, or here"},
+	{"aggregate", zs_cmd_aggregate, zs_usage_aggregate, "compare.csv and summary of finished runs"},
 };
 
 #define NR_VERBS (sizeof(verbs) / sizeof(verbs[0]))

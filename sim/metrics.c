@@ -9,6 +9,7 @@
 #include <sysexits.h>
 
 #include "alloc/task.h"
+#include "sim/pathclass.h"
 
 #ifndef ZS_VERSION
 #define ZS_VERSION "0.1.0"
@@ -38,7 +39,8 @@ ticks_header(struct zs_metrics *mx)
 		fprintf(f, ",path_%s", vm->ops->paths[i]);
 	for (int i = 0; i < vm->ops->nr_metrics; i++)
 		fprintf(f, ",%s", vm->ops->metrics[i].name);
-	fputc('\n', f);
+	/* last, so the columns before keep their numbers: files of several runs concatenate */
+	fputs(",kernel,seed\n", f);
 }
 
 void
@@ -88,7 +90,7 @@ zs_metrics_tick(struct zs_metrics *mx, uint64_t tick)
 			for (int i = 0; i < vm->ops->nr_metrics; i++)
 				fprintf(f, ",%" PRId64, vm->ops->metrics[i].per_zone ? zbuf[i] : gbuf[i]);
 		}
-		fputc('\n', f);
+		fprintf(f, ",%s,%" PRIu64 "\n", vm->ops->name, mx->seed);
 	}
 }
 
@@ -105,24 +107,58 @@ event_row(void *cookie, const struct zs_vm_event *ev)
 	fprintf(mx->events, "%" PRId64 ",%s,%d,%s,%d,0x%x,%d,", ev->time, ev->op,
 		t ? (int)t->pid : -1, t ? t->comm : "", ev->cpu, ev->gfp, ev->order);
 	if (ev->node >= 0)
-		fprintf(mx->events, "%d,%s,%u,%s\n", ev->node, zone, ev->pfn, ev->path);
+		fprintf(mx->events, "%d,%s,%u,%s,", ev->node, zone, ev->pfn, ev->path);
 	else
-		fprintf(mx->events, ",,,%s\n", ev->path);
+		fprintf(mx->events, ",,,%s,", ev->path);
+	/* latency_ns: on the row that ends an allocation; a refused one never waited */
+	if (!strcmp(ev->op, "refused")) {
+		fputc('0', mx->events);
+	} else if (mx->ev_latency >= 0 && (!strcmp(ev->op, "alloc") || !strcmp(ev->op, "fail"))) {
+		fprintf(mx->events, "%" PRId64, mx->ev_latency);
+		mx->ev_latency = -1;
+	}
+	fputc('\n', mx->events);
+}
+
+void
+zs_metrics_alloc_done(struct zs_metrics *mx, int64_t ns, unsigned order, int path, int failed)
+{
+	zs_latency_record(&mx->lat, ns, order, path, failed);
+	mx->ev_latency = ns;
+}
+
+void
+zs_metrics_alloc_pending(struct zs_metrics *mx, int64_t ns)
+{
+	mx->pending++;
+	if (ns < 0)
+		ns = 0;
+	if (ns > mx->pending_max_ns)
+		mx->pending_max_ns = ns;
+}
+
+void
+zs_metrics_latency_hist(struct zs_metrics *mx, FILE *f)
+{
+	zs_latency_write_hist(&mx->lat, f);
 }
 
 int
-zs_metrics_open(struct zs_metrics *mx, struct zs_vm *vm, struct zs_engine *e, FILE *ticks,
-		FILE *events, struct zs_error *err)
+zs_metrics_open(struct zs_metrics *mx, struct zs_vm *vm, struct zs_engine *e, uint64_t seed,
+		FILE *ticks, FILE *events, struct zs_error *err)
 {
 	mx->vm = vm;
 	mx->e = e;
+	mx->seed = seed;
 	mx->ticks = ticks;
 	mx->events = events;
+	mx->ev_latency = -1;
+	zs_latency_init(&mx->lat, vm->kver, vm->ops->max_order, vm->ops->paths, vm->ops->nr_paths);
 	mx->buf = calloc(2 * ((size_t)vm->ops->nr_metrics + 1), sizeof(int64_t));
 	if (!mx->buf)
 		return zs_error_set(err, EX_OSERR, "out of memory");
 	if (events) {
-		fputs("time_ns,op,pid,comm,cpu,gfp,order,node,zone,pfn,path\n", events);
+		fputs("time_ns,op,pid,comm,cpu,gfp,order,node,zone,pfn,path,latency_ns\n", events);
 		vm->event_fn = event_row;
 		vm->event_cookie = mx;
 	}
@@ -144,6 +180,86 @@ emit_source_counter(void *cookie, const char *key, int64_t v)
 	struct summary_emit *se = cookie;
 
 	fprintf(se->f, "source%u_%s: %" PRId64 "\n", se->idx, key, v);
+}
+
+/* class_<name>: allocations that ended in each common path class (pathclass.h). */
+static void
+summary_classes(struct zs_metrics *mx, FILE *f)
+{
+	struct zs_vm *vm = mx->vm;
+	uint64_t n[ZS_NR_PC] = {0};
+
+	for (int i = 0; i < vm->ops->nr_paths; i++) {
+		int c = zs_pathclass_of(vm->kver, vm->ops->paths[i]);
+
+		if (c < 0) /* a test model's exit: by its outcome, as latency.c counts it */
+			c = vm->ops->path_failed[i] ? ZS_PC_FAIL : ZS_PC_SLOW;
+		n[c] += vm->path_count[i];
+	}
+	for (int c = 0; c < ZS_NR_PC; c++)
+		fprintf(f, "class_%s: %" PRIu64 "\n", zs_pathclass_name((enum zs_pathclass)c), n[c]);
+}
+
+/*
+ * The last tick row's values, so a comparison never needs ticks.csv: the free
+ * pages and buddyinfo and the zone counters summed over zones, the global
+ * gauges, and every model column (a per-zone one summed over zones).
+ */
+static void
+summary_final_counters(struct zs_metrics *mx, FILE *f)
+{
+	struct zs_vm *vm = mx->vm;
+	struct zs_machine *m = vm->machine;
+	int nm = vm->ops->nr_metrics;
+	int64_t *gbuf = mx->buf, *zbuf = mx->buf + nm;
+	uint64_t pgalloc = 0, pgfree = 0, ntasks = 0, nr_free = 0;
+
+	for (int zi = 0; zi < m->nr_zones; zi++) {
+		pgalloc += m->zones[zi].pgalloc;
+		pgfree += m->zones[zi].pgfree;
+		nr_free += m->zones[zi].free_pages;
+	}
+	/* buddyinfo summed over zones: how much of free memory sits in large blocks */
+	fprintf(f, "nr_free_pages: %" PRIu64 "\n", nr_free);
+	for (int k = 0; k < vm->ops->max_order; k++) {
+		uint64_t n = 0;
+
+		for (int zi = 0; zi < m->nr_zones; zi++)
+			n += m->zones[zi].free_area[k].nr_free;
+		fprintf(f, "order_%d: %" PRIu64 "\n", k, n);
+	}
+	fprintf(f, "pgalloc: %" PRIu64 "\npgfree: %" PRIu64 "\n", pgalloc, pgfree);
+	for (int k = 0; k < vm->ops->max_order; k++) {
+		uint64_t a = 0, fr = 0;
+
+		for (int zi = 0; zi < m->nr_zones; zi++) {
+			a += m->zones[zi].alloc_blocks[k];
+			fr += m->zones[zi].free_blocks[k];
+		}
+		fprintf(f, "allocs_order_%d: %" PRIu64 "\nfrees_order_%d: %" PRIu64 "\n", k, a, k,
+			fr);
+	}
+	for (uint32_t i = 0; i < vm->nr_tasks; i++)
+		ntasks += vm->tasks[i]->alive && !(vm->tasks[i]->flags & ZS_PF_KTHREAD);
+	fprintf(f, "pgpgin: %" PRIu64 "\npgpgout: %" PRIu64 "\nswap_free: %" PRIu64
+		   "\nnr_bound_pages: %" PRIu64 "\nnr_tasks: %" PRIu64 "\n",
+		vm->pgpgin, vm->pgpgout, vm->swap.nr_free, zs_pagemap_count(vm->pagemap), ntasks);
+	if (!nm || !vm->ops->sample)
+		return;
+	vm->ops->sample(vm, NULL, gbuf);
+	for (int i = 0; i < nm; i++) {
+		int64_t v = gbuf[i];
+
+		if (vm->ops->metrics[i].per_zone) {
+			v = 0;
+			for (int zi = 0; zi < m->nr_zones; zi++) {
+				memset(zbuf, 0, sizeof(int64_t) * (size_t)nm);
+				vm->ops->sample(vm, &m->zones[zi], zbuf);
+				v += zbuf[i];
+			}
+		}
+		fprintf(f, "%s: %" PRId64 "\n", vm->ops->metrics[i].name, v);
+	}
 }
 
 void
@@ -169,10 +285,16 @@ zs_metrics_summary(struct zs_metrics *mx, FILE *f, const char *scenario_path, ui
 		   "\noom_kills: %" PRIu64 "\nunknown_frees: %" PRIu64 "\n",
 		vm->pgmajfault, vm->pswpin, vm->pswpout, vm->oom_kills, vm->unknown_frees);
 	for (int k = 0; k < vm->ops->max_order; k++)
-		if (vm->fail_by_order[k])
-			fprintf(f, "allocfail_order_%d: %" PRIu64 "\n", k, vm->fail_by_order[k]);
+		fprintf(f, "allocfail_order_%d: %" PRIu64 "\n", k, vm->fail_by_order[k]);
 	for (int i = 0; i < vm->ops->nr_paths; i++)
 		fprintf(f, "path_%s: %" PRIu64 "\n", vm->ops->paths[i], vm->path_count[i]);
+	summary_classes(mx, f);
+	summary_final_counters(mx, f);
+	zs_latency_write_summary(&mx->lat, f);
+	/* not samples (they never completed), but the longest waits of all */
+	fprintf(f, "latency_pending: %" PRIu64 "\n", mx->pending);
+	if (mx->pending)
+		fprintf(f, "latency_pending_max_ns: %" PRId64 "\n", mx->pending_max_ns);
 	for (int i = 0; i < zs_engine_nr_threads(mx->e); i++) {
 		struct zs_thread *t = zs_engine_thread(mx->e, i);
 
@@ -196,4 +318,5 @@ zs_metrics_close(struct zs_metrics *mx)
 {
 	free(mx->buf);
 	mx->buf = NULL;
+	zs_latency_free(&mx->lat);
 }

@@ -17,24 +17,44 @@
 #include <stdio.h>
 
 #include "alloc/vm.h"
+#include "sim/latency.h"
 #include "workloads/source.h"
 
 struct zs_metrics {
 	/* others may read */
 	struct zs_vm *vm;
 	struct zs_engine *e;
+	uint64_t seed;
 	FILE *ticks, *events;
+	struct zs_latency lat; /* every allocation's latency */
 	/* owned by metrics.c */
 	int64_t *buf; /* the model's sample: global values, then one zone's */
+	int64_t ev_latency; /* latency_ns of the next alloc/fail events.csv row, -1: none */
+	uint64_t pending;   /* allocations unfinished at the end, and the longest wait */
+	int64_t pending_max_ns;
 };
 
 /*
- * Set up the writer for vm: write the ticks.csv and events.csv headers (either
- * file may be NULL) and hook the vm's event log to events.csv.  0, or -1 with
+ * Set up the writer for vm (a run with `seed`, named in every ticks.csv row):
+ * write the ticks.csv and events.csv headers (either file may be NULL) and hook the vm's event log to events.csv.  0, or -1 with
  * err when out of memory (nothing written then).
  */
-int zs_metrics_open(struct zs_metrics *mx, struct zs_vm *vm, struct zs_engine *e, FILE *ticks,
-		    FILE *events, struct zs_error *err);
+int zs_metrics_open(struct zs_metrics *mx, struct zs_vm *vm, struct zs_engine *e, uint64_t seed,
+		    FILE *ticks, FILE *events, struct zs_error *err);
+
+/*
+ * An allocation completed `ns` after it was asked for, ended by the model's exit
+ * `path`: a latency sample, and the latency_ns of the alloc or fail row the
+ * driver reports for it next.
+ */
+void zs_metrics_alloc_done(struct zs_metrics *mx, int64_t ns, unsigned order, int path,
+			   int failed);
+
+/* An allocation still waiting when the run ended, asked for `ns` before the end. */
+void zs_metrics_alloc_pending(struct zs_metrics *mx, int64_t ns);
+
+/* latency.csv: the log2 histogram of the latency samples (see latency.h). */
+void zs_metrics_latency_hist(struct zs_metrics *mx, FILE *f);
 
 /* One ticks.csv row per zone for tick number `tick` at the current time. */
 void zs_metrics_tick(struct zs_metrics *mx, uint64_t tick);

@@ -81,9 +81,10 @@ parse_zones(struct zs_cfg *list, struct zs_node_spec *ns, enum zs_kver kver, str
  * What zsim can simulate at a cost that follows the scenario, checked before the
  * machine is allocated so the error names the scenario's line instead of ending
  * in an out-of-memory.  Every page costs 24 bytes of page array (alloc/page.h),
- * so ZS_MAX_MACHINE_PAGES (256 GiB) is about 1.5 GiB of host memory.
+ * so ZS_MAX_MACHINE_PAGES (1 TiB) is about 6 GiB of host memory: room for the
+ * 512 GiB scale runs of `make bench` on a 24 GiB host.
  */
-#define ZS_MAX_MACHINE_PAGES MIB_PAGES(256u * 1024)
+#define ZS_MAX_MACHINE_PAGES MIB_PAGES(1024u * 1024)
 /* KERNEL: 2.4.0 arch/i386/config.in: CONFIG_HIGHMEM64G (PAE) is the most memory i386 maps */
 #define ZS_MAX_MACHINE_PAGES_24 MIB_PAGES(64u * 1024)
 /* KERNEL: 2.4.0 mm/swapfile.c sys_swapon(): a swap area ends below SWP_OFFSET(SWP_ENTRY(0, ~0UL)),

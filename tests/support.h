@@ -22,6 +22,13 @@ int zt_zsim(const char *args, char *err, size_t errlen);
 /* Read a whole file into a malloc'd NUL-terminated buffer (NULL if absent). */
 char *zt_read_file(const char *path, size_t *len);
 
+/* A fresh directory /tmp/zsim-TAG.XXXXXX (name into dir), and its removal. */
+void zt_tmpdir(char *dir, size_t len, const char *tag);
+void zt_rm_rf(const char *dir);
+
+/* Do two files exist with the same bytes? */
+int zt_same_file(const char *a, const char *b);
+
 /* Does a path exist? */
 int zt_exists(const char *path);
 

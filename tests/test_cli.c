@@ -99,18 +99,6 @@ run_default(const char *out, const char *extra)
 	cr_assert_eq(zt_zsim(args, err, sizeof(err)), 0, "%s", err);
 }
 
-static int
-same_file(const char *a, const char *b)
-{
-	size_t la, lb;
-	char *x = zt_read_file(a, &la), *y = zt_read_file(b, &lb);
-	int same = x && y && la == lb && !memcmp(x, y, la);
-
-	free(x);
-	free(y);
-	return same;
-}
-
 Test(cli, same_seed_gives_identical_bytes)
 {
 	char a[128], b[128], c[128], fa[192], fb[192], fc[192];
@@ -125,11 +113,11 @@ Test(cli, same_seed_gives_identical_bytes)
 	for (int i = 0; i < 3; i++) {
 		snprintf(fa, sizeof(fa), "%s/%s", a, files[i]);
 		snprintf(fb, sizeof(fb), "%s/%s", b, files[i]);
-		cr_assert(same_file(fa, fb), "%s differs between identical runs", files[i]);
+		cr_assert(zt_same_file(fa, fb), "%s differs between identical runs", files[i]);
 	}
 	snprintf(fa, sizeof(fa), "%s/events.csv", a);
 	snprintf(fc, sizeof(fc), "%s/events.csv", c);
-	cr_assert(!same_file(fa, fc), "another seed gave the same events");
+	cr_assert(!zt_same_file(fa, fc), "another seed gave the same events");
 }
 
 Test(cli, ticks_csv_has_a_row_per_tick_per_zone)

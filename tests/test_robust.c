@@ -232,7 +232,21 @@ Test(robust, stall_ends_the_run_with_a_message_and_a_summary_key)
 {
 	char *s;
 
-	/* the trace's GFP_KERNEL allocation loops in 2.4.0 wakeup_kswapd(1) after 152 ms */
+	/*
+	 * All memory in unreclaimable kernel pages: 2.4.0 __alloc_pages() answers an
+	 * order-0 GFP_KERNEL request it cannot serve with wakeup_kswapd(1) and `goto
+	 * try_again`, forever - the kernel's own livelock, which the run must survive.
+	 */
+	put("full.yaml", "machine: {memory: 32MiB}\nkernel: {version: \"2.4\"}\n"
+			 "workload:\n  - {type: simple, rate: 100000, gfp: GFP_KERNEL, kind: kernel, "
+			 "lifetime: forever, stop: 2s}\nduration: auto\n");
+	cr_assert_eq(sh("timeout 100 $Z run $T/full.yaml --out $T/full"), 0, "%s", err);
+	expect_msg("full on 2.4.0: stalled: no request started or completed for 120 s");
+	s = slurp("full/summary.txt");
+	cr_assert(s && strstr(s, "\nstalled_ns: 120"), "%s", s);
+	free(s);
+
+	/* the case: this trace stops progressing on 2.4.0 after 152 ms */
 	cr_assert_eq(sh("timeout 100 $Z replay tests/fixtures/perf-dd-pagecache.txt.xz "
 			"configs/mixed.yaml --kernel 2.4 --set duration=auto --out $T/st"),
 		     0, "%s", err);

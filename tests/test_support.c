@@ -185,3 +185,31 @@ const struct zs_policy_ops zt_policy_fake = {
 	.dirty = fake_page,
 	.describe = fake_describe,
 };
+
+void
+zt_tmpdir(char *dir, size_t len, const char *tag)
+{
+	snprintf(dir, len, "/tmp/zsim-%s.XXXXXX", tag);
+	cr_assert(mkdtemp(dir), "mkdtemp %s", dir);
+}
+
+void
+zt_rm_rf(const char *dir)
+{
+	char cmd[4200];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	cr_assert_eq(system(cmd), 0, "%s", cmd);
+}
+
+int
+zt_same_file(const char *a, const char *b)
+{
+	size_t la, lb;
+	char *x = zt_read_file(a, &la), *y = zt_read_file(b, &lb);
+	int same = x && y && la == lb && !memcmp(x, y, la);
+
+	free(x);
+	free(y);
+	return same;
+}

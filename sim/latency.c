@@ -1,0 +1,165 @@
+/* latency.c - allocation latency samples, percentiles, histogram; see latency.h. */
+#include "sim/latency.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/diag.h"
+#include "sim/pathclass.h"
+#include "sim/stats.h"
+
+void
+zs_latency_init(struct zs_latency *l, enum zs_kver v, int max_order, const char *const *paths,
+		int nr_paths)
+{
+	memset(l, 0, sizeof(*l));
+	l->kver = v;
+	l->max_order = max_order;
+	l->paths = paths;
+	l->nr_paths = nr_paths;
+}
+
+void
+zs_latency_free(struct zs_latency *l)
+{
+	free(l->s);
+	l->s = NULL;
+	l->n = l->cap = 0;
+}
+
+void
+zs_latency_record(struct zs_latency *l, int64_t ns, unsigned order, int path, int failed)
+{
+	int known = path >= 0 && path < l->nr_paths;
+	int cls = known ? zs_pathclass_of(l->kver, l->paths[path]) : -1;
+
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 4096;
+		l->s = realloc(l->s, l->cap * sizeof(*l->s));
+		ZS_BUG_ON(!l->s);
+	}
+	/* every exit of the real models has a class (a test checks); a test model's
+	 * exits count by their outcome */
+	if (cls < 0)
+		cls = failed ? ZS_PC_FAIL : ZS_PC_SLOW;
+	l->s[l->n].ns = ns;
+	l->s[l->n].order = (uint8_t)order;
+	l->s[l->n].path = known ? (uint8_t)path : UINT8_MAX;
+	l->s[l->n].cls = (uint8_t)cls;
+	l->n++;
+}
+
+static int
+cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+enum which { W_ALL, W_ORDER, W_PATH, W_CLASS };
+
+static int
+matches(const struct zs_latency_sample *s, enum which w, int v)
+{
+	switch (w) {
+	case W_ORDER:
+		return s->order == v;
+	case W_PATH:
+		return s->path == v;
+	case W_CLASS:
+		return s->cls == v;
+	default:
+		return 1;
+	}
+}
+
+/* "latency_<what>_pNN_ns: v" for the samples that match; nothing when none do. */
+static void
+write_percentiles(const struct zs_latency *l, FILE *f, const char *what, enum which w, int v,
+		  int64_t *buf)
+{
+	static const struct {
+		const char *name;
+		double p;
+	} pct[] = {{"p50", 50}, {"p90", 90}, {"p99", 99}, {"p999", 99.9}, {"max", 100}};
+	size_t n = 0;
+
+	for (size_t i = 0; i < l->n; i++)
+		if (matches(&l->s[i], w, v))
+			buf[n++] = l->s[i].ns;
+	if (!n)
+		return;
+	qsort(buf, n, sizeof(*buf), cmp_i64);
+	for (size_t i = 0; i < sizeof(pct) / sizeof(pct[0]); i++)
+		fprintf(f, "latency_%s%s%s_ns: %" PRId64 "\n", what, *what ? "_" : "", pct[i].name,
+			zs_stats_percentile(buf, n, pct[i].p));
+}
+
+void
+zs_latency_write_summary(const struct zs_latency *l, FILE *f)
+{
+	int64_t *buf = malloc((l->n + 1) * sizeof(*buf));
+	char what[64];
+
+	ZS_BUG_ON(!buf);
+	fprintf(f, "latency_samples: %zu\n", l->n);
+	write_percentiles(l, f, "", W_ALL, 0, buf);
+	for (int k = 0; k < l->max_order; k++) {
+		snprintf(what, sizeof(what), "order_%d", k);
+		write_percentiles(l, f, what, W_ORDER, k, buf);
+	}
+	for (int c = 0; c < ZS_NR_PC; c++) {
+		snprintf(what, sizeof(what), "class_%s", zs_pathclass_name((enum zs_pathclass)c));
+		write_percentiles(l, f, what, W_CLASS, c, buf);
+	}
+	for (int p = 0; p < l->nr_paths; p++) {
+		snprintf(what, sizeof(what), "path_%s", l->paths[p]);
+		write_percentiles(l, f, what, W_PATH, p, buf);
+	}
+	free(buf);
+}
+
+/* log2 bucket of a latency: 0 for 0, else 1 + floor(log2 ns). */
+static int
+bucket_of(int64_t ns)
+{
+	return ns <= 0 ? 0 : 64 - __builtin_clzll((unsigned long long)ns);
+}
+
+void
+zs_latency_write_hist(const struct zs_latency *l, FILE *f)
+{
+	enum { NB = 65 };
+	int ncol = 1 + l->max_order + ZS_NR_PC, top = 0;
+	uint64_t *h = calloc((size_t)NB * (size_t)ncol, sizeof(*h));
+
+	ZS_BUG_ON(!h);
+	for (size_t i = 0; i < l->n; i++) {
+		int b = bucket_of(l->s[i].ns);
+
+		h[b * ncol]++;
+		h[b * ncol + 1 + l->s[i].order]++;
+		h[b * ncol + 1 + l->max_order + l->s[i].cls]++;
+		if (b > top)
+			top = b;
+	}
+	fputs("bucket,lo_ns,hi_ns,all", f);
+	for (int k = 0; k < l->max_order; k++)
+		fprintf(f, ",order_%d", k);
+	for (int c = 0; c < ZS_NR_PC; c++)
+		fprintf(f, ",%s", zs_pathclass_name((enum zs_pathclass)c));
+	fputc('\n', f);
+	for (int b = 0; b <= top; b++) {
+		/* bucket 0 is [0, 1); bucket b is [2^(b-1), 2^b); hi of the last is 2^64 - 1 */
+		uint64_t lo = b ? 1ull << (b - 1) : 0;
+		uint64_t hi = b == 0 ? 1 : b < 64 ? 1ull << b : UINT64_MAX;
+
+		fprintf(f, "%d,%" PRIu64 ",%" PRIu64, b, lo, hi);
+		for (int c = 0; c < ncol; c++)
+			fprintf(f, ",%" PRIu64, h[b * ncol + c]);
+		fputc('\n', f);
+	}
+	free(h);
+}

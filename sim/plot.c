@@ -1,0 +1,648 @@
+/* plot.c - gnuplot figures of a run or compare directory; see plot.h. */
+#include "sim/plot.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "alloc/gfp.h"
+#include "alloc/policy.h"
+#include "sim/csvtab.h"
+#include "sim/stats.h"
+
+/* ---- one run's ticks.csv as series over ticks ---- */
+
+struct run_ticks {
+	struct zs_csvtab t;
+	const struct zs_policy_ops *ops;
+	size_t *first; /* first row of each tick */
+	size_t ntick;
+	int nzones;
+	double *time_s;
+};
+
+static void
+run_ticks_free(struct run_ticks *rt)
+{
+	zs_csvtab_free(&rt->t);
+	free(rt->first);
+	free(rt->time_s);
+	memset(rt, 0, sizeof(*rt));
+}
+
+/* The kernel named in a run's summary.txt. */
+static const struct zs_policy_ops *
+run_kernel(const char *dir)
+{
+	char path[4200], line[256];
+	FILE *f;
+	enum zs_kver v = ZS_KV_2632;
+
+	snprintf(path, sizeof(path), "%s/summary.txt", dir);
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, "kernel: ", 8)) {
+			line[strcspn(line, "\n")] = '\0';
+			zs_kver_parse(line + 8, &v);
+			break;
+		}
+	if (f)
+		fclose(f);
+	return zs_policy_for(v);
+}
+
+static int
+run_ticks_read(struct run_ticks *rt, const char *dir, struct zs_error *err)
+{
+	char path[4200];
+	int tc;
+
+	memset(rt, 0, sizeof(*rt));
+	snprintf(path, sizeof(path), "%s/ticks.csv", dir);
+	if (zs_csvtab_read(&rt->t, path, "zone", err))
+		return -1;
+	rt->ops = run_kernel(dir);
+	tc = zs_csvtab_col(&rt->t, "tick");
+	if (tc < 0 || zs_csvtab_col(&rt->t, "time_ns") < 0 || !rt->t.nrows) {
+		run_ticks_free(rt);
+		return zs_error_set(err, EX_DATAERR, "%s: not a zsim ticks.csv", path);
+	}
+	rt->first = calloc(rt->t.nrows + 1, sizeof(*rt->first));
+	rt->time_s = calloc(rt->t.nrows + 1, sizeof(*rt->time_s));
+	ZS_BUG_ON(!rt->first || !rt->time_s);
+	for (size_t r = 0; r < rt->t.nrows; r++)
+		if (!r || zs_csvtab_at(&rt->t, r, tc) != zs_csvtab_at(&rt->t, r - 1, tc)) {
+			rt->time_s[rt->ntick] =
+				zs_csvtab_at(&rt->t, r, zs_csvtab_col(&rt->t, "time_ns")) / 1e9;
+			rt->first[rt->ntick++] = r;
+		}
+	rt->nzones = (int)(rt->t.nrows / rt->ntick);
+	return 0;
+}
+
+/* Columns with one value per zone (the rest repeat a global value on every zone row). */
+static int
+per_zone(const struct run_ticks *rt, const char *c)
+{
+	static const char *const core[] = {"nr_free_pages", "min", "low", "high", "present_pages",
+					   "pgalloc", "pgfree", NULL};
+
+	for (int i = 0; core[i]; i++)
+		if (!strcmp(c, core[i]))
+			return 1;
+	if (!strncmp(c, "order_", 6) || !strncmp(c, "allocs_order_", 13) ||
+	    !strncmp(c, "frees_order_", 12))
+		return 1;
+	for (int i = 0; i < rt->ops->nr_metrics; i++)
+		if (!strcmp(rt->ops->metrics[i].name, c))
+			return rt->ops->metrics[i].per_zone;
+	return 0;
+}
+
+/* y[tick] of column c: zone zi's row, or (zi < 0) the sum over zones / the global value.
+ * 0 when the run has no such column. */
+static int
+series(const struct run_ticks *rt, const char *c, int zi, double *y)
+{
+	int col = zs_csvtab_col(&rt->t, c);
+	int pz;
+
+	if (col < 0)
+		return 0;
+	pz = per_zone(rt, c);
+	for (size_t i = 0; i < rt->ntick; i++) {
+		size_t r = rt->first[i];
+
+		if (zi >= 0) {
+			y[i] = zs_csvtab_at(&rt->t, r + (size_t)zi, col);
+		} else if (pz) {
+			y[i] = 0;
+			for (int z = 0; z < rt->nzones && r + (size_t)z < rt->t.nrows; z++)
+				y[i] += zs_csvtab_at(&rt->t, r + (size_t)z, col);
+		} else {
+			y[i] = zs_csvtab_at(&rt->t, r, col);
+		}
+	}
+	return 1;
+}
+
+/* A cumulative ns counter as % of each tick's time (a CPU share). */
+static void
+to_share(const struct run_ticks *rt, double *y)
+{
+	double prev = y[0];
+
+	for (size_t i = 0; i < rt->ntick; i++) {
+		double dt = i ? rt->time_s[i] - rt->time_s[i - 1] : 0, v = y[i];
+
+		y[i] = dt > 0 ? (v - prev) / (dt * 1e9) * 100 : 0;
+		prev = v;
+	}
+}
+
+/* ---- the gnuplot script ---- */
+
+struct fig {
+	FILE *gp;
+	char pdir[4200];
+	const char *fmt;
+	struct zs_plots *out;
+};
+
+static FILE *
+dat_open(struct fig *fg, const char *name)
+{
+	char path[4400];
+
+	snprintf(path, sizeof(path), "%s/%s.dat", fg->pdir, name);
+	return fopen(path, "w");
+}
+
+/* Start a figure: output file, title, axes. */
+static void
+fig_begin(struct fig *fg, const char *name, const char *title, const char *xl, const char *yl)
+{
+	if (fg->out->n < ZS_PLOT_MAX) {
+		snprintf(fg->out->name[fg->out->n], sizeof(fg->out->name[0]), "%s", name);
+		snprintf(fg->out->title[fg->out->n], sizeof(fg->out->title[0]), "%s", title);
+		fg->out->n++;
+	}
+	fprintf(fg->gp, "\nreset\nset terminal %s\nset output '%s/%s.%s'\n",
+		!strcmp(fg->fmt, "svg") ? "svg size 900,450 noenhanced background rgb 'white'"
+					: "pngcairo size 900,450 noenhanced",
+		fg->pdir, name, fg->fmt);
+	fprintf(fg->gp, "set title '%s'\nset xlabel '%s'\nset ylabel '%s'\nset key outside right\n"
+			"set grid\n",
+		title, xl, yl);
+}
+
+/* A line figure of named series over x; series all NaN are left out. */
+static void
+fig_lines(struct fig *fg, const char *name, const char *title, const char *yl, const double *x,
+	  size_t n, int ns, const char *const *titles, double *const *ys)
+{
+	FILE *d;
+	int keep[64], nk = 0;
+
+	int nonzero = 0;
+
+	for (int s = 0; s < ns && nk < 64; s++) {
+		int any = 0;
+
+		for (size_t i = 0; i < n; i++) {
+			any |= !isnan(ys[s][i]);
+			nonzero |= !isnan(ys[s][i]) && ys[s][i] != 0;
+		}
+		if (any)
+			keep[nk++] = s;
+	}
+	/* nothing but zeros says nothing: left out like a missing column */
+	if (!nk || !nonzero || n < 2 || !(d = dat_open(fg, name)))
+		return;
+	for (size_t i = 0; i < n; i++) {
+		fprintf(d, "%.9g", x[i]);
+		for (int k = 0; k < nk; k++)
+			fprintf(d, " %.9g", ys[keep[k]][i]);
+		fputc('\n', d);
+	}
+	fclose(d);
+	fig_begin(fg, name, title, "simulated time (s)", yl);
+	fputs("plot ", fg->gp);
+	for (int k = 0; k < nk; k++)
+		fprintf(fg->gp, "%s'%s/%s.dat' using 1:%d with lines lw 2 title '%s'",
+			k ? ", \\\n     " : "", fg->pdir, name, k + 2, titles[keep[k]]);
+	fputc('\n', fg->gp);
+}
+
+/* ---- a run directory ---- */
+
+static void
+latency_cdf_rows(const char *dir, double *lo, double *cum, int *n)
+{
+	char path[4200];
+	struct zs_csvtab t;
+	struct zs_error err;
+	double total = 0, acc = 0;
+
+	*n = 0;
+	snprintf(path, sizeof(path), "%s/latency.csv", dir);
+	if (zs_csvtab_read(&t, path, NULL, &err))
+		return;
+	int hc = zs_csvtab_col(&t, "hi_ns"), ac = zs_csvtab_col(&t, "all");
+	for (size_t r = 0; hc >= 0 && ac >= 0 && r < t.nrows; r++)
+		total += zs_csvtab_at(&t, r, ac);
+	for (size_t r = 0; hc >= 0 && ac >= 0 && r < t.nrows && r < 65; r++) {
+		acc += zs_csvtab_at(&t, r, ac);
+		lo[r] = zs_csvtab_at(&t, r, hc);
+		cum[r] = acc;
+		(*n)++;
+	}
+	for (int i = 0; i < *n; i++)
+		cum[i] = total > 0 ? cum[i] : NAN;
+	zs_csvtab_free(&t);
+}
+
+static void
+fig_latency(struct fig *fg, int nk, const char *const *names, double (*x)[65],
+	    double (*cum)[65], const int *n)
+{
+	FILE *d;
+	int any = 0;
+
+	/* every latency 0 is one bucket: nothing to draw a distribution with */
+	for (int k = 0; k < nk; k++)
+		any |= n[k] > 1 && !isnan(cum[k][0]);
+	if (!any || !(d = dat_open(fg, "latency_cdf")))
+		return;
+	for (int k = 0; k < nk; k++) {
+		double total = n[k] ? cum[k][n[k] - 1] : 0;
+
+		/* a step per bucket: the share of allocations done within hi_ns */
+		for (int i = 0; i < n[k] && total > 0; i++)
+			fprintf(d, "%.9g %.9g\n", x[k][i], cum[k][i] / total * 100);
+		fputs("\n\n", d);
+	}
+	fclose(d);
+	fig_begin(fg, "latency_cdf", "allocation latency CDF (log2 buckets)",
+		  "latency (ns, bucket upper bound)", "% of allocations done within");
+	fputs("set logscale x 2\nset yrange [0:100]\nplot ", fg->gp);
+	for (int k = 0, first = 1; k < nk; k++) {
+		if (!n[k] || isnan(cum[k][0]))
+			continue;
+		fprintf(fg->gp, "%s'%s/latency_cdf.dat' index %d using 1:2 with steps lw 2 title '%s'",
+			first ? "" : ", \\\n     ", fg->pdir, k, names[k]);
+		first = 0;
+	}
+	fputc('\n', fg->gp);
+}
+
+static void
+plot_run(struct fig *fg, const char *dir, struct run_ticks *rt)
+{
+	size_t n = rt->ntick;
+	double *y[64];
+	const char *titles[64];
+	int ns;
+
+	for (int i = 0; i < 64; i++)
+		y[i] = calloc(n + 1, sizeof(double));
+	/* free pages of each zone against its watermarks */
+	for (int z = 0; z < rt->nzones; z++) {
+		static const char *const c[] = {"nr_free_pages", "min", "low", "high"};
+		char name[64], title[128];
+		const char *zone = rt->t.text ? rt->t.text[rt->first[0] + (size_t)z] : "?";
+
+		ns = 0;
+		for (int i = 0; i < 4; i++)
+			if (series(rt, c[i], z, y[ns]))
+				titles[ns++] = c[i];
+		snprintf(name, sizeof(name), "free_%d_%s", z, zone);
+		snprintf(title, sizeof(title), "free pages of zone %s (node row %d) and its watermarks",
+			 zone, z);
+		fig_lines(fg, name, title, "pages", rt->time_s, n, ns, titles, y);
+	}
+	/* LRU and cache lists, whichever the model has */
+	static const char *const lru[] = {"active", "inact_dirty", "inact_clean_total", "cached",
+					  "swap_cache", "buffers", "nr_inactive", "nr_pcp_pages",
+					  "nr_bound_pages", NULL};
+	ns = 0;
+	for (int i = 0; lru[i]; i++)
+		if (series(rt, lru[i], -1, y[ns]))
+			titles[ns++] = lru[i];
+	fig_lines(fg, "lru", "LRU lists and page cache (all zones)", "pages", rt->time_s, n, ns,
+		  titles, y);
+	/* exits of __alloc_pages taken so far */
+	ns = 0;
+	for (int c = 0; c < rt->t.ncols && ns < 64; c++)
+		if (!strncmp(rt->t.cols[c], "path_", 5) &&
+		    zs_csvtab_at(&rt->t, rt->t.nrows - 1, c) > 0 && series(rt, rt->t.cols[c], -1, y[ns]))
+			titles[ns++] = rt->t.cols[c] + 5;
+	fig_lines(fg, "paths", "allocations by __alloc_pages exit (cumulative)", "allocations",
+		  rt->time_s, n, ns, titles, y);
+	/* reclaim CPU as a share of each tick */
+	static const char *const cpu[] = {"kswapd_cpu_ns", "direct_reclaim_cpu_ns",
+					  "kreclaimd_cpu_ns", "bdflush_cpu_ns", NULL};
+	ns = 0;
+	for (int i = 0; cpu[i]; i++)
+		if (series(rt, cpu[i], -1, y[ns])) {
+			to_share(rt, y[ns]);
+			titles[ns++] = cpu[i];
+		}
+	fig_lines(fg, "cpu", "kswapd and direct reclaim CPU (% of each tick)", "% CPU", rt->time_s,
+		  n, ns, titles, y);
+	static const char *const swp[] = {"pswpin", "pswpout", "pgmajfault", NULL};
+	ns = 0;
+	for (int i = 0; swp[i]; i++)
+		if (series(rt, swp[i], -1, y[ns]))
+			titles[ns++] = swp[i];
+	fig_lines(fg, "swap", "swap traffic and major faults (cumulative)", "pages", rt->time_s, n,
+		  ns, titles, y);
+	/* buddyinfo over time: log2(1 + free blocks) per order, all zones */
+	FILE *d = dat_open(fg, "buddyinfo");
+	int top = 0;
+	for (int k = 0; k < 16; k++) {
+		char c[24];
+
+		snprintf(c, sizeof(c), "order_%d", k);
+		if (zs_csvtab_col(&rt->t, c) >= 0)
+			top = k + 1;
+	}
+	if (d && top && n >= 2) {
+		for (size_t i = 0; i < n; i++) {
+			for (int k = 0; k < top; k++) {
+				char c[24];
+
+				snprintf(c, sizeof(c), "order_%d", k);
+				series(rt, c, -1, y[0]);
+				fprintf(d, "%.9g %d %.6g\n", rt->time_s[i], k, log2(1 + y[0][i]));
+			}
+			fputc('\n', d);
+		}
+		fclose(d);
+		fig_begin(fg, "buddyinfo", "buddyinfo over time: log2(1 + free blocks), all zones",
+			  "simulated time (s)", "order");
+		fprintf(fg->gp, "set yrange [-0.5:%d.5]\nset autoscale xfix\nset palette rgb 33,13,10\n"
+				"plot '%s/buddyinfo.dat' using 1:2:3 with image notitle\n",
+			top - 1, fg->pdir);
+	} else if (d) {
+		fclose(d);
+	}
+	/* latency CDF */
+	double lx[1][65], lc[1][65];
+	int ln[1];
+	const char *lname[1] = {"all allocations"};
+	latency_cdf_rows(dir, lx[0], lc[0], &ln[0]);
+	fig_latency(fg, 1, lname, lx, lc, ln);
+	for (int i = 0; i < 64; i++)
+		free(y[i]);
+}
+
+/* ---- a compare directory: per kernel, mean over seeds with a 95 % band ---- */
+
+static char **
+subdirs(const char *dir, const char *prefix, int *n)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char **v = NULL;
+
+	*n = 0;
+	while (d && (e = readdir(d))) {
+		if (e->d_name[0] == '.' || strncmp(e->d_name, prefix, strlen(prefix)))
+			continue;
+		v = realloc(v, (size_t)(*n + 1) * sizeof(*v));
+		ZS_BUG_ON(!v);
+		v[(*n)++] = strdup(e->d_name);
+	}
+	if (d)
+		closedir(d);
+	for (int i = 1; i < *n; i++) /* version / seed order */
+		for (int j = i; j > 0 && strverscmp(v[j], v[j - 1]) < 0; j--) {
+			char *t = v[j];
+
+			v[j] = v[j - 1];
+			v[j - 1] = t;
+		}
+	return v;
+}
+
+static void
+free_names(char **v, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+struct band_fig {
+	const char *name, *title, *ylabel, *col;
+	int share;
+};
+
+static const struct band_fig bands[] = {
+	{"free", "free pages, all zones (mean over seeds, 95% band)", "pages", "nr_free_pages", 0},
+	{"pgmajfault", "major faults (cumulative; mean, 95% band)", "faults", "pgmajfault", 0},
+	{"swap_out", "pages swapped out (cumulative; mean, 95% band)", "pages", "pswpout", 0},
+	{"alloc_fail", "failed allocations (cumulative; mean, 95% band)", "allocations",
+	 "alloc_fail", 0},
+	{"kswapd_cpu", "kswapd CPU (% of each tick; mean, 95% band)", "% CPU", "kswapd_cpu_ns", 1},
+	{"direct_cpu", "direct reclaim CPU (% of each tick; mean, 95% band)", "% CPU",
+	 "direct_reclaim_cpu_ns", 1},
+};
+
+static int
+plot_compare(struct fig *fg, const char *dir, struct zs_error *err)
+{
+	char runs[4200], kdir[4400], rdir[4600];
+	int nk, drawn = 0;
+	char **kernels;
+	double lx[8][65], lc[8][65];
+	int ln[8] = {0};
+
+	snprintf(runs, sizeof(runs), "%s/runs", dir);
+	kernels = subdirs(runs, "", &nk);
+	if (nk > 8)
+		nk = 8;
+	for (size_t b = 0; b < sizeof(bands) / sizeof(bands[0]); b++) {
+		FILE *d = NULL;
+		int block = 0, used[8] = {0}, nonzero = 0;
+
+		for (int k = 0; k < nk; k++) {
+			int ns;
+			char **seeds;
+			double *sum = NULL, **vals = NULL, *t = NULL;
+			size_t len = SIZE_MAX;
+			int nr = 0;
+
+			snprintf(kdir, sizeof(kdir), "%s/%s", runs, kernels[k]);
+			seeds = subdirs(kdir, "seed-", &ns);
+			vals = calloc((size_t)ns + 1, sizeof(*vals));
+			ZS_BUG_ON(!vals);
+			for (int s = 0; s < ns; s++) {
+				struct run_ticks rt;
+				struct zs_error e2;
+
+				snprintf(rdir, sizeof(rdir), "%s/%s", kdir, seeds[s]);
+				if (run_ticks_read(&rt, rdir, &e2))
+					continue;
+				double *y = calloc(rt.ntick + 1, sizeof(*y));
+				ZS_BUG_ON(!y);
+				if (series(&rt, bands[b].col, -1, y)) {
+					if (bands[b].share)
+						to_share(&rt, y);
+					if (!t) {
+						t = malloc((rt.ntick + 1) * sizeof(*t));
+						ZS_BUG_ON(!t);
+						memcpy(t, rt.time_s, rt.ntick * sizeof(*t));
+					}
+					if (rt.ntick < len)
+						len = rt.ntick;
+					vals[nr++] = y;
+				} else {
+					free(y);
+				}
+				if (b == 0 && k < 8) {
+					/* the latency CDF, counts summed over seeds */
+					double x1[65], c1[65];
+					int n1;
+
+					latency_cdf_rows(rdir, x1, c1, &n1);
+					for (int i = 0; i < n1; i++) {
+						lc[k][i] = (i < ln[k] ? lc[k][i] : 0) +
+							   (isnan(c1[i]) ? 0 : c1[i]);
+						lx[k][i] = x1[i];
+					}
+					for (int i = n1; i < ln[k]; i++)
+						lc[k][i] += n1 && !isnan(c1[n1 - 1]) ? c1[n1 - 1] : 0;
+					if (n1 > ln[k])
+						ln[k] = n1;
+				}
+				run_ticks_free(&rt);
+			}
+			if (nr && len >= 2) {
+				double *x = malloc((size_t)nr * sizeof(*x));
+				struct zs_stats_sum st;
+
+				ZS_BUG_ON(!x);
+				if (!d)
+					d = dat_open(fg, bands[b].name);
+				for (size_t i = 0; d && i < len; i++) {
+					for (int r = 0; r < nr; r++)
+						x[r] = vals[r][i];
+					zs_stats_summary(x, (size_t)nr, &st);
+					nonzero |= st.mean != 0;
+					fprintf(d, "%.9g %.9g %.9g %.9g\n", t[i], st.mean,
+						isnan(st.ci_lo) ? st.mean : st.ci_lo,
+						isnan(st.ci_hi) ? st.mean : st.ci_hi);
+				}
+				if (d)
+					fputs("\n\n", d);
+				used[k] = ++block;
+				free(x);
+			}
+			for (int r = 0; r < nr; r++)
+				free(vals[r]);
+			free(vals);
+			free(t);
+			free(sum);
+			free_names(seeds, ns);
+		}
+		if (!d)
+			continue;
+		fclose(d);
+		if (!nonzero) {
+			char path[4400];
+
+			snprintf(path, sizeof(path), "%s/%s.dat", fg->pdir, bands[b].name);
+			unlink(path);
+			continue;
+		}
+		fig_begin(fg, bands[b].name, bands[b].title, "simulated time (s)", bands[b].ylabel);
+		fputs("plot ", fg->gp);
+		for (int k = 0, first = 1; k < nk; k++) {
+			if (!used[k])
+				continue;
+			fprintf(fg->gp,
+				"%s'%s/%s.dat' index %d using 1:3:4 with filledcurves fs transparent "
+				"solid 0.25 noborder lc %d notitle, \\\n     '' index %d using 1:2 with "
+				"lines lw 2 lc %d title '%s'",
+				first ? "" : ", \\\n     ", fg->pdir, bands[b].name, used[k] - 1, k + 1,
+				used[k] - 1, k + 1, kernels[k]);
+			first = 0;
+		}
+		fputc('\n', fg->gp);
+		drawn++;
+	}
+	fig_latency(fg, nk, (const char *const *)kernels, lx, lc, ln);
+	free_names(kernels, nk);
+	if (!drawn && !fg->out->n)
+		return zs_error_set(err, EX_NOINPUT, "%s: no runs with ticks.csv under runs/", dir);
+	return 0;
+}
+
+/* Figures of an earlier `zsim plot` (it may have drawn ones this data no longer has). */
+static void
+remove_old_figures(const char *pdir)
+{
+	DIR *d = opendir(pdir);
+	struct dirent *e;
+	char path[4600];
+
+	while (d && (e = readdir(d))) {
+		const char *dot = strrchr(e->d_name, '.');
+
+		if (dot && (!strcmp(dot, ".png") || !strcmp(dot, ".svg") || !strcmp(dot, ".dat"))) {
+			snprintf(path, sizeof(path), "%s/%s", pdir, e->d_name);
+			unlink(path);
+		}
+	}
+	if (d)
+		closedir(d);
+}
+
+int
+zs_plot_dir(const char *dir, const char *format, struct zs_plots *out, struct zs_error *err)
+{
+	struct fig fg;
+	char path[4400], cmd[4600];
+	struct stat st;
+	int rc = 0, st_code;
+
+	memset(out, 0, sizeof(*out));
+	memset(&fg, 0, sizeof(fg));
+	if (strcmp(format, "png") && strcmp(format, "svg"))
+		return zs_error_set(err, EX_USAGE, "--format is png or svg, got '%s'", format);
+	if (strchr(dir, '\'') || strchr(dir, '\\'))
+		return zs_error_set(err, EX_USAGE, "%s: a directory name with a quote", dir);
+	fg.fmt = format;
+	fg.out = out;
+	snprintf(fg.pdir, sizeof(fg.pdir), "%s/plots", dir);
+	snprintf(path, sizeof(path), "%s/ticks.csv", dir);
+	int is_run = !stat(path, &st);
+	snprintf(path, sizeof(path), "%s/runs", dir);
+	if (!is_run && stat(path, &st))
+		return zs_error_set(err, EX_NOINPUT,
+				    "%s: neither a run directory (ticks.csv) nor a compare directory "
+				    "(runs/)",
+				    dir);
+	if (mkdir(fg.pdir, 0777) && errno != EEXIST)
+		return zs_error_set(err, EX_CANTCREAT, "%s: %s", fg.pdir, strerror(errno));
+	remove_old_figures(fg.pdir);
+	snprintf(path, sizeof(path), "%s/plots.gp", fg.pdir);
+	fg.gp = fopen(path, "w");
+	if (!fg.gp)
+		return zs_error_set(err, EX_CANTCREAT, "%s: %s", path, strerror(errno));
+	fprintf(fg.gp, "# zsim plot %s --format %s: rerun with gnuplot %s\n", dir, format, path);
+	if (is_run) {
+		struct run_ticks rt;
+
+		rc = run_ticks_read(&rt, dir, err);
+		if (!rc) {
+			plot_run(&fg, dir, &rt);
+			run_ticks_free(&rt);
+		}
+	} else {
+		rc = plot_compare(&fg, dir, err);
+	}
+	if (fclose(fg.gp) && !rc)
+		rc = zs_error_set(err, EX_IOERR, "%s: write failed", path);
+	if (rc)
+		return rc;
+	if (!out->n)
+		return zs_error_set(err, EX_DATAERR, "%s: nothing to draw", dir);
+	snprintf(cmd, sizeof(cmd), "gnuplot '%s' </dev/null", path);
+	st_code = system(cmd);
+	if (st_code == -1 || !WIFEXITED(st_code) || WEXITSTATUS(st_code))
+		return zs_error_set(err, WIFEXITED(st_code) && WEXITSTATUS(st_code) == 127
+						 ? EX_UNAVAILABLE
+						 : EX_SOFTWARE,
+				    "gnuplot failed on %s (is gnuplot installed? `make deps`)", path);
+	return 0;
+}

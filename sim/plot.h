@@ -1,0 +1,33 @@
+/*
+ * plot.h - `zsim plot` and the report's figures: gnuplot images of a run
+ * directory (free pages per zone against min/low/high, LRU list sizes,
+ * buddyinfo over time as a heat map, allocator exits, kswapd and direct
+ * reclaim CPU, swap, the allocation latency CDF) or of a compare directory
+ * (each kernel's mean over seeds with its 95 % band; the latency CDF per
+ * kernel).
+ *
+ * Everything goes to DIR/plots/: NAME.dat (the numbers), plots.gp (the
+ * script, rerunnable with `gnuplot DIR/plots/plots.gp`) and NAME.png|svg.
+ * A figure whose columns the run does not have is left out, never drawn empty.
+ */
+#ifndef ZS_PLOT_H
+#define ZS_PLOT_H
+
+#include "sim/diag.h"
+
+#define ZS_PLOT_MAX 64
+
+struct zs_plots {
+	int n;
+	char name[ZS_PLOT_MAX][64];   /* file stem in DIR/plots/ */
+	char title[ZS_PLOT_MAX][128];
+};
+
+/*
+ * Draw every figure the directory's data allows, in format "png" or "svg".
+ * dir is a run directory (ticks.csv) or a compare directory (runs/).  0, or -1
+ * with err (no data, gnuplot missing or failing).
+ */
+int zs_plot_dir(const char *dir, const char *format, struct zs_plots *out, struct zs_error *err);
+
+#endif
