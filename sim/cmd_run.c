@@ -14,6 +14,7 @@
 #include "sim/driver.h"
 #include "sim/output.h"
 #include "sim/overrides.h"
+#include "sim/plot.h"
 
 const char zs_usage_run[] =
 	"usage: zsim run SCENARIO [--kernel VERSION] [--seed N] [--out DIR] [--set key.path=value]...\n"
@@ -37,19 +38,20 @@ on_signal(int sig)
 }
 
 /*
- * A result file this run did not write, left by an earlier run into the same
- * directory (events.csv of a run with --events): removed once this run's files
- * are in place, so a directory never mixes two runs.
+ * What an earlier run left in the same directory that this run did not write
+ * (events.csv of a run with --events; the figures and report.html of zsim plot
+ * and zsim report): removed once this run's files are in place, so a directory
+ * never mixes two runs.
  */
 static int
-remove_stale(const char *dir, const char *name, struct zs_error *err)
+remove_stale(const char *dir, int events, struct zs_error *err)
 {
 	char path[4200];
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if (unlink(path) && errno != ENOENT)
-		return zs_error_set(err, EX_IOERR, "%s: cannot remove the earlier run's file: %s",
-				    path, strerror(errno));
+	snprintf(path, sizeof(path), "%s/events.csv", dir);
+	if ((!events && unlink(path) && errno != ENOENT) || zs_plot_remove(dir))
+		return zs_error_set(err, EX_IOERR, "%s: cannot remove the earlier run's files: %s",
+				    dir, strerror(errno));
 	return 0;
 }
 
@@ -115,9 +117,7 @@ zs_run_scenario(struct zs_run_opts *o)
 		rc = zs_cmd_fail(&err);
 	} else {
 		zs_run_latency_hist(r, latency);
-		if (zs_out_commit(&out, &err))
-			rc = zs_cmd_fail(&err);
-		else if (!sc.events && remove_stale(dir, "events.csv", &err))
+		if (zs_out_commit(&out, &err) || remove_stale(dir, sc.events, &err))
 			rc = zs_cmd_fail(&err);
 		else if (!o->quiet)
 			fprintf(stderr, "zsim: %s on %s: results in %s/\n", sc.name,

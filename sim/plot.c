@@ -588,6 +588,24 @@ remove_old_figures(const char *pdir)
 }
 
 int
+zs_plot_remove(const char *dir)
+{
+	char pdir[4200], path[4400];
+
+	snprintf(pdir, sizeof(pdir), "%s/plots", dir);
+	remove_old_figures(pdir);
+	snprintf(path, sizeof(path), "%s/plots.gp", pdir);
+	if (unlink(path) && errno != ENOENT)
+		return -1;
+	if (rmdir(pdir) && errno != ENOENT)
+		return -1;
+	snprintf(path, sizeof(path), "%s/report.html", dir);
+	if (unlink(path) && errno != ENOENT)
+		return -1;
+	return 0;
+}
+
+int
 zs_plot_dir(const char *dir, const char *format, struct zs_plots *out, struct zs_error *err)
 {
 	struct fig fg;
