@@ -66,8 +66,10 @@ list_dirs(const char *dir, const char *prefix, int *n)
 			continue;
 		if (*n + 1 >= cap) {
 			cap = cap ? 2 * cap : 16;
-			v = realloc(v, (size_t)cap * sizeof(*v));
-			ZS_BUG_ON(!v);
+			char **nv = realloc(v, (size_t)cap * sizeof(*v));
+
+			ZS_BUG_ON(!nv);
+			v = nv;
 		}
 		v[(*n)++] = strdup(e->d_name);
 	}

@@ -397,8 +397,10 @@ subdirs(const char *dir, const char *prefix, int *n)
 	while (d && (e = readdir(d))) {
 		if (e->d_name[0] == '.' || strncmp(e->d_name, prefix, strlen(prefix)))
 			continue;
-		v = realloc(v, (size_t)(*n + 1) * sizeof(*v));
-		ZS_BUG_ON(!v);
+		char **nv = realloc(v, (size_t)(*n + 1) * sizeof(*v));
+
+		ZS_BUG_ON(!nv);
+		v = nv;
 		v[(*n)++] = strdup(e->d_name);
 	}
 	if (d)
