@@ -66,8 +66,10 @@ list_dirs(const char *dir, const char *prefix, int *n)
 			continue;
 		if (*n + 1 >= cap) {
 			cap = cap ? 2 * cap : 16;
-			v = realloc(v, (size_t)cap * sizeof(*v));
-			ZS_BUG_ON(!v);
+			char **nv = realloc(v, (size_t)cap * sizeof(*v));
+
+			ZS_BUG_ON(!nv);
+			v = nv;
 		}
 		v[(*n)++] = strdup(e->d_name);
 	}
@@ -330,6 +332,21 @@ rank(const struct zs_agg *a, int m)
 	return r ? r : 1000000;
 }
 
+void
+zs_agg_table_order(const struct zs_agg *a, int *order)
+{
+	for (int m = 0; m < a->nmetrics; m++)
+		order[m] = m;
+	/* a stable insertion sort: a few hundred metrics at most */
+	for (int i = 1; i < a->nmetrics; i++)
+		for (int j = i; j > 0 && rank(a, order[j]) < rank(a, order[j - 1]); j--) {
+			int t = order[j];
+
+			order[j] = order[j - 1];
+			order[j - 1] = t;
+		}
+}
+
 /* Index of a metric by name, -1 when no run has it. */
 static int
 find_metric(const struct zs_agg *a, const char *name)
@@ -348,16 +365,7 @@ zs_agg_write_text(const struct zs_agg *a, FILE *f, int all, const char *const *o
 	int *order = calloc((size_t)a->nmetrics + 1, sizeof(*order));
 
 	ZS_BUG_ON(!order);
-	for (int m = 0; m < a->nmetrics; m++)
-		order[m] = m;
-	/* the headline figures in their own order (a stable insertion sort: few metrics) */
-	for (int i = 1; i < a->nmetrics; i++)
-		for (int j = i; j > 0 && rank(a, order[j]) < rank(a, order[j - 1]); j--) {
-			int t = order[j];
-
-			order[j] = order[j - 1];
-			order[j - 1] = t;
-		}
+	zs_agg_table_order(a, order);
 	if (nonly) {
 		for (int i = 0; i < nonly; i++)
 			if (find_metric(a, only[i]) < 0)

@@ -63,6 +63,9 @@ int zs_agg_values(const struct zs_agg *a, int m, int k, double *vals, uint64_t *
 int zs_agg_stats(const struct zs_agg *a, int m, int k, struct zs_stats_sum *s,
 		 struct zs_stats_paired *d);
 
+/* Metric indices in table order (headline figures first, by rank) into order[nmetrics]. */
+void zs_agg_table_order(const struct zs_agg *a, int *order);
+
 /* compare.csv: metric,kernel,seed,value. */
 void zs_agg_write_tidy(const struct zs_agg *a, FILE *f);
 /* summary.csv: one row per metric and kernel. */

@@ -57,8 +57,10 @@ read_lines(const char *path, int *n)
 	*n = 0;
 	while (f && fgets(line, sizeof(line), f)) {
 		line[strcspn(line, "\n")] = '\0';
-		v = realloc(v, (size_t)(*n + 1) * sizeof(*v));
-		ZS_BUG_ON(!v);
+		char **nv = realloc(v, (size_t)(*n + 1) * sizeof(*v));
+
+		ZS_BUG_ON(!nv);
+		v = nv;
 		v[(*n)++] = strdup(line);
 	}
 	if (f)

@@ -14,6 +14,7 @@
 #include "sim/driver.h"
 #include "sim/output.h"
 #include "sim/overrides.h"
+#include "sim/plot.h"
 
 const char zs_usage_run[] =
 	"usage: zsim run SCENARIO [--kernel VERSION] [--seed N] [--out DIR] [--set key.path=value]...\n"
@@ -60,19 +61,20 @@ warn_big(const char *final, uint64_t bytes)
 }
 
 /*
- * A result file this run did not write, left by an earlier run into the same
- * directory (events.csv of a run with --events): removed before this run's
- * completion marker goes in, so a complete set never mixes two runs.
+ * What an earlier run left in the same directory that this run did not write
+ * (events.csv of a run with --events; the figures and report.html of zsim plot
+ * and zsim report): removed before this run's completion marker goes in, so a
+ * complete set never mixes two runs.
  */
 static int
-remove_stale(const char *dir, const char *name, struct zs_error *err)
+remove_stale(const char *dir, int events, struct zs_error *err)
 {
 	char path[4200];
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if (unlink(path) && errno != ENOENT)
-		return zs_error_set(err, EX_IOERR, "%s: cannot remove the earlier run's file: %s",
-				    path, strerror(errno));
+	snprintf(path, sizeof(path), "%s/events.csv", dir);
+	if ((!events && unlink(path) && errno != ENOENT) || zs_plot_remove(dir))
+		return zs_error_set(err, EX_IOERR, "%s: cannot remove the earlier run's files: %s",
+				    dir, strerror(errno));
 	return 0;
 }
 
@@ -141,8 +143,8 @@ zs_run_scenario(struct zs_run_opts *o)
 		rc = zs_cmd_fail(&err);
 	} else {
 		zs_run_latency_hist(r, latency);
-		/* an earlier run's events.csv goes before this set's marker is in place */
-		if (!sc.events && remove_stale(dir, "events.csv", &err)) {
+		/* what an earlier run left goes before this set's marker is in place */
+		if (remove_stale(dir, sc.events, &err)) {
 			zs_out_abort(&out);
 			rc = zs_cmd_fail(&err);
 		} else if (zs_out_commit(&out, &err)) {

@@ -397,8 +397,10 @@ subdirs(const char *dir, const char *prefix, int *n)
 	while (d && (e = readdir(d))) {
 		if (e->d_name[0] == '.' || strncmp(e->d_name, prefix, strlen(prefix)))
 			continue;
-		v = realloc(v, (size_t)(*n + 1) * sizeof(*v));
-		ZS_BUG_ON(!v);
+		char **nv = realloc(v, (size_t)(*n + 1) * sizeof(*v));
+
+		ZS_BUG_ON(!nv);
+		v = nv;
 		v[(*n)++] = strdup(e->d_name);
 	}
 	if (d)
@@ -585,6 +587,24 @@ remove_old_figures(const char *pdir)
 	}
 	if (d)
 		closedir(d);
+}
+
+int
+zs_plot_remove(const char *dir)
+{
+	char pdir[4200], path[4400];
+
+	snprintf(pdir, sizeof(pdir), "%s/plots", dir);
+	remove_old_figures(pdir);
+	snprintf(path, sizeof(path), "%s/plots.gp", pdir);
+	if (unlink(path) && errno != ENOENT)
+		return -1;
+	if (rmdir(pdir) && errno != ENOENT)
+		return -1;
+	snprintf(path, sizeof(path), "%s/report.html", dir);
+	if (unlink(path) && errno != ENOENT)
+		return -1;
+	return 0;
 }
 
 int

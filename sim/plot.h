@@ -30,4 +30,9 @@ struct zs_plots {
  */
 int zs_plot_dir(const char *dir, const char *format, struct zs_plots *out, struct zs_error *err);
 
+/* Remove what zsim plot and zsim report wrote into dir (DIR/plots/ and report.html), so a
+ * new run there leaves no figures of the old one.  0, or -1 (errno) when something
+ * could not be removed. */
+int zs_plot_remove(const char *dir);
+
 #endif

@@ -76,7 +76,13 @@ compare_table(FILE *f, const struct zs_agg *a)
 		   "<th>sd</th><th>95%% CI</th><th>diff vs %s</th><th>diff 95%% CI</th><th>p</th>"
 		   "<th></th></tr>\n",
 		a->kernels[a->baseline]);
-	for (int m = 0; m < a->nmetrics; m++) {
+	int *order = calloc((size_t)a->nmetrics + 1, sizeof(*order));
+
+	ZS_BUG_ON(!order);
+	zs_agg_table_order(a, order);
+	for (int oi = 0; oi < a->nmetrics; oi++) {
+		int m = order[oi];
+
 		if (!zs_derived_headline(a->metrics[m]))
 			continue;
 		for (int k = 0; k < a->nkernels; k++) {
@@ -109,6 +115,7 @@ compare_table(FILE *f, const struct zs_agg *a)
 			fputs("</tr>\n", f);
 		}
 	}
+	free(order);
 	fputs("</table>\n<p>* the paired 95% interval of the difference excludes zero (pairs share "
 	      "a seed; Student t).</p>\n",
 	      f);

@@ -88,4 +88,15 @@ Test(rundir, a_run_without_events_removes_an_earlier_events_csv)
 		 tmpdir);
 	zsim_ok(args);
 	cr_assert(!zt_exists(ev), "events.csv of the earlier run is still there");
+	/* nor figures or a report of the earlier run */
+	snprintf(args, sizeof(args), "report %s/r", tmpdir);
+	zsim_ok(args);
+	snprintf(ev, sizeof(ev), "%s/r/plots/free_0_DMA.svg", tmpdir);
+	cr_assert(zt_exists(ev));
+	snprintf(args, sizeof(args), "run configs/default.yaml -q --set duration=50ms --out %s/r",
+		 tmpdir);
+	zsim_ok(args);
+	cr_assert(!zt_exists(ev), "a figure of the earlier run is still there");
+	snprintf(ev, sizeof(ev), "%s/r/report.html", tmpdir);
+	cr_assert(!zt_exists(ev), "report.html of the earlier run is still there");
 }
