@@ -137,14 +137,17 @@ zs_out_open(struct zs_outset *o, const char *name, struct zs_error *err)
 	remove_stale(o->dir, name);
 	snprintf(of->final, sizeof(of->final), "%s/%s", o->dir, name);
 	snprintf(of->tmp, sizeof(of->tmp), "%s/.%s.tmp.%ld", o->dir, name, (long)getpid());
+	/* counted before the file exists, so a signal arriving while fopen creates it
+	 * still finds its name to unlink */
+	o->n++;
 	of->f = of->raw = fopen(of->tmp, "w");
 	if (!of->f) {
 		/* the user asked for DIR/NAME: name that, not our temporary */
 		zs_error_set(err, EX_CANTCREAT, "cannot create %s: %s", of->final, strerror(errno));
 		of->tmp[0] = '\0';
+		o->n--;
 		return NULL;
 	}
-	o->n++;
 	return of->f;
 }
 
