@@ -265,3 +265,90 @@ Test(zs26_formulas, dirty_limits)
 	cr_assert_eq(bg, avail * 10 / 100);
 	t26_free(&t);
 }
+
+Test(zs26_formulas, too_many_isolated)
+{
+	struct t26 t = r_boot(&zs_policy_2632, 0, NULL);
+	struct zs26_sc sc = r_sc(&t);
+	struct zs26_lruvec *lv = r_lv(&t);
+
+	set_counts(&t, 10, 0, 20, 0);
+	lv->nr_isolated[1] = 20;
+	cr_assert_eq(zs26_too_many_isolated(r_zone(&t), 1, &sc), 0); /* 20 > 20 is false */
+	lv->nr_isolated[1] = 21;
+	cr_assert_eq(zs26_too_many_isolated(r_zone(&t), 1, &sc), 1);
+	cr_assert_eq(zs26_too_many_isolated(r_zone(&t), 0, &sc), 0);
+	sc.kswapd = 1;
+	cr_assert_eq(zs26_too_many_isolated(r_zone(&t), 1, &sc), 0, "kswapd never waits");
+	lv->nr_isolated[1] = 0;
+	set_counts(&t, 0, 0, 0, 0);
+	t26_free(&t);
+}
+
+Test(zs26_formulas, throttle_vm_writeout_threshold)
+{
+	/* 2.6.18 on 16384 pages: dirty_thresh 6553, + 1/10 = 7208 */
+	struct t26 t = r_boot(&zs_policy_2618, 0, NULL);
+	struct zs26_sc sc = r_sc(&t);
+
+	zs26_of(t.vm)->rc.nr_writeback = 7208;
+	zs26_throttle_vm_writeout(t.vm, &sc);
+	cr_assert_eq(sc.throttle, 0);
+	zs26_of(t.vm)->rc.nr_writeback = 7209;
+	zs26_throttle_vm_writeout(t.vm, &sc);
+	cr_assert_eq(sc.throttle, 1);
+	zs26_of(t.vm)->rc.nr_writeback = 0;
+	t26_free(&t);
+}
+
+Test(zs26_formulas, check_prints_inactive_ratio)
+{
+	static const enum zs_zone_type types[] = {ZS_ZONE_DMA, ZS_ZONE_NORMAL};
+	static const uint64_t pages[] = {4096, 4 * 262144, 0};
+	struct t26 t = t26_boot(&zs_policy_2632, 1, types, pages, NULL);
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	cr_assert(f);
+	t.vm->ops->describe(t.vm, f, 0);
+	fclose(f);
+	/* DMA: under 1 GiB -> 1; Normal 4 GiB -> int_sqrt(40) = 6 */
+	char *dma = strstr(out, "inactive_ratio: 1\n"), *normal = strstr(out, "inactive_ratio: 6\n");
+
+	cr_assert(dma && normal && dma < normal, "%s", out);
+	free(out);
+	t26_free(&t);
+}
+
+Test(zs26_formulas, vmstat_names_per_version)
+{
+	static const char *const both[] = {"pgscan_kswapd", "pgscan_direct", "pgsteal",
+					   "pgrefill", "pgactivate", "pgdeactivate", "pgrotated",
+					   "pageoutrun", "allocstall", "kswapd_steal",
+					   "pages_scanned", "all_unreclaimable", "prev_priority"};
+	static const char *const v18[] = {"nr_active", "nr_inactive"};
+	static const char *const v32[] = {"nr_active_anon",	 "nr_inactive_anon", "nr_active_file",
+					  "nr_inactive_file",	 "nr_unevictable",   "nr_mlock",
+					  "recent_rotated_anon", "recent_rotated_file",
+					  "recent_scanned_anon", "recent_scanned_file"};
+
+	for (int v = 0; v < 2; v++) {
+		const struct zs_policy_ops *ops = R_BOTH[v];
+		const char *const *own = v ? v32 : v18;
+		int nown = v ? 10 : 2;
+
+		for (int pass = 0; pass < 2; pass++) {
+			const char *const *names = pass ? own : both;
+			int n = pass ? nown : 13;
+
+			for (int i = 0; i < n; i++) {
+				int found = 0;
+
+				for (int m = 0; m < ops->nr_metrics; m++)
+					found |= !strcmp(ops->metrics[m].name, names[i]);
+				cr_assert(found, "%s lacks %s", ops->name, names[i]);
+			}
+		}
+	}
+}

@@ -444,3 +444,39 @@ Test(zs26_outcomes, activation_frees_swap_when_full_2632)
 		done_one(&o);
 	}
 }
+
+Test(zs26_lists, lumpy_isolation_takes_the_block)
+{
+	/* an order-2 scan of the inactive file list: after the tail page, the other three
+	 * pages of its aligned block come too, whatever list they are on (mode "both") */
+	struct t26 t = r_boot(&zs_policy_2632, 0, NULL);
+	struct zs_list l = ZS_LIST_INIT;
+	uint32_t p[8];
+	uint64_t scanned;
+
+	r_pages(&t, ZS_KIND_FILE_CLEAN, NULL, 8, 1, p);
+	uint32_t tail = r_lv(&t)->lru[ZS26_LRU_INACTIVE_FILE].tail;
+
+	for (int i = 0; i < 8; i++)
+		if (p[i] != tail && (p[i] & ~3u) == (tail & ~3u))
+			zs26_activate_page(t.vm, p[i]); /* a neighbour on the active list */
+	uint64_t taken = zs26_isolate_lru_pages(t.vm, r_zone(&t), 1, ZS26_LRU_INACTIVE_FILE, &l,
+						&scanned, 2, 2);
+	int block = 0;
+
+	for (int i = 0; i < 8; i++)
+		block += (p[i] & ~3u) == (tail & ~3u);
+	cr_assert_eq(taken, (uint64_t)block, "the tail page and its %d neighbours", block - 1);
+	cr_assert_eq(scanned, (uint64_t)block, "neighbours count as scanned");
+	/* mode "inactive" takes only inactive neighbours of the same type */
+	r_putback(&t, &l);
+	uint64_t taken1 = zs26_isolate_lru_pages(t.vm, r_zone(&t), 1, ZS26_LRU_INACTIVE_FILE, &l,
+						 &scanned, 2, 0);
+
+	cr_assert_leq(taken1, (uint64_t)block);
+	for (uint32_t pfn = l.head; pfn != ZS_NIL; pfn = t.m->pages[pfn].next)
+		cr_assert_not(t.m->pages[pfn].flags & ZS_PG_ACTIVE);
+	r_putback(&t, &l);
+	t26_check(&t);
+	t26_free(&t);
+}
