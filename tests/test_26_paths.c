@@ -116,7 +116,7 @@ Test(zs26_paths, reclaim_after_direct_reclaim)
 		struct t26 t = boot(BOTH[v], NULL);
 
 		t26_add_cache(&t, &t.m->zones[0], 40, 1);
-		/* 32 pages reclaimed, freed cold to the pcp: 15 spill to the buddy -> 265 */
+		/* the 40 read-once pages are reclaimed (freed cold to the pcp, spilling to the buddy) */
 		cr_assert_str_eq(one(&t, task(&t, "a", 0), GFP26_KERNEL, 0, 250), "reclaim");
 		cr_assert_eq(zs26_of(t.vm)->allocstall, 1);
 		cr_assert_geq(zs26_zone(&t.m->zones[0])->lru.pgscan_direct, 32);

@@ -109,8 +109,13 @@ zs26_swap_free(struct zs_vm *vm, uint32_t slot)
 
 		zs26_lru_forget(vm, pfn);
 		zs26_delete_from_swap_cache(vm, pfn);
+		/*
+		 * DEVIATION: the kernel leaves a page under writeback in the swap cache
+		 * (holding its slot) for reclaim to free later; here it is freed when
+		 * the write completes and the slot is returned at once.
+		 */
 		if (p->flags & ZS_PG_WRITEBACK)
-			p->flags |= ZS26_PG_FREEPEND; /* freed when its write completes */
+			p->flags |= ZS26_PG_FREEPEND;
 		else
 			zs26_release_page(vm, pfn, zs26_of(vm)->rc.cur_cpu, 0);
 	}
