@@ -60,7 +60,7 @@ static const char *const kernels[] = {"2.4", "2.6.18", "2.6.32"};
 static const char *const short_run[] = {"duration=600ms", NULL};
 
 /* The first 0.6 s of each scenario on every kernel, checked after every event. */
-Test(zs26_runs, invariants_hold_in_the_reclaim_scenarios, .timeout = 300)
+Test(zs26_runs, invariants_hold_in_the_reclaim_scenarios)
 {
 	static const char *const names[] = {"26-use-once", "26-swappiness",
 					    "26-kswapd-unreclaimable"};
@@ -70,7 +70,7 @@ Test(zs26_runs, invariants_hold_in_the_reclaim_scenarios, .timeout = 300)
 			run(names[n], kernels[v], short_run, 1);
 }
 
-Test(zs26_runs, use_once_keeps_the_working_set, .timeout = 120)
+Test(zs26_runs, use_once_keeps_the_working_set)
 {
 	struct outcome k32 = run("26-use-once", "2.6.32", NULL, 0);
 	struct outcome k18 = run("26-use-once", "2.6.18", NULL, 0);
@@ -84,7 +84,7 @@ Test(zs26_runs, use_once_keeps_the_working_set, .timeout = 120)
 	cr_assert_gt(k24.pgmajfault, 1000);
 }
 
-Test(zs26_runs, swappiness_moves_swap_out, .timeout = 240)
+Test(zs26_runs, swappiness_moves_swap_out)
 {
 	static const char *const s0[] = {"kernel.swappiness=0", NULL};
 	static const char *const s60[] = {"kernel.swappiness=60", NULL};
@@ -103,7 +103,7 @@ Test(zs26_runs, swappiness_moves_swap_out, .timeout = 240)
 	cr_assert_gt(b100.pswpout, 0, "2.6.18, swappiness 100: reclaim_mapped always");
 }
 
-Test(zs26_runs, all_unreclaimable_bounds_kswapd, .timeout = 120)
+Test(zs26_runs, all_unreclaimable_bounds_kswapd)
 {
 	for (int v = 1; v < 3; v++) {
 		struct outcome o = run("26-kswapd-unreclaimable", kernels[v], NULL, 0);
