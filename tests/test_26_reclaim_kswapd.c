@@ -253,3 +253,38 @@ Test(zs26_kswapd, naps_below_priority_10)
 		t26_free(&t);
 	}
 }
+
+Test(zs26_kswapd, nap_ends_when_a_write_completes)
+{
+	/* the same unfreeable inactive pages, but 20 writes in flight on the disk: the first
+	 * nap ends at the first write completion (below 103 requests), not after HZ/10 */
+	for (int v = 0; v < 2; v++) {
+		struct t26 t = two_zones(R_BOTH[v]);
+		struct zs_zone *normal = &t.m->zones[1];
+		uint32_t pfn[4000];
+		zs_time_t first = 0;
+
+		for (unsigned i = 0; i < 4000; i++) {
+			pfn[i] = zs26_rmqueue(t.vm, normal, 0, ZS26_MT_MOVABLE);
+			t26_bind(&t, NULL, pfn[i], ZS_KIND_FILE_CLEAN, 1 + i);
+			t.vm->ops->page_added(t.vm, pfn[i]);
+			t.m->pages[pfn[i]].flags |= ZS_PG_WRITEBACK;
+		}
+		zs26_lru_add_drain(t.vm, 0);
+		t26_drain_to(&t, normal, normal->pages_min + 1);
+		for (int i = 0; i < 20; i++) {
+			zs_time_t end = zs_disk_submit(&t.vm->disk, 1, 256, NULL, NULL, 0);
+
+			if (!first)
+				first = end;
+		}
+		wake(&t, normal, 0);
+		zs_engine_run(t.e, 350 * R_MS, NULL, NULL);
+		cr_assert_geq(zs26_of(t.vm)->congestion_early, 1, "%s", R_BOTH[v]->name);
+		cr_assert_lt(first, 100 * R_MS, "a 1 MiB write at 100 MiB/s ends within 11 ms");
+		cr_assert_gt(zs26_of(t.vm)->congestion_waits, 4, "short naps: more of them");
+		for (unsigned i = 0; i < 4000; i++)
+			t.m->pages[pfn[i]].flags &= ~ZS_PG_WRITEBACK;
+		t26_free(&t);
+	}
+}
