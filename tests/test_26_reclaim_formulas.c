@@ -352,3 +352,28 @@ Test(zs26_formulas, vmstat_names_per_version)
 		}
 	}
 }
+
+Test(zs26_formulas, ratelimit_and_check_dirty_line)
+{
+	/* 16384 pages on 1 CPU: 16384 / 32 = 512; 4 CPUs: 128; clamps 16 and 1024 */
+	struct t26 t = r_boot(&zs_policy_2618, 0, NULL);
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	cr_assert_eq(zs26_ratelimit_pages(t.vm), 512);
+	zs26_of(t.vm)->rc.vm_total_pages = 100;
+	cr_assert_eq(zs26_ratelimit_pages(t.vm), 16);
+	zs26_of(t.vm)->rc.vm_total_pages = 1u << 30;
+	cr_assert_eq(zs26_ratelimit_pages(t.vm), 1024);
+	zs26_of(t.vm)->rc.vm_total_pages = 16384;
+	f = open_memstream(&out, &len);
+	cr_assert(f);
+	t.vm->ops->describe(t.vm, f, 0);
+	fclose(f);
+	cr_assert(strstr(out, "dirty thresholds at boot: background 1638, dirty 6553 pages; "
+			      "ratelimit_pages 512\n"),
+		  "%s", out);
+	free(out);
+	t26_free(&t);
+}

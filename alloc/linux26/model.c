@@ -305,6 +305,16 @@ zs26_describe(struct zs_vm *vm, FILE *out, int csv)
 			k->pageblock_order == 10 ? "HighMem present: i386 without PAE"
 						 : "x86_64-style",
 			k->group_by_mobility_disabled ? "disabled" : "on");
+	{
+		uint64_t bg, dirty;
+
+		/* KERNEL: 2.6.18 mm/page-writeback.c get_dirty_limits() at boot, set_ratelimit() */
+		zs26_get_dirty_limits(vm, &bg, &dirty);
+		fprintf(out, "dirty thresholds at boot: background %llu, dirty %llu pages; "
+			     "ratelimit_pages %llu\n",
+			(unsigned long long)bg, (unsigned long long)dirty,
+			(unsigned long long)zs26_ratelimit_pages(vm));
+	}
 	for (int i = 0; i < m->nr_zones; i++) {
 		struct zs_zone *z = &m->zones[i];
 		struct zs26_zone *zz = zs26_zone(z);

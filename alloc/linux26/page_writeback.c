@@ -64,3 +64,16 @@ zs26_throttle_vm_writeout(struct zs_vm *vm, struct zs26_sc *sc)
 	if (zs26_of(vm)->rc.nr_writeback > dirty)
 		sc->throttle = 1;
 }
+
+uint64_t
+zs26_ratelimit_pages(struct zs_vm *vm)
+{
+	/* KERNEL: 2.6.18 mm/page-writeback.c set_ratelimit() (2.6.32 writeback_set_ratelimit) */
+	uint64_t r = zs26_of(vm)->rc.vm_total_pages / ((uint64_t)vm->machine->nr_cpus * 32);
+
+	if (r < 16)
+		r = 16;
+	if (r > 4096 * 1024 / 4096)
+		r = 4096 * 1024 / 4096;
+	return r;
+}

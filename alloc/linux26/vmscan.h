@@ -269,6 +269,8 @@ void zs26_wakeup_kswapd(struct zs_vm *vm, struct zs_zone *z, unsigned order);
 /* ---- page_writeback.c ---- */
 /* get_dirty_limits() of the version (no bdi share, no PF_LESS_THROTTLE). */
 void zs26_get_dirty_limits(struct zs_vm *vm, uint64_t *background, uint64_t *dirty);
+/* ratelimit_pages: how many pages a task dirties between balance_dirty_pages calls. */
+uint64_t zs26_ratelimit_pages(struct zs_vm *vm);
 /* throttle_vm_writeout(): sets sc->throttle when writeback exceeds dirty * 1.1. */
 void zs26_throttle_vm_writeout(struct zs_vm *vm, struct zs26_sc *sc);
 
