@@ -149,6 +149,8 @@ Test(zs26_runs, mlocked_pages_rescanned_2618_culled_2632)
 		t26_check(&t);
 		t26_free(&t);
 	}
+	cr_log_info("mlocked: 2.6.18 scanned %llu pages, 2.6.32 %llu", (unsigned long long)scanned[0],
+		    (unsigned long long)scanned[1]);
 	cr_assert_gt(scanned[0], 10 * scanned[1], "2.6.18 %llu vs 2.6.32 %llu pages scanned",
 		     (unsigned long long)scanned[0], (unsigned long long)scanned[1]);
 }
