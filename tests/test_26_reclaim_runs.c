@@ -11,7 +11,7 @@
 #include "tests/test_26_reclaim_util.h"
 
 struct outcome {
-	uint64_t pswpout, pgmajfault, oom_kills;
+	uint64_t pswpout, pgmajfault, oom_kills, pgpgout, nr_dirty;
 	zs_time_t kswapd_cpu_ns;
 };
 
@@ -45,6 +45,9 @@ run(const char *name, const char *v, const char *const *sets, int check)
 	o.pswpout = vm->pswpout;
 	o.pgmajfault = vm->pgmajfault;
 	o.oom_kills = vm->oom_kills;
+	o.pgpgout = vm->pgpgout;
+	if (vm->kver != ZS_KV_24)
+		o.nr_dirty = zs26_of(vm)->rc.nr_file_dirty;
 	for (int i = 0; i < zs_engine_nr_threads(vm->engine); i++) {
 		struct zs_thread *t = zs_engine_thread(vm->engine, i);
 
@@ -63,9 +66,9 @@ static const char *const short_run[] = {"duration=600ms", NULL};
 Test(zs26_runs, invariants_hold_in_the_reclaim_scenarios)
 {
 	static const char *const names[] = {"26-use-once", "26-swappiness",
-					    "26-kswapd-unreclaimable"};
+					    "26-kswapd-unreclaimable", "26-writeback"};
 
-	for (int n = 0; n < 3; n++)
+	for (int n = 0; n < 4; n++)
 		for (int v = 0; v < 3; v++)
 			run(names[n], kernels[v], short_run, 1);
 }
@@ -117,6 +120,20 @@ Test(zs26_runs, all_unreclaimable_bounds_kswapd)
 
 	cr_assert_gt(o.kswapd_cpu_ns, 15000 * R_MS, "2.4.0 spins: %lld ns of 20 s",
 		     (long long)o.kswapd_cpu_ns);
+}
+
+Test(zs26_runs, background_writeback_holds_the_background_threshold)
+{
+	for (int v = 1; v < 3; v++) {
+		struct outcome o = run("26-writeback", kernels[v], NULL, 0);
+
+		/* 256 MiB in 40 s at 16 MiB/s: 160,000 pages dirtied, nearly all written */
+		cr_assert_gt(o.pgpgout, 150000, "%s: %llu", kernels[v], (unsigned long long)o.pgpgout);
+		/* nr_dirty ends near the 3,276-page background line, far below dirty */
+		cr_assert_lt(o.nr_dirty, 2 * 3276, "%s: %llu", kernels[v],
+			     (unsigned long long)o.nr_dirty);
+		cr_assert_eq(o.pgmajfault, 0);
+	}
 }
 
 Test(zs26_runs, mlocked_pages_rescanned_2618_culled_2632)

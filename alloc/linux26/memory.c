@@ -67,7 +67,7 @@ zs26_page_added(struct zs_vm *vm, uint32_t pfn)
 		/* KERNEL: 2.6.18 mm/filemap.c add_to_page_cache_lru() -> lru_cache_add (inactive) */
 		zs26_lru_cache_add(vm, pfn, v32 ? ZS26_LRU_INACTIVE_FILE : ZS26_LRU_INACTIVE, cpu);
 		if (p->kind == ZS_KIND_FILE_DIRTY)
-			p->flags |= ZS_PG_DIRTY; /* generic_file_buffered_write: commit_write */
+			zs26_account_dirty(vm, pfn); /* generic_file_buffered_write: commit_write */
 		/* the read (or write) that brought it in: do_generic_mapping_read -> page_ok */
 		zs26_mark_page_accessed(vm, pfn);
 		break;
@@ -99,7 +99,11 @@ zs26_dirty(struct zs_vm *vm, uint32_t pfn)
 
 	swapin_done(vm, pfn);
 	if (p->flags & ZS_PG_MAPPED) {
-		p->flags |= ZS_PG_YOUNG | ZS_PG_DIRTY;
+		p->flags |= ZS_PG_YOUNG;
+		if (zs26_page_is_file(p))
+			zs26_account_dirty(vm, pfn);
+		else
+			p->flags |= ZS_PG_DIRTY;
 		/* KERNEL: 2.6.32 mm/memory.c do_wp_page() -> reuse_swap_page(): leaves the cache */
 		if (k->kver == ZS_KV_2632 && (p->flags & ZS_PG_SWAPCACHE))
 			zs26_try_to_free_swap(vm, pfn);
@@ -108,7 +112,7 @@ zs26_dirty(struct zs_vm *vm, uint32_t pfn)
 	if (p->kind == ZS_KIND_FILE_CLEAN || p->kind == ZS_KIND_FILE_DIRTY ||
 	    p->kind == ZS_KIND_BUFFER) {
 		/* KERNEL: 2.6.18 mm/filemap.c generic_file_buffered_write(): dirty, accessed */
-		p->flags |= ZS_PG_DIRTY;
+		zs26_account_dirty(vm, pfn);
 		zs26_mark_page_accessed(vm, pfn);
 	}
 }
@@ -122,6 +126,7 @@ zs26_release_page(struct zs_vm *vm, uint32_t pfn, unsigned cpu, int cold)
 
 	ZS_BUG_ON(p->list != ZS_LST_NONE || (p->flags & (ZS_PG_SWAPCACHE | ZS_PG_WRITEBACK)));
 	zs26_page_unmap(vm, pfn);
+	zs26_account_clean(vm, pfn); /* a dirty page freed: cancel_dirty_page */
 	/* KERNEL: 2.6.32 mm/page_alloc.c free_page_mlock(): NR_MLOCK drops with the page */
 	if (k->kver == ZS_KV_2632 && (p->flags & ZS26_PG_MLOCKED))
 		zs26_zone(z)->lru.nr_mlock--;

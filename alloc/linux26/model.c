@@ -234,8 +234,11 @@ zs26_init(struct zs_vm *vm, struct zs_cfg *kcfg, struct zs_error *err)
 	 */
 	for (int i = 0; i < m->nr_zones; i++)
 		k->rc.vm_total_pages += m->zones[i].present;
-	if (vm->engine)
+	if (vm->engine) {
 		zs26_kswapd_start(vm);
+		if (zs26_writeback_start(vm, err))
+			goto fail;
+	}
 	return 0;
 fail:
 	zs26_destroy(vm);
@@ -416,7 +419,8 @@ enum {
 	M_NR_WRITEBACK,
 	M_NR_ANON_PAGES,
 	M_NR_FILE_MAPPED,
-	M_CONGESTION_EARLY
+	M_CONGESTION_EARLY,
+	M_NR_DIRTY
 };
 
 #define FO(t, k) {"free_" #t "_order_" #k, 1}
@@ -476,6 +480,7 @@ static const struct zs_metric metrics_2632[] = {
 	{"nr_anon_pages", 0},
 	{"nr_file_mapped", 0},
 	{"congestion_waits_woken", 0},
+	{"nr_dirty", 0},
 };
 static const int ids_2632[] = {
 	M_NR_PCP,	 M_REFILLS,	   M_SPILLS,		M_LRU0 + 0,	M_LRU0 + 1,
@@ -487,7 +492,7 @@ static const int ids_2632[] = {
 	FIT(2),		 FIT(3),	   M_ALLOCSTALL,	M_KSWAPD_WAKEUPS, M_PAGEOUTRUN,
 	M_KSWAPD_CPU,	 M_DIRECT_CPU,	   M_DRAIN_ALL,		M_CONGESTION,	M_OOM_LOCK_WAITS,
 	M_OOM_CALLS,	 M_PGACTIVATE,	   M_PGDEACTIVATE,	M_PGROTATED,	M_KSWAPD_STEAL,
-	M_NR_WRITEBACK,	 M_NR_ANON_PAGES,  M_NR_FILE_MAPPED,	M_CONGESTION_EARLY,
+	M_NR_WRITEBACK,	 M_NR_ANON_PAGES,  M_NR_FILE_MAPPED,	M_CONGESTION_EARLY, M_NR_DIRTY,
 };
 _Static_assert(sizeof(metrics_2632) / sizeof(metrics_2632[0]) ==
 		       sizeof(ids_2632) / sizeof(ids_2632[0]),
@@ -503,7 +508,7 @@ static const struct zs_metric metrics_2618[] = {
 	{"direct_reclaim_cpu_ns", 0}, {"congestion_waits", 0}, {"oom_calls", 0},
 	{"pgactivate", 0},	 {"pgdeactivate", 0},	      {"pgrotated", 0},
 	{"kswapd_steal", 0},	 {"nr_writeback", 0},	      {"nr_anon_pages", 0},
-	{"nr_file_mapped", 0},	 {"congestion_waits_woken", 0},
+	{"nr_file_mapped", 0},	 {"congestion_waits_woken", 0}, {"nr_dirty", 0},
 };
 static const int ids_2618[] = {
 	M_NR_PCP,	    M_PCP_HOT,	      M_PCP_COLD,	M_REFILLS,	M_SPILLS,
@@ -512,6 +517,7 @@ static const int ids_2618[] = {
 	M_ALLOCSTALL,	    M_KSWAPD_WAKEUPS, M_PAGEOUTRUN,	M_KSWAPD_CPU,	M_DIRECT_CPU,
 	M_CONGESTION,	    M_OOM_CALLS,      M_PGACTIVATE,	M_PGDEACTIVATE,	M_PGROTATED,
 	M_KSWAPD_STEAL,	    M_NR_WRITEBACK,   M_NR_ANON_PAGES,	M_NR_FILE_MAPPED, M_CONGESTION_EARLY,
+	M_NR_DIRTY,
 };
 _Static_assert(sizeof(metrics_2618) / sizeof(metrics_2618[0]) ==
 		       sizeof(ids_2618) / sizeof(ids_2618[0]),
@@ -617,6 +623,8 @@ metric_value(struct zs_vm *vm, struct zs_zone *z, int id)
 		return (int64_t)k->rc.nr_file_mapped;
 	case M_CONGESTION_EARLY:
 		return (int64_t)k->congestion_early;
+	case M_NR_DIRTY:
+		return (int64_t)k->rc.nr_file_dirty;
 	}
 	return 0;
 }

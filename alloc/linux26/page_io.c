@@ -31,6 +31,7 @@ zs26_writepage(struct zs_vm *vm, uint32_t pfn)
 	struct zs26_io *io = rc->iob;
 
 	/* KERNEL: 2.6.18 mm/page-writeback.c clear_page_dirty_for_io(), set_page_writeback() */
+	zs26_account_clean(vm, pfn);
 	p->flags &= ~ZS_PG_DIRTY;
 	p->flags |= ZS_PG_WRITEBACK;
 	if (b && !(p->flags & ZS_PG_SWAPCACHE))

@@ -2,10 +2,9 @@
  * page_writeback.c - the part of mm/page-writeback.c that reclaim calls:
  * get_dirty_limits() of each version and throttle_vm_writeout().
  *
- * DEVIATION: no dirty-page throttling of writers (balance_dirty_pages), no
- * pdflush / flusher threads: dirty page cache is written only by reclaim's
- * pageout().  throttle_vm_writeout's wait is taken at the end of the
- * reclaim pass that asked for it (sc->throttle), not inside shrink_zone.
+ * DEVIATION: throttle_vm_writeout's wait is taken at the end of the reclaim
+ * pass that asked for it (sc->throttle), not inside shrink_zone.  The
+ * writeback threads and balance_dirty_pages' trigger are in fs_writeback.c.
  */
 #include "alloc/linux26/model.h"
 

@@ -27,9 +27,10 @@ zs26_lru_init(struct zs_vm *vm, struct zs_error *err)
 	struct zs_machine *m = vm->machine;
 
 	rc->pvec = calloc((size_t)k->nr_cpus * ZS26_NR_LRU, sizeof(*rc->pvec));
+	rc->ratelimits = calloc((size_t)k->nr_cpus, sizeof(*rc->ratelimits));
 	rc->nr_slots = vm->swap.nr_slots;
 	rc->swapcache = malloc((size_t)(rc->nr_slots ? rc->nr_slots : 1) * sizeof(uint32_t));
-	if (!rc->pvec || !rc->swapcache)
+	if (!rc->pvec || !rc->swapcache || !rc->ratelimits)
 		return zs_error_set(err, EX_OSERR, "out of memory");
 	for (int i = 0; i < k->nr_cpus * ZS26_NR_LRU; i++)
 		zs_list_init(&rc->pvec[i]);
@@ -53,6 +54,9 @@ zs26_lru_fini(struct zs_vm *vm)
 	struct zs26_reclaim *rc = &zs26_of(vm)->rc;
 
 	zs26_io_fini(vm);
+	zs26_writeback_fini(vm);
+	free(rc->ratelimits);
+	rc->ratelimits = NULL;
 	free(rc->pvec);
 	free(rc->swapcache);
 	rc->pvec = NULL;
@@ -342,6 +346,14 @@ zs26_lru_check(struct zs_vm *vm, struct zs_error *err)
 			return zs_error_set(err, EX_SOFTWARE, "swap cache slot %llu -> page %u stale",
 					    (unsigned long long)s, pfn);
 	}
+	uint64_t dirty = 0;
+
+	for (uint32_t pfn = 0; pfn < m->nr_pages; pfn++)
+		dirty += (m->pages[pfn].flags & ZS_PG_DIRTY) && zs26_page_is_file(&m->pages[pfn]);
+	if (dirty != k->rc.nr_file_dirty)
+		return zs_error_set(err, EX_SOFTWARE, "NR_FILE_DIRTY %llu, %llu dirty cache pages",
+				    (unsigned long long)k->rc.nr_file_dirty,
+				    (unsigned long long)dirty);
 	for (int i = 0; i < k->nr_cpus * ZS26_NR_LRU; i++)
 		if (k->rc.pvec[i].count >= ZS26_PAGEVEC_SIZE)
 			return zs_error_set(err, EX_SOFTWARE, "a pagevec holds %u pages",

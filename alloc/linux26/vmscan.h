@@ -118,6 +118,11 @@ struct zs26_reclaim {
 	uint64_t nr_slots;
 	struct zs26_io *io_list; /* writes in flight */
 	struct zs26_io *iob;     /* the batch pageout is filling */
+	/* fs_writeback.c */
+	struct zs26_wb *wb;      /* pdflush (2.6.18) / the bdi flusher (2.6.32) */
+	uint64_t nr_file_dirty;  /* NR_FILE_DIRTY */
+	uint64_t *ratelimits;    /* [cpu]: balance_dirty_pages_ratelimited's counters */
+	uint64_t kupdate_runs, kupdate_written, background_written;
 	/* /proc/vmstat global counters */
 	uint64_t pgactivate, pgdeactivate, pgrotated, kswapd_steal;
 	uint64_t slept_congestion_ns;
@@ -273,6 +278,17 @@ void zs26_get_dirty_limits(struct zs_vm *vm, uint64_t *background, uint64_t *dir
 uint64_t zs26_ratelimit_pages(struct zs_vm *vm);
 /* throttle_vm_writeout(): sets sc->throttle when writeback exceeds dirty * 1.1. */
 void zs26_throttle_vm_writeout(struct zs_vm *vm, struct zs26_sc *sc);
+
+/* ---- fs_writeback.c ---- */
+/* An order-0 page-cache page (not anon, not swap cache): what NR_FILE_DIRTY counts. */
+int zs26_page_is_file(const struct zs_page *p);
+/* set_page_dirty of a page-cache page: PG_dirty, NR_FILE_DIRTY, the ratelimited trigger. */
+void zs26_account_dirty(struct zs_vm *vm, uint32_t pfn);
+/* The page is clean again (written, or freed dirty: cancel_dirty_page). */
+void zs26_account_clean(struct zs_vm *vm, uint32_t pfn);
+/* Start the writeback thread (pdflush / flusher) and its 5 s timer. */
+int zs26_writeback_start(struct zs_vm *vm, struct zs_error *err);
+void zs26_writeback_fini(struct zs_vm *vm);
 
 /* ---- backing_dev.c ---- */
 /* congestion_wait(WRITE / BLK_RW_ASYNC, jiffies): how long the caller sleeps from now. */
