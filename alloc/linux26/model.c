@@ -86,8 +86,7 @@ read_tunables(struct zs26 *k, struct zs_cfg *kcfg, struct zs_error *err)
 	k->percpu_pagelist_fraction = v;
 	int64_t ns = k->reclaim_scan_ns;
 
-	/* at least 1 ns, so a kswapd pass always moves the clock */
-	if (zs_cfg_int(kcfg, "reclaim_scan_ns", 1, 1000000000, &ns, err))
+	if (zs_cfg_int(kcfg, "reclaim_scan_ns", 0, 1000000000, &ns, err))
 		return -1;
 	k->reclaim_scan_ns = ns;
 	struct zs_cfg *zo = zs_cfg_get(kcfg, "numa_zonelist_order");

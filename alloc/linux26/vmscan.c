@@ -24,8 +24,15 @@ void
 zs26_charge_scan(struct zs_vm *vm, struct zs_thread *t, uint64_t scanned, int kswapd)
 {
 	struct zs26 *k = zs26_of(vm);
-	/* at least one page's worth per pass, so a loop over empty lists still costs time */
+	/*
+	 * At least one page's worth per pass; a kswapd pass costs at least 1 ns
+	 * even with reclaim_scan_ns 0, so its loop_again always moves the clock
+	 * (direct reclaim's loop is bounded by its 13 priorities).
+	 */
 	zs_time_t cost = (zs_time_t)(scanned ? scanned : 1) * k->reclaim_scan_ns;
+
+	if (kswapd && cost < 1)
+		cost = 1;
 
 	if (!kswapd)
 		k->direct_reclaim_ns += cost;
