@@ -81,6 +81,7 @@ zs_vm_destroy(struct zs_vm *vm)
 	free(vm->tasks);
 	free(vm->path_count);
 	zs_swap_fini(&vm->swap);
+	zs_disk_fini(&vm->disk);
 	zs_pagemap_destroy(vm->pagemap);
 	free(vm);
 }

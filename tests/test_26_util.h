@@ -131,7 +131,7 @@ t26_bind(struct t26 *t, struct zs_task *task, uint32_t pfn, enum zs_page_kind ki
 	p->kind = (uint8_t)kind;
 }
 
-/* Put n clean page-cache pages of z on the stand-in LRU (allocated with the buddy). */
+/* n clean page-cache pages of z handed to page_added (allocated with the buddy). */
 static inline void
 t26_add_cache(struct t26 *t, struct zs_zone *z, unsigned n, uint64_t key0)
 {

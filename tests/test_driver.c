@@ -98,9 +98,10 @@ Test(driver, free_after_exit_and_rss_counts_anon_only)
 
 Test(driver, fault_on_ownerless_cache_keeps_the_page)
 {
-	/* a 4 MiB 2.6.32 box: 950 anonymous pages push the zone below its low mark, kswapd's
-	 * stand-in evicts the only clean cache page, whose reader has exited; touching it
-	 * again reads it back and keeps it */
+	/* a 4 MiB 2.6.32 box without swap: a reader caches 300 pages and exits, then 700
+	 * anonymous pages push the zone below its marks; reclaim evicts the oldest clean
+	 * cache page (handle 1, read once), whose reader has exited; touching it again
+	 * reads it back and keeps it */
 	size_t cap = 200000, at = 0;
 	char *yaml = malloc(cap);
 
@@ -108,15 +109,20 @@ Test(driver, fault_on_ownerless_cache_keeps_the_page)
 	at += (size_t)snprintf(yaml + at, cap - at,
 			       "machine: {memory: 4MiB}\nkernel: {version: \"2.6.32\"}\n"
 			       "workload:\n  - type: script\n    requests:\n"
-			       "      - {at: 0ms, op: task_start, task: 1, comm: reader}\n"
-			       "      - {at: 1ms, op: alloc, task: 1, handle: 1, gfp: GFP_HIGHUSER, kind: file}\n"
+			       "      - {at: 0ms, op: task_start, task: 1, comm: reader}\n");
+	for (int i = 0; i < 300; i++)
+		at += (size_t)snprintf(yaml + at, cap - at,
+				       "      - {at: 1ms, op: alloc, task: 1, handle: %d, "
+				       "gfp: GFP_HIGHUSER, kind: file}\n",
+				       1 + i);
+	at += (size_t)snprintf(yaml + at, cap - at,
 			       "      - {at: 2ms, op: task_exit, task: 1}\n"
 			       "      - {at: 3ms, op: task_start, task: 2, comm: app}\n");
-	for (int i = 0; i < 950; i++)
+	for (int i = 0; i < 700; i++)
 		at += (size_t)snprintf(yaml + at, cap - at,
 				       "      - {at: 4ms, op: alloc, task: 2, handle: %d, "
 				       "gfp: GFP_HIGHUSER_MOVABLE, kind: anon}\n",
-				       100 + i);
+				       1000 + i);
 	snprintf(yaml + at, cap - at,
 		 "      - {at: 50ms, op: touch, task: 2, handle: 1}\nduration: 100ms\n");
 

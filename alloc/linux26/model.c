@@ -47,9 +47,11 @@ const unsigned char zs26_path_failed[ZS26_NR_PATHS] = {
 
 /* ---- boot ---- */
 
-static const char *const known_keys[] = {"version", "min_free_kbytes",
+static const char *const known_keys[] = {"version",		"min_free_kbytes",
 					 "percpu_pagelist_fraction", "reclaim_scan_ns",
-					 "numa_zonelist_order", NULL};
+					 "numa_zonelist_order",	"swappiness",
+					 "dirty_ratio",		"dirty_background_ratio",
+					 NULL};
 
 static int
 read_tunables(struct zs26 *k, struct zs_cfg *kcfg, struct zs_error *err)
@@ -57,6 +59,10 @@ read_tunables(struct zs26 *k, struct zs_cfg *kcfg, struct zs_error *err)
 	uint64_t v;
 
 	k->reclaim_scan_ns = 250;
+	/* KERNEL: 2.6.18 mm/vmscan.c vm_swappiness = 60; mm/page-writeback.c 40 / 10 (2.6.32: 20 / 10) */
+	k->rc.swappiness = 60;
+	k->dirty_ratio = k->kver == ZS_KV_2632 ? 20 : 40;
+	k->dirty_background_ratio = 10;
 	if (!kcfg)
 		return 0;
 	if (kcfg->type != ZS_CFG_MAP)
@@ -109,6 +115,19 @@ read_tunables(struct zs26 *k, struct zs_cfg *kcfg, struct zs_error *err)
 					    "numa_zonelist_order: expected default, node or zone");
 		}
 	}
+	/* KERNEL: kernel/sysctl.c: swappiness 0..100, dirty ratios 0..100 */
+	ns = k->rc.swappiness;
+	if (zs_cfg_int(kcfg, "swappiness", 0, 100, &ns, err))
+		return -1;
+	k->rc.swappiness = (int)ns;
+	ns = k->dirty_ratio;
+	if (zs_cfg_int(kcfg, "dirty_ratio", 0, 100, &ns, err))
+		return -1;
+	k->dirty_ratio = (int)ns;
+	ns = k->dirty_background_ratio;
+	if (zs_cfg_int(kcfg, "dirty_background_ratio", 0, 100, &ns, err))
+		return -1;
+	k->dirty_background_ratio = (int)ns;
 	return 0;
 }
 
@@ -124,7 +143,6 @@ zone_model_init(struct zs_vm *vm, struct zs_zone *z, struct zs_error *err)
 	zz->pageset = calloc((size_t)k->nr_cpus, sizeof(*zz->pageset));
 	if (!zz->pageset)
 		return zs_error_set(err, EX_OSERR, "out of memory");
-	zs_list_init(&zz->inactive);
 	if (k->kver == ZS_KV_2632) {
 		uint32_t nr = 1u << k->pageblock_order;
 		uint32_t end = z->start_pfn + z->spanned;
@@ -154,6 +172,7 @@ zs26_init(struct zs_vm *vm, struct zs_cfg *kcfg, struct zs_error *err)
 	vm->model = k;
 	k->kver = vm->ops->kver;
 	k->nr_cpus = m->nr_cpus;
+	k->rc.cur_cpu = 0;
 	if (read_tunables(k, kcfg, err))
 		goto fail;
 	/*
@@ -217,8 +236,21 @@ zs26_init(struct zs_vm *vm, struct zs_cfg *kcfg, struct zs_error *err)
 		zs26_setup_migrate_reserve(vm, &m->zones[i]);
 		zs26_setup_pagesets(vm, &m->zones[i]);
 	}
-	if (vm->engine)
+	if (zs26_lru_init(vm, err))
+		goto fail;
+	/*
+	 * KERNEL: 2.6.18 mm/page_alloc.c build_all_zonelists(): vm_total_pages =
+	 * nr_free_pagecache_pages(), the sum of present - pages_high; at that point
+	 * of boot pages_high is still 0 (init_per_zone_pages_min runs later), so
+	 * it is every present page.
+	 */
+	for (int i = 0; i < m->nr_zones; i++)
+		k->rc.vm_total_pages += m->zones[i].present;
+	if (vm->engine) {
 		zs26_kswapd_start(vm);
+		if (zs26_writeback_start(vm, err))
+			goto fail;
+	}
 	return 0;
 fail:
 	zs26_destroy(vm);
@@ -233,6 +265,7 @@ zs26_destroy(struct zs_vm *vm)
 	if (!vm->model)
 		return;
 	zs26_free_zonelists(vm);
+	zs26_lru_fini(vm);
 	for (int n = 0; n < m->nr_nodes; n++) {
 		free(m->nodes[n].model);
 		m->nodes[n].model = NULL;
@@ -249,53 +282,6 @@ zs26_destroy(struct zs_vm *vm)
 	}
 	free(vm->model);
 	vm->model = NULL;
-}
-
-/* ---- page hooks ---- */
-
-static void
-zs26_free(struct zs_vm *vm, uint32_t pfn, unsigned order, unsigned cpu)
-{
-	struct zs_zone *z = zs_pfn_zone(vm->machine, pfn);
-	struct zs_page *p = &vm->machine->pages[pfn];
-
-	zs26_lru_del(vm, pfn);
-	p->flags &= ~(ZS_PG_REFERENCED | ZS_PG_DIRTY | ZS_PG_ACTIVE | ZS_PG_LRU | ZS_PG_MAPPED |
-		      ZS_PG_YOUNG);
-	/* KERNEL: 2.6.32 mm/page_alloc.c __free_pages(): order 0 is a hot free to the pcp */
-	if (order == 0) {
-		zs26_free_hot_cold(vm, z, pfn, cpu % (unsigned)zs26_of(vm)->nr_cpus, 0);
-		return;
-	}
-	/* KERNEL: 2.6.32 __free_pages_ok() -> free_one_page(pageblock migratetype) */
-	z->pgfree += 1u << order;
-	z->free_blocks[order]++;
-	zs26_free_one_page(vm, z, pfn, order, zs26_pageblock_mt(vm, z, pfn));
-}
-
-static void
-zs26_page_added(struct zs_vm *vm, uint32_t pfn)
-{
-	zs26_lru_add(vm, pfn);
-}
-
-static void
-zs26_touch(struct zs_vm *vm, uint32_t pfn)
-{
-	struct zs_page *p = &vm->machine->pages[pfn];
-
-	/* KERNEL: 2.6.18 mm/swap.c mark_page_accessed() (stand-in: the reference bit only) */
-	if (p->flags & ZS_PG_LRU)
-		p->flags |= ZS_PG_REFERENCED;
-}
-
-static void
-zs26_dirty(struct zs_vm *vm, uint32_t pfn)
-{
-	struct zs_page *p = &vm->machine->pages[pfn];
-
-	/* the stand-in reclaim cannot write back, so a dirty page stays put */
-	p->flags |= ZS_PG_DIRTY | ZS_PG_REFERENCED;
 }
 
 /* ---- zsim check ---- */
@@ -334,6 +320,16 @@ zs26_describe(struct zs_vm *vm, FILE *out, int csv)
 			k->pageblock_order == 10 ? "HighMem present: i386 without PAE"
 						 : "x86_64-style",
 			k->group_by_mobility_disabled ? "disabled" : "on");
+	{
+		uint64_t bg, dirty;
+
+		/* KERNEL: 2.6.18 mm/page-writeback.c get_dirty_limits() at boot, set_ratelimit() */
+		zs26_get_dirty_limits(vm, &bg, &dirty);
+		fprintf(out, "dirty thresholds at boot: background %llu, dirty %llu pages; "
+			     "ratelimit_pages %llu\n",
+			(unsigned long long)bg, (unsigned long long)dirty,
+			(unsigned long long)zs26_ratelimit_pages(vm));
+	}
 	for (int i = 0; i < m->nr_zones; i++) {
 		struct zs_zone *z = &m->zones[i];
 		struct zs26_zone *zz = zs26_zone(z);
@@ -357,6 +353,10 @@ zs26_describe(struct zs_vm *vm, FILE *out, int csv)
 		else
 			fprintf(out, "        pcp (each of %d cpus): batch %u high %u (zone_batchsize %u)\n",
 				k->nr_cpus, hot->batch, hot->high, zz->unbatched);
+		if (k->kver == ZS_KV_2632)
+			/* KERNEL: 2.6.32 /proc/zoneinfo "inactive_ratio" */
+			fprintf(out, "        inactive_ratio: %llu\n",
+				(unsigned long long)zz->lru.inactive_ratio);
 		if (k->kver == ZS_KV_2632) {
 			fprintf(out, "        pageblocks:");
 			for (int t = 0; t < ZS_MIGRATE_TYPES; t++)
@@ -413,7 +413,26 @@ enum {
 	M_DRAIN_ALL,
 	M_CONGESTION,
 	M_OOM_LOCK_WAITS,
-	M_OOM_CALLS
+	M_OOM_CALLS,
+	/* reclaim (vmscan.h): per zone */
+	M_LRU0,			/* + lru index */
+	M_PGREFILL = M_LRU0 + 5,
+	M_PAGES_SCANNED,
+	M_ALL_UNRECLAIMABLE,
+	M_PREV_PRIORITY,
+	M_RECENT_ROTATED0, /* + anon 0 / file 1 */
+	M_RECENT_SCANNED0 = M_RECENT_ROTATED0 + 2,
+	M_NR_MLOCK = M_RECENT_SCANNED0 + 2,
+	/* reclaim: global */
+	M_PGACTIVATE,
+	M_PGDEACTIVATE,
+	M_PGROTATED,
+	M_KSWAPD_STEAL,
+	M_NR_WRITEBACK,
+	M_NR_ANON_PAGES,
+	M_NR_FILE_MAPPED,
+	M_CONGESTION_EARLY,
+	M_NR_DIRTY
 };
 
 #define FO(t, k) {"free_" #t "_order_" #k, 1}
@@ -429,10 +448,23 @@ static const struct zs_metric metrics_2632[] = {
 	{"nr_pcp_pages", 1},
 	{"pcp_refills", 1},
 	{"pcp_spills", 1},
-	{"nr_inactive", 1},
+	{"nr_inactive_anon", 1},
+	{"nr_active_anon", 1},
+	{"nr_inactive_file", 1},
+	{"nr_active_file", 1},
+	{"nr_unevictable", 1},
+	{"nr_mlock", 1},
 	{"pgscan_direct", 1},
 	{"pgscan_kswapd", 1},
 	{"pgsteal", 1},
+	{"pgrefill", 1},
+	{"pages_scanned", 1},
+	{"all_unreclaimable", 1},
+	{"prev_priority", 1},
+	{"recent_rotated_anon", 1},
+	{"recent_rotated_file", 1},
+	{"recent_scanned_anon", 1},
+	{"recent_scanned_file", 1},
 	{"extfrag_fallbacks", 1},
 	{"pageblock_steals", 1},
 	{"pageblocks_unmovable", 1},
@@ -452,30 +484,52 @@ static const struct zs_metric metrics_2632[] = {
 	{"congestion_waits", 0},
 	{"oom_lock_waits", 0},
 	{"oom_calls", 0},
+	{"pgactivate", 0},
+	{"pgdeactivate", 0},
+	{"pgrotated", 0},
+	{"kswapd_steal", 0},
+	{"nr_writeback", 0},
+	{"nr_anon_pages", 0},
+	{"nr_file_mapped", 0},
+	{"congestion_waits_woken", 0},
+	{"nr_dirty", 0},
 };
 static const int ids_2632[] = {
-	M_NR_PCP,	 M_REFILLS,	   M_SPILLS,		M_INACTIVE,	M_SCAN_DIRECT,
-	M_SCAN_KSWAPD,	 M_STEAL,	   M_EXTFRAG,		M_PB_STEALS,	M_PB_UNMOVABLE + 0,
+	M_NR_PCP,	 M_REFILLS,	   M_SPILLS,		M_LRU0 + 0,	M_LRU0 + 1,
+	M_LRU0 + 2,	 M_LRU0 + 3,	   M_LRU0 + 4,		M_NR_MLOCK,	M_SCAN_DIRECT,
+	M_SCAN_KSWAPD,	 M_STEAL,	   M_PGREFILL,		M_PAGES_SCANNED, M_ALL_UNRECLAIMABLE,
+	M_PREV_PRIORITY, M_RECENT_ROTATED0, M_RECENT_ROTATED0 + 1, M_RECENT_SCANNED0,
+	M_RECENT_SCANNED0 + 1, M_EXTFRAG,		M_PB_STEALS,	M_PB_UNMOVABLE + 0,
 	M_PB_UNMOVABLE + 1, M_PB_UNMOVABLE + 2, M_PB_UNMOVABLE + 3, FIT(0),	FIT(1),
 	FIT(2),		 FIT(3),	   M_ALLOCSTALL,	M_KSWAPD_WAKEUPS, M_PAGEOUTRUN,
 	M_KSWAPD_CPU,	 M_DIRECT_CPU,	   M_DRAIN_ALL,		M_CONGESTION,	M_OOM_LOCK_WAITS,
-	M_OOM_CALLS,
+	M_OOM_CALLS,	 M_PGACTIVATE,	   M_PGDEACTIVATE,	M_PGROTATED,	M_KSWAPD_STEAL,
+	M_NR_WRITEBACK,	 M_NR_ANON_PAGES,  M_NR_FILE_MAPPED,	M_CONGESTION_EARLY, M_NR_DIRTY,
 };
 _Static_assert(sizeof(metrics_2632) / sizeof(metrics_2632[0]) ==
 		       sizeof(ids_2632) / sizeof(ids_2632[0]),
 	       "2.6.32 metric names and ids line up");
 
 static const struct zs_metric metrics_2618[] = {
-	{"nr_pcp_pages", 1},   {"nr_pcp_hot", 1},	{"nr_pcp_cold", 1},   {"pcp_refills", 1},
-	{"pcp_spills", 1},     {"nr_inactive", 1},	{"pgscan_direct", 1}, {"pgscan_kswapd", 1},
-	{"pgsteal", 1},	       {"allocstall", 0},	{"kswapd_wakeups", 0}, {"pageoutrun", 0},
-	{"kswapd_cpu_ns", 0},  {"direct_reclaim_cpu_ns", 0}, {"congestion_waits", 0},
-	{"oom_calls", 0},
+	{"nr_pcp_pages", 1},	 {"nr_pcp_hot", 1},	      {"nr_pcp_cold", 1},
+	{"pcp_refills", 1},	 {"pcp_spills", 1},	      {"nr_inactive", 1},
+	{"nr_active", 1},	 {"pgscan_direct", 1},	      {"pgscan_kswapd", 1},
+	{"pgsteal", 1},		 {"pgrefill", 1},	      {"pages_scanned", 1},
+	{"all_unreclaimable", 1}, {"prev_priority", 1},	      {"allocstall", 0},
+	{"kswapd_wakeups", 0},	 {"pageoutrun", 0},	      {"kswapd_cpu_ns", 0},
+	{"direct_reclaim_cpu_ns", 0}, {"congestion_waits", 0}, {"oom_calls", 0},
+	{"pgactivate", 0},	 {"pgdeactivate", 0},	      {"pgrotated", 0},
+	{"kswapd_steal", 0},	 {"nr_writeback", 0},	      {"nr_anon_pages", 0},
+	{"nr_file_mapped", 0},	 {"congestion_waits_woken", 0}, {"nr_dirty", 0},
 };
 static const int ids_2618[] = {
-	M_NR_PCP,     M_PCP_HOT,    M_PCP_COLD,	      M_REFILLS,    M_SPILLS,	      M_INACTIVE,
-	M_SCAN_DIRECT, M_SCAN_KSWAPD, M_STEAL,	      M_ALLOCSTALL, M_KSWAPD_WAKEUPS, M_PAGEOUTRUN,
-	M_KSWAPD_CPU, M_DIRECT_CPU, M_CONGESTION, M_OOM_CALLS,
+	M_NR_PCP,	    M_PCP_HOT,	      M_PCP_COLD,	M_REFILLS,	M_SPILLS,
+	M_LRU0 + ZS26_LRU_INACTIVE, M_LRU0 + ZS26_LRU_ACTIVE, M_SCAN_DIRECT, M_SCAN_KSWAPD,
+	M_STEAL,	    M_PGREFILL,	      M_PAGES_SCANNED,	M_ALL_UNRECLAIMABLE, M_PREV_PRIORITY,
+	M_ALLOCSTALL,	    M_KSWAPD_WAKEUPS, M_PAGEOUTRUN,	M_KSWAPD_CPU,	M_DIRECT_CPU,
+	M_CONGESTION,	    M_OOM_CALLS,      M_PGACTIVATE,	M_PGDEACTIVATE,	M_PGROTATED,
+	M_KSWAPD_STEAL,	    M_NR_WRITEBACK,   M_NR_ANON_PAGES,	M_NR_FILE_MAPPED, M_CONGESTION_EARLY,
+	M_NR_DIRTY,
 };
 _Static_assert(sizeof(metrics_2618) / sizeof(metrics_2618[0]) ==
 		       sizeof(ids_2618) / sizeof(ids_2618[0]),
@@ -492,6 +546,8 @@ metric_value(struct zs_vm *vm, struct zs_zone *z, int id)
 
 		if (id >= M_FREE_MT && id < M_FREE_MT + 44)
 			return (int64_t)z->nr_free_mt[(id - M_FREE_MT) % 11][(id - M_FREE_MT) / 11];
+		if (id >= M_LRU0 && id < M_LRU0 + ZS26_NR_LRU)
+			return zz->lru.lru[id - M_LRU0].count;
 		if (id >= M_PB_UNMOVABLE && id < M_PB_UNMOVABLE + 4)
 			return zs26_pageblocks_of(vm, z, id - M_PB_UNMOVABLE);
 		switch (id) {
@@ -505,14 +561,28 @@ metric_value(struct zs_vm *vm, struct zs_zone *z, int id)
 			return (int64_t)zz->pcp_refills;
 		case M_SPILLS:
 			return (int64_t)zz->pcp_spills;
-		case M_INACTIVE:
-			return zz->inactive.count;
 		case M_SCAN_DIRECT:
-			return (int64_t)zz->pgscan_direct;
+			return (int64_t)zz->lru.pgscan_direct;
 		case M_SCAN_KSWAPD:
-			return (int64_t)zz->pgscan_kswapd;
+			return (int64_t)zz->lru.pgscan_kswapd;
 		case M_STEAL:
-			return (int64_t)zz->pgsteal;
+			return (int64_t)zz->lru.pgsteal;
+		case M_PGREFILL:
+			return (int64_t)zz->lru.pgrefill;
+		case M_PAGES_SCANNED:
+			return (int64_t)zz->lru.pages_scanned;
+		case M_ALL_UNRECLAIMABLE:
+			return zz->lru.all_unreclaimable;
+		case M_PREV_PRIORITY:
+			return zz->lru.prev_priority;
+		case M_RECENT_ROTATED0:
+		case M_RECENT_ROTATED0 + 1:
+			return (int64_t)zz->lru.recent_rotated[id - M_RECENT_ROTATED0];
+		case M_RECENT_SCANNED0:
+		case M_RECENT_SCANNED0 + 1:
+			return (int64_t)zz->lru.recent_scanned[id - M_RECENT_SCANNED0];
+		case M_NR_MLOCK:
+			return (int64_t)zz->lru.nr_mlock;
 		case M_EXTFRAG:
 			return (int64_t)zz->extfrag;
 		case M_PB_STEALS:
@@ -549,6 +619,24 @@ metric_value(struct zs_vm *vm, struct zs_zone *z, int id)
 		return (int64_t)k->oom_lock_waits;
 	case M_OOM_CALLS:
 		return (int64_t)k->oom_calls;
+	case M_PGACTIVATE:
+		return (int64_t)k->rc.pgactivate;
+	case M_PGDEACTIVATE:
+		return (int64_t)k->rc.pgdeactivate;
+	case M_PGROTATED:
+		return (int64_t)k->rc.pgrotated;
+	case M_KSWAPD_STEAL:
+		return (int64_t)k->rc.kswapd_steal;
+	case M_NR_WRITEBACK:
+		return (int64_t)k->rc.nr_writeback;
+	case M_NR_ANON_PAGES:
+		return (int64_t)k->rc.nr_anon_pages;
+	case M_NR_FILE_MAPPED:
+		return (int64_t)k->rc.nr_file_mapped;
+	case M_CONGESTION_EARLY:
+		return (int64_t)k->congestion_early;
+	case M_NR_DIRTY:
+		return (int64_t)k->rc.nr_file_dirty;
 	}
 	return 0;
 }
@@ -646,10 +734,6 @@ zs26_check(struct zs_vm *vm, struct zs_error *err)
 				allocated += 1u << p->order;
 			if (p->flags & ZS_PG_PCP)
 				pcp_flagged++;
-			if ((p->list == ZS26_LST_INACTIVE) != ((p->flags & ZS_PG_LRU) != 0))
-				return zs_error_set(err, EX_SOFTWARE,
-						    "%s: page %u LRU flag and list disagree", z->name,
-						    pfn);
 		}
 		if (pcp_flagged != on_pcp)
 			return zs_error_set(err, EX_SOFTWARE, "%s: %llu pages flagged pcp, %llu listed",
@@ -668,7 +752,7 @@ zs26_check(struct zs_vm *vm, struct zs_error *err)
 		if (zz->oom_locked && k->oom_lock_holders <= 0)
 			return zs_error_set(err, EX_SOFTWARE, "%s: OOM-locked with no holder", z->name);
 	}
-	return 0;
+	return zs26_lru_check(vm, err);
 }
 
 /* ---- the ops tables ---- */
@@ -687,8 +771,8 @@ const struct zs_policy_ops zs_policy_2618 = {
 	.page_added = zs26_page_added,
 	.touch = zs26_touch,
 	.dirty = zs26_dirty,
-	.swap_cache_find = NULL,
-	.swap_free = NULL,
+	.swap_cache_find = zs26_swap_cache_find,
+	.swap_free = zs26_swap_free,
 	.describe = zs26_describe,
 	.metrics = metrics_2618,
 	.nr_metrics = (int)(sizeof(metrics_2618) / sizeof(metrics_2618[0])),
@@ -710,8 +794,8 @@ const struct zs_policy_ops zs_policy_2632 = {
 	.page_added = zs26_page_added,
 	.touch = zs26_touch,
 	.dirty = zs26_dirty,
-	.swap_cache_find = NULL,
-	.swap_free = NULL,
+	.swap_cache_find = zs26_swap_cache_find,
+	.swap_free = zs26_swap_free,
 	.describe = zs26_describe,
 	.metrics = metrics_2632,
 	.nr_metrics = (int)(sizeof(metrics_2632) / sizeof(metrics_2632[0])),

@@ -11,15 +11,14 @@
  * in 2.6.18; per-migratetype pcp lists, pageblocks and fallbacks in 2.6.32).
  *
  * Where state lives: per zone behind zone->model (struct zs26_zone: the per-cpu
- * pagesets, the pageblock migratetype map, the stand-in LRU list), per node
+ * pagesets, the pageblock migratetype map, the LRU lists of vmscan.h), per node
  * behind node->model (struct zs26_node: zonelists and kswapd), global behind
  * vm->model (struct zs26: tunables and counters).
  *
  * Invariants (zs26_check): for every zone, buddy free pages + pages on the
  * zone's pcp lists (of every CPU) + allocated pages == present pages; every
  * pcp count equals the sum of its lists; every page on a pcp list carries
- * ZS_PG_PCP and list tag ZS_LST_PCP; every page on the stand-in LRU carries
- * ZS_PG_LRU and list tag ZS26_LST_INACTIVE.
+ * ZS_PG_PCP and list tag ZS_LST_PCP; and the LRU invariants of vmscan.h.
  */
 #ifndef ZS_LINUX26_MODEL_H
 #define ZS_LINUX26_MODEL_H
@@ -30,6 +29,7 @@
 #include "alloc/machine.h"
 #include "alloc/policy.h"
 #include "alloc/vm.h"
+#include "alloc/linux26/vmscan.h"
 #include "sim/engine.h"
 
 struct zs_vm;
@@ -65,9 +65,6 @@ enum {
 	ZS26_ALLOC_HIGH = 0x20,
 	ZS26_ALLOC_CPUSET = 0x40
 };
-
-/* The page flag and list tag of the stand-in inactive list. */
-#define ZS26_LST_INACTIVE ZS_LST_MODEL
 
 /* The exits of __alloc_pages, shared by both versions (policy ops `paths`). */
 enum zs26_path {
@@ -110,13 +107,12 @@ struct zs26_zone {
 	uint32_t nr_pageblocks;
 	uint32_t pb_count[ZS26_MT_ISOLATE + 1]; /* pageblocks of each type, kept in step
 						   with pageblock[] (the tick reads it) */
-	struct zs_list inactive;      /* stand-in LRU: clean page cache, head = newest */
+	struct zs26_lruvec lru;       /* LRU lists and reclaim state (vmscan.h) */
 	int oom_locked;               /* ZONE_OOM_LOCKED (2.6.32) */
 	uint32_t unbatched;           /* zone_batchsize() before max(1, .) */
 
 	/* counters (cumulative) */
 	uint64_t pcp_refills, pcp_spills;  /* rmqueue_bulk / free_pcppages_bulk calls */
-	uint64_t pgscan_direct, pgscan_kswapd, pgsteal;
 	uint64_t extfrag;                  /* __rmqueue_fallback hits */
 	uint64_t pageblock_steals;         /* pageblocks whose type changed by fallback */
 };
@@ -137,6 +133,10 @@ struct zs26_node {
 	unsigned kswapd_max_order;    /* pgdat->kswapd_max_order */
 	unsigned kswapd_order;        /* kswapd()'s local `order` */
 	int kswapd_state;
+	/* balance_pgdat()'s locals across its naps (vmscan_kswapd.c) */
+	int bal_priority, bal_all_zones_ok, bal_may_writepage;
+	uint64_t bal_total_scanned, bal_nr_reclaimed;
+	int temp_priority[ZS_NR_ZONE_TYPES];
 	uint64_t kswapd_wakeups;      /* times a sleeping kswapd was woken */
 	uint64_t pageoutrun;          /* balance passes */
 };
@@ -148,7 +148,9 @@ struct zs26 {
 	uint64_t min_free_kbytes;
 	int min_free_kbytes_user;     /* set by the scenario (sysctl) */
 	uint64_t percpu_pagelist_fraction;
-	int64_t reclaim_scan_ns;      /* CPU time per page scanned by the stand-ins */
+	int64_t reclaim_scan_ns;      /* CPU time per page scanned by reclaim */
+	int dirty_ratio;              /* vm_dirty_ratio (40 in 2.6.18, 20 in 2.6.32) */
+	int dirty_background_ratio;   /* dirty_background_ratio (10) */
 	int lowmem_reserve_ratio[ZS_NR_ZONE_TYPES];
 	/* geometry decided at boot */
 	int pageblock_order;
@@ -162,9 +164,11 @@ struct zs26 {
 	uint64_t allocstall;
 	uint64_t drain_all_pages;
 	uint64_t congestion_waits;
+	uint64_t congestion_early;    /* congestion_waits ended by the queue draining */
 	uint64_t oom_lock_waits;
 	uint64_t oom_calls;
 	zs_time_t direct_reclaim_ns;
+	struct zs26_reclaim rc;       /* LRU, swap cache, reclaim counters (vmscan.h) */
 };
 
 static inline struct zs26 *
@@ -177,6 +181,14 @@ static inline struct zs26_zone *
 zs26_zone(struct zs_zone *z)
 {
 	return (struct zs26_zone *)z->model;
+}
+
+/* Pages freed into z's buddy lists: pages_scanned and all_unreclaimable start over. */
+static inline void
+zs26_zone_freed(struct zs_zone *z)
+{
+	zs26_zone(z)->lru.pages_scanned = 0;
+	zs26_zone(z)->lru.all_unreclaimable = 0;
 }
 
 /* ---- page_alloc_watermarks.c ---- */
@@ -253,7 +265,7 @@ uint32_t zs26_buffered_rmqueue(struct zs_vm *vm, struct zs_zone *z, unsigned ord
 			       uint32_t gfp, unsigned cpu);
 /* Resolve the request's node (req->node < 0: the CPU's node). */
 int zs26_req_node(struct zs_vm *vm, const struct zs_alloc_req *req);
-/* Put req->thread to sleep for `jiffies` (congestion_wait / the OOM sleep). */
+/* Put req->thread to sleep for `jiffies` (the OOM killer's schedule_timeout). */
 enum zs_alloc_status zs26_sleep_jiffies(struct zs_vm *vm, struct zs_alloc_req *req,
 					unsigned jiffies, int resume_step);
 /* HZ/50 in jiffies, at least 1. */
@@ -265,23 +277,7 @@ enum zs_alloc_status zs26_done(struct zs_alloc_req *req, uint32_t pfn, int path)
 enum zs_alloc_status zs26_alloc_2618(struct zs_vm *vm, struct zs_alloc_req *req);
 enum zs_alloc_status zs26_alloc_2632(struct zs_vm *vm, struct zs_alloc_req *req);
 
-/* ---- swap.c ---- */
-/* lru_cache_add stand-in: a clean page-cache page joins its zone's inactive list. */
-void zs26_lru_add(struct zs_vm *vm, uint32_t pfn);
-/* Take pfn off the stand-in LRU if it is there. */
-void zs26_lru_del(struct zs_vm *vm, uint32_t pfn);
-
-/* ---- vmscan.c ---- */
-/* shrink_zone stand-in: reclaim up to nr pages of z's inactive tail; returns reclaimed. */
-uint64_t zs26_shrink_zone(struct zs_vm *vm, struct zs_zone *z, uint64_t nr, unsigned cpu,
-			  uint64_t *scanned);
-/* try_to_free_pages stand-in over zl; returns pages reclaimed (progress). */
-uint64_t zs26_try_to_free_pages(struct zs_vm *vm, struct zs_alloc_req *req, const int *zl,
-				int nzl);
-/* Create one kswapd thread per node (sleeping on kswapd_wait). */
-void zs26_kswapd_start(struct zs_vm *vm);
-/* wakeup_kswapd(zone, order). */
-void zs26_wakeup_kswapd(struct zs_vm *vm, struct zs_zone *z, unsigned order);
+/* ---- reclaim: vmscan.h ---- */
 
 /* ---- oom_kill.c ---- */
 /* out_of_memory() of the version (oom_kill.c).  1 = killed one (or current got

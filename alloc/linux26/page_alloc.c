@@ -112,9 +112,9 @@ zs26_sleep_jiffies(struct zs_vm *vm, struct zs_alloc_req *req, unsigned jiffies,
 	int hz = vm->hz > 0 ? vm->hz : 250;
 
 	/*
-	 * DEVIATION: congestion_wait sleeps its whole timeout: zsim has no block
-	 * queue congestion to clear early.  Without a thread (unit tests calling
-	 * alloc directly) nothing sleeps and the caller simply calls again.
+	 * A plain timed sleep (schedule_timeout: the OOM killer's jiffy);
+	 * congestion waits are zs26_congestion_wait.  Without a thread (unit
+	 * tests calling alloc directly) nothing sleeps and the caller calls again.
 	 */
 	req->step = resume_step;
 	if (req->thread)

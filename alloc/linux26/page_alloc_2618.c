@@ -24,6 +24,7 @@ enum {
 	S_NOFAIL_LOOP = 1, /* after congestion_wait in the NO_WATERMARKS __GFP_NOFAIL loop */
 	S_REBALANCE = 2,   /* after congestion_wait of the retry rule */
 	S_OOM_SLEPT = 3,   /* after out_of_memory's 1-jiffy sleep */
+	S_RECLAIM = 4,     /* inside try_to_free_pages, after one of its naps */
 };
 
 
@@ -49,6 +50,9 @@ zs26_alloc_2618(struct zs_vm *vm, struct zs_alloc_req *req)
 		goto rebalance;
 	case S_OOM_SLEPT:
 		goto restart;
+	case S_RECLAIM:
+		alloc_flags = (int)req->local[L_AFLAGS];
+		goto reclaim;
 	default:
 		ZS_BUG_ON(1);
 	}
@@ -88,10 +92,8 @@ nofail_alloc:
 							  ZS26_ALLOC_NO_WATERMARKS);
 			if (pfn != ZS_NIL)
 				return zs26_done(req, pfn, ZS26_P_NOWMARK);
-			if (gfp & GFP26_NOFAIL) {
-				zs26_of(vm)->congestion_waits++;
-				return zs26_sleep_jiffies(vm, req, zs26_hz50(vm), S_NOFAIL_LOOP);
-			}
+			if (gfp & GFP26_NOFAIL)
+				return zs26_congestion_wait(vm, req, zs26_hz50(vm), S_NOFAIL_LOOP);
 		}
 		return zs26_done(req, ZS_NIL, ZS26_P_FAIL_MEMALLOC);
 	}
@@ -102,9 +104,14 @@ nofail_alloc:
 
 rebalance:
 	/* KERNEL: 2.6.18 __alloc_pages() rebalance: synchronous reclaim under PF_MEMALLOC */
+	req->step = S_RECLAIM;
+reclaim:
 	{
-		uint64_t progress = zs26_try_to_free_pages(vm, req, zl, nzl);
+		uint64_t progress;
 
+		if (zs26_try_to_free_pages(vm, req, zl, nzl, &progress))
+			return ZS_ALLOC_BLOCKED;
+		req->step = S_RESTART;
 		if (progress) {
 			pfn = zs26_get_page_from_freelist(vm, req, gfp, order, zl, nzl, alloc_flags);
 			if (pfn != ZS_NIL)
@@ -133,8 +140,8 @@ rebalance:
 	if (!(gfp & GFP26_NORETRY) &&
 	    (order <= ZS26_COSTLY_ORDER || (gfp & GFP26_REPEAT) || (gfp & GFP26_NOFAIL))) {
 		req->local[L_HIST] |= ZS26_H_RETRY;
-		zs26_of(vm)->congestion_waits++;
-		return zs26_sleep_jiffies(vm, req, zs26_hz50(vm), S_REBALANCE);
+		/* KERNEL: 2.6.18 __alloc_pages(): blk_congestion_wait(WRITE, HZ/50) */
+		return zs26_congestion_wait(vm, req, zs26_hz50(vm), S_REBALANCE);
 	}
 	return zs26_done(req, ZS_NIL, ZS26_P_FAIL_NORETRY);
 }

@@ -26,6 +26,7 @@ enum {
 	S_NOFAIL_LOOP = 2, /* __alloc_pages_high_priority's congestion_wait */
 	S_REBALANCE = 3,   /* after should_alloc_retry's congestion_wait */
 	S_OOM_SLEPT = 4,   /* after out_of_memory's jiffy, the lock still held */
+	S_RECLAIM = 5,     /* inside try_to_free_pages, after one of its naps */
 };
 
 /* KERNEL: 2.6.32 mm/page_alloc.c gfp_to_alloc_flags() */
@@ -89,6 +90,8 @@ zs26_alloc_2632(struct zs_vm *vm, struct zs_alloc_req *req)
 		goto high_priority;
 	case S_REBALANCE:
 		goto rebalance;
+	case S_RECLAIM:
+		goto reclaim;
 	case S_OOM_SLEPT:
 		zs26_clear_zonelist_oom(vm, zl, nzl);
 		/* page is NULL here and order <= 3 or __GFP_NOFAIL: back to the top */
@@ -134,10 +137,8 @@ high_priority:
 						  ZS26_ALLOC_NO_WATERMARKS);
 		if (pfn != ZS_NIL)
 			return zs26_done(req, pfn, ZS26_P_NOWMARK);
-		if (gfp & GFP26_NOFAIL) {
-			k->congestion_waits++;
-			return zs26_sleep_jiffies(vm, req, zs26_hz50(vm), S_NOFAIL_LOOP);
-		}
+		if (gfp & GFP26_NOFAIL)
+			return zs26_congestion_wait(vm, req, zs26_hz50(vm), S_NOFAIL_LOOP);
 	}
 	if (!wait)
 		return zs26_done(req, ZS_NIL, ZS26_P_FAIL_ATOMIC);
@@ -149,7 +150,11 @@ high_priority:
 		return zs26_done(req, ZS_NIL, ZS26_P_FAIL_MEMDIE);
 
 	/* KERNEL: 2.6.32 __alloc_pages_direct_reclaim() */
-	progress = zs26_try_to_free_pages(vm, req, zl, nzl);
+	req->step = S_RECLAIM;
+reclaim:
+	if (zs26_try_to_free_pages(vm, req, zl, nzl, &progress))
+		return ZS_ALLOC_BLOCKED;
+	req->step = S_START;
 	if (order != 0)
 		zs26_drain_all_pages(vm);
 	if (progress) {
@@ -194,8 +199,8 @@ high_priority:
 	req->local[L_RECLAIMED] += (int64_t)progress;
 	if (should_alloc_retry(gfp, order, (uint64_t)req->local[L_RECLAIMED])) {
 		req->local[L_HIST] |= ZS26_H_RETRY;
-		k->congestion_waits++;
-		return zs26_sleep_jiffies(vm, req, zs26_hz50(vm), S_REBALANCE);
+		/* KERNEL: 2.6.32 __alloc_pages_slowpath(): congestion_wait(BLK_RW_ASYNC, HZ/50) */
+		return zs26_congestion_wait(vm, req, zs26_hz50(vm), S_REBALANCE);
 	}
 	return zs26_done(req, ZS_NIL, ZS26_P_FAIL_NORETRY);
 }

@@ -203,6 +203,8 @@ free_pages_bulk(struct zs_vm *vm, struct zs_zone *z, uint32_t count, struct zs_l
 	uint32_t ret = 0;
 
 	zs26_zone(z)->pcp_spills++;
+	/* KERNEL: 2.6.18 mm/page_alloc.c free_pages_bulk(): a free ends all_unreclaimable */
+	zs26_zone_freed(z);
 	while (list->count && count--) {
 		uint32_t pfn = zs_list_pop_tail(pages, list);
 
@@ -226,6 +228,8 @@ free_pcppages_bulk(struct zs_vm *vm, struct zs_zone *z, uint32_t count, struct z
 	int mt = 0, batch_free = 0;
 
 	zs26_zone(z)->pcp_spills++;
+	/* KERNEL: 2.6.32 mm/page_alloc.c free_pcppages_bulk(): clears ZONE_ALL_UNRECLAIMABLE */
+	zs26_zone_freed(z);
 	while (count) {
 		struct zs_list *list;
 
@@ -272,6 +276,7 @@ zs26_free_hot_cold(struct zs_vm *vm, struct zs_zone *z, uint32_t pfn, unsigned c
 
 	if (mt >= ZS26_MT_PCPTYPES) {
 		if (mt == ZS26_MT_ISOLATE) {
+			zs26_zone_freed(z);
 			zs26_free_one_page(vm, z, pfn, 0, mt);
 			return;
 		}

@@ -1,35 +1,362 @@
 /*
- * swap.c - putting pages on and taking them off the 2.6 LRU (mm/swap.c
- * lru_cache_add, and the del_page_from_lru of include/linux/mm_inline.h);
- * today the stand-in single inactive list of clean page cache that
- * vmscan.c's stand-in reclaim scans.
+ * swap.c - the 2.6 LRU lists (mm/swap.c and include/linux/mm_inline.h of
+ * 2.6.18 and 2.6.32): page_lru, adding through the per-CPU pagevecs of 14,
+ * lru_add_drain, mark_page_accessed, activate_page, rotate_reclaimable_page,
+ * putback_lru_page, and the 2.6.32 reclaim statistics the adds feed.
  *
- * Invariant: a page is on its zone's inactive list iff it has ZS_PG_LRU and
- * list tag ZS26_LST_INACTIVE.
+ * SUBTLE: a page in a pagevec is not on the LRU yet (no PG_lru): reclaim
+ * cannot see it and mark_page_accessed only sets PG_referenced, so a page
+ * read twice before its pagevec drains is still inactive afterwards.
  */
 #include "alloc/linux26/model.h"
 
-void
-zs26_lru_add(struct zs_vm *vm, uint32_t pfn)
-{
-	struct zs_page *p = &vm->machine->pages[pfn];
-	struct zs_zone *z = zs_pfn_zone(vm->machine, pfn);
+#include <stdlib.h>
+#include <sysexits.h>
 
-	/* KERNEL: 2.6.18 mm/swap.c lru_cache_add() (stand-in: clean cache only) */
-	if (p->kind != ZS_KIND_FILE_CLEAN || p->order != 0 || p->list != ZS_LST_NONE)
-		return;
-	p->flags |= ZS_PG_LRU;
-	p->flags &= ~(ZS_PG_REFERENCED | ZS_PG_ACTIVE);
-	zs_list_add(vm->machine->pages, &zs26_zone(z)->inactive, pfn, ZS26_LST_INACTIVE);
+static struct zs26_lruvec *
+lruvec_of(struct zs_vm *vm, uint32_t pfn)
+{
+	return &zs26_zone(zs_pfn_zone(vm->machine, pfn))->lru;
+}
+
+int
+zs26_lru_init(struct zs_vm *vm, struct zs_error *err)
+{
+	struct zs26 *k = zs26_of(vm);
+	struct zs26_reclaim *rc = &k->rc;
+	struct zs_machine *m = vm->machine;
+
+	rc->pvec = calloc((size_t)k->nr_cpus * ZS26_NR_LRU, sizeof(*rc->pvec));
+	rc->ratelimits = calloc((size_t)k->nr_cpus, sizeof(*rc->ratelimits));
+	rc->nr_slots = vm->swap.nr_slots;
+	rc->swapcache = malloc((size_t)(rc->nr_slots ? rc->nr_slots : 1) * sizeof(uint32_t));
+	if (!rc->pvec || !rc->swapcache || !rc->ratelimits)
+		return zs_error_set(err, EX_OSERR, "out of memory");
+	for (int i = 0; i < k->nr_cpus * ZS26_NR_LRU; i++)
+		zs_list_init(&rc->pvec[i]);
+	for (uint64_t s = 0; s < rc->nr_slots; s++)
+		rc->swapcache[s] = ZS_NIL;
+	for (int i = 0; i < m->nr_zones; i++) {
+		struct zs26_lruvec *lv = &zs26_zone(&m->zones[i])->lru;
+
+		for (int l = 0; l < ZS26_NR_LRU; l++)
+			zs_list_init(&lv->lru[l]);
+		/* KERNEL: 2.6.18 mm/page_alloc.c free_area_init_core(): prev/temp = DEF_PRIORITY */
+		lv->prev_priority = lv->temp_priority = ZS26_DEF_PRIORITY;
+		lv->inactive_ratio = zs26_inactive_ratio(m->zones[i].present);
+	}
+	return 0;
 }
 
 void
-zs26_lru_del(struct zs_vm *vm, uint32_t pfn)
+zs26_lru_fini(struct zs_vm *vm)
+{
+	struct zs26_reclaim *rc = &zs26_of(vm)->rc;
+
+	zs26_io_fini(vm);
+	zs26_writeback_fini(vm);
+	free(rc->ratelimits);
+	rc->ratelimits = NULL;
+	free(rc->pvec);
+	free(rc->swapcache);
+	rc->pvec = NULL;
+	rc->swapcache = NULL;
+}
+
+int
+zs26_page_lru(struct zs_vm *vm, const struct zs_page *p)
+{
+	int l;
+
+	if (zs26_of(vm)->kver == ZS_KV_2618)
+		return (p->flags & ZS_PG_ACTIVE) ? ZS26_LRU_ACTIVE : ZS26_LRU_INACTIVE;
+	/* KERNEL: 2.6.32 include/linux/mm_inline.h page_lru() */
+	if (p->flags & ZS26_PG_UNEVICTABLE)
+		return ZS26_LRU_UNEVICTABLE;
+	l = (p->flags & ZS26_PG_SWAPBACKED) ? ZS26_LRU_INACTIVE_ANON : ZS26_LRU_INACTIVE_FILE;
+	if (p->flags & ZS_PG_ACTIVE)
+		l++;
+	return l;
+}
+
+int
+zs26_page_evictable(struct zs_vm *vm, const struct zs_page *p)
+{
+	/* KERNEL: 2.6.32 mm/vmscan.c page_evictable(): mlocked pages are not (no ramfs here) */
+	if (zs26_of(vm)->kver == ZS_KV_2618)
+		return 1;
+	return !(p->flags & ZS26_PG_MLOCKED);
+}
+
+void
+zs26_add_page_to_lru(struct zs_vm *vm, uint32_t pfn, int lru)
 {
 	struct zs_page *p = &vm->machine->pages[pfn];
 
-	if (p->list != ZS26_LST_INACTIVE)
+	ZS_BUG_ON(p->list != ZS_LST_NONE);
+	zs_list_add(vm->machine->pages, &lruvec_of(vm, pfn)->lru[lru], pfn,
+		    (uint8_t)(ZS26_LST_LRU + lru));
+	p->flags |= ZS_PG_LRU;
+}
+
+void
+zs26_del_page_from_lru(struct zs_vm *vm, uint32_t pfn)
+{
+	struct zs_page *p = &vm->machine->pages[pfn];
+	int l = p->list - ZS26_LST_LRU;
+
+	ZS_BUG_ON(l < 0 || l >= ZS26_NR_LRU);
+	zs_list_del(vm->machine->pages, &lruvec_of(vm, pfn)->lru[l], pfn);
+	p->flags &= ~ZS_PG_LRU;
+}
+
+/* KERNEL: 2.6.32 mm/swap.c update_page_reclaim_stat() */
+static void
+update_page_reclaim_stat(struct zs26_lruvec *lv, int file, int rotated)
+{
+	lv->recent_scanned[file]++;
+	if (rotated)
+		lv->recent_rotated[file]++;
+}
+
+/* __pagevec_lru_add / __pagevec_lru_add_active (2.6.18), ____pagevec_lru_add (2.6.32). */
+static void
+pagevec_lru_add(struct zs_vm *vm, struct zs_list *pv, int lru)
+{
+	struct zs26 *k = zs26_of(vm);
+	uint32_t pfn;
+
+	/* in the order they were added: the first one added ends deepest in the list */
+	while ((pfn = zs_list_pop_head(vm->machine->pages, pv)) != ZS_NIL) {
+		struct zs_page *p = &vm->machine->pages[pfn];
+
+		if (zs26_is_active_lru(lru))
+			p->flags |= ZS_PG_ACTIVE;
+		if (k->kver == ZS_KV_2632)
+			update_page_reclaim_stat(lruvec_of(vm, pfn), zs26_is_file_lru(lru),
+						 zs26_is_active_lru(lru));
+		zs26_add_page_to_lru(vm, pfn, lru);
+	}
+}
+
+void
+zs26_lru_cache_add(struct zs_vm *vm, uint32_t pfn, int lru, unsigned cpu)
+{
+	struct zs26 *k = zs26_of(vm);
+	struct zs_list *pv = &k->rc.pvec[(cpu % (unsigned)k->nr_cpus) * ZS26_NR_LRU + lru];
+
+	/* KERNEL: 2.6.18 mm/swap.c lru_cache_add(): pagevec_add, drained when full */
+	zs_list_add_tail(vm->machine->pages, pv, pfn, ZS26_LST_PAGEVEC);
+	if (pv->count >= ZS26_PAGEVEC_SIZE)
+		pagevec_lru_add(vm, pv, lru);
+}
+
+void
+zs26_lru_add_drain(struct zs_vm *vm, unsigned cpu)
+{
+	struct zs26 *k = zs26_of(vm);
+
+	/* KERNEL: 2.6.32 mm/swap.c ____lru_add_drain(): every list's pagevec, in lru order */
+	for (int l = 0; l < ZS26_NR_LRU; l++) {
+		struct zs_list *pv = &k->rc.pvec[(cpu % (unsigned)k->nr_cpus) * ZS26_NR_LRU + l];
+
+		if (pv->count)
+			pagevec_lru_add(vm, pv, l);
+	}
+}
+
+void
+zs26_activate_page(struct zs_vm *vm, uint32_t pfn)
+{
+	struct zs26 *k = zs26_of(vm);
+	struct zs_page *p = &vm->machine->pages[pfn];
+
+	/* KERNEL: 2.6.18 mm/swap.c activate_page(); 2.6.32 adds the unevictable test + stat */
+	if (!(p->flags & ZS_PG_LRU) || (p->flags & ZS_PG_ACTIVE))
 		return;
-	zs_list_del(vm->machine->pages, &zs26_zone(zs_pfn_zone(vm->machine, pfn))->inactive, pfn);
-	p->flags &= ~(ZS_PG_LRU | ZS_PG_REFERENCED | ZS_PG_ACTIVE);
+	if (p->flags & ZS26_PG_UNEVICTABLE)
+		return;
+	zs26_del_page_from_lru(vm, pfn);
+	p->flags |= ZS_PG_ACTIVE;
+	zs26_add_page_to_lru(vm, pfn, zs26_page_lru(vm, p));
+	k->rc.pgactivate++;
+	if (k->kver == ZS_KV_2632)
+		update_page_reclaim_stat(lruvec_of(vm, pfn), !(p->flags & ZS26_PG_SWAPBACKED), 1);
+}
+
+void
+zs26_mark_page_accessed(struct zs_vm *vm, uint32_t pfn)
+{
+	struct zs_page *p = &vm->machine->pages[pfn];
+
+	/* KERNEL: 2.6.18 mm/swap.c mark_page_accessed() (2.6.32: not for unevictable pages) */
+	if (!(p->flags & ZS_PG_ACTIVE) && !(p->flags & ZS26_PG_UNEVICTABLE) &&
+	    (p->flags & ZS_PG_REFERENCED) && (p->flags & ZS_PG_LRU)) {
+		zs26_activate_page(vm, pfn);
+		p->flags &= ~ZS_PG_REFERENCED;
+	} else if (!(p->flags & ZS_PG_REFERENCED)) {
+		p->flags |= ZS_PG_REFERENCED;
+	}
+}
+
+int
+zs26_rotate_reclaimable_page(struct zs_vm *vm, uint32_t pfn)
+{
+	struct zs26 *k = zs26_of(vm);
+	struct zs_page *p = &vm->machine->pages[pfn];
+	int l;
+
+	/*
+	 * KERNEL: 2.6.18 mm/swap.c rotate_reclaimable_page()
+	 * DEVIATION: 2.6.32 batches the rotation in a per-CPU lru_rotate_pvec;
+	 * here the page moves to the tail at once.
+	 */
+	if (p->flags & (ZS_PG_LOCKED | ZS_PG_DIRTY | ZS_PG_ACTIVE | ZS26_PG_UNEVICTABLE))
+		return 1;
+	if (!(p->flags & ZS_PG_LRU))
+		return 1;
+	l = p->list - ZS26_LST_LRU;
+	zs_list_del(vm->machine->pages, &lruvec_of(vm, pfn)->lru[l], pfn);
+	zs_list_add_tail(vm->machine->pages, &lruvec_of(vm, pfn)->lru[l], pfn,
+			 (uint8_t)(ZS26_LST_LRU + l));
+	k->rc.pgrotated++;
+	return 0;
+}
+
+void
+zs26_lru_forget(struct zs_vm *vm, uint32_t pfn)
+{
+	struct zs26 *k = zs26_of(vm);
+	struct zs_page *p = &vm->machine->pages[pfn];
+
+	if (p->list >= ZS26_LST_LRU && p->list < ZS26_LST_LRU + ZS26_NR_LRU) {
+		zs26_del_page_from_lru(vm, pfn);
+	} else if (p->list == ZS26_LST_PAGEVEC) {
+		/*
+		 * DEVIATION: the kernel's pagevec holds a reference and the page is
+		 * freed when the pagevec drains; here it leaves the pagevec at once.
+		 */
+		for (int i = 0; i < k->nr_cpus * ZS26_NR_LRU; i++) {
+			struct zs_list *pv = &k->rc.pvec[i];
+			uint32_t q;
+
+			for (q = pv->head; q != ZS_NIL && q != pfn; q = vm->machine->pages[q].next)
+				;
+			if (q == pfn) {
+				zs_list_del(vm->machine->pages, pv, pfn);
+				break;
+			}
+		}
+	}
+	ZS_BUG_ON(p->list != ZS_LST_NONE);
+}
+
+void
+zs26_putback_lru_page(struct zs_vm *vm, uint32_t pfn)
+{
+	struct zs26 *k = zs26_of(vm);
+	struct zs_page *p = &vm->machine->pages[pfn];
+
+	if (k->kver == ZS_KV_2618) {
+		zs26_add_page_to_lru(vm, pfn, zs26_page_lru(vm, p));
+		return;
+	}
+	/* KERNEL: 2.6.32 mm/vmscan.c putback_lru_page() */
+	p->flags &= ~ZS26_PG_UNEVICTABLE;
+	if (zs26_page_evictable(vm, p)) {
+		int active = (p->flags & ZS_PG_ACTIVE) != 0;
+
+		p->flags &= ~ZS_PG_ACTIVE; /* the pagevec sets it again */
+		zs26_lru_cache_add(vm, pfn, zs26_page_lru(vm, p) + active, k->rc.cur_cpu);
+		return;
+	}
+	/* add_page_to_unevictable_list() */
+	p->flags &= ~ZS_PG_ACTIVE;
+	p->flags |= ZS26_PG_UNEVICTABLE;
+	zs26_add_page_to_lru(vm, pfn, ZS26_LRU_UNEVICTABLE);
+}
+
+/* ---- invariants ---- */
+
+int
+zs26_lru_check(struct zs_vm *vm, struct zs_error *err)
+{
+	struct zs26 *k = zs26_of(vm);
+	struct zs_machine *m = vm->machine;
+	int nlru = k->kver == ZS_KV_2618 ? 2 : ZS26_NR_LRU;
+
+	for (int i = 0; i < m->nr_zones; i++) {
+		struct zs_zone *z = &m->zones[i];
+		struct zs26_lruvec *lv = &zs26_zone(z)->lru;
+		uint64_t on_lru = 0, flagged = 0;
+
+		for (int l = 0; l < ZS26_NR_LRU; l++) {
+			uint32_t walked = 0;
+
+			if (l >= nlru && lv->lru[l].count)
+				return zs_error_set(err, EX_SOFTWARE, "%s: 2.6.18 list %d used",
+						    z->name, l);
+			for (uint32_t pfn = lv->lru[l].head; pfn != ZS_NIL; pfn = m->pages[pfn].next) {
+				const struct zs_page *p = &m->pages[pfn];
+
+				if (p->list != ZS26_LST_LRU + l || !(p->flags & ZS_PG_LRU) ||
+				    pfn < z->start_pfn || pfn >= z->start_pfn + z->spanned)
+					return zs_error_set(err, EX_SOFTWARE,
+							    "%s: page %u on lru %d badly marked",
+							    z->name, pfn, l);
+				if (zs26_page_lru(vm, p) != l)
+					return zs_error_set(err, EX_SOFTWARE,
+							    "%s: page %u on lru %d belongs on %d",
+							    z->name, pfn, l, zs26_page_lru(vm, p));
+				if (++walked > z->spanned)
+					return zs_error_set(err, EX_SOFTWARE, "%s: lru %d loops",
+							    z->name, l);
+			}
+			if (walked != lv->lru[l].count)
+				return zs_error_set(err, EX_SOFTWARE, "%s: lru %d count %u, walked %u",
+						    z->name, l, lv->lru[l].count, walked);
+			on_lru += walked;
+		}
+		if (lv->nr_isolated[0] || lv->nr_isolated[1])
+			return zs_error_set(err, EX_SOFTWARE, "%s: pages left isolated", z->name);
+		for (uint32_t pfn = z->start_pfn; pfn < z->start_pfn + z->spanned; pfn++) {
+			const struct zs_page *p = &m->pages[pfn];
+
+			if (p->flags & ZS_PG_LRU)
+				flagged++;
+			if (p->list == ZS26_LST_ISOLATED)
+				return zs_error_set(err, EX_SOFTWARE, "%s: page %u left isolated",
+						    z->name, pfn);
+			if (p->flags & ZS_PG_SWAPCACHE) {
+				if (p->aux >= k->rc.nr_slots || k->rc.swapcache[p->aux] != pfn)
+					return zs_error_set(err, EX_SOFTWARE,
+							    "page %u: swap cache slot %u does not map back",
+							    pfn, p->aux);
+			}
+		}
+		if (flagged != on_lru)
+			return zs_error_set(err, EX_SOFTWARE, "%s: %llu pages flagged LRU, %llu listed",
+					    z->name, (unsigned long long)flagged,
+					    (unsigned long long)on_lru);
+	}
+	for (uint64_t s = 0; s < k->rc.nr_slots; s++) {
+		uint32_t pfn = k->rc.swapcache[s];
+
+		if (pfn != ZS_NIL && (!(m->pages[pfn].flags & ZS_PG_SWAPCACHE) || m->pages[pfn].aux != s))
+			return zs_error_set(err, EX_SOFTWARE, "swap cache slot %llu -> page %u stale",
+					    (unsigned long long)s, pfn);
+	}
+	uint64_t dirty = 0;
+
+	for (uint32_t pfn = 0; pfn < m->nr_pages; pfn++)
+		dirty += (m->pages[pfn].flags & ZS_PG_DIRTY) && zs26_page_is_file(&m->pages[pfn]);
+	if (dirty != k->rc.nr_file_dirty)
+		return zs_error_set(err, EX_SOFTWARE, "NR_FILE_DIRTY %llu, %llu dirty cache pages",
+				    (unsigned long long)k->rc.nr_file_dirty,
+				    (unsigned long long)dirty);
+	for (int i = 0; i < k->nr_cpus * ZS26_NR_LRU; i++)
+		if (k->rc.pvec[i].count >= ZS26_PAGEVEC_SIZE)
+			return zs_error_set(err, EX_SOFTWARE, "a pagevec holds %u pages",
+					    k->rc.pvec[i].count);
+	return 0;
 }

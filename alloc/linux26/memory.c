@@ -1,0 +1,167 @@
+/*
+ * memory.c - what the workload's page events mean to the 2.6 LRU: the fault
+ * side of mm/memory.c (do_anonymous_page, do_swap_page, do_wp_page), the
+ * page-cache side of mm/filemap.c (a read or write of a cached page), and
+ * the free path (__free_pages) -- the policy ops page_added, touch, dirty and
+ * free.
+ *
+ * LRU entry as each kernel does it: page cache goes to the inactive (file)
+ * list, anonymous pages to the active (anon) list; a swap-in goes to the
+ * active list in 2.6.18 (lru_cache_add_active) and the inactive anon list
+ * in 2.6.32 (read_swap_cache_async -> lru_cache_add_anon).  All through the
+ * CPU's pagevec.  A read of a cached page is mark_page_accessed(); an access
+ * through a mapping only sets the PTE young bit.
+ * DEVIATION: blocks of order > 0 never join the LRU (unreclaimable), and a
+ * write through a mapping sets PG_dirty at once instead of the PTE dirty bit
+ * that try_to_unmap would move to the page.
+ */
+#include "alloc/linux26/model.h"
+
+/* do_swap_page()'s tail, at the access the swap-in served: drop the slot when swap is full. */
+static void
+swapin_done(struct zs_vm *vm, uint32_t pfn)
+{
+	struct zs_page *p = &vm->machine->pages[pfn];
+
+	if (!(p->flags & ZS26_PG_SWAPIN))
+		return;
+	p->flags &= ~ZS26_PG_SWAPIN;
+	/* KERNEL: 2.6.18 mm/memory.c do_swap_page(): vm_swap_full() -> remove_exclusive_swap_page */
+	if (zs26_vm_swap_full(vm) ||
+	    (zs26_of(vm)->kver == ZS_KV_2632 && (p->flags & ZS26_PG_MLOCKED)))
+		zs26_try_to_free_swap(vm, pfn);
+}
+
+void
+zs26_page_added(struct zs_vm *vm, uint32_t pfn)
+{
+	struct zs26 *k = zs26_of(vm);
+	const int v32 = k->kver == ZS_KV_2632;
+	struct zs_page *p = &vm->machine->pages[pfn];
+	unsigned cpu = k->rc.cur_cpu;
+
+	if (p->order != 0)
+		return;
+	switch (p->kind) {
+	case ZS_KIND_ANON: {
+		struct zs_binding *b = zs_vm_page_binding(vm, pfn);
+
+		p->flags |= ZS26_PG_ANON | (v32 ? ZS26_PG_SWAPBACKED : 0);
+		if (b && b->slot != UINT32_MAX && b->slot < k->rc.nr_slots &&
+		    k->rc.swapcache[b->slot] == ZS_NIL) {
+			/* KERNEL: 2.6.18 mm/swap_state.c read_swap_cache_async(): into the swap cache */
+			p->flags |= ZS_PG_SWAPCACHE | ZS26_PG_SWAPIN;
+			p->aux = b->slot;
+			k->rc.swapcache[b->slot] = pfn;
+			zs26_lru_cache_add(vm, pfn, v32 ? ZS26_LRU_INACTIVE_ANON : ZS26_LRU_ACTIVE, cpu);
+		} else {
+			/* KERNEL: 2.6.18 mm/memory.c do_anonymous_page(): lru_cache_add_active */
+			zs26_lru_cache_add(vm, pfn, v32 ? ZS26_LRU_ACTIVE_ANON : ZS26_LRU_ACTIVE, cpu);
+		}
+		zs26_page_map(vm, pfn);
+		break;
+	}
+	case ZS_KIND_FILE_CLEAN:
+	case ZS_KIND_FILE_DIRTY:
+	case ZS_KIND_BUFFER:
+		/* KERNEL: 2.6.18 mm/filemap.c add_to_page_cache_lru() -> lru_cache_add (inactive) */
+		zs26_lru_cache_add(vm, pfn, v32 ? ZS26_LRU_INACTIVE_FILE : ZS26_LRU_INACTIVE, cpu);
+		if (p->kind == ZS_KIND_FILE_DIRTY)
+			zs26_account_dirty(vm, pfn); /* generic_file_buffered_write: commit_write */
+		/* the read (or write) that brought it in: do_generic_mapping_read -> page_ok */
+		zs26_mark_page_accessed(vm, pfn);
+		break;
+	default:
+		break; /* kernel memory is never on the LRU */
+	}
+}
+
+void
+zs26_touch(struct zs_vm *vm, uint32_t pfn)
+{
+	struct zs_page *p = &vm->machine->pages[pfn];
+
+	swapin_done(vm, pfn);
+	if (p->flags & ZS_PG_MAPPED) {
+		p->flags |= ZS_PG_YOUNG; /* the MMU sets the accessed bit */
+		return;
+	}
+	if (p->kind == ZS_KIND_FILE_CLEAN || p->kind == ZS_KIND_FILE_DIRTY ||
+	    p->kind == ZS_KIND_BUFFER)
+		zs26_mark_page_accessed(vm, pfn); /* a read() of a cached page */
+}
+
+void
+zs26_dirty(struct zs_vm *vm, uint32_t pfn)
+{
+	struct zs26 *k = zs26_of(vm);
+	struct zs_page *p = &vm->machine->pages[pfn];
+
+	swapin_done(vm, pfn);
+	if (p->flags & ZS_PG_MAPPED) {
+		p->flags |= ZS_PG_YOUNG;
+		if (zs26_page_is_file(p))
+			zs26_account_dirty(vm, pfn);
+		else
+			p->flags |= ZS_PG_DIRTY;
+		/* KERNEL: 2.6.32 mm/memory.c do_wp_page() -> reuse_swap_page(): leaves the cache */
+		if (k->kver == ZS_KV_2632 && (p->flags & ZS_PG_SWAPCACHE))
+			zs26_try_to_free_swap(vm, pfn);
+		return;
+	}
+	if (p->kind == ZS_KIND_FILE_CLEAN || p->kind == ZS_KIND_FILE_DIRTY ||
+	    p->kind == ZS_KIND_BUFFER) {
+		/* KERNEL: 2.6.18 mm/filemap.c generic_file_buffered_write(): dirty, accessed */
+		zs26_account_dirty(vm, pfn);
+		zs26_mark_page_accessed(vm, pfn);
+	}
+}
+
+void
+zs26_release_page(struct zs_vm *vm, uint32_t pfn, unsigned cpu, int cold)
+{
+	struct zs26 *k = zs26_of(vm);
+	struct zs_page *p = &vm->machine->pages[pfn];
+	struct zs_zone *z = zs_pfn_zone(vm->machine, pfn);
+
+	ZS_BUG_ON(p->list != ZS_LST_NONE || (p->flags & (ZS_PG_SWAPCACHE | ZS_PG_WRITEBACK)));
+	zs26_page_unmap(vm, pfn);
+	zs26_account_clean(vm, pfn); /* a dirty page freed: cancel_dirty_page */
+	/* KERNEL: 2.6.32 mm/page_alloc.c free_page_mlock(): NR_MLOCK drops with the page */
+	if (k->kver == ZS_KV_2632 && (p->flags & ZS26_PG_MLOCKED))
+		zs26_zone(z)->lru.nr_mlock--;
+	p->flags &= ~(ZS_PG_REFERENCED | ZS_PG_DIRTY | ZS_PG_ACTIVE | ZS_PG_LRU | ZS_PG_MAPPED |
+		      ZS_PG_YOUNG | ZS26_PG_RECLAIM | ZS26_PG_SWAPBACKED | ZS26_PG_UNEVICTABLE |
+		      ZS26_PG_MLOCKED | ZS26_PG_EXEC | ZS26_PG_FREEPEND | ZS26_PG_ANON |
+		      ZS26_PG_SWAPIN);
+	zs26_free_hot_cold(vm, z, pfn, cpu % (unsigned)k->nr_cpus, cold);
+}
+
+void
+zs26_free(struct zs_vm *vm, uint32_t pfn, unsigned order, unsigned cpu)
+{
+	struct zs_zone *z = zs_pfn_zone(vm->machine, pfn);
+	struct zs_page *p = &vm->machine->pages[pfn];
+
+	/* KERNEL: 2.6.32 mm/page_alloc.c __free_pages(): order 0 is a hot free to the pcp */
+	if (order == 0) {
+		zs26_lru_forget(vm, pfn);
+		if (p->flags & ZS_PG_SWAPCACHE)
+			zs26_delete_from_swap_cache(vm, pfn); /* the driver releases the slot */
+		zs26_page_unmap(vm, pfn);
+		if (p->flags & ZS_PG_WRITEBACK) {
+			/* the write holds a reference: the page is freed when it completes */
+			p->flags |= ZS26_PG_FREEPEND;
+			return;
+		}
+		zs26_release_page(vm, pfn, cpu, 0);
+		return;
+	}
+	p->flags &= ~(ZS_PG_REFERENCED | ZS_PG_DIRTY | ZS_PG_ACTIVE | ZS_PG_LRU | ZS_PG_MAPPED |
+		      ZS_PG_YOUNG);
+	/* KERNEL: 2.6.32 __free_pages_ok() -> free_one_page(pageblock migratetype) */
+	zs26_zone_freed(z);
+	z->pgfree += 1u << order;
+	z->free_blocks[order]++;
+	zs26_free_one_page(vm, z, pfn, order, zs26_pageblock_mt(vm, z, pfn));
+}

@@ -1,0 +1,123 @@
+/*
+ * swap_state.c - the swap cache of the 2.6 models (mm/swap_state.c,
+ * mm/swapfile.c of 2.6.18 and 2.6.32): add_to_swap, deleting from the
+ * cache, vm_swap_full, freeing a mapped page's slot, and the two policy ops
+ * the driver calls for swapped bindings (swap_cache_find, swap_free).
+ *
+ * Who holds a slot: the binding (binding->slot) from add_to_swap until the
+ * owner frees the page or the model drops the slot of a mapped page
+ * (try_to_free_swap); the swap cache maps slot -> pfn while a page is in it
+ * (page->aux holds the slot).  A swap-cache page that is not bound belongs to
+ * a SWAPPED binding: its owner's next touch finds it (a minor fault).
+ */
+#include "alloc/linux26/model.h"
+
+int
+zs26_add_to_swap(struct zs_vm *vm, uint32_t pfn)
+{
+	struct zs26_reclaim *rc = &zs26_of(vm)->rc;
+	struct zs_page *p = &vm->machine->pages[pfn];
+	struct zs_binding *b = zs_vm_page_binding(vm, pfn);
+	uint32_t slot = zs_swap_get(&vm->swap);
+
+	/* KERNEL: 2.6.18 mm/swap_state.c add_to_swap(): get_swap_page, add_to_swap_cache, dirty */
+	if (slot == UINT32_MAX || slot >= rc->nr_slots) {
+		if (slot != UINT32_MAX)
+			zs_swap_put(&vm->swap, slot);
+		return 0;
+	}
+	p->flags |= ZS_PG_SWAPCACHE | ZS_PG_DIRTY;
+	p->aux = slot;
+	rc->swapcache[slot] = pfn;
+	if (b)
+		b->slot = slot;
+	return 1;
+}
+
+void
+zs26_delete_from_swap_cache(struct zs_vm *vm, uint32_t pfn)
+{
+	struct zs26_reclaim *rc = &zs26_of(vm)->rc;
+	struct zs_page *p = &vm->machine->pages[pfn];
+
+	ZS_BUG_ON(!(p->flags & ZS_PG_SWAPCACHE) || rc->swapcache[p->aux] != pfn);
+	rc->swapcache[p->aux] = ZS_NIL;
+	p->flags &= ~ZS_PG_SWAPCACHE;
+	p->aux = 0;
+}
+
+int
+zs26_vm_swap_full(struct zs_vm *vm)
+{
+	/* KERNEL: 2.6.18 include/linux/swap.h vm_swap_full(): nr_swap_pages * 2 < total */
+	return vm->swap.nr_free * 2 < vm->swap.nr_slots;
+}
+
+void
+zs26_try_to_free_swap(struct zs_vm *vm, uint32_t pfn)
+{
+	struct zs_page *p = &vm->machine->pages[pfn];
+	struct zs_binding *b = zs_vm_page_binding(vm, pfn);
+	uint32_t slot;
+
+	/*
+	 * KERNEL: 2.6.32 mm/swapfile.c try_to_free_swap(): not under writeback and
+	 * no PTE holds the entry -- here, the page is still bound to its owner.
+	 */
+	if (!(p->flags & ZS_PG_SWAPCACHE) || (p->flags & ZS_PG_WRITEBACK) || !b)
+		return;
+	slot = p->aux;
+	zs26_delete_from_swap_cache(vm, pfn);
+	p->flags |= ZS_PG_DIRTY;
+	b->slot = UINT32_MAX;
+	zs_swap_put(&vm->swap, slot);
+}
+
+uint32_t
+zs26_swap_cache_find(struct zs_vm *vm, uint32_t slot)
+{
+	struct zs26_reclaim *rc = &zs26_of(vm)->rc;
+	uint32_t pfn;
+	struct zs_page *p;
+
+	if (slot >= rc->nr_slots || (pfn = rc->swapcache[slot]) == ZS_NIL)
+		return ZS_NIL;
+	p = &vm->machine->pages[pfn];
+	if (p->flags & (ZS26_PG_FREEPEND | ZS_PG_BOUND))
+		return ZS_NIL;
+	/* KERNEL: 2.6.18 mm/memory.c do_swap_page(): lookup_swap_cache, mark_page_accessed, map */
+	zs26_mark_page_accessed(vm, pfn);
+	zs26_page_map(vm, pfn);
+	/* the vm_swap_full() test of do_swap_page runs at the access (touch/dirty hook),
+	 * once the driver has bound the page again */
+	p->flags |= ZS26_PG_SWAPIN;
+	return pfn;
+}
+
+void
+zs26_swap_free(struct zs_vm *vm, uint32_t slot)
+{
+	struct zs26_reclaim *rc = &zs26_of(vm)->rc;
+
+	if (slot >= rc->nr_slots)
+		return;
+	uint32_t pfn = rc->swapcache[slot];
+
+	if (pfn != ZS_NIL && !(vm->machine->pages[pfn].flags & ZS_PG_BOUND)) {
+		/* KERNEL: 2.6.18 mm/swapfile.c free_swap_and_cache(): the cached copy goes too */
+		struct zs_page *p = &vm->machine->pages[pfn];
+
+		zs26_lru_forget(vm, pfn);
+		zs26_delete_from_swap_cache(vm, pfn);
+		/*
+		 * DEVIATION: the kernel leaves a page under writeback in the swap cache
+		 * (holding its slot) for reclaim to free later; here it is freed when
+		 * the write completes and the slot is returned at once.
+		 */
+		if (p->flags & ZS_PG_WRITEBACK)
+			p->flags |= ZS26_PG_FREEPEND;
+		else
+			zs26_release_page(vm, pfn, zs26_of(vm)->rc.cur_cpu, 0);
+	}
+	zs_swap_put(&vm->swap, slot);
+}
