@@ -151,6 +151,14 @@ zs_derived_add(struct zs_kv *kv)
 	put_copy(kv, "direct_scanned", "pgscan_direct");
 	put_copy(kv, "kswapd_reclaimed", "pgsteal_kswapd");
 	put_copy(kv, "direct_reclaimed", "pgsteal_direct");
+	/* 2.6.18-2.6.32 count kswapd's share as kswapd_steal inside pgsteal: the direct
+	 * share is the rest (when pgsteal holds it: 2.6.18's is always 0) */
+	double ks, all;
+	if (!zs_kv_get(kv, "kswapd_reclaimed", &ks) && zs_kv_get(kv, "kswapd_steal", &ks)) {
+		zs_kv_put(kv, "kswapd_reclaimed", ks);
+		if (zs_kv_get(kv, "pgsteal", &all) && all >= ks && all > 0)
+			zs_kv_put(kv, "direct_reclaimed", all - ks);
+	}
 	put_ratio(kv, "kswapd_efficiency_pct", "kswapd_reclaimed", "kswapd_scanned", 100);
 	put_ratio(kv, "direct_efficiency_pct", "direct_reclaimed", "direct_scanned", 100);
 	/* velocity: pages scanned per second of simulated time */
