@@ -4,11 +4,26 @@
  * Each entry of the scenario's `workload` list becomes one source, created by
  * the constructor registered under its `type`.  A source gets its own random
  * stream, so adding a source never changes another's draws.  The driver pulls
- * one request at a time; while an allocation of the source blocks in the
- * kernel, the source waits (its next request is issued when the blocked one
- * completes, at the later of the two times).
- * DEVIATION: one issuing context per source, so a blocked allocation also
- * delays the source's other tasks (head-of-line blocking).
+ * one request at a time.  Sources come in two kinds:
+ *
+ * Closed-loop (the generators whose tasks are processes: simple, anon,
+ * filecache, phases; `done` is set).  Every task is its own simulated thread
+ * in the driver.  Once next() has returned a request of task T, the source
+ * returns no other request of T until the driver calls done() with the time
+ * the request completed; T's next reference is then timed from that
+ * completion (the generators shift the task's pending events by the delay),
+ * so a task that waits on the kernel slows down instead of building a
+ * backlog, and never delays another task.  next() returning 0 means "nothing
+ * now": more may come after the next done().  horizon() is a lower bound on
+ * the time of the request next() would return now (ZS_GEN_NEVER: none until a
+ * done), so the driver pulls only what is due before what it already holds.
+ * Between two done() calls, next() yields non-decreasing times, never earlier
+ * than the last done.
+ *
+ * Open-loop (script, traces, kernel): requests keep the times they were given
+ * (recorded, or external arrivals such as packets); the source is one issuing
+ * context, and while one of its allocations blocks, its later requests wait
+ * and are issued late (the lag is counted in summary.txt).
  */
 #ifndef ZS_SOURCE_H
 #define ZS_SOURCE_H
@@ -46,6 +61,11 @@ struct zs_source_ops {
 	/* Outcome of an ALLOC (ok = 1 when it got a page) or of a task being OOM-killed
 	 * (type TASK_EXIT with ok = 0).  May be NULL. */
 	void (*feedback)(struct zs_source *s, const struct zs_request *req, int ok);
+	/* Closed-loop sources only (NULL for open-loop ones): `req` (as next() returned it)
+	 * completed at `when` (>= req->time).  Called once for every request. */
+	void (*done)(struct zs_source *s, const struct zs_request *req, int64_t when);
+	/* Closed-loop only: lower bound on the next request's time (see above). */
+	int64_t (*horizon)(struct zs_source *s);
 	void (*destroy)(struct zs_source *s);
 	/* Counters the source wants in summary.txt, as "key: value" lines; may be NULL. */
 	void (*summary)(struct zs_source *s, void (*emit)(void *cookie, const char *key, int64_t v),
