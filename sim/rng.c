@@ -53,6 +53,18 @@ zs_rng_create(uint64_t seed, const char *name, unsigned index)
 	return r;
 }
 
+struct zs_rng *
+zs_rng_create_small(uint64_t seed, const char *name, unsigned index)
+{
+	struct zs_rng *r = malloc(sizeof(*r));
+
+	ZS_BUG_ON(!r);
+	r->g = gsl_rng_alloc(gsl_rng_taus2);
+	ZS_BUG_ON(!r->g);
+	gsl_rng_set(r->g, (unsigned long)zs_rng_seed_of(seed, name, index));
+	return r;
+}
+
 void
 zs_rng_destroy(struct zs_rng *r)
 {

@@ -1,6 +1,6 @@
 /*
  * rng.h - random streams.  The only randomness in zsim comes from here: GSL
- * mt19937 generators, one per source of randomness, each seeded from the
+ * mt19937 generators (taus2 for per-task streams), one per source of randomness, each seeded from the
  * scenario seed and a stream name through splitmix64, so adding a workload
  * source never changes another source's draws and seed 0 is not special.
  * rng.c is the only file that includes GSL's rng and randist headers.
@@ -15,6 +15,10 @@ struct zs_discrete;
 
 /* A stream for (seed, name, index). */
 struct zs_rng *zs_rng_create(uint64_t seed, const char *name, unsigned index);
+/* The same with a small state (GSL taus2, 3 words instead of mt19937's 2.5 KB), for
+ * the many short streams of one per simulated task: each task's draws are its own, so
+ * when a kernel changes the tasks' timing, the tasks still draw the same numbers. */
+struct zs_rng *zs_rng_create_small(uint64_t seed, const char *name, unsigned index);
 void zs_rng_destroy(struct zs_rng *r);
 /* The 64-bit seed actually given to the generator (for summary.txt). */
 uint64_t zs_rng_seed_of(uint64_t seed, const char *name, unsigned index);

@@ -32,7 +32,7 @@ Test(gen_simple, touches_end_at_stop, .timeout = 10)
 	int n = 0, exits = 0;
 
 	cr_assert(s, "%s", err.msg);
-	while (s->ops->next(s, &r, &err) == 1) {
+	while (zs_source_next_done(s, &r, &err) == 1) {
 		cr_assert_geq(r.time, last, "requests out of time order");
 		last = r.time;
 		exits += r.type == ZS_REQ_TASK_EXIT;
@@ -71,8 +71,8 @@ Test(gen_simple, same_seed_same_requests)
 
 	cr_assert(a && b);
 	for (int i = 0; i < 5000; i++) {
-		cr_assert_eq(a->ops->next(a, &x, &err), 1);
-		cr_assert_eq(b->ops->next(b, &z, &err), 1);
+		cr_assert_eq(zs_source_next_done(a, &x, &err), 1);
+		cr_assert_eq(zs_source_next_done(b, &z, &err), 1);
 		cr_assert(x.time == z.time && x.type == z.type && x.handle == z.handle &&
 			  x.order == z.order && x.task == z.task, "request %d differs", i);
 	}

@@ -79,7 +79,7 @@ Test(plot, a_compare_directory_and_its_report)
 	char args[512], path[256];
 
 	snprintf(args, sizeof(args),
-		 "compare configs/mixed.yaml --set duration=1s -q --kernels 2.4,2.6.32 --seeds 3 "
+		 "compare configs/mixed.yaml --set duration=2s -q --kernels 2.4,2.6.32 --seeds 3 "
 		 "--format html --out %s/c",
 		 tmpdir);
 	zsim_ok(args);

@@ -14,13 +14,21 @@
  * binary heap keyed by each task's earliest event merges the tasks, so a
  * request costs O(log tasks) and no allocation.
  *
+ * Closed loop (source.h): a task that issued a request is busy, off the heap,
+ * until done() says when the request completed; its fault and reference
+ * streams then move later by the delay (the time it waited beyond the
+ * request's own time: a major fault, reclaim, the run queue), so a thrashing
+ * task references less often.  Its exit stays on its own clock (the
+ * lifetime), taken as soon as it is free.  Arrivals are open (users start
+ * processes whatever the machine does).
+ *
  * Handles: (slot << 24) | page index, slot < 2^16 being the task's place in the
  * slot table; a slot is reused only after its task's TASK_EXIT was issued (or
  * the task was killed), when the driver has freed every page of it, so a handle
  * is unique while its page lives.  Task numbers are a serial, never reused.
  *
- * Invariant: a live task has at most one heap entry that is valid (matching
- * slot and serial, state RUN); requests come out in non-decreasing time.
+ * Invariant: a live task in state RUN has exactly one heap entry that is valid
+ * (matching slot and serial); a BUSY one has none.
  */
 #include <math.h>
 #include <stdio.h>
@@ -41,18 +49,20 @@
 #define ANON_MAX_PAGES (1ull << ANON_PAGE_BITS)  /* per task: 64 GiB */
 #define ANON_MAX_SLOTS (1u << ANON_SLOT_BITS)    /* live tasks at once */
 
-enum { T_RUN = 0, T_EXITING = 1 };
+enum { T_RUN = 0, T_BUSY = 1 };
 
 struct anon_task {
 	uint32_t serial;   /* the task number in requests */
 	uint32_t slot;
 	uint8_t state;
+	uint8_t fault_failed; /* its last fault got no page: it exits when it is free */
 	uint16_t cpu;
 	uint64_t footprint; /* pages faulted in before it stops (or starts growing) */
 	uint64_t nr_pages;  /* pages faulted in so far: handles slot<<24 | [0, nr_pages) */
 	int64_t next_alloc; /* ZS_GEN_NEVER once it stops allocating */
 	int64_t next_touch;
 	int64_t exit_at;
+	struct zs_rng *rng; /* its own draws (footprint, lifetime, gaps, pages, writes) */
 };
 
 struct anon {
@@ -67,17 +77,16 @@ struct anon {
 	struct zs_task_attrs attrs;
 
 	/* state */
-	struct zs_rng *rng;
+	struct zs_rng *rng;           /* arrivals */
+	uint64_t task_seed;           /* per-task streams: (task_seed, "anon-task", arrival) */
 	int nr_cpus;
-	int64_t end, last_time, next_arrival;
+	int64_t end, next_arrival;
 	uint32_t next_serial;
 	struct anon_task **slot;      /* by slot number, NULL when free */
 	uint32_t nr_slots;            /* slots ever used (the table's high-water mark) */
 	uint32_t *free_slots, nr_free;
 	struct zs_evheap heap;
 	struct zs_zipf zipf;
-	uint64_t *urgent;             /* serial << 32 | slot of tasks whose TASK_EXIT is due now */
-	uint32_t nr_urgent, cap_urgent;
 
 	/* counters for summary.txt */
 	uint64_t tasks_started, tasks_exited, tasks_killed, tasks_alloc_failed, tasks_dropped;
@@ -162,6 +171,7 @@ anon_create(struct zs_source *s, struct zs_cfg *cfg, const struct zs_source_env 
 	a->cpu = (int)v;
 
 	a->rng = env->rng;
+	a->task_seed = zs_rng_uniform_int(a->rng, UINT64_MAX);
 	a->nr_cpus = env->nr_cpus > 0 ? env->nr_cpus : 1;
 	a->end = zs_gen_end(env->duration_ns);
 	zs_zipf_init(&a->zipf, a->locality);
@@ -180,10 +190,12 @@ anon_destroy(struct zs_source *s)
 	if (!a)
 		return;
 	for (uint32_t i = 0; i < a->nr_slots; i++)
-		free(a->slot[i]);
+		if (a->slot[i]) {
+			zs_rng_destroy(a->slot[i]->rng);
+			free(a->slot[i]);
+		}
 	free(a->slot);
 	free(a->free_slots);
-	free(a->urgent);
 	zs_evheap_free(&a->heap);
 	zs_zipf_free(&a->zipf);
 	free(a);
@@ -198,14 +210,17 @@ min3(int64_t x, int64_t y, int64_t z)
 	return m < z ? m : z;
 }
 
-/* Queue the task's earliest event (clamped to the source's end); 0 or -1 (no memory). */
+/* Queue the task's earliest event (clamped to the source's end, and not before
+ * `floor`, when it became free); 0 or -1 (no memory). */
 static int
-schedule(struct anon *a, struct anon_task *t)
+schedule(struct anon *a, struct anon_task *t, int64_t floor)
 {
 	int64_t when = min3(t->next_alloc, t->next_touch, t->exit_at);
 
 	if (when > a->end)
 		when = a->end;
+	if (when < floor)
+		when = floor;
 	if (when == ZS_GEN_NEVER)
 		return 0; /* nothing more to do, ever: it lingers until killed */
 	return zs_evheap_push(&a->heap, when, t->slot, t->serial);
@@ -216,6 +231,7 @@ release(struct anon *a, struct anon_task *t)
 {
 	a->slot[t->slot] = NULL;
 	a->free_slots[a->nr_free++] = t->slot;
+	zs_rng_destroy(t->rng);
 	free(t);
 }
 
@@ -274,33 +290,34 @@ arrive(struct anon *a, struct zs_request *req)
 	if (a->next_arrival >= a->end)
 		a->next_arrival = ZS_GEN_NEVER;
 
-	/* draws happen even for a dropped task, so a full table never shifts the stream */
-	uint64_t fp = (uint64_t)zs_dist_draw_int(&a->footprint, a->rng, 1, (int64_t)ANON_MAX_PAGES);
-	int64_t life = zs_dist_draw_int(&a->lifetime, a->rng, 0, ZS_GEN_NEVER);
+	/* the task's stream is named by its arrival, so a dropped task shifts nothing */
+	struct zs_rng *rng = zs_rng_create_small(a->task_seed, "anon-task",
+						 (unsigned)(a->tasks_started - 1));
+	uint64_t fp = (uint64_t)zs_dist_draw_int(&a->footprint, rng, 1, (int64_t)ANON_MAX_PAGES);
+	int64_t life = zs_dist_draw_int(&a->lifetime, rng, 0, ZS_GEN_NEVER);
 
 	slot = take_slot(a);
 	t = slot == UINT32_MAX ? NULL : calloc(1, sizeof(*t));
 	if (!t) {
 		if (slot != UINT32_MAX)
 			a->free_slots[a->nr_free++] = slot;
+		zs_rng_destroy(rng);
 		a->tasks_dropped++; /* like fork() failing with EAGAIN */
 		return 0;
 	}
+	t->rng = rng;
 	t->serial = a->next_serial++;
 	t->slot = slot;
 	t->state = T_RUN;
 	t->cpu = (uint16_t)(a->cpu >= 0 ? a->cpu : (int)(t->serial % (uint32_t)a->nr_cpus));
 	t->footprint = fp;
 	t->exit_at = zs_gen_after(now, life);
-	t->next_alloc = zs_gen_after(now, zs_gen_gap(a->rng, a->alloc_rate));
-	t->next_touch = zs_gen_after(now, zs_gen_gap(a->rng, a->touch_rate));
+	t->next_alloc = zs_gen_after(now, zs_gen_gap(t->rng, a->alloc_rate));
+	t->next_touch = zs_gen_after(now, zs_gen_gap(t->rng, a->touch_rate));
 	a->slot[slot] = t;
-	if (schedule(a, t)) {
-		release(a, t);
-		a->tasks_dropped++;
-		return 0;
-	}
+	t->state = T_BUSY; /* until its start is done */
 	fill(req, now, ZS_REQ_TASK_START, t);
+	req->handle = (uint64_t)slot << ANON_PAGE_BITS; /* for done() */
 	req->nice = (int8_t)a->nice;
 	req->root = (uint8_t)a->root;
 	req->attrs = a->attrs;
@@ -333,21 +350,20 @@ step(struct anon *a, struct anon_task *t, int64_t now, struct zs_request *req)
 		} else {
 			rate = t->nr_pages < t->footprint ? a->alloc_rate : a->grow_rate;
 		}
-		t->next_alloc = rate > 0 ? zs_gen_after(now, zs_gen_gap(a->rng, rate)) : ZS_GEN_NEVER;
-		if (schedule(a, t))
-			t->next_alloc = ZS_GEN_NEVER; /* no memory for the heap: nothing lost but steps */
+		t->next_alloc = rate > 0 ? zs_gen_after(now, zs_gen_gap(t->rng, rate)) : ZS_GEN_NEVER;
+		t->state = T_BUSY;
 		return 1;
 	}
 	/* a reference */
-	t->next_touch = zs_gen_after(now, zs_gen_gap(a->rng, a->touch_rate));
+	t->next_touch = zs_gen_after(now, zs_gen_gap(t->rng, a->touch_rate));
 	int produced = 0;
 
 	if (t->nr_pages) {
 		/* DEVIATION: only the first `footprint` pages are re-referenced; pages a
 		 * growing task adds beyond them are faulted in once and left (a leak) */
 		uint64_t ws = t->nr_pages < t->footprint ? t->nr_pages : t->footprint;
-		uint64_t page = zs_zipf_rank(&a->zipf, a->rng, ws);
-		int write = zs_rng_uniform(a->rng) < a->write_fraction;
+		uint64_t page = zs_zipf_rank(&a->zipf, t->rng, ws);
+		int write = zs_rng_uniform(t->rng) < a->write_fraction;
 
 		fill(req, now, write ? ZS_REQ_DIRTY : ZS_REQ_TOUCH, t);
 		req->handle = ((uint64_t)t->slot << ANON_PAGE_BITS) | page;
@@ -356,25 +372,11 @@ step(struct anon *a, struct anon_task *t, int64_t now, struct zs_request *req)
 		else
 			a->touches++;
 		produced = 1;
+		t->state = T_BUSY;
+	} else {
+		schedule(a, t, now);
 	}
-	schedule(a, t);
 	return produced;
-}
-
-static int
-push_urgent(struct anon *a, const struct anon_task *t)
-{
-	if (a->nr_urgent == a->cap_urgent) {
-		uint32_t cap = a->cap_urgent ? a->cap_urgent * 2 : 16;
-		uint64_t *u = realloc(a->urgent, cap * sizeof(*u));
-
-		if (!u)
-			return -1;
-		a->urgent = u;
-		a->cap_urgent = cap;
-	}
-	a->urgent[a->nr_urgent++] = (uint64_t)t->serial << 32 | t->slot;
-	return 0;
 }
 
 static int
@@ -384,31 +386,12 @@ anon_next(struct zs_source *s, struct zs_request *req, struct zs_error *err)
 
 	(void)err;
 	for (;;) {
-		if (a->nr_urgent) {
-			/* exits caused by a failed fault, in the order the failures came */
-			uint32_t slot = (uint32_t)a->urgent[0];
-			uint32_t serial = (uint32_t)(a->urgent[0] >> 32);
-			struct anon_task *t = a->slot[slot];
-
-			memmove(a->urgent, a->urgent + 1, (a->nr_urgent - 1) * sizeof(*a->urgent));
-			a->nr_urgent--;
-			if (!t || t->serial != serial || t->state != T_EXITING)
-				continue;
-			fill(req, a->last_time, ZS_REQ_TASK_EXIT, t);
-			a->tasks_exited++;
-			release(a, t);
-			return 1;
-		}
 		const struct zs_evheap_ent *top = zs_evheap_top(&a->heap);
 		int64_t tt = top ? top->time : ZS_GEN_NEVER;
 
 		if (a->next_arrival != ZS_GEN_NEVER && a->next_arrival <= tt) {
-			int64_t when = a->next_arrival;
-
-			if (arrive(a, req)) {
-				a->last_time = when;
+			if (arrive(a, req))
 				return 1;
-			}
 			continue;
 		}
 		if (!top)
@@ -419,12 +402,9 @@ anon_next(struct zs_source *s, struct zs_request *req, struct zs_error *err)
 		zs_evheap_pop(&a->heap);
 		t = e.id < a->nr_slots ? a->slot[e.id] : NULL;
 		if (!t || t->serial != e.serial || t->state != T_RUN)
-			continue; /* stale: the task was killed or is exiting */
-		ZS_BUG_ON(e.time < a->last_time);
-		if (step(a, t, e.time, req)) {
-			a->last_time = e.time;
+			continue; /* stale: the task was killed */
+		if (step(a, t, e.time, req))
 			return 1;
-		}
 	}
 }
 
@@ -449,7 +429,7 @@ anon_feedback(struct zs_source *s, const struct zs_request *req, int ok)
 		uint64_t slot = req->handle >> ANON_PAGE_BITS;
 
 		t = slot < a->nr_slots ? a->slot[slot] : NULL;
-		if (!t || t->serial != req->task || t->state != T_RUN)
+		if (!t || t->serial != req->task)
 			return;
 		/*
 		 * KERNEL: 2.4.0 arch/i386/mm/fault.c do_page_fault() out_of_memory:
@@ -459,12 +439,9 @@ anon_feedback(struct zs_source *s, const struct zs_request *req, int ok)
 		 * DEVIATION: 2.6.32 pagefault_out_of_memory() may kill another task
 		 * and retry the fault; here the faulting task always exits.
 		 */
-		t->state = T_EXITING;
-		a->tasks_alloc_failed++;
-		if (push_urgent(a, t)) {
-			/* no memory for the queue: let it exit at its own time instead */
-			t->state = T_RUN;
-		}
+		if (!t->fault_failed)
+			a->tasks_alloc_failed++;
+		t->fault_failed = 1; /* it exits when done() frees it */
 	} else if (req->type == ZS_REQ_TASK_EXIT) {
 		/* OOM-killed: the driver already freed its pages; forget it */
 		t = find_serial(a, req->task);
@@ -473,6 +450,45 @@ anon_feedback(struct zs_source *s, const struct zs_request *req, int ok)
 		a->tasks_killed++;
 		release(a, t);
 	}
+}
+
+/* The task's request completed at `when`: its streams move by the delay. */
+static void
+anon_done(struct zs_source *s, const struct zs_request *req, int64_t when)
+{
+	struct anon *a = s->priv;
+	uint64_t slot = req->handle >> ANON_PAGE_BITS;
+	struct anon_task *t;
+	int64_t delay = when - req->time;
+
+	if (req->type == ZS_REQ_TASK_EXIT || slot >= a->nr_slots)
+		return;
+	t = a->slot[slot];
+	if (!t || t->serial != req->task || t->state != T_BUSY)
+		return; /* killed meanwhile */
+	if (t->next_alloc != ZS_GEN_NEVER)
+		t->next_alloc = zs_gen_after(t->next_alloc, delay);
+	if (t->next_touch != ZS_GEN_NEVER)
+		t->next_touch = zs_gen_after(t->next_touch, delay);
+	if (t->fault_failed)
+		t->exit_at = when;
+	t->state = T_RUN;
+	if (schedule(a, t, when)) {
+		/* no memory for the heap: the task exits now rather than linger unseen */
+		t->exit_at = when;
+		t->next_alloc = t->next_touch = ZS_GEN_NEVER;
+		t->state = T_BUSY;
+	}
+}
+
+static int64_t
+anon_horizon(struct zs_source *s)
+{
+	struct anon *a = s->priv;
+	const struct zs_evheap_ent *top = zs_evheap_top(&a->heap);
+	int64_t h = top ? top->time : ZS_GEN_NEVER;
+
+	return a->next_arrival < h ? a->next_arrival : h;
 }
 
 static void
@@ -497,6 +513,8 @@ const struct zs_source_ops zs_source_anon = {
 	.create = anon_create,
 	.next = anon_next,
 	.feedback = anon_feedback,
+	.done = anon_done,
+	.horizon = anon_horizon,
 	.destroy = anon_destroy,
 	.summary = anon_summary,
 };

@@ -18,6 +18,11 @@
  * page was read, and all of them at the source's end with `delete_at_end`; a
  * deleted file starts empty again when the pattern reaches it.
  *
+ * Closed loop (source.h): the reader has one request in flight; when done()
+ * says it completed, the next access moves later by the delay (a read from
+ * disk, reclaim, the run queue), so a reader that misses reads less often.
+ * Deletions keep their wall-clock deadlines and are issued once it is free.
+ *
  * DEVIATION: no readahead and no buffer heads; each page is read when accessed.
  *
  * Handles: (file << 24) | page index (files < 2^16, 2^24 pages = 64 GiB each).
@@ -77,7 +82,9 @@ struct fcache {
 	uint64_t total_pages;
 	uint32_t cur_file;    /* sequential cursor */
 	uint64_t cur_page;
-	int64_t end, next_io, last_time;
+	int64_t end, next_io;
+	int64_t floor;        /* when its last request completed: nothing is issued before */
+	int busy;             /* a request is in flight */
 	struct zs_evheap deadlines; /* (delete time, file, gen) */
 	uint32_t del_file;    /* file being deleted, or NO_FILE */
 	uint64_t del_word;    /* next map word to scan */
@@ -259,7 +266,7 @@ static void
 fill(const struct fcache *f, struct zs_request *req, int64_t time, enum zs_req_type type)
 {
 	memset(req, 0, sizeof(*req));
-	req->time = time;
+	req->time = time < f->floor ? f->floor : time;
 	req->type = type;
 	req->task = 0;
 	req->cpu = (uint16_t)f->cpu;
@@ -356,12 +363,24 @@ start_delete(struct fcache *f, uint32_t file, int64_t when)
 	f->del_time = when;
 }
 
+static int filecache_step(struct fcache *f, struct zs_request *req);
+
 static int
 filecache_next(struct zs_source *s, struct zs_request *req, struct zs_error *err)
 {
 	struct fcache *f = s->priv;
 
 	(void)err;
+	if (f->busy || !filecache_step(f, req))
+		return 0;
+	f->busy = 1;
+	return 1;
+}
+
+/* The reader's next request; 0 when it has none (it stopped). */
+static int
+filecache_step(struct fcache *f, struct zs_request *req)
+{
 	if (f->stopped)
 		return 0;
 	if (!f->started) {
@@ -402,7 +421,6 @@ filecache_next(struct zs_source *s, struct zs_request *req, struct zs_error *err
 			f->stopped = 1;
 			return 0; /* the page cache outlives the reader */
 		}
-		ZS_BUG_ON(now < f->last_time);
 		if (td <= f->next_io) {
 			struct zs_evheap_ent e = *top;
 
@@ -453,7 +471,6 @@ filecache_next(struct zs_source *s, struct zs_request *req, struct zs_error *err
 			req->gfp = f->gfp;
 		}
 		req->handle = ((uint64_t)file << FC_PAGE_BITS) | page;
-		f->last_time = now;
 		return 1;
 	}
 }
@@ -484,6 +501,28 @@ filecache_feedback(struct zs_source *s, const struct zs_request *req, int ok)
 }
 
 static void
+filecache_done(struct zs_source *s, const struct zs_request *req, int64_t when)
+{
+	struct fcache *f = s->priv;
+
+	if (!f->busy)
+		return;
+	f->busy = 0;
+	f->floor = when;
+	if (f->next_io != ZS_GEN_NEVER)
+		f->next_io = zs_gen_after(f->next_io, when - req->time);
+}
+
+/* Its one request at a time: no earlier than its last completion. */
+static int64_t
+filecache_horizon(struct zs_source *s)
+{
+	struct fcache *f = s->priv;
+
+	return f->busy || f->stopped ? ZS_GEN_NEVER : f->floor;
+}
+
+static void
 filecache_summary(struct zs_source *s, void (*emit)(void *cookie, const char *key, int64_t v),
 		  void *cookie)
 {
@@ -504,6 +543,8 @@ const struct zs_source_ops zs_source_filecache = {
 	.create = filecache_create,
 	.next = filecache_next,
 	.feedback = filecache_feedback,
+	.done = filecache_done,
+	.horizon = filecache_horizon,
 	.destroy = filecache_destroy,
 	.summary = filecache_summary,
 };

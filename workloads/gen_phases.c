@@ -7,17 +7,21 @@
  *
  * Each phase's source is built with zs_source_create on the nested map, with
  * its own random stream (seeded from this source's stream), a run length of
- * stop - start and times relative to its start; this source shifts the times,
- * merges the children by (time, phase index) and drops anything a child issues
- * after its stop.  Phases may overlap.  The generators end their tasks and
- * kernel allocations at their stop (page cache stays, as in the kernel).
+ * stop - start and times relative to its start; this source shifts the times
+ * and merges the children by (horizon, phase index).  Phases may overlap.  The
+ * generators end their tasks and kernel allocations at their stop (page cache
+ * stays, as in the kernel).  This source is closed-loop (source.h): a
+ * closed-loop child keeps its own loop (done() is passed on); an open-loop
+ * child (kernel, script) is one context that issues its next request when the
+ * previous one is done, and anything it issues after its stop is dropped.
  *
  * Handles and task numbers carry the phase index above the children's budget
  * (gen_util.h): handle = phase << 40 | child handle, task = phase << 24 | child
  * task, so children never collide and feedback finds its child.
  *
- * Invariant: peek[i] holds child i's next request (already shifted) or the
- * child is done; output times are non-decreasing.
+ * Invariant: an open child's peek holds its next request (already shifted and
+ * tagged) only while it is not busy; a closed child is asked only while not
+ * exhausted.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,14 +40,20 @@ struct phase {
 	struct zs_source *src;
 	struct zs_rng *rng;
 	int64_t start, stop;
+	int closed;           /* the child is a closed-loop source */
+	/* open child */
 	struct zs_request peek;
-	int have, done;
+	int have, finished;
+	int busy;             /* its last request is not done yet */
+	int64_t floor;        /* when that one completed */
+	/* closed child */
+	int exhausted;        /* it had nothing; asked again after its next done */
 };
 
 struct phases {
 	struct phase *ph;
 	unsigned n;
-	int64_t last_time;
+	struct zs_error err;  /* an open child's error met in horizon() */
 };
 
 static const char *const phases_keys[] = {"type", "phases", NULL};
@@ -109,6 +119,7 @@ phases_create(struct zs_source *s, struct zs_cfg *cfg, const struct zs_source_en
 		p->n = (unsigned)i + 1; /* destroy cleans up to here */
 		if (!ph->src)
 			return -1;
+		ph->closed = ph->src->ops->done != NULL;
 	}
 	return 0;
 }
@@ -129,69 +140,162 @@ phases_destroy(struct zs_source *s)
 	s->priv = NULL;
 }
 
-/* Fill child i's peek; -1 on a child's error. */
+/* Tag a child's request as ours: shifted to the phase's start, numbers moved up. */
+static int
+tag(struct zs_request *q, const struct phase *ph, unsigned i, struct zs_error *err)
+{
+	if (q->handle >= ZS_GEN_HANDLE_LIMIT || q->task >= ZS_GEN_TASK_LIMIT)
+		return zs_error_set(err, EX_DATAERR,
+				    "phase %u: its source's handle or task number is too "
+				    "large to share a phases source",
+				    i);
+	q->time += ph->start;
+	q->handle |= (uint64_t)i << ZS_GEN_HANDLE_BITS;
+	q->task |= i << ZS_GEN_TASK_BITS;
+	if (q->attrs.parent_task) {
+		/* a script parent within the phase: its task number moves the same way */
+		if (q->attrs.parent_task - 1 >= ZS_GEN_TASK_LIMIT)
+			return zs_error_set(err, EX_DATAERR,
+					    "phase %u: a parent task number is too large to "
+					    "share a phases source",
+					    i);
+		q->attrs.parent_task = ((q->attrs.parent_task - 1) | i << ZS_GEN_TASK_BITS) + 1;
+	}
+	return 0;
+}
+
+/* Fill open child i's peek (unless it waits for a done); -1 on a child's error. */
 static int
 refill(struct phase *ph, unsigned i, struct zs_error *err)
 {
-	while (!ph->have && !ph->done) {
+	while (!ph->have && !ph->finished && !ph->busy) {
 		int rc = ph->src->ops->next(ph->src, &ph->peek, err);
 
 		if (rc < 0)
 			return -1;
-		if (rc == 0) {
-			ph->done = 1;
+		if (rc == 0 || ph->peek.time > ph->stop - ph->start) {
+			ph->finished = 1; /* done, or past the phase's stop: the child is over */
 			break;
 		}
-		if (ph->peek.time > ph->stop - ph->start) {
-			ph->done = 1; /* past the phase's stop: the child is over */
-			break;
-		}
-		if (ph->peek.handle >= ZS_GEN_HANDLE_LIMIT || ph->peek.task >= ZS_GEN_TASK_LIMIT)
-			return zs_error_set(err, EX_DATAERR,
-					    "phase %u: its source's handle or task number is too "
-					    "large to share a phases source",
-					    i);
-		ph->peek.time += ph->start;
-		ph->peek.handle |= (uint64_t)i << ZS_GEN_HANDLE_BITS;
-		ph->peek.task |= i << ZS_GEN_TASK_BITS;
-		if (ph->peek.attrs.parent_task) {
-			/* a script parent within the phase: its task number moves the same way */
-			if (ph->peek.attrs.parent_task - 1 >= ZS_GEN_TASK_LIMIT)
-				return zs_error_set(err, EX_DATAERR,
-						    "phase %u: a parent task number is too large to "
-						    "share a phases source",
-						    i);
-			ph->peek.attrs.parent_task =
-				((ph->peek.attrs.parent_task - 1) | i << ZS_GEN_TASK_BITS) + 1;
-		}
+		if (tag(&ph->peek, ph, i, err))
+			return -1;
+		if (ph->peek.time < ph->floor)
+			ph->peek.time = ph->floor; /* issued once the one before completed */
 		ph->have = 1;
 	}
 	return 0;
 }
 
+/* Lower bound on child i's next request (ZS_GEN_NEVER: none before a done). */
+static int64_t
+child_horizon(struct phase *ph, unsigned i, struct zs_error *err, int *failed)
+{
+	if (!ph->closed) {
+		if (refill(ph, i, err)) {
+			*failed = 1;
+			return ZS_GEN_NEVER;
+		}
+		return ph->have ? ph->peek.time : ZS_GEN_NEVER;
+	}
+	if (ph->exhausted)
+		return ZS_GEN_NEVER;
+	int64_t h = ph->src->ops->horizon(ph->src);
+
+	return h == ZS_GEN_NEVER ? h : zs_gen_after(h, ph->start);
+}
+
+static int64_t
+phases_horizon(struct zs_source *s)
+{
+	struct phases *p = s->priv;
+	int64_t h = ZS_GEN_NEVER;
+	int failed = 0;
+
+	for (unsigned i = 0; i < p->n; i++) {
+		int64_t hi = child_horizon(&p->ph[i], i, &p->err, &failed);
+
+		if (hi < h)
+			h = hi;
+	}
+	/* a child's error is reported by the next() that follows */
+	return failed ? 0 : h;
+}
+
+/*
+ * The child with the earliest horizon issues next.  An open child's request
+ * comes from its peek and makes it wait for that request's done; a closed
+ * child is asked directly (its own closed loop holds its tasks).  A closed
+ * child is not cut at the phase's stop: it ends its tasks there itself, late
+ * only when one was blocked.
+ */
 static int
 phases_next(struct zs_source *s, struct zs_request *req, struct zs_error *err)
 {
 	struct phases *p = s->priv;
-	struct phase *best = NULL;
 
-	for (unsigned i = 0; i < p->n; i++) {
-		struct phase *ph = &p->ph[i];
-
-		if (refill(ph, i, err))
-			return -1;
-		if (ph->have && (!best || ph->peek.time < best->peek.time))
-			best = ph;
+	if (p->err.code) {
+		*err = p->err;
+		return -1;
 	}
-	if (!best)
-		return 0;
-	*req = best->peek;
-	best->have = 0;
-	/* a child that is not time-ordered would break the merge: hold it to our clock */
-	if (req->time < p->last_time)
-		req->time = p->last_time;
-	p->last_time = req->time;
-	return 1;
+	for (;;) {
+		struct phase *best = NULL;
+		unsigned bi = 0;
+		int64_t bh = ZS_GEN_NEVER;
+		int failed = 0;
+
+		for (unsigned i = 0; i < p->n; i++) {
+			int64_t h = child_horizon(&p->ph[i], i, err, &failed);
+
+			if (failed)
+				return -1;
+			if (h < bh) {
+				bh = h;
+				best = &p->ph[i];
+				bi = i;
+			}
+		}
+		if (!best)
+			return 0;
+		if (!best->closed) {
+			*req = best->peek;
+			best->have = 0;
+			best->busy = 1;
+			return 1;
+		}
+		int rc = best->src->ops->next(best->src, req, err);
+
+		if (rc < 0)
+			return -1;
+		if (rc == 0) {
+			best->exhausted = 1;
+			continue;
+		}
+		return tag(req, best, bi, err) ? -1 : 1;
+	}
+}
+
+static void
+phases_done(struct zs_source *s, const struct zs_request *req, int64_t when)
+{
+	struct phases *p = s->priv;
+	unsigned i = req->task >> ZS_GEN_TASK_BITS;
+	struct zs_request r = *req;
+	struct phase *ph;
+
+	if (i >= p->n)
+		return;
+	ph = &p->ph[i];
+	if (!ph->closed) {
+		ph->busy = 0;
+		ph->floor = when;
+		return;
+	}
+	r.task &= ZS_GEN_TASK_LIMIT - 1;
+	r.handle &= ZS_GEN_HANDLE_LIMIT - 1;
+	r.time -= ph->start;
+	r.attrs.parent_task = 0;
+	ph->exhausted = 0;
+	ph->src->ops->done(ph->src, &r, when - ph->start);
 }
 
 static void
@@ -244,6 +348,8 @@ const struct zs_source_ops zs_source_phases = {
 	.create = phases_create,
 	.next = phases_next,
 	.feedback = phases_feedback,
+	.done = phases_done,
+	.horizon = phases_horizon,
 	.destroy = phases_destroy,
 	.summary = phases_summary,
 };

@@ -7,9 +7,20 @@
  *    gfp: GFP_KERNEL, kind: kernel, lifetime: 10ms | forever, start: 0s, stop: 2s,
  *    cpu: N, touch_rate: 0, dirty_fraction: 0, comm: simple}
  *
- * Pending events (next allocation of each task, each live block's free, the
- * next touch) sit in one min-heap on (time, sequence), so requests come out in
- * time order and ties are broken by creation order.
+ * Each task has two streams, its next allocation (Poisson at `rate`) and its
+ * next touch of one of its own live blocks (Poisson at `touch_rate`), kept in
+ * the task and merged as one heap entry per task; each block's free (after
+ * its lifetime) and each task's start and exit are entries of their own.  The
+ * heap is a min-heap on (time, sequence): ties are broken by creation order.
+ *
+ * Closed loop (source.h): a task that issued a request is busy until done();
+ * its streams then move later by the delay, and a free or exit that came up
+ * meanwhile is issued no earlier than the completion.  A block's lifetime and the stop are
+ * wall-clock times.
+ *
+ * Invariant: a task that is neither busy nor dead has exactly one valid
+ * EV_TASK entry (matching its gen) when either stream is still running; a
+ * busy task has none valid.
  */
 #include <math.h>
 #include <stdio.h>
@@ -21,9 +32,10 @@
 #include "sim/diag.h"
 #include "sim/rng.h"
 #include "workloads/gen_task.h"
+#include "workloads/gen_util.h"
 #include "workloads/source.h"
 
-enum ev_type { EV_ALLOC, EV_FREE, EV_TOUCH, EV_START, EV_EXIT };
+enum ev_type { EV_TASK, EV_FREE, EV_START, EV_EXIT };
 
 struct ev {
 	int64_t time;
@@ -37,9 +49,20 @@ struct ev {
 struct slot {
 	uint32_t task;
 	uint32_t gen;      /* bumped when the slot is released */
-	uint32_t live_pos; /* index in live[], or UINT32_MAX */
+	uint32_t live_pos; /* index in its task's live[], or the free list link */
 	uint8_t order;
 	uint8_t alive;
+};
+
+struct stask {
+	int64_t next_alloc, next_touch; /* ZS_GEN_NEVER: that stream has ended */
+	uint32_t gen;      /* of its EV_TASK entry; bumped when that entry is replaced */
+	uint8_t busy, dead, started;
+	uint32_t *live;    /* its live blocks (slots), for touches */
+	uint32_t nlive, caplive;
+	struct ev *parked; /* its frees and exit that came up while it was busy */
+	struct zs_rng *rng; /* its own draws: gaps, orders, lifetimes, touched blocks */
+	uint32_t nparked, capparked;
 };
 
 struct simple {
@@ -65,9 +88,7 @@ struct simple {
 	uint64_t seq;
 	struct slot *slots;
 	uint32_t nslots, capslots, free_slot;
-	uint32_t *live;
-	uint32_t nlive;
-	uint8_t *dead; /* per task: killed */
+	struct stask *t;   /* per task */
 	uint64_t allocs, failed;
 };
 
@@ -120,9 +141,9 @@ pop(struct simple *g)
 }
 
 static int64_t
-exp_ns(struct simple *g, double per_sec)
+exp_ns(struct zs_rng *rng, double per_sec)
 {
-	return (int64_t)llround(zs_rng_exponential(g->rng, 1e9 / per_sec));
+	return (int64_t)llround(zs_rng_exponential(rng, 1e9 / per_sec));
 }
 
 static uint32_t
@@ -139,22 +160,35 @@ slot_get(struct simple *g)
 		g->capslots = g->capslots ? 2 * g->capslots : 256;
 		g->slots = realloc(g->slots, g->capslots * sizeof(*g->slots));
 		ZS_BUG_ON(!g->slots);
-		g->live = realloc(g->live, g->capslots * sizeof(*g->live));
-		ZS_BUG_ON(!g->live);
 	}
 	g->slots[g->nslots].gen = 0;
 	return g->nslots++;
 }
 
 static void
+live_add(struct simple *g, uint32_t s)
+{
+	struct stask *t = &g->t[g->slots[s].task];
+
+	if (t->nlive == t->caplive) {
+		t->caplive = t->caplive ? 2 * t->caplive : 16;
+		t->live = realloc(t->live, t->caplive * sizeof(*t->live));
+		ZS_BUG_ON(!t->live);
+	}
+	g->slots[s].live_pos = t->nlive;
+	t->live[t->nlive++] = s;
+}
+
+static void
 live_del(struct simple *g, uint32_t s)
 {
+	struct stask *t = &g->t[g->slots[s].task];
 	uint32_t pos = g->slots[s].live_pos;
 
 	if (pos == UINT32_MAX)
 		return;
-	g->live[pos] = g->live[--g->nlive];
-	g->slots[g->live[pos]].live_pos = pos;
+	t->live[pos] = t->live[--t->nlive];
+	g->slots[t->live[pos]].live_pos = pos;
 	g->slots[s].live_pos = UINT32_MAX;
 }
 
@@ -269,24 +303,28 @@ simple_create(struct zs_source *s, struct zs_cfg *cfg, const struct zs_source_en
 				    "kind must be anon, file, file_dirty, kernel or buffer, not '%s'",
 				    kind);
 	g->kind = (enum zs_page_kind)k;
-	g->dead = calloc(g->tasks, 1);
-	if (!g->dead)
+	g->t = calloc(g->tasks, sizeof(*g->t));
+	if (!g->t)
 		return zs_error_set(err, EX_OSERR, "out of memory");
+	uint64_t task_seed = zs_rng_uniform_int(g->rng, UINT64_MAX);
+
 	for (uint32_t t = 0; t < g->tasks; t++) {
+		struct stask *st = &g->t[t];
+
+		st->rng = zs_rng_create_small(task_seed, "simple-task", t);
 		push(g, (struct ev){g->start_ns, 0, EV_START, t, 0, 0});
-		if (g->rate > 0)
-			push(g, (struct ev){g->start_ns + exp_ns(g, g->rate), 0, EV_ALLOC, t, 0, 0});
+		st->next_alloc =
+			g->rate > 0 ? g->start_ns + exp_ns(st->rng, g->rate) : ZS_GEN_NEVER;
+		st->next_touch = g->touch_rate > 0 ? g->start_ns + exp_ns(st->rng, g->touch_rate)
+						   : ZS_GEN_NEVER;
 		if (g->stop_ns < env->duration_ns)
 			push(g, (struct ev){g->stop_ns, 0, EV_EXIT, t, 0, 0});
 	}
-	if (g->touch_rate > 0)
-		push(g, (struct ev){g->start_ns + exp_ns(g, g->touch_rate * g->tasks), 0, EV_TOUCH,
-				    0, 0, 0});
 	return 0;
 }
 
 static unsigned
-draw_order(struct simple *g)
+draw_order(struct simple *g, struct zs_rng *rng)
 {
 	double total = 0, x;
 
@@ -294,13 +332,90 @@ draw_order(struct simple *g)
 		total += g->order_w[k];
 	if (g->nr_orders == 1 || total <= 0)
 		return (unsigned)(g->nr_orders - 1);
-	x = zs_rng_uniform(g->rng) * total;
+	x = zs_rng_uniform(rng) * total;
 	for (int k = 0; k < g->nr_orders; k++) {
 		if (x < g->order_w[k])
 			return (unsigned)k;
 		x -= g->order_w[k];
 	}
 	return (unsigned)(g->nr_orders - 1);
+}
+
+/* The task's next EV_TASK entry, not before `floor`; none once both streams ended. */
+static void
+task_schedule(struct simple *g, uint32_t task, int64_t floor)
+{
+	struct stask *t = &g->t[task];
+	int64_t when;
+
+	if (t->next_alloc >= g->stop_ns)
+		t->next_alloc = ZS_GEN_NEVER; /* the tasks stop allocating at `stop` */
+	if (t->next_touch >= g->stop_ns)
+		t->next_touch = ZS_GEN_NEVER; /* and touching */
+	when = t->next_alloc < t->next_touch ? t->next_alloc : t->next_touch;
+	if (when == ZS_GEN_NEVER)
+		return;
+	push(g, (struct ev){when < floor ? floor : when, 0, EV_TASK, task, 0, ++t->gen});
+}
+
+static void
+req_base(struct simple *g, struct zs_source *s, struct zs_request *req, const struct ev *e)
+{
+	memset(req, 0, sizeof(*req));
+	req->time = e->time;
+	req->task = e->task;
+	req->cpu = (uint16_t)(g->cpu >= 0 ? g->cpu : (int)(e->task % (uint32_t)s->env.nr_cpus));
+}
+
+/* The task's allocation or touch due at e->time; 0 when it produced no request. */
+static int
+task_step(struct simple *g, const struct ev *e, struct zs_request *req)
+{
+	struct stask *t = &g->t[e->task];
+
+	if (t->next_alloc <= t->next_touch) {
+		uint32_t sl = slot_get(g);
+		struct slot *st = &g->slots[sl];
+
+		st->task = e->task;
+		st->order = (uint8_t)draw_order(g, t->rng);
+		st->alive = 1;
+		live_add(g, sl);
+		req->type = ZS_REQ_ALLOC;
+		req->order = st->order;
+		req->kind = (uint8_t)g->kind;
+		req->gfp = g->gfp;
+		req->handle = sl;
+		g->allocs++;
+		if (g->lifetime_ns >= 0) {
+			int64_t life = (int64_t)llround(
+				zs_rng_exponential(t->rng, (double)g->lifetime_ns));
+			push(g, (struct ev){e->time + life, 0, EV_FREE, e->task, sl, st->gen});
+		}
+		t->next_alloc = e->time + exp_ns(t->rng, g->rate);
+		return 1;
+	}
+	t->next_touch = e->time + exp_ns(t->rng, g->touch_rate);
+	if (!t->nlive) {
+		task_schedule(g, e->task, e->time);
+		return 0;
+	}
+	uint32_t sl = t->live[zs_rng_uniform_int(t->rng, t->nlive)];
+
+	req->type = zs_rng_uniform(t->rng) < g->dirty_fraction ? ZS_REQ_DIRTY : ZS_REQ_TOUCH;
+	req->handle = sl;
+	return 1;
+}
+
+static void
+park(struct stask *t, const struct ev *e)
+{
+	if (t->nparked == t->capparked) {
+		t->capparked = t->capparked ? 2 * t->capparked : 8;
+		t->parked = realloc(t->parked, t->capparked * sizeof(*t->parked));
+		ZS_BUG_ON(!t->parked);
+	}
+	t->parked[t->nparked++] = *e;
 }
 
 static int
@@ -311,11 +426,9 @@ simple_next(struct zs_source *s, struct zs_request *req, struct zs_error *err)
 	(void)err;
 	while (g->n) {
 		struct ev e = pop(g);
+		struct stask *t = &g->t[e.task];
 
-		memset(req, 0, sizeof(*req));
-		req->time = e.time;
-		req->task = e.task;
-		req->cpu = (uint16_t)(g->cpu >= 0 ? g->cpu : (int)(e.task % (uint32_t)s->env.nr_cpus));
+		req_base(g, s, req, &e);
 		switch (e.type) {
 		case EV_START:
 			req->type = ZS_REQ_TASK_START;
@@ -323,69 +436,88 @@ simple_next(struct zs_source *s, struct zs_request *req, struct zs_error *err)
 			req->nice = g->nice;
 			req->root = g->root;
 			req->attrs = g->attrs;
+			t->started = 1;
+			t->busy = 1;
 			return 1;
 		case EV_EXIT:
-			if (g->dead[e.task])
+			if (t->dead)
 				continue;
-			g->dead[e.task] = 1;
+			if (t->busy) {
+				park(t, &e); /* issued once its request completes */
+				continue;
+			}
+			t->dead = 1;
+			t->busy = 1;
 			req->type = ZS_REQ_TASK_EXIT;
 			/* the task's blocks go with it */
-			for (uint32_t i = 0; i < g->nslots; i++)
-				if (g->slots[i].alive && g->slots[i].task == e.task)
-					slot_put(g, i);
+			while (t->nlive)
+				slot_put(g, t->live[0]);
 			return 1;
-		case EV_ALLOC: {
-			if (g->dead[e.task] || e.time >= g->stop_ns)
+		case EV_TASK:
+			if (t->dead || e.gen != t->gen || t->busy)
+				continue; /* replaced, or the task is gone */
+			if (!task_step(g, &e, req))
 				continue;
-			uint32_t sl = slot_get(g);
-			struct slot *st = &g->slots[sl];
-
-			st->task = e.task;
-			st->order = (uint8_t)draw_order(g);
-			st->alive = 1;
-			st->live_pos = g->nlive;
-			g->live[g->nlive++] = sl;
-			req->type = ZS_REQ_ALLOC;
-			req->order = st->order;
-			req->kind = (uint8_t)g->kind;
-			req->gfp = g->gfp;
-			req->handle = sl;
-			g->allocs++;
-			if (g->lifetime_ns >= 0) {
-				int64_t life = (int64_t)llround(
-					zs_rng_exponential(g->rng, (double)g->lifetime_ns));
-				push(g, (struct ev){e.time + life, 0, EV_FREE, e.task, sl, st->gen});
-			}
-			push(g, (struct ev){e.time + exp_ns(g, g->rate), 0, EV_ALLOC, e.task, 0, 0});
+			t->busy = 1;
+			t->gen++;
 			return 1;
-		}
 		case EV_FREE:
 			if (g->slots[e.slot].gen != e.gen || !g->slots[e.slot].alive)
 				continue; /* its allocation failed, or its task exited */
+			if (t->busy) {
+				park(t, &e);
+				continue;
+			}
 			req->type = ZS_REQ_FREE;
 			req->handle = e.slot;
 			req->order = g->slots[e.slot].order;
 			slot_put(g, e.slot);
-			return 1;
-		case EV_TOUCH:
-			if (e.time >= g->stop_ns)
-				continue; /* the touch process ends with the tasks */
-			push(g, (struct ev){e.time + exp_ns(g, g->touch_rate * g->tasks), 0, EV_TOUCH,
-					    0, 0, 0});
-			if (!g->nlive)
-				continue;
-			{
-				uint32_t sl = g->live[zs_rng_uniform_int(g->rng, g->nlive)];
-
-				req->type = zs_rng_uniform(g->rng) < g->dirty_fraction ? ZS_REQ_DIRTY
-											: ZS_REQ_TOUCH;
-				req->task = g->slots[sl].task;
-				req->handle = sl;
-			}
+			t->busy = 1;
+			t->gen++; /* its EV_TASK entry is pushed again at done() */
 			return 1;
 		}
 	}
 	return 0;
+}
+
+/* The task's request completed at `when`: its streams move by the delay. */
+static void
+simple_done(struct zs_source *s, const struct zs_request *req, int64_t when)
+{
+	struct simple *g = s->priv;
+	struct stask *t;
+	int64_t delay = when - req->time;
+
+	if (req->task >= g->tasks)
+		return;
+	t = &g->t[req->task];
+	if (!t->busy)
+		return;
+	t->busy = 0;
+	if (t->dead)
+		return;
+	if (t->next_alloc != ZS_GEN_NEVER)
+		t->next_alloc = zs_gen_after(t->next_alloc, delay);
+	if (t->next_touch != ZS_GEN_NEVER)
+		t->next_touch = zs_gen_after(t->next_touch, delay);
+	task_schedule(g, req->task, when);
+	/* the driver may pull ahead, so these were not necessarily due yet */
+	for (uint32_t i = 0; i < t->nparked; i++) {
+		struct ev e = t->parked[i];
+
+		if (e.time < when)
+			e.time = when;
+		push(g, e);
+	}
+	t->nparked = 0;
+}
+
+static int64_t
+simple_horizon(struct zs_source *s)
+{
+	struct simple *g = s->priv;
+
+	return g->n ? g->heap[0].time : ZS_GEN_NEVER;
 }
 
 static void
@@ -398,10 +530,11 @@ simple_feedback(struct zs_source *s, const struct zs_request *req, int ok)
 		if (req->handle < g->nslots && g->slots[req->handle].alive)
 			slot_put(g, (uint32_t)req->handle);
 	} else if (req->type == ZS_REQ_TASK_EXIT && !ok && req->task < g->tasks) {
-		g->dead[req->task] = 1;
-		for (uint32_t i = 0; i < g->nslots; i++)
-			if (g->slots[i].alive && g->slots[i].task == req->task)
-				slot_put(g, i);
+		struct stask *t = &g->t[req->task];
+
+		t->dead = 1;
+		while (t->nlive)
+			slot_put(g, t->live[0]);
 	}
 }
 
@@ -414,8 +547,12 @@ simple_destroy(struct zs_source *s)
 		return;
 	free(g->heap);
 	free(g->slots);
-	free(g->live);
-	free(g->dead);
+	for (uint32_t i = 0; g->t && i < g->tasks; i++) {
+		free(g->t[i].live);
+		free(g->t[i].parked);
+		zs_rng_destroy(g->t[i].rng);
+	}
+	free(g->t);
 	free(g);
 }
 
@@ -433,6 +570,8 @@ const struct zs_source_ops zs_source_simple = {
 	.create = simple_create,
 	.next = simple_next,
 	.feedback = simple_feedback,
+	.done = simple_done,
+	.horizon = simple_horizon,
 	.destroy = simple_destroy,
 	.summary = simple_summary,
 };

@@ -135,3 +135,13 @@ zs_source_check_ends(struct zs_cfg *entry, struct zs_error *err)
 			    "(trace and script sources end, simple with 'stop', phases whose every "
 			    "phase has 'stop'): give the scenario a duration");
 }
+
+int
+zs_source_next_done(struct zs_source *s, struct zs_request *req, struct zs_error *err)
+{
+	int rc = s->ops->next(s, req, err);
+
+	if (rc == 1 && s->ops->done)
+		s->ops->done(s, req, req->time);
+	return rc;
+}

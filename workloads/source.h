@@ -15,10 +15,9 @@
  * so a task that waits on the kernel slows down instead of building a
  * backlog, and never delays another task.  next() returning 0 means "nothing
  * now": more may come after the next done().  horizon() is a lower bound on
- * the time of the request next() would return now (ZS_GEN_NEVER: none until a
- * done), so the driver pulls only what is due before what it already holds.
- * Between two done() calls, next() yields non-decreasing times, never earlier
- * than the last done.
+ * the time of every request next() will return before the next done()
+ * (INT64_MAX: none), so the driver pulls only what is due before what it
+ * already holds; no request is earlier than the last done().
  *
  * Open-loop (script, traces, kernel): requests keep the times they were given
  * (recorded, or external arrivals such as packets); the source is one issuing
@@ -99,6 +98,13 @@ const char *zs_source_types(void);
 struct zs_source *zs_source_create(struct zs_cfg *entry, const struct zs_source_env *env,
 				   struct zs_error *err);
 void zs_source_destroy(struct zs_source *s);
+
+/*
+ * next() for a caller without a driver (tests, tools): every request is taken
+ * to complete at its own time, so a closed-loop source gets done(req,
+ * req->time) at once.  Same return as next().
+ */
+int zs_source_next_done(struct zs_source *s, struct zs_request *req, struct zs_error *err);
 
 /* For `duration: auto`: 0 when the entry ends by itself, else -1 with err at the entry. */
 int zs_source_check_ends(struct zs_cfg *entry, struct zs_error *err);
