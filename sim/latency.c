@@ -50,12 +50,43 @@ zs_latency_record(struct zs_latency *l, int64_t ns, unsigned order, int path, in
 	l->n++;
 }
 
-static int
-cmp_i64(const void *a, const void *b)
+/*
+ * The samples in ascending order of ns: an LSD radix sort on 16-bit digits of
+ * ns with its sign bit flipped (so negative values sort first), skipping the
+ * digits every sample shares.  Any subset read from it in order is sorted, so
+ * one sort serves every percentile line.  Caller frees.
+ */
+static struct zs_latency_sample *
+sorted_by_ns(const struct zs_latency *l)
 {
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	struct zs_latency_sample *a = malloc((l->n + 1) * sizeof(*a)), *b = malloc((l->n + 1) * sizeof(*b));
+	static size_t count[1u << 16];
 
-	return x < y ? -1 : x > y;
+	ZS_BUG_ON(!a || !b);
+	if (l->n)
+		memcpy(a, l->s, l->n * sizeof(*a));
+	for (unsigned shift = 0; shift < 64; shift += 16) {
+		size_t at = 0;
+
+		memset(count, 0, sizeof(count));
+		for (size_t i = 0; i < l->n; i++)
+			count[(((uint64_t)a[i].ns ^ (UINT64_C(1) << 63)) >> shift) & 0xffff]++;
+		if (l->n == 0 || count[(((uint64_t)a[0].ns ^ (UINT64_C(1) << 63)) >> shift) & 0xffff] == l->n)
+			continue; /* one digit for all: this pass would not move anything */
+		for (size_t d = 0; d < (1u << 16); d++) {
+			size_t c = count[d];
+
+			count[d] = at;
+			at += c;
+		}
+		for (size_t i = 0; i < l->n; i++)
+			b[count[(((uint64_t)a[i].ns ^ (UINT64_C(1) << 63)) >> shift) & 0xffff]++] = a[i];
+		struct zs_latency_sample *t = a;
+		a = b;
+		b = t;
+	}
+	free(b);
+	return a;
 }
 
 enum which { W_ALL, W_ORDER, W_PATH, W_CLASS };
@@ -77,8 +108,8 @@ matches(const struct zs_latency_sample *s, enum which w, int v)
 
 /* "latency_<what>_pNN_ns: v" for the samples that match; nothing when none do. */
 static void
-write_percentiles(const struct zs_latency *l, FILE *f, const char *what, enum which w, int v,
-		  int64_t *buf)
+write_percentiles(const struct zs_latency_sample *sorted, size_t nr, FILE *f, const char *what,
+		  enum which w, int v, int64_t *buf)
 {
 	static const struct {
 		const char *name;
@@ -86,12 +117,11 @@ write_percentiles(const struct zs_latency *l, FILE *f, const char *what, enum wh
 	} pct[] = {{"p50", 50}, {"p90", 90}, {"p99", 99}, {"p999", 99.9}, {"max", 100}};
 	size_t n = 0;
 
-	for (size_t i = 0; i < l->n; i++)
-		if (matches(&l->s[i], w, v))
-			buf[n++] = l->s[i].ns;
+	for (size_t i = 0; i < nr; i++)
+		if (matches(&sorted[i], w, v))
+			buf[n++] = sorted[i].ns;
 	if (!n)
 		return;
-	qsort(buf, n, sizeof(*buf), cmp_i64);
 	for (size_t i = 0; i < sizeof(pct) / sizeof(pct[0]); i++)
 		fprintf(f, "latency_%s%s%s_ns: %" PRId64 "\n", what, *what ? "_" : "", pct[i].name,
 			zs_stats_percentile(buf, n, pct[i].p));
@@ -101,23 +131,25 @@ void
 zs_latency_write_summary(const struct zs_latency *l, FILE *f)
 {
 	int64_t *buf = malloc((l->n + 1) * sizeof(*buf));
+	struct zs_latency_sample *s = sorted_by_ns(l);
 	char what[64];
 
 	ZS_BUG_ON(!buf);
 	fprintf(f, "latency_samples: %zu\n", l->n);
-	write_percentiles(l, f, "", W_ALL, 0, buf);
+	write_percentiles(s, l->n, f, "", W_ALL, 0, buf);
 	for (int k = 0; k < l->max_order; k++) {
 		snprintf(what, sizeof(what), "order_%d", k);
-		write_percentiles(l, f, what, W_ORDER, k, buf);
+		write_percentiles(s, l->n, f, what, W_ORDER, k, buf);
 	}
 	for (int c = 0; c < ZS_NR_PC; c++) {
 		snprintf(what, sizeof(what), "class_%s", zs_pathclass_name((enum zs_pathclass)c));
-		write_percentiles(l, f, what, W_CLASS, c, buf);
+		write_percentiles(s, l->n, f, what, W_CLASS, c, buf);
 	}
 	for (int p = 0; p < l->nr_paths; p++) {
 		snprintf(what, sizeof(what), "path_%s", l->paths[p]);
-		write_percentiles(l, f, what, W_PATH, p, buf);
+		write_percentiles(s, l->n, f, what, W_PATH, p, buf);
 	}
+	free(s);
 	free(buf);
 }
 

@@ -179,8 +179,9 @@ make_binder(const char *path, uint32_t n)
 
 ZS_BENCH(memory)
 {
-	static const char *path = "/tmp/zsim-bench-binder.zst";
-	char yaml[1024], workload[256], label[128];
+	char path[64], yaml[1024], workload[256], label[128];
+
+	zs_bench_path(path, sizeof(path), "binder.zst");
 
 	if (make_binder(path, 3400000)) {
 		printf("  cannot write %s\n", path);
