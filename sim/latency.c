@@ -60,15 +60,15 @@ static struct zs_latency_sample *
 sorted_by_ns(const struct zs_latency *l)
 {
 	struct zs_latency_sample *a = malloc((l->n + 1) * sizeof(*a)), *b = malloc((l->n + 1) * sizeof(*b));
-	static size_t count[1u << 16];
+	size_t *count = malloc((1u << 16) * sizeof(*count));
 
-	ZS_BUG_ON(!a || !b);
+	ZS_BUG_ON(!a || !b || !count);
 	if (l->n)
 		memcpy(a, l->s, l->n * sizeof(*a));
 	for (unsigned shift = 0; shift < 64; shift += 16) {
 		size_t at = 0;
 
-		memset(count, 0, sizeof(count));
+		memset(count, 0, (1u << 16) * sizeof(*count));
 		for (size_t i = 0; i < l->n; i++)
 			count[(((uint64_t)a[i].ns ^ (UINT64_C(1) << 63)) >> shift) & 0xffff]++;
 		if (l->n == 0 || count[(((uint64_t)a[0].ns ^ (UINT64_C(1) << 63)) >> shift) & 0xffff] == l->n)
@@ -85,6 +85,7 @@ sorted_by_ns(const struct zs_latency *l)
 		a = b;
 		b = t;
 	}
+	free(count);
 	free(b);
 	return a;
 }
