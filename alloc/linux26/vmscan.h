@@ -185,8 +185,9 @@ int zs26_try_to_unmap(struct zs_vm *vm, uint32_t pfn);
 void zs26_page_map(struct zs_vm *vm, uint32_t pfn);
 void zs26_page_unmap(struct zs_vm *vm, uint32_t pfn);
 /*
- * Model-side hooks for what workloads do not express yet: mlock (VM_LOCKED)
- * of a mapped page, and mapping a file page into a task (exec = VM_EXEC).
+ * mlock_vma_page() of a mapped page (VM_LOCKED; memory.c calls it for the pages
+ * of a task with `mlock`), and mapping a file page into a task (exec = VM_EXEC;
+ * a model-side hook: workloads do not map files yet).
  */
 void zs26_mlock_page(struct zs_vm *vm, uint32_t pfn);
 void zs26_map_file_page(struct zs_vm *vm, uint32_t pfn, int exec);
