@@ -1,7 +1,8 @@
 /*
  * test_26_reclaim_runs.c - whole runs, with the invariant checker after every
  * event, of scaled-down versions of the 2.6 reclaim scenarios in configs/
- * (26-use-once, 26-swappiness, 26-kswapd-unreclaimable, 26-mlock), asserting
+ * (26-use-once, 26-swappiness, 26-kswapd-unreclaimable, 26-mlock,
+ * 26-dirty-throttle), asserting
  * the outcome each one is there to show; and the mlock comparison driven from
  * the model side.  Tests run from the top directory.
  */
@@ -16,6 +17,7 @@ struct outcome {
 	/* model metrics, summed over zones where per zone: 2.6 pgscan_* + pgrefill, and
 	 * 2.4's swap_out_unmapped */
 	int64_t scanned, unmapped;
+	int64_t throttle_ns, throttle_waits, nr_writeback; /* balance_dirty_pages' writer side */
 };
 
 /* The value of model metric `name` (summed over the zones for a per-zone one), 0 if none. */
@@ -78,6 +80,9 @@ run(const char *name, const char *v, const char *const *sets, int check)
 	o.scanned = model_metric(vm, "pgscan_direct") + model_metric(vm, "pgscan_kswapd") +
 		    model_metric(vm, "pgrefill");
 	o.unmapped = model_metric(vm, "swap_out_unmapped");
+	o.throttle_ns = model_metric(vm, "dirty_throttle_ns");
+	o.throttle_waits = model_metric(vm, "dirty_throttle_waits");
+	o.nr_writeback = model_metric(vm, "nr_writeback");
 	for (int i = 0; i < zs_engine_nr_threads(vm->engine); i++) {
 		struct zs_thread *t = zs_engine_thread(vm->engine, i);
 
@@ -96,9 +101,10 @@ static const char *const short_run[] = {"duration=600ms", NULL};
 Test(zs26_runs, invariants_hold_in_the_reclaim_scenarios)
 {
 	static const char *const names[] = {"26-use-once", "26-swappiness",
-					    "26-kswapd-unreclaimable", "26-writeback", "26-mlock"};
+					    "26-kswapd-unreclaimable", "26-writeback", "26-mlock",
+					    "26-dirty-throttle"};
 
-	for (int n = 0; n < 5; n++)
+	for (int n = 0; n < 6; n++)
 		for (int v = 0; v < 3; v++)
 			run(names[n], kernels[v], short_run, 1);
 }
@@ -233,4 +239,27 @@ Test(zs26_runs, mlock_scenario_per_kernel)
 	cr_log_info("26-mlock scanned: 2.6.18 %lld (unlocked %lld), 2.6.32 %lld (unlocked %lld)",
 		    (long long)l[1].scanned, (long long)u[1].scanned, (long long)l[2].scanned,
 		    (long long)u[2].scanned);
+}
+
+Test(zs26_runs, dirty_throttle_plateaus_at_each_versions_threshold)
+{
+	/* dirty thresholds of the box at boot (zsim check): 2.6.18 13,107 pages (40 %),
+	 * 2.6.32 6,553 (20 %, of free + reclaimable: it moves a little) */
+	static const uint64_t limit[] = {13107, 6553};
+
+	for (int v = 1; v < 3; v++) {
+		struct outcome o = run("26-dirty-throttle", kernels[v], NULL, 0);
+		uint64_t held = o.nr_dirty + (uint64_t)o.nr_writeback;
+
+		cr_log_info("%s: dirty + writeback %llu, writer asleep %.2f s in %lld waits",
+			    kernels[v], (unsigned long long)held, o.throttle_ns / 1e9,
+			    (long long)o.throttle_waits);
+		/* the writer, 4x faster than the disk, spends most of the 30 s throttled */
+		cr_assert_gt(o.throttle_ns, 20 * ZS_NS_PER_SEC, "%s", kernels[v]);
+		/* held at the line: at most one chunk (1,536 pages) above it, and not far under */
+		cr_assert_leq(held, limit[v - 1] + 1536, "%s: %llu", kernels[v],
+			      (unsigned long long)held);
+		cr_assert_geq(held, limit[v - 1] / 2, "%s: %llu", kernels[v],
+			      (unsigned long long)held);
+	}
 }

@@ -123,6 +123,16 @@ struct zs26_reclaim {
 	uint64_t nr_file_dirty;  /* NR_FILE_DIRTY */
 	uint64_t *ratelimits;    /* [cpu]: balance_dirty_pages_ratelimited's counters */
 	uint64_t kupdate_runs, kupdate_written, background_written;
+	/* page_writeback.c: the writer side of balance_dirty_pages */
+	uint64_t bdp_pending;        /* pages dirtied since the writer last called it */
+	int dirty_exceeded;          /* 2.6.18 dirty_exceeded / 2.6.32 bdi->dirty_exceeded */
+	uint64_t nr_writeback_file;  /* BDI_WRITEBACK: page-cache pages under writeback */
+	uint64_t bdi_writeouts;      /* BDI_WRITTEN: page-cache writes completed (2.6.32) */
+	uint64_t vm_dirties;         /* 2.6.32 vm_dirties: pages dirtied by all tasks */
+	uint64_t *task_dirties;      /* [task id]: tsk->dirties */
+	uint32_t nr_task_dirties;
+	uint64_t bdp_calls, bdp_waits, bdp_written; /* throttled calls, sleeps, pages written */
+	zs_time_t bdp_wait_ns;       /* writers' time asleep in balance_dirty_pages */
 	/* /proc/vmstat global counters */
 	uint64_t pgactivate, pgdeactivate, pgrotated, kswapd_steal;
 	uint64_t slept_congestion_ns;
@@ -277,6 +287,12 @@ void zs26_wakeup_kswapd(struct zs_vm *vm, struct zs_zone *z, unsigned order);
 void zs26_get_dirty_limits(struct zs_vm *vm, uint64_t *background, uint64_t *dirty);
 /* ratelimit_pages: how many pages a task dirties between balance_dirty_pages calls. */
 uint64_t zs26_ratelimit_pages(struct zs_vm *vm);
+/* balance_dirty_pages_ratelimited() in the writer's context: ops->balance_dirty. */
+enum zs_alloc_status zs26_balance_dirty(struct zs_vm *vm, struct zs_alloc_req *req);
+/* The background trigger at the end of balance_dirty_pages (fs_writeback.c). */
+void zs26_start_background_writeback(struct zs_vm *vm);
+/* writeback_inodes() for a writer: up to nr page-cache pages as one request; pages written. */
+uint64_t zs26_writeback_inodes(struct zs_vm *vm, uint64_t nr);
 /* throttle_vm_writeout(): sets sc->throttle when writeback exceeds dirty * 1.1. */
 void zs26_throttle_vm_writeout(struct zs_vm *vm, struct zs26_sc *sc);
 
