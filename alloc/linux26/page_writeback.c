@@ -170,6 +170,16 @@ count_dirtied(struct zs_vm *vm, struct zs_alloc_req *req)
 	return n + n / 2;
 }
 
+/* The writer's own writeback work: its thread's time and the task's system time. */
+static void
+writer_charge(struct zs_vm *vm, struct zs_alloc_req *req, uint64_t pages)
+{
+	zs_time_t ns = zs26_charge_scan(vm, req->thread, pages, 1);
+
+	if (req->task)
+		req->task->cpu_ns += ns;
+}
+
 /*
  * One pass of balance_dirty_pages()'s loop.  1: under the limit or done its duty
  * (leave the loop); 0: sleep (*jiffies for how long, *congestion for
@@ -192,7 +202,7 @@ bdp_pass(struct zs_vm *vm, struct zs_alloc_req *req, unsigned *jiffies, int *con
 		if (rc->nr_file_dirty) {
 			n = zs26_writeback_inodes(vm, (uint64_t)req->local[0]);
 			rc->bdp_written += n;
-			zs26_charge_scan(vm, req->thread, n, 1);
+			writer_charge(vm, req, n);
 			writer_limits(vm, req->task, &bg, &dirty);
 			if (rc->nr_file_dirty + rc->nr_writeback <= dirty)
 				return 1;
@@ -215,7 +225,7 @@ bdp_pass(struct zs_vm *vm, struct zs_alloc_req *req, unsigned *jiffies, int *con
 	if (rc->nr_file_dirty > bdi) {
 		n = zs26_writeback_inodes(vm, (uint64_t)req->local[0]);
 		rc->bdp_written += n;
-		zs26_charge_scan(vm, req->thread, n, 1);
+		writer_charge(vm, req, n);
 		req->local[1] += (int64_t)n;
 		writer_limits(vm, req->task, &bg, &dirty);
 		bdi = bdi_thresh_2632(vm, req->task, dirty);

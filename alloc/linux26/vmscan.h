@@ -135,6 +135,7 @@ struct zs26_reclaim {
 	zs_time_t bdp_wait_ns;       /* writers' time asleep in balance_dirty_pages */
 	/* /proc/vmstat global counters */
 	uint64_t pgactivate, pgdeactivate, pgrotated, kswapd_steal;
+	uint64_t vmscan_write;   /* pages pageout() wrote: 2.6.32 NR_VMSCAN_WRITE (2.6.18: ours) */
 	uint64_t slept_congestion_ns;
 };
 
@@ -235,8 +236,8 @@ uint64_t zs26_isolate_lru_pages(struct zs_vm *vm, struct zs_zone *z, uint64_t nr
 				struct zs_list *dst, uint64_t *scanned, unsigned order, int mode);
 /* shrink_zone() of the version; returns pages reclaimed in this call. */
 uint64_t zs26_shrink_zone(struct zs_vm *vm, struct zs_zone *z, int priority, struct zs26_sc *sc);
-/* Charge reclaim CPU time for `scanned` pages to t (and count it). */
-void zs26_charge_scan(struct zs_vm *vm, struct zs_thread *t, uint64_t scanned, int kswapd);
+/* Charge reclaim CPU time for `scanned` pages to t (and count it); returns the time. */
+zs_time_t zs26_charge_scan(struct zs_vm *vm, struct zs_thread *t, uint64_t scanned, int kswapd);
 
 /* ---- vmscan_2618.c ---- */
 /* The reclaim_mapped decision of shrink_active_list() (2.6.18). */
