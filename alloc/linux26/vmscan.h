@@ -19,7 +19,9 @@
  * list, ZS_PG_ACTIVE only on an active list or a pagevec, in 2.6.32 the list
  * index equals page_lru(page) for every page on an evictable list, the swap
  * cache maps slot -> pfn and back (page->aux) for every ZS_PG_SWAPCACHE page,
- * and no page is isolated between reclaim calls.
+ * NR_FILE_DIRTY and BDI_WRITEBACK (nr_writeback_file) count the dirty and the
+ * under-writeback page-cache pages, and no page is isolated between reclaim
+ * calls.
  */
 #ifndef ZS_LINUX26_VMSCAN_H
 #define ZS_LINUX26_VMSCAN_H
