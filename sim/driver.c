@@ -25,6 +25,7 @@ enum src_state {
 	SRC_IDLE = 0,   /* fetch and issue the next request */
 	SRC_ALLOC,      /* inside ops->alloc (blocked or about to resume) */
 	SRC_IO,         /* waiting for a fault's disk read */
+	SRC_DIRTY,      /* inside ops->balance_dirty (the writer is throttled) */
 	SRC_DONE
 };
 
@@ -48,6 +49,8 @@ struct src_ctx {
 	uint32_t tcap, tn;
 	uint64_t requests;
 	uint32_t oldest;     /* no task of this source below this id is alive (parent_source) */
+	int dirtied;         /* the request dirtied page cache: balance_dirty when it is done */
+	struct zs_alloc_req dreq; /* the balance_dirty call in progress */
 };
 
 struct zs_run {
@@ -456,6 +459,7 @@ issue(struct src_ctx *c)
 			bd->dirty = q->kind == ZS_KIND_FILE_DIRTY;
 		}
 		task_link(vm, t, b);
+		c->dirtied = q->kind == ZS_KIND_FILE_DIRTY;
 		alloc_start(c, t, b, q->gfp, q->order, (enum zs_page_kind)q->kind, 0);
 		return alloc_step(c);
 	case ZS_REQ_FREE: {
@@ -498,6 +502,7 @@ issue(struct src_ctx *c)
 		if (b == ZS_NIL)
 			return 0;
 		struct zs_binding *bd = zs_pagemap_at(vm->pagemap, b);
+		c->dirtied = q->type == ZS_REQ_DIRTY;
 		if (bd->state == ZS_BIND_RESIDENT) {
 			if (q->type == ZS_REQ_DIRTY) {
 				bd->dirty = 1;
@@ -549,6 +554,28 @@ src_fail(struct src_ctx *c, struct zs_error *err)
 	zs_engine_stop(r->e);
 }
 
+/* ops->balance_dirty for the request just done; 1 if the writer now sleeps. */
+static int
+dirty_step(struct src_ctx *c)
+{
+	struct zs_vm *vm = c->run->vm;
+
+	if (c->state != SRC_DIRTY) {
+		c->dirtied = 0;
+		if (!vm->ops->balance_dirty)
+			return 0;
+		memset(&c->dreq, 0, sizeof(c->dreq));
+		c->dreq.thread = c->thread;
+		c->dreq.task = req_task(c, &c->req);
+		c->dreq.cpu = (unsigned)c->thread->cpu;
+		c->state = SRC_DIRTY;
+	}
+	if (vm->ops->balance_dirty(vm, &c->dreq) == ZS_ALLOC_BLOCKED)
+		return 1;
+	c->state = SRC_IDLE;
+	return 0;
+}
+
 static void
 src_run(struct zs_thread *th)
 {
@@ -576,6 +603,9 @@ src_run(struct zs_thread *th)
 				}
 			}
 		}
+		if ((c->state == SRC_DIRTY || (c->state == SRC_IDLE && c->dirtied)) &&
+		    dirty_step(c))
+			return;
 		if (th->charged > 0) {
 			/* CPU time spent in the kernel delays the next request */
 			zs_thread_yield(th);
