@@ -1,6 +1,6 @@
 /*
  * pagemap.c - bindings in a stable slab (indices never move) with an
- * open-addressing index from key to slot; see pagemap.h.
+ * open-addressing index from key to slot (no tombstones); see pagemap.h.
  */
 #include "alloc/pagemap.h"
 
@@ -10,26 +10,57 @@
 #include "alloc/page.h"
 #include "sim/diag.h"
 
+/* An index slot: the binding and its key's hash word (home slot = word & mask). */
+struct slot {
+	uint32_t b;    /* binding index, ZS_NIL when empty */
+	uint32_t word; /* hash_word() of the binding's key */
+};
+
 struct zs_pagemap {
 	struct zs_binding *slab;
 	uint32_t cap, used;   /* slab capacity, slots ever used */
 	uint32_t free_head;   /* free slot list through .tnext */
 	uint64_t live;
-	uint32_t *index;      /* hash slots: binding index or ZS_NIL; TOMB for removed */
-	uint64_t index_cap;   /* power of two */
-	uint64_t index_used;  /* live + tombstones */
+	struct slot *index;   /* the hash index, see below */
+	uint64_t index_cap;   /* power of two, at most 2^32 */
 };
 
-#define TOMB (ZS_NIL - 1)
+/*
+ * The index is linear probing without tombstones: a removal shifts the rest of
+ * its probe run back (backward-shift deletion), so a run only ever holds live
+ * bindings and a miss stops at the first empty slot.  A key's home slot is the
+ * hash of its group of GROUP consecutive handles plus its offset in the group:
+ * the consecutive handles of a run (a trace's neighbouring pfns, a task's
+ * neighbouring pages) share a cache line of the index.  Each slot keeps the
+ * key's hash word, so probing and shifting never read a binding that is not
+ * the one sought: the index can run at up to 7/8 load.
+ * Invariant: live <= index_cap * 7 / 8; every binding in use is reachable
+ * from its home slot without crossing an empty slot.
+ */
+#define GROUP_BITS 3
+#define GROUP (1u << GROUP_BITS)
 
-static inline uint64_t
-hash64(uint64_t k)
+static inline uint32_t
+hash_word(uint64_t key)
 {
+	uint64_t k = key >> GROUP_BITS;
+
 	k ^= k >> 33;
 	k *= 0xff51afd7ed558ccdull;
 	k ^= k >> 33;
 	k *= 0xc4ceb9fe1a85ec53ull;
-	return k ^ (k >> 33);
+	k ^= k >> 33;
+	return (uint32_t)((k << GROUP_BITS) | (key & (GROUP - 1)));
+}
+
+static struct slot *
+index_new(uint64_t cap)
+{
+	struct slot *ix = malloc(cap * sizeof(*ix));
+
+	ZS_BUG_ON(!ix);
+	memset(ix, 0xff, cap * sizeof(*ix));
+	return ix;
 }
 
 struct zs_pagemap *
@@ -40,10 +71,9 @@ zs_pagemap_create(void)
 	ZS_BUG_ON(!pm);
 	pm->cap = 1024;
 	pm->slab = malloc(pm->cap * sizeof(*pm->slab));
+	ZS_BUG_ON(!pm->slab);
 	pm->index_cap = 2048;
-	pm->index = malloc(pm->index_cap * sizeof(*pm->index));
-	ZS_BUG_ON(!pm->slab || !pm->index);
-	memset(pm->index, 0xff, pm->index_cap * sizeof(*pm->index));
+	pm->index = index_new(pm->index_cap);
 	pm->free_head = ZS_NIL;
 	return pm;
 }
@@ -59,27 +89,27 @@ zs_pagemap_destroy(struct zs_pagemap *pm)
 }
 
 static void
-rehash(struct zs_pagemap *pm, uint64_t cap)
+place(struct slot *ix, uint64_t mask, uint32_t word, uint32_t b)
 {
-	uint32_t *old = pm->index;
-	uint64_t old_cap = pm->index_cap;
+	uint64_t h = word & mask;
 
-	pm->index = malloc(cap * sizeof(*pm->index));
-	ZS_BUG_ON(!pm->index);
-	memset(pm->index, 0xff, cap * sizeof(*pm->index));
+	while (ix[h].b != ZS_NIL)
+		h = (h + 1) & mask;
+	ix[h] = (struct slot){b, word};
+}
+
+static void
+grow(struct zs_pagemap *pm)
+{
+	struct slot *old = pm->index;
+	uint64_t old_cap = pm->index_cap, cap = old_cap * 2;
+
+	ZS_BUG_ON(cap > (UINT64_C(1) << 32));
+	pm->index = index_new(cap);
 	pm->index_cap = cap;
-	pm->index_used = 0;
-	for (uint64_t i = 0; i < old_cap; i++) {
-		uint32_t b = old[i];
-
-		if (b == ZS_NIL || b == TOMB)
-			continue;
-		uint64_t h = hash64(pm->slab[b].key) & (cap - 1);
-		while (pm->index[h] != ZS_NIL)
-			h = (h + 1) & (cap - 1);
-		pm->index[h] = b;
-		pm->index_used++;
-	}
+	for (uint64_t i = 0; i < old_cap; i++)
+		if (old[i].b != ZS_NIL)
+			place(pm->index, cap - 1, old[i].word, old[i].b);
 	free(old);
 }
 
@@ -87,14 +117,13 @@ uint32_t
 zs_pagemap_find(const struct zs_pagemap *pm, uint64_t key)
 {
 	uint64_t mask = pm->index_cap - 1;
+	uint32_t word = hash_word(key);
 
-	for (uint64_t h = hash64(key) & mask;; h = (h + 1) & mask) {
-		uint32_t b = pm->index[h];
+	for (uint64_t h = word & mask;; h = (h + 1) & mask) {
+		const struct slot *s = &pm->index[h];
 
-		if (b == ZS_NIL)
-			return ZS_NIL;
-		if (b != TOMB && pm->slab[b].key == key)
-			return b;
+		if (s->b == ZS_NIL || (s->word == word && pm->slab[s->b].key == key))
+			return s->b;
 	}
 }
 
@@ -103,8 +132,8 @@ zs_pagemap_insert(struct zs_pagemap *pm, uint64_t key)
 {
 	uint32_t b;
 
-	if ((pm->index_used + 1) * 4 > pm->index_cap * 3)
-		rehash(pm, pm->live * 4 > pm->index_cap ? pm->index_cap * 2 : pm->index_cap);
+	if ((pm->live + 1) * 8 > pm->index_cap * 7)
+		grow(pm);
 	if (pm->free_head != ZS_NIL) {
 		b = pm->free_head;
 		pm->free_head = pm->slab[b].tnext;
@@ -121,13 +150,7 @@ zs_pagemap_insert(struct zs_pagemap *pm, uint64_t key)
 	struct zs_binding *bd = &pm->slab[b];
 	*bd = (struct zs_binding){.key = key, .pfn = ZS_NIL, .task = ZS_NIL, .slot = UINT32_MAX,
 				  .tnext = ZS_NIL, .tprev = ZS_NIL, .state = ZS_BIND_PENDING};
-	uint64_t mask = pm->index_cap - 1;
-	uint64_t h = hash64(key) & mask;
-	while (pm->index[h] != ZS_NIL && pm->index[h] != TOMB)
-		h = (h + 1) & mask;
-	if (pm->index[h] == ZS_NIL)
-		pm->index_used++;
-	pm->index[h] = b;
+	place(pm->index, pm->index_cap - 1, hash_word(key), b);
 	pm->live++;
 	return b;
 }
@@ -136,13 +159,23 @@ void
 zs_pagemap_remove(struct zs_pagemap *pm, uint32_t idx)
 {
 	uint64_t mask = pm->index_cap - 1;
-	uint64_t h = hash64(pm->slab[idx].key) & mask;
+	uint64_t hole = hash_word(pm->slab[idx].key) & mask;
+	struct slot *ix = pm->index;
 
-	while (pm->index[h] != idx) {
-		ZS_BUG_ON(pm->index[h] == ZS_NIL);
-		h = (h + 1) & mask;
+	while (ix[hole].b != idx) {
+		ZS_BUG_ON(ix[hole].b == ZS_NIL);
+		hole = (hole + 1) & mask;
 	}
-	pm->index[h] = TOMB;
+	/* Backward shift: pull back each later entry of the run whose home is at or before the hole. */
+	for (uint64_t j = (hole + 1) & mask; ix[j].b != ZS_NIL; j = (j + 1) & mask) {
+		uint64_t h = ix[j].word & mask;
+
+		if (((j - h) & mask) >= ((j - hole) & mask)) {
+			ix[hole] = ix[j];
+			hole = j;
+		}
+	}
+	ix[hole].b = ZS_NIL;
 	pm->slab[idx].state = ZS_BIND_FREE;
 	pm->slab[idx].tnext = pm->free_head;
 	pm->free_head = idx;

@@ -24,7 +24,9 @@ enum zs_bind_state {
 	ZS_BIND_PENDING      /* allocation (or fault) in progress */
 };
 
-struct zs_binding {
+/* Packed to 4-byte alignment: 36 bytes, not 40 with the key's padding (there is
+ * one binding per bound page).  No member's address is taken. */
+struct __attribute__((packed, aligned(4))) zs_binding {
 	uint64_t key;      /* (source << 48) | handle */
 	uint32_t pfn;      /* ZS_NIL unless resident */
 	uint32_t task;     /* owning task id, ZS_NIL for none */
@@ -36,6 +38,8 @@ struct zs_binding {
 	uint8_t kind;      /* enum zs_page_kind */
 	uint8_t dirty;     /* written since it was last clean on disk */
 };
+
+_Static_assert(sizeof(struct zs_binding) == 36, "a binding costs 36 bytes per bound page");
 
 struct zs_pagemap;
 

@@ -85,6 +85,14 @@ struct zs_policy_ops {
 	void (*touch)(struct zs_vm *vm, uint32_t pfn);
 	/* The task wrote the page (PTE dirty / set_page_dirty). */
 	void (*dirty)(struct zs_vm *vm, uint32_t pfn);
+	/*
+	 * balance_dirty_pages_ratelimited(): called in the writer's context after it
+	 * dirtied page cache (a DIRTY of a resident page, an ALLOC of kind file_dirty).
+	 * req carries thread, task and cpu.  Same contract as alloc: ZS_ALLOC_BLOCKED
+	 * after putting req->thread to sleep (called again with the same req when it
+	 * runs), ZS_ALLOC_DONE when the writer may go on.  NULL: writers never throttle.
+	 */
+	enum zs_alloc_status (*balance_dirty)(struct zs_vm *vm, struct zs_alloc_req *req);
 
 	/*
 	 * Swap (both may be NULL for a model that never swaps).  The binding of a

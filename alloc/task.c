@@ -54,6 +54,8 @@ zs_task_set_attrs(struct zs_vm *vm, struct zs_task *t, const struct zs_task_attr
 	t->cap_sys_resource = (a->caps & ZS_CAP_SYS_RESOURCE) != 0;
 	t->cap_sys_rawio = (a->caps & ZS_CAP_SYS_RAWIO) != 0;
 	t->oom_adj = a->oom_adj;
+	if (a->mlock)
+		t->flags |= ZS_TASK_MLOCKALL;
 	t->cpu_ns += a->cpu_ns; /* a 2.4 model may have charged system time already */
 	t->start_ns = zs_now(vm->engine) - a->age_ns;
 	/* total_vm keeps what the task already owns (an implicit start) plus the declaration */

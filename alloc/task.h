@@ -34,7 +34,9 @@ enum {
 	ZS_TIF_MEMDIE = 0x01000000,  /* chosen by the OOM killer, exiting */
 	ZS_PF_EXITING = 0x00000004,
 	ZS_TASK_RT = 0x10000000,     /* real-time scheduling class (ALLOC_HARDER in 2.6) */
-	ZS_TASK_MM_GONE = 0x20000000 /* exiting, past exit_mm(): tsk->mm is NULL (alloc/exit.c) */
+	ZS_TASK_MM_GONE = 0x20000000, /* exiting, past exit_mm(): tsk->mm is NULL (alloc/exit.c) */
+	/* mlockall(MCL_CURRENT | MCL_FUTURE): every anonymous vma is VM_LOCKED */
+	ZS_TASK_MLOCKALL = 0x40000000
 };
 
 /* Capabilities badness() tests, as a task's effective set. */
@@ -58,6 +60,7 @@ struct zs_task_attrs {
 	int8_t oom_adj;         /* -17 (OOM_DISABLE) .. 15 */
 	uint8_t caps;           /* ZS_CAP_* */
 	uint8_t has_uid;
+	uint8_t mlock;          /* mlockall(MCL_CURRENT | MCL_FUTURE) at start */
 };
 
 struct zs_task {

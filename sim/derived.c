@@ -174,7 +174,13 @@ zs_derived_add(struct zs_kv *kv)
 			zs_kv_put(kv, "reclaim_efficiency_pct", stolen / (k + d) * 100);
 		}
 	}
+	/* pages written by reclaim: 2.6.32 NR_VMSCAN_WRITE; 2.6.18 has no counter, its model
+	 * counts pageout()'s writes; 2.4.0: the writes page_launder started (launder_pages) */
 	put_copy(kv, "reclaim_writes", "nr_vmscan_write");
+	if (!zs_kv_get(kv, "reclaim_writes", &k))
+		put_copy(kv, "reclaim_writes", "pageout_writes");
+	if (!zs_kv_get(kv, "reclaim_writes", &k))
+		put_copy(kv, "reclaim_writes", "launder_pages");
 	put_copy(kv, "swap_in", "pswpin");
 	put_copy(kv, "swap_out", "pswpout");
 	/* fragmentation: % of all memory free, and free in blocks of order >= K (buddyinfo) */

@@ -76,6 +76,9 @@ actor_resume(struct actor *a)
 	} else if (a->state == ACT_IO) {
 		zs_drv_io_done(a);
 	}
+	if ((a->state == ACT_DIRTY || (a->state == ACT_IDLE && a->dirtied)) &&
+	    zs_drv_dirty_step(a))
+		return 1;
 	return 0;
 }
 

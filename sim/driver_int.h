@@ -33,6 +33,7 @@ enum act_state {
 	ACT_IDLE = 0,   /* issue the request it holds, or wait for one */
 	ACT_ALLOC,      /* inside ops->alloc (blocked or about to resume) */
 	ACT_IO,         /* waiting for a fault's disk read */
+	ACT_DIRTY,      /* inside ops->balance_dirty (the writer is throttled) */
 	ACT_DONE        /* an open-loop source that has nothing more */
 };
 
@@ -49,6 +50,8 @@ struct actor {
 				without an owner); a change to ZS_NIL meanwhile means an OOM kill */
 	int fault;           /* the allocation serves a fault (0, 1 swap-in, 2 file read-in) */
 	zs_time_t alloc_t0;  /* when it was asked for (after the step's CPU work): its latency */
+	int dirtied;         /* the request dirtied page cache: balance_dirty when it is done */
+	struct zs_alloc_req dreq; /* the balance_dirty call in progress */
 };
 
 /* A closed-loop request pulled from its source and waiting for its time. */
@@ -119,6 +122,8 @@ struct zs_task *zs_drv_req_target(struct src_ctx *c, const struct zs_request *re
 int zs_drv_issue(struct actor *a);
 /* Resume a blocked allocation; 1 if it is (still, or now for a read) blocked. */
 int zs_drv_alloc_step(struct actor *a);
+/* balance_dirty_pages after a request that dirtied page cache; 1 if the writer sleeps. */
+int zs_drv_dirty_step(struct actor *a);
 /* The disk read of a fault finished: the access that faulted completes. */
 void zs_drv_io_done(struct actor *a);
 /* The source learns that task t was OOM-killed (once). */

@@ -394,6 +394,7 @@ zs_drv_issue(struct actor *ac)
 			bd->dirty = q->kind == ZS_KIND_FILE_DIRTY;
 		}
 		task_link(vm, t, b);
+		ac->dirtied = q->kind == ZS_KIND_FILE_DIRTY;
 		alloc_start(ac, t, b, q->gfp, q->order, (enum zs_page_kind)q->kind, 0);
 		return zs_drv_alloc_step(ac);
 	case ZS_REQ_FREE: {
@@ -436,6 +437,7 @@ zs_drv_issue(struct actor *ac)
 		if (b == ZS_NIL)
 			return 0;
 		struct zs_binding *bd = zs_pagemap_at(vm->pagemap, b);
+		ac->dirtied = q->type == ZS_REQ_DIRTY;
 		if (bd->state == ZS_BIND_RESIDENT) {
 			if (q->type == ZS_REQ_DIRTY) {
 				bd->dirty = 1;
@@ -494,4 +496,25 @@ zs_drv_io_done(struct actor *ac)
 	} else {
 		vm->ops->touch(vm, ac->areq.pfn);
 	}
+}
+
+int
+zs_drv_dirty_step(struct actor *ac)
+{
+	struct zs_vm *vm = ac->c->run->vm;
+
+	if (ac->state != ACT_DIRTY) {
+		ac->dirtied = 0;
+		if (!vm->ops->balance_dirty)
+			return 0;
+		memset(&ac->dreq, 0, sizeof(ac->dreq));
+		ac->dreq.thread = ac->thread;
+		ac->dreq.task = zs_drv_req_target(ac->c, &ac->req);
+		ac->dreq.cpu = (unsigned)ac->thread->cpu;
+		ac->state = ACT_DIRTY;
+	}
+	if (vm->ops->balance_dirty(vm, &ac->dreq) == ZS_ALLOC_BLOCKED)
+		return 1;
+	ac->state = ACT_IDLE;
+	return 0;
 }

@@ -50,74 +50,127 @@ zs_latency_record(struct zs_latency *l, int64_t ns, unsigned order, int path, in
 	l->n++;
 }
 
-static int
-cmp_i64(const void *a, const void *b)
+/*
+ * The samples in ascending order of ns: an LSD radix sort on 16-bit digits of
+ * ns with its sign bit flipped (so negative values sort first), skipping the
+ * digits every sample shares.  Any subset read from it in order is sorted, so
+ * one sort serves every percentile line.  Caller frees.
+ */
+static struct zs_latency_sample *
+sorted_by_ns(const struct zs_latency *l)
 {
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	struct zs_latency_sample *a = malloc((l->n + 1) * sizeof(*a)), *b = malloc((l->n + 1) * sizeof(*b));
+	size_t *count = malloc((1u << 16) * sizeof(*count));
 
-	return x < y ? -1 : x > y;
-}
+	ZS_BUG_ON(!a || !b || !count);
+	if (l->n)
+		memcpy(a, l->s, l->n * sizeof(*a));
+	for (unsigned shift = 0; shift < 64; shift += 16) {
+		size_t at = 0;
 
-enum which { W_ALL, W_ORDER, W_PATH, W_CLASS };
+		memset(count, 0, (1u << 16) * sizeof(*count));
+		for (size_t i = 0; i < l->n; i++)
+			count[(((uint64_t)a[i].ns ^ (UINT64_C(1) << 63)) >> shift) & 0xffff]++;
+		if (l->n == 0 || count[(((uint64_t)a[0].ns ^ (UINT64_C(1) << 63)) >> shift) & 0xffff] == l->n)
+			continue; /* one digit for all: this pass would not move anything */
+		for (size_t d = 0; d < (1u << 16); d++) {
+			size_t c = count[d];
 
-static int
-matches(const struct zs_latency_sample *s, enum which w, int v)
-{
-	switch (w) {
-	case W_ORDER:
-		return s->order == v;
-	case W_PATH:
-		return s->path == v;
-	case W_CLASS:
-		return s->cls == v;
-	default:
-		return 1;
+			count[d] = at;
+			at += c;
+		}
+		for (size_t i = 0; i < l->n; i++)
+			b[count[(((uint64_t)a[i].ns ^ (UINT64_C(1) << 63)) >> shift) & 0xffff]++] = a[i];
+		struct zs_latency_sample *t = a;
+		a = b;
+		b = t;
 	}
+	free(count);
+	free(b);
+	return a;
 }
 
-/* "latency_<what>_pNN_ns: v" for the samples that match; nothing when none do. */
+enum which { W_ORDER, W_CLASS, W_PATH };
+
+static unsigned
+key_of(const struct zs_latency_sample *s, enum which w)
+{
+	return w == W_ORDER ? s->order : w == W_CLASS ? s->cls : s->path;
+}
+
+/* "latency_<what>_pNN_ns: v" for n ascending values; nothing when n is 0. */
 static void
-write_percentiles(const struct zs_latency *l, FILE *f, const char *what, enum which w, int v,
-		  int64_t *buf)
+write_percentiles(FILE *f, const char *what, const int64_t *sorted, size_t n)
 {
 	static const struct {
 		const char *name;
 		double p;
 	} pct[] = {{"p50", 50}, {"p90", 90}, {"p99", 99}, {"p999", 99.9}, {"max", 100}};
-	size_t n = 0;
 
-	for (size_t i = 0; i < l->n; i++)
-		if (matches(&l->s[i], w, v))
-			buf[n++] = l->s[i].ns;
 	if (!n)
 		return;
-	qsort(buf, n, sizeof(*buf), cmp_i64);
 	for (size_t i = 0; i < sizeof(pct) / sizeof(pct[0]); i++)
 		fprintf(f, "latency_%s%s%s_ns: %" PRId64 "\n", what, *what ? "_" : "", pct[i].name,
-			zs_stats_percentile(buf, n, pct[i].p));
+			zs_stats_percentile(sorted, n, pct[i].p));
+}
+
+/*
+ * The percentile lines of every value 0..nv-1 of key w (in that order, as
+ * "<prefix><name of v>"): one counting pass, then the sorted samples are dealt
+ * into buf by key, which leaves each value's run in ascending order.
+ */
+static void
+write_by_key(const struct zs_latency *l, const struct zs_latency_sample *sorted, enum which w,
+	     int nv, FILE *f, int64_t *buf)
+{
+	size_t *at = calloc((size_t)nv + 1, sizeof(*at));
+	char what[64];
+
+	ZS_BUG_ON(!at);
+	for (size_t i = 0; i < l->n; i++) {
+		unsigned k = key_of(&sorted[i], w);
+
+		if (k < (unsigned)nv)
+			at[k + 1]++;
+	}
+	for (int v = 0; v < nv; v++)
+		at[v + 1] += at[v];
+	for (size_t i = 0, *next = at; i < l->n; i++) {
+		unsigned k = key_of(&sorted[i], w);
+
+		if (k < (unsigned)nv)
+			buf[next[k]++] = sorted[i].ns;
+	}
+	/* at[v] now ends value v's run (it started where at[v - 1] ends) */
+	for (int v = 0; v < nv; v++) {
+		size_t from = v ? at[v - 1] : 0;
+
+		if (w == W_ORDER)
+			snprintf(what, sizeof(what), "order_%d", v);
+		else if (w == W_CLASS)
+			snprintf(what, sizeof(what), "class_%s", zs_pathclass_name((enum zs_pathclass)v));
+		else
+			snprintf(what, sizeof(what), "path_%s", l->paths[v]);
+		write_percentiles(f, what, buf + from, at[v] - from);
+	}
+	free(at);
 }
 
 void
 zs_latency_write_summary(const struct zs_latency *l, FILE *f)
 {
 	int64_t *buf = malloc((l->n + 1) * sizeof(*buf));
-	char what[64];
+	struct zs_latency_sample *s = sorted_by_ns(l);
 
 	ZS_BUG_ON(!buf);
 	fprintf(f, "latency_samples: %zu\n", l->n);
-	write_percentiles(l, f, "", W_ALL, 0, buf);
-	for (int k = 0; k < l->max_order; k++) {
-		snprintf(what, sizeof(what), "order_%d", k);
-		write_percentiles(l, f, what, W_ORDER, k, buf);
-	}
-	for (int c = 0; c < ZS_NR_PC; c++) {
-		snprintf(what, sizeof(what), "class_%s", zs_pathclass_name((enum zs_pathclass)c));
-		write_percentiles(l, f, what, W_CLASS, c, buf);
-	}
-	for (int p = 0; p < l->nr_paths; p++) {
-		snprintf(what, sizeof(what), "path_%s", l->paths[p]);
-		write_percentiles(l, f, what, W_PATH, p, buf);
-	}
+	for (size_t i = 0; i < l->n; i++)
+		buf[i] = s[i].ns;
+	write_percentiles(f, "", buf, l->n);
+	write_by_key(l, s, W_ORDER, l->max_order, f, buf);
+	write_by_key(l, s, W_CLASS, ZS_NR_PC, f, buf);
+	write_by_key(l, s, W_PATH, l->nr_paths, f, buf);
+	free(s);
 	free(buf);
 }
 

@@ -23,6 +23,8 @@ void zs_bench_target(const char *label, double value, const char *unit, double t
 		     int higher_is_better);
 /* Process CPU seconds (user + system), for timing a loop. */
 double zs_bench_cpu(void);
+/* "/tmp/zsim-bench-PID-what" in buf: a scratch file no concurrent `make bench` shares. */
+const char *zs_bench_path(char *buf, unsigned len, const char *what);
 /* How many runs a figure takes the best of. */
 #define ZS_BENCH_RUNS 3
 

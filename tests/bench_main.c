@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define ZS_MAX_BENCH 64
 
@@ -51,6 +52,13 @@ zs_bench_cpu(void)
 
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+const char *
+zs_bench_path(char *buf, unsigned len, const char *what)
+{
+	snprintf(buf, len, "/tmp/zsim-bench-%ld-%s", (long)getpid(), what);
+	return buf;
 }
 
 static int

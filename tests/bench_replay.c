@@ -10,7 +10,7 @@
  *     behind a 128 Ki-page LRU (a miss frees the least recent page and
  *     allocates the new one), written as a native trace and replayed; the
  *     figure is CPU ns per allocator event.  Generated here, never shipped
- *     (ZSIM_BENCH_KEEP=1 keeps /tmp/zsim-bench-zipf.zst for profiling).
+ *     (ZSIM_BENCH_KEEP=1 keeps /tmp/zsim-bench-PID-zipf.zst for profiling).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,8 +23,7 @@
 #include "workloads/gfp_modern.h"
 #include "workloads/trace.h"
 
-static const char *hog_native = "/tmp/zsim-bench-hog.zst";
-static const char *zipf_native = "/tmp/zsim-bench-zipf.zst";
+static char hog_native[64], zipf_native[64];
 
 /* Convert the hog fixture once; returns the number of trace lines (0 on failure). */
 static uint64_t
@@ -202,7 +201,11 @@ replay(const char *kernel, const char *path, uint64_t *requests, double *boot_s)
 ZS_BENCH(replay)
 {
 	static const char *const kernels[] = {"2.6.32", "2.6.18", "2.4"};
-	uint64_t lines = convert_hog();
+	uint64_t lines;
+
+	zs_bench_path(hog_native, sizeof(hog_native), "hog.zst");
+	zs_bench_path(zipf_native, sizeof(zipf_native), "zipf.zst");
+	lines = convert_hog();
 	char label[128];
 
 	for (int i = 0; lines && i < 3; i++) {

@@ -7,11 +7,13 @@
  *     maps), ticks.csv written: the per-tick cost should not grow with memory;
  *   - memory: bytes per page of a booted 16 GiB machine, and bytes per bound
  *     page beyond that (every structure: binding, index, the trace cook's
- *     table, the source) on a replay that binds 3.4 M anonymous pages.
+ *     table, the source, the latency samples) on a replay that binds 3.4 M
+ *     anonymous pages, each kernel in a fresh child process.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "sim/driver.h"
@@ -177,10 +179,46 @@ make_binder(const char *path, uint32_t n)
 	return rc;
 }
 
+/*
+ * run_once() in a child process: a run's resident memory must not depend on
+ * what earlier runs left in this process's heap.  0 or -1.
+ */
+static int
+run_fresh(const char *yaml, const char *kernel, struct scale_run *out)
+{
+	int fd[2], status = 0;
+	pid_t pid;
+
+	fflush(stdout);
+	if (pipe(fd))
+		return -1;
+	pid = fork();
+	if (pid < 0) {
+		close(fd[0]);
+		close(fd[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		struct scale_run r;
+		int rc = run_once(yaml, kernel, 0, &r);
+
+		if (!rc && write(fd[1], &r, sizeof(r)) != (ssize_t)sizeof(r))
+			rc = -1;
+		fflush(stdout);
+		_exit(rc ? 1 : 0);
+	}
+	close(fd[1]);
+	ssize_t n = read(fd[0], out, sizeof(*out));
+	close(fd[0]);
+	waitpid(pid, &status, 0);
+	return n == (ssize_t)sizeof(*out) && WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
 ZS_BENCH(memory)
 {
-	static const char *path = "/tmp/zsim-bench-binder.zst";
-	char yaml[1024], workload[256], label[128];
+	char path[64], yaml[1024], workload[256], label[128];
+
+	zs_bench_path(path, sizeof(path), "binder.zst");
 
 	if (make_binder(path, 3400000)) {
 		printf("  cannot write %s\n", path);
@@ -191,7 +229,7 @@ ZS_BENCH(memory)
 		struct scale_run r;
 
 		machine_yaml(yaml, sizeof(yaml), kernels[k], 16, workload, "auto");
-		if (run_once(yaml, kernels[k], 0, &r))
+		if (run_fresh(yaml, kernels[k], &r))
 			continue;
 		snprintf(label, sizeof(label), "memory per page, 16 GiB, %s, booted", kernels[k]);
 		zs_bench_target(label, (double)r.rss_boot / (double)r.pages, "bytes/page", 24, 0);

@@ -288,3 +288,30 @@ Test(zs26_kswapd, nap_ends_when_a_write_completes)
 		t26_free(&t);
 	}
 }
+
+/* Direct reclaim's CPU time is the reclaiming task's system time (badness() reads it). */
+Test(zs26_ttfp, reclaim_time_is_charged_to_the_task)
+{
+	for (int v = 0; v < 2; v++) {
+		struct t26 t = r_boot(R_BOTH[v], 0, NULL);
+		struct zs_task *tk = zs_vm_task_new(t.vm, "reclaimer", 0);
+		struct zs_alloc_req req;
+		int zl[1] = {0};
+		uint64_t ret;
+		zs_time_t before = zs26_of(t.vm)->direct_reclaim_ns;
+
+		r_pages(&t, ZS_KIND_FILE_CLEAN, NULL, 400, 1, NULL);
+		memset(&req, 0, sizeof(req));
+		req.gfp = GFP26_KERNEL;
+		req.node = -1;
+		req.task = tk;
+		cr_assert_eq(zs26_try_to_free_pages(t.vm, &req, zl, 1, &ret), 0);
+		zs_time_t spent = zs26_of(t.vm)->direct_reclaim_ns - before;
+
+		cr_assert_gt(spent, 0);
+		cr_assert_eq(tk->cpu_ns, spent, "%s: task %lld ns, reclaim %lld ns",
+			     R_BOTH[v]->name, (long long)tk->cpu_ns, (long long)spent);
+		t26_check(&t);
+		t26_free(&t);
+	}
+}

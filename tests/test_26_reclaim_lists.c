@@ -383,6 +383,8 @@ Test(zs26_outcomes, dirty_cache_needs_writepage_and_fs)
 		cr_assert(kept(&o) && (p->flags & ZS_PG_WRITEBACK), "written");
 		cr_assert_eq(o.t.vm->pgpgout, 1);
 		cr_assert_eq(o.t.vm->pswpout, 0);
+		/* NR_VMSCAN_WRITE (2.6.32; 2.6.18's pageout_writes): only the write counts */
+		cr_assert_eq(zs26_of(o.t.vm)->rc.vmscan_write, 1);
 		r_putback(&o.t, &o.l);
 		zs_engine_run(o.t.e, 100 * R_MS, NULL, NULL);
 		cr_assert_not(p->flags & (ZS_PG_WRITEBACK | ZS_PG_DIRTY));

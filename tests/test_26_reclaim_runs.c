@@ -1,9 +1,10 @@
 /*
  * test_26_reclaim_runs.c - whole runs, with the invariant checker after every
  * event, of scaled-down versions of the 2.6 reclaim scenarios in configs/
- * (26-use-once, 26-swappiness, 26-kswapd-unreclaimable), asserting the
- * outcome each one is there to show; and the mlock comparison driven from the
- * model side (workloads cannot mlock yet).  Tests run from the top directory.
+ * (26-use-once, 26-swappiness, 26-kswapd-unreclaimable, 26-mlock,
+ * 26-dirty-throttle), asserting
+ * the outcome each one is there to show; and the mlock comparison driven from
+ * the model side.  Tests run from the top directory.
  */
 #include <stdio.h>
 
@@ -13,7 +14,35 @@
 struct outcome {
 	uint64_t pswpout, pgmajfault, oom_kills, pgpgout, nr_dirty;
 	zs_time_t kswapd_cpu_ns;
+	/* model metrics, summed over zones where per zone: 2.6 pgscan_* + pgrefill, and
+	 * 2.4's swap_out_unmapped */
+	int64_t scanned, unmapped;
+	int64_t throttle_ns, throttle_waits, nr_writeback; /* balance_dirty_pages' writer side */
 };
+
+/* The value of model metric `name` (summed over the zones for a per-zone one), 0 if none. */
+static int64_t
+model_metric(struct zs_vm *vm, const char *name)
+{
+	const struct zs_policy_ops *ops = vm->ops;
+	int64_t out[512], sum = 0;
+
+	cr_assert_leq(ops->nr_metrics, 512);
+	for (int i = 0; i < ops->nr_metrics; i++) {
+		if (strcmp(ops->metrics[i].name, name))
+			continue;
+		if (!ops->metrics[i].per_zone) {
+			ops->sample(vm, NULL, out);
+			return out[i];
+		}
+		for (int z = 0; z < vm->machine->nr_zones; z++) {
+			ops->sample(vm, &vm->machine->zones[z], out);
+			sum += out[i];
+		}
+		return sum;
+	}
+	return 0;
+}
 
 /*
  * Run configs/<name>.yaml on kernel v with the --set style overrides in sets
@@ -48,6 +77,12 @@ run(const char *name, const char *v, const char *const *sets, int check)
 	o.pgpgout = vm->pgpgout;
 	if (vm->kver != ZS_KV_24)
 		o.nr_dirty = zs26_of(vm)->rc.nr_file_dirty;
+	o.scanned = model_metric(vm, "pgscan_direct") + model_metric(vm, "pgscan_kswapd") +
+		    model_metric(vm, "pgrefill");
+	o.unmapped = model_metric(vm, "swap_out_unmapped");
+	o.throttle_ns = model_metric(vm, "dirty_throttle_ns");
+	o.throttle_waits = model_metric(vm, "dirty_throttle_waits");
+	o.nr_writeback = model_metric(vm, "nr_writeback");
 	for (int i = 0; i < zs_engine_nr_threads(vm->engine); i++) {
 		struct zs_thread *t = zs_engine_thread(vm->engine, i);
 
@@ -66,9 +101,10 @@ static const char *const short_run[] = {"duration=600ms", NULL};
 Test(zs26_runs, invariants_hold_in_the_reclaim_scenarios)
 {
 	static const char *const names[] = {"26-use-once", "26-swappiness",
-					    "26-kswapd-unreclaimable", "26-writeback"};
+					    "26-kswapd-unreclaimable", "26-writeback", "26-mlock",
+					    "26-dirty-throttle"};
 
-	for (int n = 0; n < 4; n++)
+	for (int n = 0; n < 6; n++)
 		for (int v = 0; v < 3; v++)
 			run(names[n], kernels[v], short_run, 1);
 }
@@ -173,4 +209,57 @@ Test(zs26_runs, mlocked_pages_rescanned_2618_culled_2632)
 		    (unsigned long long)scanned[1]);
 	cr_assert_gt(scanned[0], 10 * scanned[1], "2.6.18 %llu vs 2.6.32 %llu pages scanned",
 		     (unsigned long long)scanned[0], (unsigned long long)scanned[1]);
+}
+
+Test(zs26_runs, mlock_scenario_per_kernel)
+{
+	static const char *const unlocked[] = {"workload.0.mlock=false", NULL};
+	struct outcome l[3], u[3];
+
+	for (int v = 0; v < 3; v++) {
+		l[v] = run("26-mlock", kernels[v], NULL, 0);
+		u[v] = run("26-mlock", kernels[v], unlocked, 0);
+		/* locked: nothing of the task leaves memory, on any kernel */
+		cr_assert_eq(l[v].pswpout, 0, "%s", kernels[v]);
+		cr_assert_eq(l[v].pgmajfault, 0, "%s", kernels[v]);
+	}
+	/* 2.4.0: swap_out skips the VM_LOCKED vmas; unlocked it unmaps the task's pages */
+	cr_assert_eq(l[0].unmapped, 0);
+	cr_assert_gt(u[0].unmapped, 0);
+	/* 2.6.18: unlocked the task is swapped out; locked its pages are scanned instead */
+	cr_assert_gt(u[1].pswpout, 0);
+	cr_assert_gt(l[1].scanned, u[1].scanned, "2.6.18 locked %lld, unlocked %lld",
+		     (long long)l[1].scanned, (long long)u[1].scanned);
+	/* 2.6.32: the pages sit on the unevictable list, out of every scan: fewer pages scanned
+	 * than unlocked, and far fewer than on 2.6.18 */
+	cr_assert_lt(l[2].scanned, u[2].scanned);
+	cr_assert_gt(l[1].scanned, 3 * l[2].scanned, "2.6.18 %lld vs 2.6.32 %lld",
+		     (long long)l[1].scanned, (long long)l[2].scanned);
+	cr_assert_lt(l[2].kswapd_cpu_ns, l[1].kswapd_cpu_ns);
+	cr_log_info("26-mlock scanned: 2.6.18 %lld (unlocked %lld), 2.6.32 %lld (unlocked %lld)",
+		    (long long)l[1].scanned, (long long)u[1].scanned, (long long)l[2].scanned,
+		    (long long)u[2].scanned);
+}
+
+Test(zs26_runs, dirty_throttle_plateaus_at_each_versions_threshold)
+{
+	/* dirty thresholds of the box at boot (zsim check): 2.6.18 13,107 pages (40 %),
+	 * 2.6.32 6,553 (20 %, of free + reclaimable: it moves a little) */
+	static const uint64_t limit[] = {13107, 6553};
+
+	for (int v = 1; v < 3; v++) {
+		struct outcome o = run("26-dirty-throttle", kernels[v], NULL, 0);
+		uint64_t held = o.nr_dirty + (uint64_t)o.nr_writeback;
+
+		cr_log_info("%s: dirty + writeback %llu, writer asleep %.2f s in %lld waits",
+			    kernels[v], (unsigned long long)held, o.throttle_ns / 1e9,
+			    (long long)o.throttle_waits);
+		/* the writer, 4x faster than the disk, spends most of the 30 s throttled */
+		cr_assert_gt(o.throttle_ns, 20 * ZS_NS_PER_SEC, "%s", kernels[v]);
+		/* held at the line: at most one chunk (1,536 pages) above it, and not far under */
+		cr_assert_leq(held, limit[v - 1] + 1536, "%s: %llu", kernels[v],
+			      (unsigned long long)held);
+		cr_assert_geq(held, limit[v - 1] / 2, "%s: %llu", kernels[v],
+			      (unsigned long long)held);
+	}
 }

@@ -1,6 +1,6 @@
 /*
  * test_tasks_yaml.c - the task attributes of the workloads (uid, caps,
- * oom_adj, cpu_time, age, extra_vm, parent, parent_source): they reach the
+ * oom_adj, cpu_time, age, extra_vm, parent, parent_source, mlock): they reach the
  * simulated task, every generator accepts them, bad values are refused with
  * file:line:col, and a whole 2.6 run kills a child before its parent.
  */
@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc/linux26/model.h"
 #include "sim/driver.h"
 #include "tests/support.h"
 
@@ -47,7 +48,7 @@ Test(tasks_yaml, script_attributes_reach_the_task)
 		"  - type: script\n"
 		"    requests:\n"
 		"      - {at: 0ms, op: task_start, task: 1, comm: server, uid: 0, caps: CAP_SYS_ADMIN,\n"
-		"         oom_adj: -3, cpu_time: 2min, age: 3h, extra_vm: 1MiB}\n"
+		"         oom_adj: -3, cpu_time: 2min, age: 3h, extra_vm: 1MiB, mlock: true}\n"
 		"      - {at: 1ms, op: task_start, task: 2, comm: child, parent: 1, nice: 4,\n"
 		"         caps: [CAP_SYS_RESOURCE, CAP_SYS_RAWIO]}\n"
 		"      - {at: 1ms, op: task_start, task: 3, comm: child2, parent: 1, root: true}\n"
@@ -64,6 +65,8 @@ Test(tasks_yaml, script_attributes_reach_the_task)
 	cr_assert_eq(srv->uid, 0);
 	cr_assert(srv->cap_sys_admin && !srv->cap_sys_rawio && !srv->cap_sys_resource);
 	cr_assert_eq(srv->oom_adj, -3);
+	cr_assert(srv->flags & ZS_TASK_MLOCKALL);
+	cr_assert(!(c->flags & ZS_TASK_MLOCKALL));
 	cr_assert_eq(srv->cpu_ns, 120 * ZS_NS_PER_SEC);
 	cr_assert_eq(srv->start_ns, -3 * 3600 * ZS_NS_PER_SEC);
 	/* total_vm: the declared 256 pages plus the two anonymous pages it faulted in */
@@ -97,7 +100,7 @@ Test(tasks_yaml, every_generator_takes_the_keys_and_parent_source)
 		"     initial_tasks: 2, max_tasks: 2, arrival_rate: 0, footprint: 16, lifetime: 1h,\n"
 		"     parent_source: 0}}]}\n"
 		"  - {type: phases, phases: [{start: 0s, stop: 1s, source: {type: simple, comm: sim,\n"
-		"     tasks: 1, rate: 10, nice: 3, caps: CAP_SYS_RAWIO, parent_source: 0}}]}\n"
+		"     tasks: 1, rate: 10, nice: 3, caps: CAP_SYS_RAWIO, parent_source: 0, mlock: on}}]}\n"
 		"  - {type: filecache, comm: rd, files: 1, file_size: 16, io_rate: 10, age: 1h}\n"
 		"  - {type: kernel, comm: kt, rate: 10, cpu_time: 1s}\n"
 		"  - {type: phases, phases: [{start: 0s, stop: 1s, source: {type: simple, tasks: 1,\n"
@@ -118,6 +121,8 @@ Test(tasks_yaml, every_generator_takes_the_keys_and_parent_source)
 	cr_assert_eq(kids, 4, "two kids, sim and ph fork from the parent source's task");
 	cr_assert_eq(s->nice, 3);
 	cr_assert(s->cap_sys_rawio);
+	cr_assert(s->flags & ZS_TASK_MLOCKALL);
+	cr_assert(!(p->flags & ZS_TASK_MLOCKALL));
 	cr_assert_eq(by_comm(vm, "rd")->start_ns, -3600 * ZS_NS_PER_SEC);
 	cr_assert_eq(by_comm(vm, "kt")->cpu_ns, ZS_NS_PER_SEC);
 	cr_assert_eq(by_comm(vm, "ph")->uid, 7);
@@ -142,6 +147,7 @@ Test(tasks_yaml, bad_values_name_their_position)
 		 "t.yaml:2:35: parent_source 1: the workload has 1 entries"},
 		{"workload:\n  - {type: anon, age: -1s}\n", "t.yaml:2:23:"},
 		{"workload:\n  - {type: anon, extra_vm: lots}\n", "t.yaml:2:28:"},
+		{"workload:\n  - {type: anon, mlock: maybe}\n", "t.yaml:2:25:"},
 		{"workload:\n  - {type: anon, cpu_tme: 1s}\n",
 		 "t.yaml:2:18: unknown key 'cpu_tme' (did you mean 'cpu_time'?)"},
 		{"workload:\n  - type: script\n    requests:\n"
@@ -243,4 +249,51 @@ Test(tasks_yaml, script_parent_inside_a_phase)
 	cr_assert_eq(by_comm(vm, "a")->first_child, ZS_NIL);
 	zs_run_destroy(r);
 	zs_cfg_free(root);
+}
+
+/* An mlocked task's anonymous pages: 2.6.32 faults them onto the unevictable list and
+ * counts them in NR_MLOCK; 2.6.18 puts them on its active list (only try_to_unmap
+ * knows VM_LOCKED); the unlocked task's pages are evictable on both. */
+Test(tasks_yaml, mlock_pages_of_an_mlocked_task)
+{
+	static const char fmt[] =
+		"machine: {memory: 32MiB}\n"
+		"kernel: {version: \"%s\"}\n"
+		"workload:\n"
+		"  - type: script\n"
+		"    requests:\n"
+		"      - {op: task_start, task: 1, comm: locked, mlock: true}\n"
+		"      - {op: task_start, task: 2, comm: free}\n"
+		"      - {at: 1ms, op: alloc, task: 1, handle: 1, gfp: GFP_HIGHUSER, kind: anon}\n"
+		"      - {at: 1ms, op: alloc, task: 1, handle: 2, gfp: GFP_HIGHUSER, kind: anon}\n"
+		"      - {at: 1ms, op: alloc, task: 2, handle: 3, gfp: GFP_HIGHUSER, kind: anon}\n"
+		"      - {at: 2ms, op: free, task: 1, handle: 2}\n"
+		"duration: 10ms\n";
+	static const char *const kv[] = {"2.6.18", "2.6.32"};
+
+	for (int v = 0; v < 2; v++) {
+		char yaml[1024];
+		struct zs_cfg *root;
+		struct zs_scenario sc;
+
+		snprintf(yaml, sizeof(yaml), fmt, kv[v]);
+		struct zs_run *r = run_text(yaml, &root, &sc, NULL);
+		struct zs_vm *vm = zs_run_vm(r);
+		uint64_t mlock = 0, unevictable = 0, locked_flagged = 0;
+
+		for (int z = 0; z < vm->machine->nr_zones; z++) {
+			struct zs26_lruvec *lv = &zs26_zone(&vm->machine->zones[z])->lru;
+
+			mlock += lv->nr_mlock;
+			unevictable += lv->lru[ZS26_LRU_UNEVICTABLE].count;
+		}
+		for (uint32_t pfn = 0; pfn < vm->machine->nr_pages; pfn++)
+			locked_flagged += (vm->machine->pages[pfn].flags & ZS26_PG_MLOCKED) != 0;
+		/* the freed page left NR_MLOCK with its flag */
+		cr_assert_eq(locked_flagged, 1, "%s", kv[v]);
+		cr_assert_eq(mlock, v ? 1 : 0, "%s", kv[v]);
+		cr_assert_eq(unevictable, v ? 1 : 0, "%s", kv[v]);
+		zs_run_destroy(r);
+		zs_cfg_free(root);
+	}
 }

@@ -4,7 +4,7 @@
  * zs_task_attrs a source copies into its TASK_START requests.
  *
  *   uid: 1000, oom_adj: -17..15, caps: CAP_SYS_ADMIN|CAP_SYS_RAWIO (or a list),
- *   cpu_time: 2min, age: 3h, extra_vm: 256MiB, parent_source: 0
+ *   cpu_time: 2min, age: 3h, extra_vm: 256MiB, parent_source: 0, mlock: true
  *
  * Everything is checked when the scenario is loaded, with the value's position.
  */
@@ -113,6 +113,14 @@ zs_gen_task_attrs(struct zs_cfg *map, const struct zs_source_env *env, int root,
 					    (unsigned long long)parent, env->nr_sources,
 					    env->nr_sources ? env->nr_sources - 1 : 0);
 		a->parent_source = (uint32_t)parent + 1;
+	}
+	/* mlock: mlockall(MCL_CURRENT | MCL_FUTURE) as the task starts */
+	{
+		int lock = 0;
+
+		if (zs_cfg_bool(map, "mlock", &lock, err))
+			return -1;
+		a->mlock = (uint8_t)lock;
 	}
 	return 0;
 }

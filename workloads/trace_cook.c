@@ -8,47 +8,72 @@
 #include "sim/diag.h"
 
 /*
- * The pfn table: open addressing with linear probing, keyed by pfn + 1 (0 marks
- * an empty slot), one 16-byte slot per pfn the trace has touched recently.
- * A slot says what the last event on its pfn was:
+ * The pfn table: open addressing with linear probing over groups of GROUP
+ * consecutive pfns (one hash per group: consecutive pfns, the common case in
+ * real traces, share a cache line), keyed by pfn / GROUP + 1 (0 marks an empty
+ * group).  Each pfn of a group has a 32-bit slot saying what the last event on
+ * it was (0: nothing known):
  *   LIVE     allocated in the trace and not freed since (order kept);
  *   FREED    freed by mm_page_free (a mm_page_free_batched of it may follow);
  *   BATCHED  freed by mm_page_free_batched (or its duplicate already seen).
  * Freed slots are only needed to recognise the batched twin of a free and a
  * repeated free, which come within a few thousand events on real kernels, so a
  * freed slot older than FREE_WINDOW page events counts as absent and is dropped
- * when the table is rebuilt.  Memory is thus bounded by the live pages plus the
- * recent frees, not by the length of the trace.
+ * (zeroed) when the table is rebuilt.  Memory is thus bounded by the groups
+ * holding live pages or recent frees, not by the length of the trace.
  * DEVIATION: a batched twin or repeated free arriving more than FREE_WINDOW page
  * events after the free it repeats is counted as an unmatched free instead (in the
  * shipped traces the largest gap is 1,059 lines).
  *
- * Invariant: used <= cap / 2 after every insert; live_blocks = number of LIVE slots.
+ * A slot keeps the page-event sequence number of its last event modulo
+ * 2^SEQ_BITS only.  Every SWEEP page events all freed slots older than
+ * FREE_WINDOW are zeroed (exactly what a later stale() would say of them), so a
+ * slot still holding a sequence number is less than FREE_WINDOW + SWEEP < 2^SEQ_BITS
+ * events old and its age modulo 2^SEQ_BITS is its true age.
+ *
+ * Invariant: used <= cap / 2 groups after every insert; live_blocks = number of
+ * LIVE slots.
  */
 
 #define FREE_WINDOW (UINT64_C(1) << 18)
-#define INITIAL_CAP (UINT64_C(1) << 16)
+#define SWEEP (UINT64_C(1) << 22)
+#define SEQ_BITS 24
+#define SEQ_MASK ((UINT64_C(1) << SEQ_BITS) - 1)
+#define GROUP_BITS 3
+#define GROUP (1u << GROUP_BITS)
+#define INITIAL_CAP (UINT64_C(1) << 13) /* groups */
+
+_Static_assert(FREE_WINDOW + SWEEP < (UINT64_C(1) << SEQ_BITS), "slot ages must not wrap");
 
 enum { ST_LIVE = 1, ST_FREED = 2, ST_BATCHED = 3 };
 
-struct pfn_slot {
-	uint64_t key; /* pfn + 1; 0 = empty */
-	uint64_t val; /* state | order << 2 | seq << 8 */
+struct pfn_group {
+	uint64_t key;        /* pfn / GROUP + 1; 0 = empty */
+	uint32_t val[GROUP]; /* per pfn: state | order << 2 | (seq mod 2^SEQ_BITS) << 8 */
 };
 
-#define VAL(st, order, seq) ((uint64_t)(st) | ((uint64_t)(order) << 2) | ((uint64_t)(seq) << 8))
+#define VAL(st, order, seq) \
+	((uint32_t)(st) | ((uint32_t)(order) << 2) | ((uint32_t)((seq)&SEQ_MASK) << 8))
 #define VAL_STATE(v) ((unsigned)((v)&3))
 #define VAL_ORDER(v) ((unsigned)(((v) >> 2) & 0x3f))
-#define VAL_SEQ(v) ((v) >> 8)
+#define VAL_SEQ(v) ((uint64_t)(v) >> 8)
 
 struct zs_trace_cook {
 	struct zs_trace_reader *r;
-	struct pfn_slot *tab;
-	uint64_t cap, used;
-	unsigned shift; /* 64 - log2(cap) */
-	uint64_t seq;   /* page events (alloc and free kinds) seen */
+	struct pfn_group *tab;
+	uint64_t cap, used; /* in groups */
+	unsigned shift;     /* 64 - log2(cap) */
+	uint64_t seq;       /* page events (alloc and free kinds) seen */
 	struct zs_trace_counts counts;
 	struct zs_trace_event raw;
+	/* One raw event read ahead (so its group is prefetched while the current one
+	 * is replayed): the read's result and the reader's counts right after it. */
+	struct {
+		struct zs_trace_event ev; /* the reader's only output buffer, as raw was */
+		int rc, valid;
+		uint64_t lines, bad_lines, lost_events;
+		struct zs_error err;
+	} ahead;
 	struct zs_page_event pending; /* the ALLOC that follows an implied FREE */
 	int have_pending;
 	int emit_skipped;
@@ -56,25 +81,22 @@ struct zs_trace_cook {
 };
 
 static inline uint64_t
-slot_of(const struct zs_trace_cook *c, uint64_t pfn)
+group_of(const struct zs_trace_cook *c, uint64_t key)
 {
-	/* Fibonacci hashing: consecutive pfns (the common case) spread over the table. */
-	return ((pfn + 1) * UINT64_C(0x9E3779B97F4A7C15)) >> c->shift;
+	/* Fibonacci hashing: consecutive groups spread over the table. */
+	return (key * UINT64_C(0x9E3779B97F4A7C15)) >> c->shift;
 }
 
-static struct pfn_slot *
-find(struct zs_trace_cook *c, uint64_t pfn)
+static struct pfn_group *
+find_group(struct zs_trace_cook *c, uint64_t key)
 {
-	uint64_t i = slot_of(c, pfn), key = pfn + 1;
+	for (uint64_t i = group_of(c, key);; i = (i + 1) & (c->cap - 1)) {
+		struct pfn_group *g = &c->tab[i];
 
-	for (;;) {
-		struct pfn_slot *s = &c->tab[i];
-
-		if (s->key == key)
-			return s;
-		if (s->key == 0)
+		if (g->key == key)
+			return g;
+		if (g->key == 0)
 			return NULL;
-		i = (i + 1) & (c->cap - 1);
 	}
 }
 
@@ -95,20 +117,45 @@ table_alloc(struct zs_trace_cook *c, uint64_t cap)
 }
 
 static int
-stale(const struct zs_trace_cook *c, uint64_t val)
+stale(const struct zs_trace_cook *c, uint32_t val)
 {
-	return VAL_STATE(val) != ST_LIVE && c->seq - VAL_SEQ(val) > FREE_WINDOW;
+	return VAL_STATE(val) != ST_LIVE && ((c->seq - VAL_SEQ(val)) & SEQ_MASK) > FREE_WINDOW;
 }
 
-/* Rebuild the table without stale freed slots, doubling it if still a quarter full. */
+/* Zero g's stale slots; returns how many slots still say something. */
+static unsigned
+forget_stale(const struct zs_trace_cook *c, struct pfn_group *g)
+{
+	unsigned n = 0;
+
+	for (unsigned k = 0; k < GROUP; k++) {
+		if (g->val[k] && stale(c, g->val[k]))
+			g->val[k] = 0;
+		n += g->val[k] != 0;
+	}
+	return n;
+}
+
+/* The page-event sequence number advances; every SWEEP events, forget stale slots. */
+static void
+next_seq(struct zs_trace_cook *c)
+{
+	c->seq++;
+	if ((c->seq & (SWEEP - 1)) == 0)
+		for (uint64_t i = 0; i < c->cap; i++)
+			if (c->tab[i].key)
+				forget_stale(c, &c->tab[i]);
+}
+
+/* Rebuild the table without groups holding only stale slots, doubling it if still a quarter full. */
 static int
 rebuild(struct zs_trace_cook *c)
 {
-	struct pfn_slot *old = c->tab;
+	struct pfn_group *old = c->tab;
 	uint64_t old_cap = c->cap, keep = 0;
 
 	for (uint64_t i = 0; i < old_cap; i++)
-		if (old[i].key && !stale(c, old[i].val))
+		if (old[i].key && forget_stale(c, &old[i]))
 			keep++;
 	if (table_alloc(c, keep * 4 > old_cap ? old_cap * 2 : old_cap) < 0) {
 		c->tab = old;
@@ -117,9 +164,9 @@ rebuild(struct zs_trace_cook *c)
 	}
 	/* table_alloc changed shift for the new capacity: reinsert */
 	for (uint64_t i = 0; i < old_cap; i++) {
-		if (!old[i].key || stale(c, old[i].val))
+		if (!old[i].key || !forget_stale(c, &old[i]))
 			continue;
-		uint64_t j = slot_of(c, old[i].key - 1);
+		uint64_t j = group_of(c, old[i].key);
 
 		while (c->tab[j].key)
 			j = (j + 1) & (c->cap - 1);
@@ -130,24 +177,25 @@ rebuild(struct zs_trace_cook *c)
 	return 0;
 }
 
-/* The slot for pfn, created empty-valued when absent; NULL when out of memory. */
-static struct pfn_slot *
+/* The slot for pfn (0 when nothing is known of it); NULL when out of memory. */
+static uint32_t *
 find_or_add(struct zs_trace_cook *c, uint64_t pfn)
 {
-	struct pfn_slot *s = find(c, pfn);
-	uint64_t i;
+	uint64_t key = (pfn >> GROUP_BITS) + 1, i;
+	struct pfn_group *g = find_group(c, key);
 
-	if (s)
-		return s;
+	if (g)
+		return &g->val[pfn & (GROUP - 1)];
 	if ((c->used + 1) * 2 > c->cap && rebuild(c) < 0)
 		return NULL;
-	i = slot_of(c, pfn);
+	i = group_of(c, key);
 	while (c->tab[i].key)
 		i = (i + 1) & (c->cap - 1);
-	c->tab[i].key = pfn + 1;
-	c->tab[i].val = 0;
+	g = &c->tab[i];
+	memset(g, 0, sizeof(*g));
+	g->key = key;
 	c->used++;
-	return &c->tab[i];
+	return &g->val[pfn & (GROUP - 1)];
 }
 
 struct zs_trace_cook *
@@ -203,11 +251,42 @@ to_page_event(const struct zs_trace_event *ev, enum zs_page_ev kind, unsigned or
 }
 
 static void
-sync_reader_counts(struct zs_trace_cook *c)
+read_ahead(struct zs_trace_cook *c)
 {
-	c->counts.lines = zs_trace_lines(c->r);
-	c->counts.bad_lines = zs_trace_bad_lines(c->r);
-	c->counts.lost_events = zs_trace_lost_events(c->r);
+	c->ahead.rc = zs_trace_read(c->r, &c->ahead.ev, &c->ahead.err);
+	c->ahead.lines = zs_trace_lines(c->r);
+	c->ahead.bad_lines = zs_trace_bad_lines(c->r);
+	c->ahead.lost_events = zs_trace_lost_events(c->r);
+	c->ahead.valid = 1;
+	if (c->ahead.rc == 1 && (c->ahead.ev.ev == ZS_TEV_ALLOC || c->ahead.ev.ev == ZS_TEV_FREE ||
+				 c->ahead.ev.ev == ZS_TEV_FREE_BATCHED))
+		__builtin_prefetch(&c->tab[group_of(c, (c->ahead.ev.pfn >> GROUP_BITS) + 1)]);
+}
+
+/*
+ * The next raw event into c->raw, with the reader's counts as they were right
+ * after reading it: what zs_trace_read() would give, one event in advance.
+ * After an end or an error nothing is read ahead (the next call reads again).
+ */
+static int
+read_raw(struct zs_trace_cook *c, struct zs_error *err)
+{
+	int rc;
+
+	if (!c->ahead.valid)
+		read_ahead(c);
+	rc = c->ahead.rc;
+	c->ahead.valid = 0;
+	c->counts.lines = c->ahead.lines;
+	c->counts.bad_lines = c->ahead.bad_lines;
+	c->counts.lost_events = c->ahead.lost_events;
+	if (rc < 0)
+		*err = c->ahead.err;
+	if (rc != 1)
+		return rc;
+	c->raw = c->ahead.ev;
+	read_ahead(c);
+	return rc;
 }
 
 static int
@@ -222,7 +301,7 @@ cook_alloc(struct zs_trace_cook *c, struct zs_page_event *pe, struct zs_error *e
 {
 	const struct zs_trace_event *ev = &c->raw;
 	struct zs_trace_counts *k = &c->counts;
-	struct pfn_slot *s;
+	uint32_t *s;
 	unsigned order = ev->order;
 
 	/* KERNEL: modern include/trace/events/kmem.h prints pfn 0 and a NULL page when
@@ -231,14 +310,14 @@ cook_alloc(struct zs_trace_cook *c, struct zs_page_event *pe, struct zs_error *e
 		k->alloc_failed_in_trace++;
 		return 0;
 	}
-	c->seq++;
+	next_seq(c);
 	s = find_or_add(c, ev->pfn);
 	if (!s)
 		return oom(err);
 	k->allocs_by_order[order]++;
-	if (s->val && VAL_STATE(s->val) == ST_LIVE) {
+	if (*s && VAL_STATE(*s) == ST_LIVE) {
 		/* The trace lost this pfn's free: free the old block first. */
-		unsigned old = VAL_ORDER(s->val);
+		unsigned old = VAL_ORDER(*s);
 
 		k->realloc_live++;
 		k->live_pages -= UINT64_C(1) << old;
@@ -249,7 +328,7 @@ cook_alloc(struct zs_trace_cook *c, struct zs_page_event *pe, struct zs_error *e
 	} else {
 		to_page_event(ev, ZS_PEV_ALLOC, order, 0, pe);
 	}
-	s->val = VAL(ST_LIVE, order, c->seq);
+	*s = VAL(ST_LIVE, order, c->seq);
 	k->live_blocks++;
 	k->live_pages += UINT64_C(1) << order;
 	if (k->live_pages > k->peak_live_pages)
@@ -265,14 +344,14 @@ cook_free(struct zs_trace_cook *c, struct zs_page_event *pe, struct zs_error *er
 	struct zs_trace_counts *k = &c->counts;
 	int batched = ev->ev == ZS_TEV_FREE_BATCHED;
 	unsigned new_state = batched ? ST_BATCHED : ST_FREED, flag;
-	struct pfn_slot *s;
+	uint32_t *s;
 
-	c->seq++;
+	next_seq(c);
 	s = find_or_add(c, ev->pfn);
 	if (!s)
 		return oom(err);
-	if (s->val && VAL_STATE(s->val) == ST_LIVE) {
-		unsigned order = VAL_ORDER(s->val);
+	if (*s && VAL_STATE(*s) == ST_LIVE) {
+		unsigned order = VAL_ORDER(*s);
 
 		/* a batched report prints order=0 whatever the page's order */
 		if (ev->order != order && !(batched && ev->order == 0))
@@ -280,12 +359,12 @@ cook_free(struct zs_trace_cook *c, struct zs_page_event *pe, struct zs_error *er
 		k->frees_by_order[order]++;
 		k->live_blocks--;
 		k->live_pages -= UINT64_C(1) << order;
-		s->val = VAL(new_state, order, c->seq);
+		*s = VAL(new_state, order, c->seq);
 		to_page_event(ev, ZS_PEV_FREE, order, 0, pe);
 		return 1;
 	}
-	if (s->val && !stale(c, s->val)) {
-		if (batched && VAL_STATE(s->val) == ST_FREED) {
+	if (*s && !stale(c, *s)) {
+		if (batched && VAL_STATE(*s) == ST_FREED) {
 			/* Modern kernels: mm_page_free then mm_page_free_batched, same page. */
 			k->duplicate_batched_frees++;
 			flag = ZS_PEF_DUPLICATE;
@@ -298,7 +377,7 @@ cook_free(struct zs_trace_cook *c, struct zs_page_event *pe, struct zs_error *er
 		k->unmatched_frees++;
 		flag = ZS_PEF_UNMATCHED;
 	}
-	s->val = VAL(new_state, ev->order, c->seq);
+	*s = VAL(new_state, ev->order, c->seq);
 	if (!c->emit_skipped)
 		return 0;
 	to_page_event(ev, ZS_PEV_FREE, ev->order, flag, pe);
@@ -316,9 +395,8 @@ zs_trace_cook_next(struct zs_trace_cook *c, struct zs_page_event *pe, struct zs_
 		return 1;
 	}
 	for (;;) {
-		int rc = zs_trace_read(c->r, &c->raw, err);
+		int rc = read_raw(c, err);
 
-		sync_reader_counts(c);
 		if (rc <= 0)
 			return rc;
 		k->events++;

@@ -332,6 +332,10 @@ swap_out_mm(struct z24 *s, struct zs_task *t, struct z24_ctx *c)
 	struct zs_pagemap *pm = s->vm->pagemap;
 	uint32_t idx = mm->swap_address;
 
+	/* KERNEL: 2.4.0 mm/vmscan.c swap_out_vma(): a VM_LOCKED vma is skipped whole; with
+	 * mlockall every vma is, so the walk reaches the end without looking at a pte */
+	if (t->flags & ZS_TASK_MLOCKALL)
+		idx = Z24_SWAP_END;
 	if (idx == Z24_SWAP_END) {
 		idx = ZS_NIL; /* resumed past the last page: the walk ends at once */
 	} else {

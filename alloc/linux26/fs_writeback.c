@@ -1,7 +1,7 @@
 /*
  * fs_writeback.c - background writeback of dirty page cache: NR_FILE_DIRTY
- * accounting, the background trigger of balance_dirty_pages() every
- * ratelimit_pages, and the thread that writes: 2.6.18's pdflush running
+ * accounting, the background trigger at the end of balance_dirty_pages(),
+ * and the thread that writes: 2.6.18's pdflush running
  * background_writeout() and wb_kupdate() (mm/page-writeback.c), 2.6.32's
  * per-bdi flusher running wb_writeback() for background work and
  * wb_check_old_data_flush() (fs/fs-writeback.c).  Both wake every
@@ -10,9 +10,9 @@
  * background writeout runs while NR_FILE_DIRTY is at or above the
  * background threshold.
  *
- * DEVIATION: the writer side of balance_dirty_pages (the writer writing and
- * sleeping once dirty + writeback pass the dirty threshold) is not modelled:
- * ops->dirty cannot put the writing task to sleep.  One pdflush thread
+ * The writer side of balance_dirty_pages is page_writeback.c's; set_page_dirty
+ * here only counts the page for it (rc->bdp_pending).
+ * DEVIATION: one pdflush thread
  * stands for 2.6.18's pool of 2-8; pages are written in pfn order with a
  * per-page dirtied_when (page->aux, jiffies) instead of inode by inode; the
  * flusher thread never exits when idle.
@@ -57,9 +57,8 @@ zs26_page_is_file(const struct zs_page *p)
 		p->kind == ZS_KIND_BUFFER);
 }
 
-/* balance_dirty_pages(): only its background trigger (see DEVIATION above). */
-static void
-balance_dirty_pages(struct zs_vm *vm)
+void
+zs26_start_background_writeback(struct zs_vm *vm)
 {
 	struct zs26_wb *wb = zs26_of(vm)->rc.wb;
 	uint64_t bg, dirty;
@@ -70,6 +69,7 @@ balance_dirty_pages(struct zs_vm *vm)
 	/* KERNEL: 2.6.18 balance_dirty_pages(): writeback_in_progress -> return */
 	if (wb->state == WB_BACKGROUND)
 		return;
+	/* pdflush_operation(background_writeout) / bdi_start_writeback() */
 	if (zs26_of(vm)->rc.nr_file_dirty > bg) {
 		wb->pending_background = 1;
 		zs_waitqueue_wake_all(&wb->wq);
@@ -81,7 +81,6 @@ zs26_account_dirty(struct zs_vm *vm, uint32_t pfn)
 {
 	struct zs26_reclaim *rc = &zs26_of(vm)->rc;
 	struct zs_page *p = &vm->machine->pages[pfn];
-	uint64_t *rl;
 
 	if ((p->flags & ZS_PG_DIRTY) || !zs26_page_is_file(p))
 		return;
@@ -89,12 +88,8 @@ zs26_account_dirty(struct zs_vm *vm, uint32_t pfn)
 	p->flags |= ZS_PG_DIRTY;
 	p->aux = (uint32_t)jiffies_now(vm); /* the inode's dirtied_when, per page here */
 	rc->nr_file_dirty++;
-	/* KERNEL: 2.6.18 balance_dirty_pages_ratelimited_nr(): per-CPU count to ratelimit */
-	rl = &rc->ratelimits[rc->cur_cpu % (unsigned)zs26_of(vm)->nr_cpus];
-	if (++*rl >= zs26_ratelimit_pages(vm)) {
-		*rl = 0;
-		balance_dirty_pages(vm);
-	}
+	/* the writer's balance_dirty_pages_ratelimited() counts it (ops->balance_dirty) */
+	rc->bdp_pending++;
 }
 
 void
@@ -114,7 +109,8 @@ zs26_account_clean(struct zs_vm *vm, uint32_t pfn)
  * nonblocking caller stops at a congested queue (*congested = 1).
  */
 static uint64_t
-write_chunk(struct zs_vm *vm, int kupdate, int64_t older_than, int nonblocking, int *congested)
+write_chunk(struct zs_vm *vm, int kupdate, int64_t older_than, int nonblocking, int *congested,
+	    uint64_t max)
 {
 	struct zs_machine *m = vm->machine;
 	uint64_t n = 0;
@@ -124,7 +120,7 @@ write_chunk(struct zs_vm *vm, int kupdate, int64_t older_than, int nonblocking, 
 		*congested = 1;
 		return 0;
 	}
-	for (uint32_t pfn = 0; pfn < m->nr_pages && n < MAX_WRITEBACK_PAGES; pfn++) {
+	for (uint32_t pfn = 0; pfn < m->nr_pages && n < max; pfn++) {
 		struct zs_page *p = &m->pages[pfn];
 
 		if (!(p->flags & ZS_PG_DIRTY) || (p->flags & ZS_PG_WRITEBACK) ||
@@ -137,6 +133,15 @@ write_chunk(struct zs_vm *vm, int kupdate, int64_t older_than, int nonblocking, 
 	}
 	zs26_submit_writes(vm);
 	return n;
+}
+
+uint64_t
+zs26_writeback_inodes(struct zs_vm *vm, uint64_t nr)
+{
+	int congested;
+
+	/* KERNEL: 2.6.18 balance_dirty_pages(): a WB_SYNC_NONE wbc, not nonblocking */
+	return write_chunk(vm, 0, 0, 0, &congested, nr);
 }
 
 /* blk_congestion_wait(WRITE, HZ/10) between chunks. */
@@ -199,7 +204,7 @@ wb_run(struct zs_thread *t)
 				wb->state = WB_IDLE;
 				continue;
 			}
-			n = write_chunk(vm, 0, 0, v18, &congested);
+			n = write_chunk(vm, 0, 0, v18, &congested, MAX_WRITEBACK_PAGES);
 			k->rc.background_written += n;
 			zs26_charge_scan(vm, t, n, 1);
 			if (n < MAX_WRITEBACK_PAGES) {
@@ -221,7 +226,7 @@ wb_run(struct zs_thread *t)
 				kupdate_done(wb);
 				continue;
 			}
-			n = write_chunk(vm, 1, wb->older_than, v18, &congested);
+			n = write_chunk(vm, 1, wb->older_than, v18, &congested, MAX_WRITEBACK_PAGES);
 			k->rc.kupdate_written += n;
 			zs26_charge_scan(vm, t, n, 1);
 			wb->nr_to_write -= (int64_t)n;
@@ -265,4 +270,7 @@ zs26_writeback_fini(struct zs_vm *vm)
 {
 	free(zs26_of(vm)->rc.wb);
 	zs26_of(vm)->rc.wb = NULL;
+	free(zs26_of(vm)->rc.task_dirties);
+	zs26_of(vm)->rc.task_dirties = NULL;
+	zs26_of(vm)->rc.nr_task_dirties = 0;
 }

@@ -11,6 +11,11 @@
  * in 2.6.32 (read_swap_cache_async -> lru_cache_add_anon).  All through the
  * CPU's pagevec.  A read of a cached page is mark_page_accessed(); an access
  * through a mapping only sets the PTE young bit.
+ * An anonymous page of a task with mlock (ZS_TASK_MLOCKALL) is mapped by a
+ * VM_LOCKED vma: 2.6.32 faults it onto the unevictable list and mlocks it
+ * (page_add_new_anon_rmap with page_evictable false, then mlock_vma_page from
+ * __mlock_vma_pages_range); 2.6.18 puts it on the active list like any other
+ * and only try_to_unmap refuses it (rmap.c).
  * DEVIATION: blocks of order > 0 never join the LRU (unreclaimable), and a
  * write through a mapping sets PG_dirty at once instead of the PTE dirty bit
  * that try_to_unmap would move to the page.
@@ -45,6 +50,9 @@ zs26_page_added(struct zs_vm *vm, uint32_t pfn)
 	switch (p->kind) {
 	case ZS_KIND_ANON: {
 		struct zs_binding *b = zs_vm_page_binding(vm, pfn);
+		/* the owner did mlockall(MCL_CURRENT | MCL_FUTURE): its vmas are VM_LOCKED */
+		int locked = b && b->task != ZS_NIL &&
+			     (vm->tasks[b->task]->flags & ZS_TASK_MLOCKALL);
 
 		p->flags |= ZS26_PG_ANON | (v32 ? ZS26_PG_SWAPBACKED : 0);
 		if (b && b->slot != UINT32_MAX && b->slot < k->rc.nr_slots &&
@@ -54,11 +62,17 @@ zs26_page_added(struct zs_vm *vm, uint32_t pfn)
 			p->aux = b->slot;
 			k->rc.swapcache[b->slot] = pfn;
 			zs26_lru_cache_add(vm, pfn, v32 ? ZS26_LRU_INACTIVE_ANON : ZS26_LRU_ACTIVE, cpu);
+		} else if (v32 && locked) {
+			/* KERNEL: 2.6.32 mm/rmap.c page_add_new_anon_rmap(): !page_evictable(page, vma) */
+			p->flags |= ZS26_PG_UNEVICTABLE;
+			zs26_add_page_to_lru(vm, pfn, ZS26_LRU_UNEVICTABLE);
 		} else {
 			/* KERNEL: 2.6.18 mm/memory.c do_anonymous_page(): lru_cache_add_active */
 			zs26_lru_cache_add(vm, pfn, v32 ? ZS26_LRU_ACTIVE_ANON : ZS26_LRU_ACTIVE, cpu);
 		}
 		zs26_page_map(vm, pfn);
+		if (locked)
+			zs26_mlock_page(vm, pfn); /* __mlock_vma_pages_range -> mlock_vma_page */
 		break;
 	}
 	case ZS_KIND_FILE_CLEAN:

@@ -432,7 +432,9 @@ enum {
 	M_NR_ANON_PAGES,
 	M_NR_FILE_MAPPED,
 	M_CONGESTION_EARLY,
-	M_NR_DIRTY
+	M_NR_DIRTY,
+	M_BDP0, /* 5 ids: dirty_exceeded, balance_dirty_pages, waits, wait ns, pages written */
+	M_VMSCAN_WRITE = M_BDP0 + 5
 };
 
 #define FO(t, k) {"free_" #t "_order_" #k, 1}
@@ -493,6 +495,12 @@ static const struct zs_metric metrics_2632[] = {
 	{"nr_file_mapped", 0},
 	{"congestion_waits_woken", 0},
 	{"nr_dirty", 0},
+	{"dirty_exceeded", 0},
+	{"balance_dirty_pages", 0},
+	{"dirty_throttle_waits", 0},
+	{"dirty_throttle_ns", 0},
+	{"dirty_throttle_written", 0},
+	{"nr_vmscan_write", 0},
 };
 static const int ids_2632[] = {
 	M_NR_PCP,	 M_REFILLS,	   M_SPILLS,		M_LRU0 + 0,	M_LRU0 + 1,
@@ -505,6 +513,8 @@ static const int ids_2632[] = {
 	M_KSWAPD_CPU,	 M_DIRECT_CPU,	   M_DRAIN_ALL,		M_CONGESTION,	M_OOM_LOCK_WAITS,
 	M_OOM_CALLS,	 M_PGACTIVATE,	   M_PGDEACTIVATE,	M_PGROTATED,	M_KSWAPD_STEAL,
 	M_NR_WRITEBACK,	 M_NR_ANON_PAGES,  M_NR_FILE_MAPPED,	M_CONGESTION_EARLY, M_NR_DIRTY,
+	M_BDP0 + 0,	 M_BDP0 + 1,	   M_BDP0 + 2,		M_BDP0 + 3,	M_BDP0 + 4,
+	M_VMSCAN_WRITE,
 };
 _Static_assert(sizeof(metrics_2632) / sizeof(metrics_2632[0]) ==
 		       sizeof(ids_2632) / sizeof(ids_2632[0]),
@@ -521,6 +531,8 @@ static const struct zs_metric metrics_2618[] = {
 	{"pgactivate", 0},	 {"pgdeactivate", 0},	      {"pgrotated", 0},
 	{"kswapd_steal", 0},	 {"nr_writeback", 0},	      {"nr_anon_pages", 0},
 	{"nr_file_mapped", 0},	 {"congestion_waits_woken", 0}, {"nr_dirty", 0},
+	{"dirty_exceeded", 0},	 {"balance_dirty_pages", 0},  {"dirty_throttle_waits", 0},
+	{"dirty_throttle_ns", 0}, {"dirty_throttle_written", 0}, {"pageout_writes", 0},
 };
 static const int ids_2618[] = {
 	M_NR_PCP,	    M_PCP_HOT,	      M_PCP_COLD,	M_REFILLS,	M_SPILLS,
@@ -529,7 +541,8 @@ static const int ids_2618[] = {
 	M_ALLOCSTALL,	    M_KSWAPD_WAKEUPS, M_PAGEOUTRUN,	M_KSWAPD_CPU,	M_DIRECT_CPU,
 	M_CONGESTION,	    M_OOM_CALLS,      M_PGACTIVATE,	M_PGDEACTIVATE,	M_PGROTATED,
 	M_KSWAPD_STEAL,	    M_NR_WRITEBACK,   M_NR_ANON_PAGES,	M_NR_FILE_MAPPED, M_CONGESTION_EARLY,
-	M_NR_DIRTY,
+	M_NR_DIRTY,	    M_BDP0 + 0,	      M_BDP0 + 1,	M_BDP0 + 2,	M_BDP0 + 3,
+	M_BDP0 + 4,	    M_VMSCAN_WRITE,
 };
 _Static_assert(sizeof(metrics_2618) / sizeof(metrics_2618[0]) ==
 		       sizeof(ids_2618) / sizeof(ids_2618[0]),
@@ -637,6 +650,18 @@ metric_value(struct zs_vm *vm, struct zs_zone *z, int id)
 		return (int64_t)k->congestion_early;
 	case M_NR_DIRTY:
 		return (int64_t)k->rc.nr_file_dirty;
+	case M_BDP0 + 0:
+		return k->rc.dirty_exceeded;
+	case M_BDP0 + 1:
+		return (int64_t)k->rc.bdp_calls;
+	case M_BDP0 + 2:
+		return (int64_t)k->rc.bdp_waits;
+	case M_BDP0 + 3:
+		return k->rc.bdp_wait_ns;
+	case M_BDP0 + 4:
+		return (int64_t)k->rc.bdp_written;
+	case M_VMSCAN_WRITE:
+		return (int64_t)k->rc.vmscan_write;
 	}
 	return 0;
 }
@@ -771,6 +796,7 @@ const struct zs_policy_ops zs_policy_2618 = {
 	.page_added = zs26_page_added,
 	.touch = zs26_touch,
 	.dirty = zs26_dirty,
+	.balance_dirty = zs26_balance_dirty,
 	.swap_cache_find = zs26_swap_cache_find,
 	.swap_free = zs26_swap_free,
 	.describe = zs26_describe,
@@ -794,6 +820,7 @@ const struct zs_policy_ops zs_policy_2632 = {
 	.page_added = zs26_page_added,
 	.touch = zs26_touch,
 	.dirty = zs26_dirty,
+	.balance_dirty = zs26_balance_dirty,
 	.swap_cache_find = zs26_swap_cache_find,
 	.swap_free = zs26_swap_free,
 	.describe = zs26_describe,

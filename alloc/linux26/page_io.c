@@ -37,6 +37,8 @@ zs26_writepage(struct zs_vm *vm, uint32_t pfn)
 	if (b && !(p->flags & ZS_PG_SWAPCACHE))
 		b->dirty = 0; /* the file copy is current again */
 	rc->nr_writeback++;
+	if (zs26_page_is_file(p))
+		rc->nr_writeback_file++; /* BDI_WRITEBACK (swap's bdi does not account) */
 	vm->pgpgout++;
 	if (p->flags & ZS_PG_SWAPCACHE)
 		vm->pswpout++;
@@ -63,6 +65,12 @@ zs26_end_page_writeback(struct zs_vm *vm, uint32_t pfn)
 	ZS_BUG_ON(!(p->flags & ZS_PG_WRITEBACK));
 	p->flags &= ~ZS_PG_WRITEBACK;
 	rc->nr_writeback--;
+	if (zs26_page_is_file(p)) {
+		/* KERNEL: 2.6.32 mm/page-writeback.c test_clear_page_writeback(): BDI_WRITEBACK,
+		 * and __bdi_writeout_inc() for the bdi's share of writeouts */
+		rc->nr_writeback_file--;
+		rc->bdi_writeouts++;
+	}
 	if (p->flags & ZS26_PG_FREEPEND) {
 		/* the owner let go of it while the write was in flight */
 		p->flags &= ~ZS26_PG_FREEPEND;

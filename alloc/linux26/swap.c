@@ -346,14 +346,23 @@ zs26_lru_check(struct zs_vm *vm, struct zs_error *err)
 			return zs_error_set(err, EX_SOFTWARE, "swap cache slot %llu -> page %u stale",
 					    (unsigned long long)s, pfn);
 	}
-	uint64_t dirty = 0;
+	uint64_t dirty = 0, wb_file = 0;
 
-	for (uint32_t pfn = 0; pfn < m->nr_pages; pfn++)
-		dirty += (m->pages[pfn].flags & ZS_PG_DIRTY) && zs26_page_is_file(&m->pages[pfn]);
+	for (uint32_t pfn = 0; pfn < m->nr_pages; pfn++) {
+		const struct zs_page *p = &m->pages[pfn];
+
+		dirty += (p->flags & ZS_PG_DIRTY) && zs26_page_is_file(p);
+		wb_file += (p->flags & ZS_PG_WRITEBACK) && zs26_page_is_file(p);
+	}
 	if (dirty != k->rc.nr_file_dirty)
 		return zs_error_set(err, EX_SOFTWARE, "NR_FILE_DIRTY %llu, %llu dirty cache pages",
 				    (unsigned long long)k->rc.nr_file_dirty,
 				    (unsigned long long)dirty);
+	/* BDI_WRITEBACK, what 2.6.32's balance_dirty_pages compares with the bdi threshold */
+	if (wb_file != k->rc.nr_writeback_file)
+		return zs_error_set(err, EX_SOFTWARE, "BDI_WRITEBACK %llu, %llu cache pages under writeback",
+				    (unsigned long long)k->rc.nr_writeback_file,
+				    (unsigned long long)wb_file);
 	for (int i = 0; i < k->nr_cpus * ZS26_NR_LRU; i++)
 		if (k->rc.pvec[i].count >= ZS26_PAGEVEC_SIZE)
 			return zs_error_set(err, EX_SOFTWARE, "a pagevec holds %u pages",

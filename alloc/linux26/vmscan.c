@@ -20,7 +20,7 @@ lv_of(struct zs_zone *z)
 	return &zs26_zone(z)->lru;
 }
 
-void
+zs_time_t
 zs26_charge_scan(struct zs_vm *vm, struct zs_thread *t, uint64_t scanned, int kswapd)
 {
 	struct zs26 *k = zs26_of(vm);
@@ -38,6 +38,7 @@ zs26_charge_scan(struct zs_vm *vm, struct zs_thread *t, uint64_t scanned, int ks
 		k->direct_reclaim_ns += cost;
 	if (t && cost)
 		zs_thread_charge(t, cost);
+	return cost;
 }
 
 /* __isolate_lru_page()'s mode test for a lumpy neighbour (2.6.32). */
@@ -131,6 +132,9 @@ pageout(struct zs_vm *vm, uint32_t pfn, const struct zs26_sc *sc)
 		return PAGE_CLEAN; /* clear_page_dirty_for_io() found it clean */
 	p->flags |= ZS26_PG_RECLAIM;
 	zs26_writepage(vm, pfn);
+	/* KERNEL: 2.6.32 mm/vmscan.c pageout(): NR_VMSCAN_WRITE once writepage succeeded
+	 * (2.6.18 has no such counter: the model counts the same event for it) */
+	zs26_of(vm)->rc.vmscan_write++;
 	return PAGE_SUCCESS;
 }
 

@@ -19,7 +19,9 @@
  * list, ZS_PG_ACTIVE only on an active list or a pagevec, in 2.6.32 the list
  * index equals page_lru(page) for every page on an evictable list, the swap
  * cache maps slot -> pfn and back (page->aux) for every ZS_PG_SWAPCACHE page,
- * and no page is isolated between reclaim calls.
+ * NR_FILE_DIRTY and BDI_WRITEBACK (nr_writeback_file) count the dirty and the
+ * under-writeback page-cache pages, and no page is isolated between reclaim
+ * calls.
  */
 #ifndef ZS_LINUX26_VMSCAN_H
 #define ZS_LINUX26_VMSCAN_H
@@ -123,8 +125,19 @@ struct zs26_reclaim {
 	uint64_t nr_file_dirty;  /* NR_FILE_DIRTY */
 	uint64_t *ratelimits;    /* [cpu]: balance_dirty_pages_ratelimited's counters */
 	uint64_t kupdate_runs, kupdate_written, background_written;
+	/* page_writeback.c: the writer side of balance_dirty_pages */
+	uint64_t bdp_pending;        /* pages dirtied since the writer last called it */
+	int dirty_exceeded;          /* 2.6.18 dirty_exceeded / 2.6.32 bdi->dirty_exceeded */
+	uint64_t nr_writeback_file;  /* BDI_WRITEBACK: page-cache pages under writeback */
+	uint64_t bdi_writeouts;      /* BDI_WRITTEN: page-cache writes completed (2.6.32) */
+	uint64_t vm_dirties;         /* 2.6.32 vm_dirties: pages dirtied by all tasks */
+	uint64_t *task_dirties;      /* [task id]: tsk->dirties */
+	uint32_t nr_task_dirties;
+	uint64_t bdp_calls, bdp_waits, bdp_written; /* throttled calls, sleeps, pages written */
+	zs_time_t bdp_wait_ns;       /* writers' time asleep in balance_dirty_pages */
 	/* /proc/vmstat global counters */
 	uint64_t pgactivate, pgdeactivate, pgrotated, kswapd_steal;
+	uint64_t vmscan_write;   /* pages pageout() wrote: 2.6.32 NR_VMSCAN_WRITE (2.6.18: ours) */
 	uint64_t slept_congestion_ns;
 };
 
@@ -185,8 +198,9 @@ int zs26_try_to_unmap(struct zs_vm *vm, uint32_t pfn);
 void zs26_page_map(struct zs_vm *vm, uint32_t pfn);
 void zs26_page_unmap(struct zs_vm *vm, uint32_t pfn);
 /*
- * Model-side hooks for what workloads do not express yet: mlock (VM_LOCKED)
- * of a mapped page, and mapping a file page into a task (exec = VM_EXEC).
+ * mlock_vma_page() of a mapped page (VM_LOCKED; memory.c calls it for the pages
+ * of a task with `mlock`), and mapping a file page into a task (exec = VM_EXEC;
+ * a model-side hook: workloads do not map files yet).
  */
 void zs26_mlock_page(struct zs_vm *vm, uint32_t pfn);
 void zs26_map_file_page(struct zs_vm *vm, uint32_t pfn, int exec);
@@ -224,8 +238,8 @@ uint64_t zs26_isolate_lru_pages(struct zs_vm *vm, struct zs_zone *z, uint64_t nr
 				struct zs_list *dst, uint64_t *scanned, unsigned order, int mode);
 /* shrink_zone() of the version; returns pages reclaimed in this call. */
 uint64_t zs26_shrink_zone(struct zs_vm *vm, struct zs_zone *z, int priority, struct zs26_sc *sc);
-/* Charge reclaim CPU time for `scanned` pages to t (and count it). */
-void zs26_charge_scan(struct zs_vm *vm, struct zs_thread *t, uint64_t scanned, int kswapd);
+/* Charge reclaim CPU time for `scanned` pages to t (and count it); returns the time. */
+zs_time_t zs26_charge_scan(struct zs_vm *vm, struct zs_thread *t, uint64_t scanned, int kswapd);
 
 /* ---- vmscan_2618.c ---- */
 /* The reclaim_mapped decision of shrink_active_list() (2.6.18). */
@@ -276,6 +290,12 @@ void zs26_wakeup_kswapd(struct zs_vm *vm, struct zs_zone *z, unsigned order);
 void zs26_get_dirty_limits(struct zs_vm *vm, uint64_t *background, uint64_t *dirty);
 /* ratelimit_pages: how many pages a task dirties between balance_dirty_pages calls. */
 uint64_t zs26_ratelimit_pages(struct zs_vm *vm);
+/* balance_dirty_pages_ratelimited() in the writer's context: ops->balance_dirty. */
+enum zs_alloc_status zs26_balance_dirty(struct zs_vm *vm, struct zs_alloc_req *req);
+/* The background trigger at the end of balance_dirty_pages (fs_writeback.c). */
+void zs26_start_background_writeback(struct zs_vm *vm);
+/* writeback_inodes() for a writer: up to nr page-cache pages as one request; pages written. */
+uint64_t zs26_writeback_inodes(struct zs_vm *vm, uint64_t nr);
 /* throttle_vm_writeout(): sets sc->throttle when writeback exceeds dirty * 1.1. */
 void zs26_throttle_vm_writeout(struct zs_vm *vm, struct zs26_sc *sc);
 

@@ -76,12 +76,16 @@ zs26_try_to_free_pages(struct zs_vm *vm, struct zs_alloc_req *req, const int *zl
 
 	for (priority = (int)req->local[L_PRIO] - 1; priority >= 0; priority--) {
 		int nap;
+		zs_time_t ns;
 
 		sc.nr_scanned = 0;
 		sc.work = 0;
 		sc.throttle = 0;
 		shrink_zones(vm, priority, zl, nzl, &sc);
-		zs26_charge_scan(vm, req->thread, sc.work, 0);
+		ns = zs26_charge_scan(vm, req->thread, sc.work, 0);
+		/* system time of the reclaiming task: utime + stime, what badness() reads */
+		if (req->task)
+			req->task->cpu_ns += ns;
 		req->local[L_SCANNED] += (int64_t)sc.nr_scanned;
 		req->local[L_FLAGS] = (req->local[L_FLAGS] & 1) | (sc.all_unreclaimable ? 2 : 0);
 		if (sc.nr_reclaimed >= ZS26_SWAP_CLUSTER_MAX) {
