@@ -369,6 +369,12 @@ zs26_describe(struct zs_vm *vm, FILE *out, int csv)
 	fprintf(out, "zone_reclaim_mode: %d (%s)\n", k->zone_reclaim_mode,
 		k->zone_reclaim_mode ? "a node is farther than RECLAIM_DISTANCE 20"
 				     : "no node is farther than RECLAIM_DISTANCE 20");
+	fprintf(out, "policy_zone: %s (MPOL_BIND applies to requests that may use it)\n",
+		zs_zone_type_name((enum zs_zone_type)k->policy_zone));
+	fprintf(out, "numa counters per zone (zone_statistics): numa_hit = served on the "
+		     "preferred node, numa_miss = served here for another node, numa_foreign = "
+		     "preferred here but served elsewhere, local_node / other_node = on / off "
+		     "the CPU's node, interleave_hit = interleave's node served it\n");
 	for (int n = 0; n < m->nr_nodes; n++) {
 		struct zs26_node *nm = m->nodes[n].model;
 
@@ -432,8 +438,20 @@ enum {
 	M_NR_ANON_PAGES,
 	M_NR_FILE_MAPPED,
 	M_CONGESTION_EARLY,
-	M_NR_DIRTY
+	M_NR_DIRTY,
+	/* zone_statistics(): per zone */
+	M_NUMA_HIT,
+	M_NUMA_MISS,
+	M_NUMA_FOREIGN,
+	M_INTERLEAVE_HIT,
+	M_LOCAL_NODE,
+	M_OTHER_NODE
 };
+
+#define NUMA_METRICS                                                                     \
+	{"numa_hit", 1}, {"numa_miss", 1}, {"numa_foreign", 1}, {"interleave_hit", 1},   \
+		{"local_node", 1}, {"other_node", 1}
+#define NUMA_IDS M_NUMA_HIT, M_NUMA_MISS, M_NUMA_FOREIGN, M_INTERLEAVE_HIT, M_LOCAL_NODE, M_OTHER_NODE
 
 #define FO(t, k) {"free_" #t "_order_" #k, 1}
 #define FOT(t)                                                                              \
@@ -493,6 +511,7 @@ static const struct zs_metric metrics_2632[] = {
 	{"nr_file_mapped", 0},
 	{"congestion_waits_woken", 0},
 	{"nr_dirty", 0},
+	NUMA_METRICS,
 };
 static const int ids_2632[] = {
 	M_NR_PCP,	 M_REFILLS,	   M_SPILLS,		M_LRU0 + 0,	M_LRU0 + 1,
@@ -505,6 +524,7 @@ static const int ids_2632[] = {
 	M_KSWAPD_CPU,	 M_DIRECT_CPU,	   M_DRAIN_ALL,		M_CONGESTION,	M_OOM_LOCK_WAITS,
 	M_OOM_CALLS,	 M_PGACTIVATE,	   M_PGDEACTIVATE,	M_PGROTATED,	M_KSWAPD_STEAL,
 	M_NR_WRITEBACK,	 M_NR_ANON_PAGES,  M_NR_FILE_MAPPED,	M_CONGESTION_EARLY, M_NR_DIRTY,
+	NUMA_IDS,
 };
 _Static_assert(sizeof(metrics_2632) / sizeof(metrics_2632[0]) ==
 		       sizeof(ids_2632) / sizeof(ids_2632[0]),
@@ -521,6 +541,7 @@ static const struct zs_metric metrics_2618[] = {
 	{"pgactivate", 0},	 {"pgdeactivate", 0},	      {"pgrotated", 0},
 	{"kswapd_steal", 0},	 {"nr_writeback", 0},	      {"nr_anon_pages", 0},
 	{"nr_file_mapped", 0},	 {"congestion_waits_woken", 0}, {"nr_dirty", 0},
+	NUMA_METRICS,
 };
 static const int ids_2618[] = {
 	M_NR_PCP,	    M_PCP_HOT,	      M_PCP_COLD,	M_REFILLS,	M_SPILLS,
@@ -529,7 +550,7 @@ static const int ids_2618[] = {
 	M_ALLOCSTALL,	    M_KSWAPD_WAKEUPS, M_PAGEOUTRUN,	M_KSWAPD_CPU,	M_DIRECT_CPU,
 	M_CONGESTION,	    M_OOM_CALLS,      M_PGACTIVATE,	M_PGDEACTIVATE,	M_PGROTATED,
 	M_KSWAPD_STEAL,	    M_NR_WRITEBACK,   M_NR_ANON_PAGES,	M_NR_FILE_MAPPED, M_CONGESTION_EARLY,
-	M_NR_DIRTY,
+	M_NR_DIRTY,		NUMA_IDS,
 };
 _Static_assert(sizeof(metrics_2618) / sizeof(metrics_2618[0]) ==
 		       sizeof(ids_2618) / sizeof(ids_2618[0]),
@@ -587,6 +608,18 @@ metric_value(struct zs_vm *vm, struct zs_zone *z, int id)
 			return (int64_t)zz->extfrag;
 		case M_PB_STEALS:
 			return (int64_t)zz->pageblock_steals;
+		case M_NUMA_HIT:
+			return (int64_t)zz->numa_hit;
+		case M_NUMA_MISS:
+			return (int64_t)zz->numa_miss;
+		case M_NUMA_FOREIGN:
+			return (int64_t)zz->numa_foreign;
+		case M_INTERLEAVE_HIT:
+			return (int64_t)zz->interleave_hit;
+		case M_LOCAL_NODE:
+			return (int64_t)zz->local_node;
+		case M_OTHER_NODE:
+			return (int64_t)zz->other_node;
 		}
 		return 0;
 	}
@@ -766,7 +799,7 @@ const struct zs_policy_ops zs_policy_2618 = {
 	.path_failed = zs26_path_failed,
 	.init = zs26_init,
 	.destroy = zs26_destroy,
-	.alloc = zs26_alloc_2618,
+	.alloc = zs26_alloc_pages,
 	.free = zs26_free,
 	.page_added = zs26_page_added,
 	.touch = zs26_touch,
@@ -789,7 +822,7 @@ const struct zs_policy_ops zs_policy_2632 = {
 	.path_failed = zs26_path_failed,
 	.init = zs26_init,
 	.destroy = zs26_destroy,
-	.alloc = zs26_alloc_2632,
+	.alloc = zs26_alloc_pages,
 	.free = zs26_free,
 	.page_added = zs26_page_added,
 	.touch = zs26_touch,
