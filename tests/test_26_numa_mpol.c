@@ -9,6 +9,7 @@
 #include "tests/test_26_util.h"
 
 #include "alloc/vm.h"
+#include "sim/driver.h"
 
 #define NODE_PAGES 4096
 
@@ -328,4 +329,107 @@ Test(zs26_mpol, bad_mempolicies_name_their_position)
 		cr_assert(strstr(err.msg, cases[i].want), "case %zu: %s", i, err.msg);
 		cr_assert_eq(err.code, 65, "case %zu: EX_DATAERR", i);
 	}
+}
+
+/* Run configs/<name>.yaml on kernel v with the --set style assignments `sets` (NULL-ended). */
+static struct zs_run *
+run_config(const char *name, const char *v, const char *const *sets, struct zs_cfg **root)
+{
+	struct zs_error err = {0, ""};
+	char path[128];
+	struct zs_scenario sc;
+	struct zs_run *r;
+
+	snprintf(path, sizeof(path), "configs/%s.yaml", name);
+	*root = zs_cfg_load_file(path, &err);
+	cr_assert(*root, "%s", err.msg);
+	for (int i = 0; sets && sets[i]; i++)
+		cr_assert_eq(zs_cfg_set(*root, sets[i], &err), 0, "%s", err.msg);
+	cr_assert_eq(zs_scenario_parse(&sc, *root, path, v, &err), 0, "%s", err.msg);
+	r = zs_run_create(&sc, &err);
+	cr_assert(r, "%s", err.msg);
+	cr_assert_eq(zs_run_execute(r, NULL, NULL, NULL, 0, &err), 0, "%s", err.msg);
+	cr_assert_eq(zs_vm_check(zs_run_vm(r), &err), 0, "%s", err.msg);
+	return r;
+}
+
+static struct zs26_zone *
+normal_of(struct zs_run *r, int node)
+{
+	return zs26_zone(zs_run_vm(r)->machine->nodes[node].zone[ZS_ZONE_NORMAL]);
+}
+
+/* The README's numa-bind-order.yaml row: which bound node fills first, per version. */
+Test(zs26_mpol, bind_order_scenario_per_version)
+{
+	const char *v[] = {"2.6.18", "2.6.32"};
+	const int first[] = {1, 2}, second[] = {2, 1};
+
+	for (int i = 0; i < 2; i++) {
+		struct zs_cfg *root;
+		struct zs_run *r = run_config("numa-bind-order", v[i], NULL, &root);
+
+		cr_assert_eq(normal_of(r, first[i])->numa_hit, 65206, "%s", v[i]);
+		cr_assert_eq(normal_of(r, second[i])->numa_miss, 33098, "%s", v[i]);
+		cr_assert_eq(normal_of(r, first[i])->numa_foreign, 33098, "%s", v[i]);
+		cr_assert_eq(normal_of(r, 0)->numa_hit + normal_of(r, 3)->numa_hit, 0, "%s", v[i]);
+		cr_assert_eq(normal_of(r, 0)->local_node + normal_of(r, 1)->local_node +
+				     normal_of(r, 2)->local_node, 0, "%s", v[i]);
+		zs_run_destroy(r);
+		zs_cfg_free(root);
+	}
+}
+
+/* The README's numa-interleave.yaml row: interleave over both nodes halves the pages. */
+Test(zs26_mpol, interleave_scenario_splits_pages_evenly)
+{
+	static const char *const sets[] = {"workload.0.mempolicy.mode=interleave",
+					   "workload.0.mempolicy.nodes=0-1", NULL};
+	struct zs_cfg *root;
+	struct zs_run *r = run_config("numa-interleave", "2.6.32", sets, &root);
+
+	for (int n = 0; n < 2; n++) {
+		cr_assert_eq(normal_of(r, n)->interleave_hit, 98304);
+		cr_assert_eq(normal_of(r, n)->numa_hit, 98304);
+	}
+	cr_assert_eq(normal_of(r, 0)->local_node, 98304);
+	cr_assert_eq(normal_of(r, 1)->other_node, 98304);
+	zs_run_destroy(r);
+	zs_cfg_free(root);
+}
+
+/* A script's task_start carries the policy to the task it starts. */
+Test(zs26_mpol, script_task_start_sets_the_policy)
+{
+	static const char yaml[] =
+		TWO_NODES K26 "workload:\n"
+		"  - type: script\n"
+		"    requests:\n"
+		"      - {at: 0ms, op: task_start, task: 1, comm: il,\n"
+		"         mempolicy: {mode: interleave, nodes: [0, 1]}}\n"
+		"      - {at: 0ms, op: task_start, task: 2, comm: pref, mempolicy: {mode: preferred, nodes: 1}}\n"
+		"      - {at: 1ms, op: alloc, task: 1, handle: 1, gfp: GFP_HIGHUSER, kind: anon}\n"
+		"      - {at: 1ms, op: alloc, task: 1, handle: 2, gfp: GFP_HIGHUSER, kind: anon}\n"
+		"      - {at: 1ms, op: alloc, task: 1, handle: 3, gfp: GFP_HIGHUSER, kind: anon}\n"
+		"      - {at: 1ms, op: alloc, task: 2, handle: 4, gfp: GFP_HIGHUSER, kind: anon, cpu: 0}\n"
+		"duration: 10ms\n";
+	struct zs_error err = {0, ""};
+	struct zs_cfg *root = zs_cfg_load_string("t.yaml", yaml, &err);
+	struct zs_scenario sc;
+	struct zs_run *r;
+
+	cr_assert(root, "%s", err.msg);
+	cr_assert_eq(zs_scenario_parse(&sc, root, "t.yaml", NULL, &err), 0, "%s", err.msg);
+	r = zs_run_create(&sc, &err);
+	cr_assert(r, "%s", err.msg);
+	cr_assert_eq(zs_run_execute(r, NULL, NULL, NULL, 0, &err), 0, "%s", err.msg);
+	/* interleave 0, 1, 0: two on node 0, one on node 1; preferred 1: one more there */
+	cr_assert_eq(normal_of(r, 0)->interleave_hit, 2);
+	cr_assert_eq(normal_of(r, 1)->interleave_hit, 1);
+	cr_assert_eq(normal_of(r, 1)->numa_hit, 2);
+	/* both node-1 pages are remote to CPU 0 */
+	cr_assert_eq(normal_of(r, 1)->other_node, 2);
+	cr_assert_eq(normal_of(r, 0)->local_node, 2);
+	zs_run_destroy(r);
+	zs_cfg_free(root);
 }

@@ -6,6 +6,7 @@
  *   uid: 1000, oom_adj: -17..15, caps: CAP_SYS_ADMIN|CAP_SYS_RAWIO (or a list),
  *   cpu_time: 2min, age: 3h, extra_vm: 256MiB, parent_source: 0,
  *   mempolicy: {mode: default | preferred | bind | interleave | local, nodes: [0, 1]}
+ *   (nodes also as one string, numactl style: "0,1", "0-3")
  *
  * mempolicy is set_mempolicy(2) at the task's start, checked as each 2.6
  * kernel's sys_set_mempolicy checks it (an EINVAL there is an error here);
@@ -98,7 +99,40 @@ nodes_with_memory(const struct zs_machine *m)
 	return mask;
 }
 
-/* nodes: a node number or a sequence of them, each below the machine's node count. */
+/* Node numbers "3", "0,2" or "0-3" (numactl's spelling) of one scalar into *mask. */
+static int
+node_list(struct zs_cfg *it, int nr_nodes, uint64_t *mask, struct zs_error *err)
+{
+	const char *p = it->scalar;
+
+	for (;;) {
+		char *end;
+		long lo = strtol(p, &end, 10), hi = lo;
+
+		if (end == p || lo < 0)
+			return zs_cfg_error(it, err, "'%s' is not a node number or list (0,2 or 0-3)",
+					    it->scalar);
+		if (*end == '-') {
+			p = end + 1;
+			hi = strtol(p, &end, 10);
+			if (end == p || hi < lo)
+				return zs_cfg_error(it, err, "'%s': a bad node range", it->scalar);
+		}
+		if (hi >= nr_nodes)
+			return zs_cfg_error(it, err, "node %ld: the machine has %d node%s (0 .. %d)", hi,
+					    nr_nodes, nr_nodes == 1 ? "" : "s", nr_nodes - 1);
+		for (long v = lo; v <= hi; v++)
+			*mask |= 1ull << v;
+		if (!*end)
+			return 0;
+		if (*end != ',')
+			return zs_cfg_error(it, err, "'%s' is not a node number or list (0,2 or 0-3)",
+					    it->scalar);
+		p = end + 1;
+	}
+}
+
+/* nodes: a sequence of node numbers, or one scalar list; each below the node count. */
 static int
 read_mpol_nodes(struct zs_cfg *n, const struct zs_source_env *env, uint64_t *mask,
 		struct zs_error *err)
@@ -108,18 +142,10 @@ read_mpol_nodes(struct zs_cfg *n, const struct zs_source_env *env, uint64_t *mas
 
 	for (int i = 0; i < count; i++) {
 		struct zs_cfg *it = n->type == ZS_CFG_SEQ ? n->vals[i] : n;
-		char *end;
-		long v;
 
-		if (zs_cfg_expect(it, ZS_CFG_SCALAR, "a node number", err))
+		if (zs_cfg_expect(it, ZS_CFG_SCALAR, "a node number", err) ||
+		    node_list(it, nr_nodes, mask, err))
 			return -1;
-		v = strtol(it->scalar, &end, 10);
-		if (end == it->scalar || *end)
-			return zs_cfg_error(it, err, "'%s' is not a node number", it->scalar);
-		if (v < 0 || v >= nr_nodes)
-			return zs_cfg_error(it, err, "node %ld: the machine has %d node%s (0 .. %d)", v,
-					    nr_nodes, nr_nodes == 1 ? "" : "s", nr_nodes - 1);
-		*mask |= 1ull << v;
 	}
 	return 0;
 }
