@@ -433,3 +433,23 @@ Test(zs26_mpol, script_task_start_sets_the_policy)
 	zs_run_destroy(r);
 	zs_cfg_free(root);
 }
+
+/* The README's numa-zone-order.yaml row: zone order keeps node 0's DMA32, node order spends it. */
+Test(zs26_mpol, zone_order_scenario_keeps_node0_dma32)
+{
+	static const char *const node_order[] = {"kernel.numa_zonelist_order=node", NULL};
+	struct zs_cfg *root;
+	struct zs_run *r = run_config("numa-zone-order", "2.6.32", NULL, &root);
+	struct zs_node *n0 = &zs_run_vm(r)->machine->nodes[0];
+
+	cr_assert_eq(zs26_zone(n0->zone[ZS_ZONE_DMA32])->numa_hit, 0);
+	cr_assert_eq(normal_of(r, 1)->numa_miss, 132166);
+	zs_run_destroy(r);
+	zs_cfg_free(root);
+	r = run_config("numa-zone-order", "2.6.32", node_order, &root);
+	n0 = &zs_run_vm(r)->machine->nodes[0];
+	cr_assert_eq(zs26_zone(n0->zone[ZS_ZONE_DMA32])->numa_hit, 60451);
+	cr_assert_eq(normal_of(r, 1)->numa_miss, 68640);
+	zs_run_destroy(r);
+	zs_cfg_free(root);
+}
