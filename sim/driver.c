@@ -781,6 +781,7 @@ zs_run_create(struct zs_scenario *sc, struct zs_error *err)
 			.scenario_dir = dir,
 			.index = i,
 			.nr_sources = r->nsrc,
+			.machine = r->m,
 		};
 
 		c->run = r;
