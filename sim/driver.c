@@ -16,6 +16,7 @@
 #include "alloc/buddy.h"
 #include "sim/metrics.h"
 #include "sim/rng.h"
+#include "sim/sched.h"
 #include "workloads/source.h"
 
 struct zs_run;
@@ -715,6 +716,14 @@ zs_run_create(struct zs_scenario *sc, struct zs_error *err)
 		zs_run_destroy(r);
 		return NULL;
 	}
+	if (!sc->sched_none) {
+		/* the CPUs are shared under the era's scheduler, before any thread exists */
+		struct zs_sched_params sp;
+
+		zs_sched_params_for(sc->kver, r->m->spec.hz ? r->m->spec.hz : 100, r->m->nr_cpus,
+				    &sp);
+		zs_engine_set_sched(r->e, &sp);
+	}
 	struct zs_cfg *kcfg = sc->kernel;
 	struct zs_cfg *empty = NULL;
 	if (!kcfg)
@@ -787,6 +796,7 @@ zs_run_execute(struct zs_run *r, FILE *ticks, FILE *events, FILE *summary, int p
 
 		snprintf(name, sizeof(name), "source%u", i);
 		r->srcs[i].thread = zs_thread_create(r->e, name, 0, src_run, &r->srcs[i], 0);
+		zs_thread_set_task(r->srcs[i].thread);
 	}
 	zs_event_at(r->e, 0, tick_event, r, 0);
 
