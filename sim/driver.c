@@ -692,6 +692,13 @@ check_after_event(void *cookie)
 		r->check_failed = 1;
 		zs_engine_stop(r->e);
 	}
+	if (!r->check_failed && zs_engine_sched_check(r->e)) {
+		/* served CPU time above CPUs x time, or a run queue out of step */
+		zs_error_set(&r->check_err, EX_SOFTWARE, "scheduler invariant broken at %lld ns",
+			     (long long)zs_now(r->e));
+		r->check_failed = 1;
+		zs_engine_stop(r->e);
+	}
 }
 
 /* ---- build and run ---- */
