@@ -621,8 +621,10 @@ sched_enqueue(struct zs_thread *t, int at_event)
 		/* the running thread's run and slice as of now, its segment included */
 		zs_time_t seg = e->now - c->seg_start;
 
-		/* DEVIATION: the kernels are not preemptible (no CONFIG_PREEMPT): the woken
-		 * thread gets the CPU at the end of the running thread's step, not mid-work */
+		/* DEVIATION: the woken thread gets the CPU at the end of the running thread's
+		 * step, as a kernel without CONFIG_PREEMPT reschedules at its next
+		 * cond_resched(); a task in user mode would be preempted at once, but the
+		 * time threads charge here is kernel time */
 		if (zs_sched_wakeup_preempts(&e->sp, t->slice_left, c->slice_left - seg,
 					     c->ran_ns + seg))
 			c->need_resched = 1;

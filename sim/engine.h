@@ -21,15 +21,17 @@
  * (thread->cpu modulo the CPU count) is free, its run() is called when it gets
  * the CPU, and the time it charged then occupies that CPU.  A thread whose
  * charged work outlasts its time slice is preempted at slice end when others
- * wait, and goes to the tail of the queue with the rest of its work; the action
- * its run() chose (sleep, wait, yield, exit) takes effect when all of its
- * work has been served.  A yield keeps the CPU while the slice lasts
- * (cond_resched(): only need_resched gives the CPU away).
+ * wait, and queues behind every woken thread (an `expired` FIFO after the
+ * `active` one) with the rest of its work; the action its run() chose (sleep,
+ * wait, yield, exit) takes effect when all of its work has been served.  A
+ * yield keeps the CPU while the slice lasts (cond_resched(): only need_resched
+ * gives the CPU away).  A woken thread that wins the era's wake-up test
+ * (sim/sched.c) sets need_resched and gets the CPU at the end of the running
+ * thread's current step.
  *
  * DEVIATION: round-robin at the era's nice-0 slice (sim/sched.c); no priorities,
- * nice, interactivity bonus (2.4 counter carry-over, 2.6.18 sleep_avg) or CFS
- * vruntime placement of sleepers; no wake-up preemption (a woken thread waits
- * for the running one's slice or sleep); the slice is timed from when the
+ * nice, 2.4 counter recalculation, 2.6.18 sleep_avg bonus or CFS vruntime order;
+ * the wake-up test is a stand-in (sched.c); the slice is timed from when the
  * thread got the CPU, not from tick boundaries; no load balancing or migration
  * between CPUs; no context-switch cost.
  *
