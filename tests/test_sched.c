@@ -308,7 +308,7 @@ busy_scenario(zs_time_t *cpu_total, zs_time_t *wait_total)
 	nlog = 0;
 	check_failures = 0;
 	for (int i = 0; i < 9; i++) {
-		char name[8];
+		char name[16];
 
 		b[i] = (struct busy){.x = 1000u + (uint64_t)i, .wq = &wq};
 		snprintf(name, sizeof(name), "b%d", i);
