@@ -16,6 +16,7 @@
 #include "alloc/buddy.h"
 #include "sim/metrics.h"
 #include "sim/rng.h"
+#include "sim/sched.h"
 #include "workloads/source.h"
 
 struct zs_run;
@@ -721,6 +722,13 @@ check_after_event(void *cookie)
 		r->check_failed = 1;
 		zs_engine_stop(r->e);
 	}
+	if (!r->check_failed && zs_engine_sched_check(r->e)) {
+		/* served CPU time above CPUs x time, or a run queue out of step */
+		zs_error_set(&r->check_err, EX_SOFTWARE, "scheduler invariant broken at %lld ns",
+			     (long long)zs_now(r->e));
+		r->check_failed = 1;
+		zs_engine_stop(r->e);
+	}
 }
 
 /* ---- build and run ---- */
@@ -744,6 +752,14 @@ zs_run_create(struct zs_scenario *sc, struct zs_error *err)
 			zs_error_set(err, EX_OSERR, "out of memory");
 		zs_run_destroy(r);
 		return NULL;
+	}
+	if (!sc->sched_none) {
+		/* the CPUs are shared under the era's scheduler, before any thread exists */
+		struct zs_sched_params sp;
+
+		zs_sched_params_for(sc->kver, r->m->spec.hz ? r->m->spec.hz : 100, r->m->nr_cpus,
+				    &sp);
+		zs_engine_set_sched(r->e, &sp);
 	}
 	struct zs_cfg *kcfg = sc->kernel;
 	struct zs_cfg *empty = NULL;
@@ -818,6 +834,7 @@ zs_run_execute(struct zs_run *r, FILE *ticks, FILE *events, FILE *summary, int p
 
 		snprintf(name, sizeof(name), "source%u", i);
 		r->srcs[i].thread = zs_thread_create(r->e, name, 0, src_run, &r->srcs[i], 0);
+		zs_thread_set_task(r->srcs[i].thread);
 	}
 	zs_event_at(r->e, 0, tick_event, r, 0);
 

@@ -151,7 +151,7 @@ static int
 parse_machine(struct zs_scenario *sc, struct zs_cfg *m, struct zs_error *err)
 {
 	static const char *const known[] = {"cpus", "hz", "swap", "disk", "memory", "nodes",
-					    "distance", "numa", NULL};
+					    "distance", "numa", "scheduler", NULL};
 	static const char *const numa_known[] = {"nodes", "memory", "cpus", "distance", NULL};
 	static const char *const disk_known[] = {"latency", "bandwidth", NULL};
 	struct zs_machine_spec *ms = &sc->machine;
@@ -170,6 +170,19 @@ parse_machine(struct zs_scenario *sc, struct zs_cfg *m, struct zs_error *err)
 		return -1;
 	ms->hz = (int)hz;
 	ms->swap_pages = swap;
+	if (m && zs_cfg_get(m, "scheduler")) {
+		/* "kernel": the CPUs are shared under the era's scheduler (sim/sched.c);
+		 * "none": every thread has a CPU of its own (the engine's old behaviour) */
+		const char *sched = NULL;
+
+		if (zs_cfg_string(m, "scheduler", &sched, err))
+			return -1;
+		if (strcmp(sched, "none") && strcmp(sched, "kernel"))
+			return zs_cfg_error(zs_cfg_get(m, "scheduler"), err,
+					    "'scheduler' must be \"kernel\" or \"none\", not \"%s\"",
+					    sched);
+		sc->sched_none = !strcmp(sched, "none");
+	}
 	disk = m ? zs_cfg_get(m, "disk") : NULL;
 	if (disk) {
 		uint64_t bw_pages = 0;
