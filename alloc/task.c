@@ -61,4 +61,9 @@ zs_task_set_attrs(struct zs_vm *vm, struct zs_task *t, const struct zs_task_attr
 	/* total_vm keeps what the task already owns (an implicit start) plus the declaration */
 	t->total_vm += a->extra_vm - t->extra_vm;
 	t->extra_vm = a->extra_vm;
+	t->mempolicy = a->mpol_mode;
+	t->mpol_nodes = a->mpol_nodes;
+	/* KERNEL: 2.6.18 mm/mempolicy.c do_set_mempolicy(): il_next = first_node(v.nodes) */
+	if (a->mpol_mode == ZS_MPOL_INTERLEAVE && a->mpol_nodes)
+		t->il_next = __builtin_ctzll(a->mpol_nodes);
 }

@@ -47,6 +47,18 @@ enum {
 };
 
 /*
+ * Memory policy modes with the kernel's numbers (include/linux/mempolicy.h of
+ * 2.6.18 and 2.6.32).  `local` in a scenario is MPOL_PREFERRED with an empty
+ * nodemask, as set_mempolicy(2) spells it in both versions.
+ */
+enum zs_mpol_mode {
+	ZS_MPOL_DEFAULT = 0,
+	ZS_MPOL_PREFERRED = 1,
+	ZS_MPOL_BIND = 2,
+	ZS_MPOL_INTERLEAVE = 3
+};
+
+/*
  * What a workload declares about a task when it starts (carried by TASK_START,
  * read from the YAML keys by workloads/gen_task.c).  Zero means "not said".
  */
@@ -61,6 +73,8 @@ struct zs_task_attrs {
 	uint8_t caps;           /* ZS_CAP_* */
 	uint8_t has_uid;
 	uint8_t mlock;          /* mlockall(MCL_CURRENT | MCL_FUTURE) at start */
+	uint8_t mpol_mode;      /* enum zs_mpol_mode (2.6 only; 2.4 refuses the key) */
+	uint64_t mpol_nodes;    /* the policy's nodemask, bit n = node n (validated at load) */
 };
 
 struct zs_task {
@@ -87,6 +101,10 @@ struct zs_task {
 	int exit_notified;
 	int started;          /* a TASK_START was seen for it */    /* the driver told the task's source it is gone */
 	void *model;          /* kernel model's per-task state */
+	/* task->mempolicy and task->il_next of 2.6 (mm/mempolicy.c); 2.4 ignores them */
+	uint8_t mempolicy;    /* enum zs_mpol_mode */
+	uint64_t mpol_nodes;  /* v.nodes (interleave, bind) or the preferred node's bit */
+	int il_next;          /* the next interleave node */
 
 	/* owned by task.c / pagemap.c */
 	uint32_t bind_first, bind_last; /* binding list */

@@ -16,6 +16,7 @@
 
 #include "sim/driver_int.h"
 #include "sim/rng.h"
+#include "sim/sched.h"
 #include "workloads/gen_util.h" /* ZS_GEN_NEVER */
 #include "workloads/source.h"
 
@@ -62,6 +63,7 @@ actor_new(struct src_ctx *c, const char *name, zs_thread_fn run, zs_time_t start
 	r->actors[r->nr_actors++] = a;
 	a->c = c;
 	a->thread = zs_thread_create(r->e, name, 0, run, a, start);
+	zs_thread_set_task(a->thread); /* a user context, not a kernel daemon */
 	return a;
 }
 
@@ -404,6 +406,13 @@ check_after_event(void *cookie)
 		r->check_failed = 1;
 		zs_engine_stop(r->e);
 	}
+	if (!r->check_failed && zs_engine_sched_check(r->e)) {
+		/* served CPU time above CPUs x time, or a run queue out of step */
+		zs_error_set(&r->check_err, EX_SOFTWARE, "scheduler invariant broken at %lld ns",
+			     (long long)zs_now(r->e));
+		r->check_failed = 1;
+		zs_engine_stop(r->e);
+	}
 }
 
 /* ---- build and run ---- */
@@ -427,6 +436,14 @@ zs_run_create(struct zs_scenario *sc, struct zs_error *err)
 			zs_error_set(err, EX_OSERR, "out of memory");
 		zs_run_destroy(r);
 		return NULL;
+	}
+	if (!sc->sched_none) {
+		/* the CPUs are shared under the era's scheduler, before any thread exists */
+		struct zs_sched_params sp;
+
+		zs_sched_params_for(sc->kver, r->m->spec.hz ? r->m->spec.hz : 100, r->m->nr_cpus,
+				    &sp);
+		zs_engine_set_sched(r->e, &sp);
 	}
 	struct zs_cfg *kcfg = sc->kernel;
 	struct zs_cfg *empty = NULL;
@@ -464,6 +481,7 @@ zs_run_create(struct zs_scenario *sc, struct zs_error *err)
 			.scenario_dir = dir,
 			.index = i,
 			.nr_sources = r->nsrc,
+			.machine = r->m,
 		};
 
 		c->run = r;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "sim/diag.h"
+#include "sim/sched.h"
 
 struct zs_engine {
 	struct zs_event *heap;
@@ -19,7 +20,37 @@ struct zs_engine {
 	int stop;
 	struct zs_thread **threads;
 	int nr_threads, cap_threads;
+	struct zs_sched_params sp;
+	struct zs_cpu *cpus;      /* sp.nr_cpus of them; NULL: uncontended CPUs */
 };
+
+/* a FIFO of runnable threads, linked through rq_next */
+struct zs_rq {
+	struct zs_thread *first, *last;
+};
+
+/*
+ * One CPU: the thread it serves (curr) and the runnable threads waiting for it,
+ * in two FIFOs as the O(1) scheduler's arrays: `active` (woken threads, with
+ * slice left) before `expired` (threads preempted at the end of their slice).
+ * At most one CPU event is pending (armed): the end of curr's current segment of
+ * work, or a dispatch at the current time.
+ */
+struct zs_cpu {
+	struct zs_engine *e;
+	struct zs_thread *curr;
+	struct zs_rq active, expired;
+	int nr_queued;        /* on both queues */
+	int armed;
+	int need_resched;     /* a woken thread takes the CPU at curr's next step boundary */
+	zs_time_t seg_start;  /* curr's work has been served up to here */
+	zs_time_t slice_left; /* of curr's slice */
+	zs_time_t ran_ns;     /* curr's run since it got the CPU */
+	zs_time_t busy_ns;
+};
+
+/* what a thread's run() chose, applied once its charged work is served */
+enum { ACT_STEP = 0, ACT_SLEEP, ACT_YIELD, ACT_EXIT };
 
 struct zs_engine *
 zs_engine_create(void)
@@ -45,6 +76,7 @@ zs_engine_destroy(struct zs_engine *e)
 	for (int i = 0; i < e->nr_threads; i++)
 		free(e->threads[i]);
 	free(e->threads);
+	free(e->cpus);
 	free(e->heap);
 	free(e);
 }
@@ -149,6 +181,7 @@ zs_engine_stop(struct zs_engine *e)
 /* ---- threads ---- */
 
 static void thread_event(void *arg, uint64_t gen);
+static void sched_enqueue(struct zs_thread *t, int at_event);
 
 /* Take t off the wait queue it sleeps on, if any. */
 static void
@@ -177,6 +210,17 @@ schedule_at(struct zs_thread *t, zs_time_t at)
 	zs_event_at(t->engine, at, thread_event, t, t->gen);
 }
 
+/* Call t's run() for one step. */
+static void
+run_step(struct zs_thread *t)
+{
+	t->charged = 0;
+	t->decided = 0;
+	t->runs++;
+	t->run(t);
+	ZS_BUG_ON(!t->decided); /* run() must choose sleep, wait, yield or exit */
+}
+
 static void
 thread_event(void *arg, uint64_t gen)
 {
@@ -190,11 +234,11 @@ thread_event(void *arg, uint64_t gen)
 		t->woken_by_timeout = 1;
 		t->state = ZS_T_RUNNING;
 	}
-	t->charged = 0;
-	t->decided = 0;
-	t->runs++;
-	t->run(t);
-	ZS_BUG_ON(!t->decided); /* run() must choose sleep, wait, yield or exit */
+	if (t->engine->cpus) {
+		sched_enqueue(t, 1); /* its start or its timer: runnable, it waits for its CPU */
+		return;
+	}
+	run_step(t);
 }
 
 struct zs_thread *
@@ -224,6 +268,12 @@ zs_thread_create(struct zs_engine *e, const char *name, int cpu, zs_thread_fn ru
 	return t;
 }
 
+void
+zs_thread_set_task(struct zs_thread *t)
+{
+	t->task = 1;
+}
+
 int
 zs_engine_nr_threads(const struct zs_engine *e)
 {
@@ -241,7 +291,8 @@ zs_thread_charge(struct zs_thread *t, zs_time_t ns)
 {
 	if (ns > 0) {
 		t->charged += ns;
-		t->cpu_ns += ns;
+		if (!t->engine->cpus)
+			t->cpu_ns += ns; /* with a scheduler, counted as the CPU serves it */
 	}
 }
 
@@ -261,6 +312,12 @@ zs_thread_sleep(struct zs_thread *t, zs_time_t timeout)
 	t->state = ZS_T_SLEEPING;
 	t->woken_by_timeout = 0;
 	t->gen++; /* no pending run; a timer, if any, is scheduled below */
+	if (t->engine->cpus) {
+		/* the timer starts when the CPU has served the step (sched_complete) */
+		t->action = ACT_SLEEP;
+		t->sleep_timeout = timeout;
+		return;
+	}
 	zs_time_t end = busy_until(t);
 	if (timeout != ZS_FOREVER)
 		zs_event_at(t->engine, end + timeout, thread_event, t, t->gen);
@@ -285,6 +342,10 @@ zs_thread_yield(struct zs_thread *t)
 {
 	ZS_BUG_ON(t->decided);
 	t->decided = 1;
+	if (t->engine->cpus) {
+		t->action = ACT_YIELD;
+		return;
+	}
 	schedule_at(t, busy_until(t));
 }
 
@@ -295,6 +356,7 @@ zs_thread_exit(struct zs_thread *t)
 	t->decided = 1;
 	t->state = ZS_T_DEAD;
 	t->gen++;
+	t->action = ACT_EXIT;
 }
 
 int
@@ -306,6 +368,14 @@ zs_thread_wake(struct zs_thread *t)
 	t->state = ZS_T_RUNNING;
 	t->woken_by_timeout = 0;
 	t->wakeups++;
+	if (t->engine->cpus) {
+		t->gen++; /* its timer, if set, is stale */
+		/* SUBTLE: a thread still being served the step that chose the sleep stays
+		 * runnable (like a wake-up between set_current_state and schedule()) */
+		if (!t->on_cpu)
+			sched_enqueue(t, 0);
+		return 1;
+	}
 	/* a thread cannot run again before the CPU work of its last step is done */
 	schedule_at(t, t->busy_end > t->engine->now ? t->busy_end : t->engine->now);
 	return 1;
@@ -325,4 +395,299 @@ unsigned
 zs_waitqueue_wake_one(struct zs_waitqueue *wq)
 {
 	return wq->first ? (unsigned)zs_thread_wake(wq->first) : 0;
+}
+
+/* ---- CPUs: run queues and time slices (only with zs_engine_set_sched) ---- */
+
+static void cpu_event(void *arg, uint64_t data);
+
+void
+zs_engine_set_sched(struct zs_engine *e, const struct zs_sched_params *p)
+{
+	ZS_BUG_ON(e->nr_threads || e->cpus || p->nr_cpus < 1 || p->tick_ns < 1);
+	e->sp = *p;
+	e->cpus = calloc((size_t)p->nr_cpus, sizeof(*e->cpus));
+	ZS_BUG_ON(!e->cpus);
+	for (int i = 0; i < p->nr_cpus; i++)
+		e->cpus[i].e = e;
+}
+
+const struct zs_sched_params *
+zs_engine_sched(const struct zs_engine *e)
+{
+	return e->cpus ? &e->sp : NULL;
+}
+
+static void
+cpu_arm(struct zs_cpu *c, zs_time_t at)
+{
+	c->armed = 1;
+	zs_event_at(c->e, at, cpu_event, c, 0);
+}
+
+static void
+rq_append(struct zs_cpu *c, struct zs_rq *q, struct zs_thread *t)
+{
+	t->rq_next = NULL;
+	if (q->last)
+		q->last->rq_next = t;
+	else
+		q->first = t;
+	q->last = t;
+	c->nr_queued++;
+	t->runnable_since = c->e->now;
+}
+
+static struct zs_thread *
+rq_pop(struct zs_cpu *c, struct zs_rq *q)
+{
+	struct zs_thread *t = q->first;
+
+	if (!t)
+		return NULL;
+	q->first = t->rq_next;
+	if (!q->first)
+		q->last = NULL;
+	t->rq_next = NULL;
+	c->nr_queued--;
+	return t;
+}
+
+/* Charge curr with the work its CPU served since seg_start. */
+static void
+cpu_account(struct zs_cpu *c)
+{
+	struct zs_thread *t = c->curr;
+	zs_time_t ran = c->e->now - c->seg_start;
+
+	c->seg_start = c->e->now;
+	if (!t || ran <= 0)
+		return;
+	ZS_BUG_ON(ran > t->work);
+	t->work -= ran;
+	t->cpu_ns += ran;
+	c->busy_ns += ran;
+	c->slice_left -= ran;
+	c->ran_ns += ran;
+}
+
+/* A full slice for a thread taking c while nr_running threads are runnable. */
+static zs_time_t
+full_slice(struct zs_cpu *c, int nr_running)
+{
+	return zs_sched_slice_ns(&c->e->sp, nr_running);
+}
+
+/* Give the CPU to the first waiting thread; NULL if none waits. */
+static struct zs_thread *
+cpu_pick(struct zs_cpu *c)
+{
+	struct zs_thread *t = rq_pop(c, &c->active);
+
+	if (!t)
+		t = rq_pop(c, &c->expired); /* the O(1) array switch: all had their turn */
+	if (!t)
+		return NULL;
+	t->wait_ns += c->e->now - t->runnable_since;
+	c->curr = t;
+	c->seg_start = c->e->now;
+	c->ran_ns = 0;
+	c->need_resched = 0;
+	/* 2.4 and 2.6.18: what is left of its own slice; CFS: sched_slice() at pick */
+	c->slice_left = c->e->sp.slice_ns ? t->slice_left : full_slice(c, c->nr_queued + 1);
+	return t;
+}
+
+/* curr leaves the CPU (sleep, exit, preemption); its slice left goes with it. */
+static void
+cpu_put(struct zs_cpu *c, struct zs_thread *t)
+{
+	c->curr = NULL;
+	t->slice_left = c->slice_left > 0 ? c->slice_left : full_slice(c, 1);
+}
+
+/* curr's slice is over: preempted if someone waits, else a new slice.  1 if preempted. */
+static int
+cpu_slice_end(struct zs_cpu *c, struct zs_thread *t)
+{
+	if (c->slice_left > 0)
+		return 0;
+	c->slice_left = full_slice(c, c->nr_queued + 1);
+	c->ran_ns = 0;
+	if (!c->nr_queued)
+		return 0;
+	/* KERNEL: 2.4.0 kernel/timer.c update_process_times(), 2.6.18 kernel/sched.c
+	 * scheduler_tick(), 2.6.32 kernel/sched_fair.c check_preempt_tick(): the slice
+	 * is used up, need_resched; it waits behind every thread that still has slice */
+	cpu_put(c, t);
+	rq_append(c, &c->expired, t);
+	return 1;
+}
+
+/*
+ * Run CPU c from now: steps, served work, preemption, until it waits for the
+ * end of a segment of work or has nothing to run.  Called only at an event
+ * boundary (never inside a run()), so a step never nests in another.
+ */
+static void
+cpu_serve(struct zs_cpu *c)
+{
+	struct zs_engine *e = c->e;
+	struct zs_thread *t = c->curr;
+	int stepped = 0;
+
+	for (;;) {
+		if (!t) {
+			t = cpu_pick(c);
+			if (!t)
+				return; /* idle */
+			stepped = 0;
+		}
+		if (t->action == ACT_STEP) {
+			run_step(t);
+			t->work = t->charged;
+			stepped = 1;
+		}
+		if (t->work > 0) {
+			if (cpu_slice_end(c, t)) {
+				t = NULL;
+				continue;
+			}
+			c->seg_start = e->now;
+			cpu_arm(c, e->now + (t->work < c->slice_left ? t->work : c->slice_left));
+			return;
+		}
+		/* the step's work is all served: the action run() chose takes effect */
+		if (t->action == ACT_EXIT ||
+		    (t->action == ACT_SLEEP && t->state == ZS_T_SLEEPING)) {
+			cpu_put(c, t);
+			t->on_cpu = 0;
+			if (t->action == ACT_SLEEP && t->sleep_timeout != ZS_FOREVER)
+				zs_event_at(e, e->now + t->sleep_timeout, thread_event, t, t->gen);
+			t->action = ACT_STEP;
+			t = NULL;
+			continue;
+		}
+		/* a yield, or a sleep already ended by a wake-up: it stays runnable and keeps
+		 * the CPU while its slice lasts and no woken thread preempts it
+		 * (cond_resched(): the kernel code gives the CPU away only on need_resched) */
+		t->action = ACT_STEP;
+		if (c->need_resched) {
+			cpu_put(c, t);
+			rq_append(c, &c->active, t);
+			t = NULL;
+			continue;
+		}
+		if (cpu_slice_end(c, t)) {
+			t = NULL;
+			continue;
+		}
+		if (stepped) {
+			/* a step that charged nothing: its next one is a new event, so events
+			 * due at this instant (what it yields for) run first */
+			cpu_arm(c, e->now);
+			return;
+		}
+	}
+}
+
+static void
+cpu_event(void *arg, uint64_t data)
+{
+	struct zs_cpu *c = arg;
+
+	(void)data;
+	c->armed = 0;
+	cpu_account(c);
+	cpu_serve(c);
+}
+
+/* t woke up (or starts): onto its CPU's run queue; at_event: not inside a run(). */
+static void
+sched_enqueue(struct zs_thread *t, int at_event)
+{
+	struct zs_engine *e = t->engine;
+	struct zs_cpu *c = &e->cpus[(unsigned)t->cpu % (unsigned)e->sp.nr_cpus];
+
+	ZS_BUG_ON(t->on_cpu);
+	t->on_cpu = 1;
+	t->rq_cpu = c;
+	t->action = ACT_STEP;
+	t->work = 0;
+	if (t->slice_left <= 0)
+		t->slice_left = full_slice(c, c->nr_queued + 1 + (c->curr != NULL));
+	rq_append(c, &c->active, t);
+	if (c->curr) {
+		/* the running thread's run and slice as of now, its segment included */
+		zs_time_t seg = e->now - c->seg_start;
+
+		/* DEVIATION: the woken thread gets the CPU at the end of the running thread's
+		 * step, as a kernel without CONFIG_PREEMPT reschedules at its next
+		 * cond_resched(); a task in user mode would be preempted at once, but the
+		 * time threads charge here is kernel time */
+		if (zs_sched_wakeup_preempts(&e->sp, t->slice_left, c->slice_left - seg,
+					     c->ran_ns + seg))
+			c->need_resched = 1;
+		return;
+	}
+	if (c->armed)
+		return; /* a dispatch at this instant is already due */
+	if (at_event)
+		cpu_serve(c);
+	else
+		cpu_arm(c, e->now); /* woken from inside another thread's run() */
+}
+
+void
+zs_engine_sched_sync(struct zs_engine *e)
+{
+	if (!e->cpus)
+		return;
+	for (int i = 0; i < e->sp.nr_cpus; i++) {
+		struct zs_cpu *c = &e->cpus[i];
+		struct zs_rq *qs[2] = {&c->active, &c->expired};
+
+		cpu_account(c);
+		for (int q = 0; q < 2; q++)
+			for (struct zs_thread *t = qs[q]->first; t; t = t->rq_next) {
+				t->wait_ns += e->now - t->runnable_since;
+				t->runnable_since = e->now;
+			}
+	}
+}
+
+zs_time_t
+zs_engine_cpu_busy_ns(const struct zs_engine *e, int cpu)
+{
+	return e->cpus && cpu >= 0 && cpu < e->sp.nr_cpus ? e->cpus[cpu].busy_ns : 0;
+}
+
+int
+zs_engine_sched_check(struct zs_engine *e)
+{
+	zs_time_t served = 0, busy = 0;
+
+	if (!e->cpus)
+		return 0;
+	zs_engine_sched_sync(e);
+	for (int i = 0; i < e->nr_threads; i++)
+		served += e->threads[i]->cpu_ns;
+	for (int i = 0; i < e->sp.nr_cpus; i++) {
+		struct zs_cpu *c = &e->cpus[i];
+		struct zs_rq *qs[2] = {&c->active, &c->expired};
+		int queued = 0;
+
+		if (c->busy_ns > e->now)
+			return -1;
+		busy += c->busy_ns;
+		for (int q = 0; q < 2; q++)
+			for (struct zs_thread *t = qs[q]->first; t; t = t->rq_next, queued++)
+				if (t->rq_cpu != c || !t->on_cpu)
+					return -1;
+		if (queued != c->nr_queued || (c->curr && c->curr->rq_cpu != c))
+			return -1;
+	}
+	if (served != busy || served > (zs_time_t)e->sp.nr_cpus * e->now)
+		return -1;
+	return 0;
 }

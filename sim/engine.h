@@ -14,8 +14,29 @@
  * and delays whatever comes next by that much: "kswapd at 100% CPU" is a thread
  * whose charged time fills the wall clock.
  *
- * DEVIATION: CPUs are not contended; each thread runs as if it had its own CPU.
- * Charged time is reported per thread so CPU shares can be computed.
+ * CPUs (zs_engine_set_sched): by default every thread runs as if it had its
+ * own CPU and charged time delays only itself.  With a scheduler set, the
+ * machine's CPUs are shared: each has a run queue; a thread that becomes
+ * runnable (its start, a timer, a wake-up, a yield) waits until its CPU
+ * (thread->cpu modulo the CPU count) is free, its run() is called when it gets
+ * the CPU, and the time it charged then occupies that CPU.  A thread whose
+ * charged work outlasts its time slice is preempted at slice end when others
+ * wait, and queues behind every woken thread (an `expired` FIFO after the
+ * `active` one) with the rest of its work; the action its run() chose (sleep,
+ * wait, yield, exit) takes effect when all of its work has been served.  A
+ * yield keeps the CPU while the slice lasts (cond_resched(): only need_resched
+ * gives the CPU away).  A woken thread that wins the era's wake-up test
+ * (sim/sched.c) sets need_resched and gets the CPU at the end of the running
+ * thread's current step.
+ *
+ * DEVIATION: round-robin at the era's nice-0 slice (sim/sched.c); no priorities,
+ * nice, 2.4 counter recalculation, 2.6.18 sleep_avg bonus or CFS vruntime order;
+ * the wake-up test is a stand-in (sched.c); the slice is timed from when the
+ * thread got the CPU, not from tick boundaries; no load balancing or migration
+ * between CPUs; no context-switch cost.
+ *
+ * Invariant (zs_engine_sched_check): the CPU time served to all threads is at
+ * most CPUs x elapsed time, and a CPU serves one thread at a time.
  *
  * Invariant: a thread is on at most one wait queue; a stale wake-up (timer of a
  * sleep that was already ended) is ignored through the thread's generation.
@@ -32,6 +53,7 @@ typedef int64_t zs_time_t; /* nanoseconds since the start of the run */
 
 struct zs_engine;
 struct zs_thread;
+struct zs_cpu;
 
 typedef void (*zs_event_fn)(void *arg, uint64_t data);
 
@@ -88,10 +110,12 @@ struct zs_thread {
 	int id;                   /* engine-wide, in creation order */
 	int cpu;                  /* simulated CPU it runs on */
 	enum zs_thread_state state;
-	zs_time_t cpu_ns;         /* charged CPU time, total */
+	zs_time_t cpu_ns;         /* CPU time: charged, or with a scheduler served */
 	uint64_t wakeups;         /* times woken from sleep by someone else */
 	uint64_t runs;            /* times run() was called */
 	int woken_by_timeout;     /* the last sleep ended by its timeout, not a wake-up */
+	int task;                 /* a user task's thread (zs_thread_set_task), else a daemon */
+	zs_time_t wait_ns;        /* runnable but waiting for its CPU (scheduler set) */
 	void *priv;               /* owner's data */
 	zs_thread_fn run;
 
@@ -103,6 +127,15 @@ struct zs_thread {
 	int decided;              /* run() chose its next action */
 	struct zs_waitqueue *wq;
 	struct zs_thread *wq_next;
+	/* the scheduler's (unused without one) */
+	int action;               /* what run() chose; takes effect when work is served */
+	int on_cpu;               /* on its CPU's run queue or running on it */
+	zs_time_t work;           /* charged CPU time not served yet */
+	zs_time_t sleep_timeout;
+	zs_time_t runnable_since;
+	zs_time_t slice_left;     /* of its own slice, kept across sleeps (2.4, 2.6.18) */
+	struct zs_cpu *rq_cpu;    /* the CPU it queues or runs on */
+	struct zs_thread *rq_next;
 };
 
 /* Create a thread; it first runs at time `start`. */
@@ -132,6 +165,37 @@ zs_thread_sleeping(const struct zs_thread *t)
 {
 	return t->state == ZS_T_SLEEPING;
 }
+
+/* Mark t as a user task's thread (metrics sum those; the rest are daemons). */
+void zs_thread_set_task(struct zs_thread *t);
+
+/* ---- CPUs and the scheduler ---- */
+
+/* The era's nice-0 scheduler as the engine runs it (sim/sched.c fills it). */
+struct zs_sched_params {
+	const char *name;         /* "rr-2.4.0", "o1-2.6.18", "cfs-2.6.32" */
+	int nr_cpus;
+	zs_time_t tick_ns;        /* 1/HZ */
+	zs_time_t slice_ns;       /* fixed slice (2.4, 2.6.18); 0: CFS, from the fields below */
+	zs_time_t latency_ns;     /* CFS sched_latency */
+	zs_time_t min_gran_ns;    /* CFS sched_min_granularity */
+	int nr_latency;           /* CFS sched_nr_latency */
+	zs_time_t wakeup_gran_ns; /* CFS sched_wakeup_granularity */
+};
+
+/*
+ * Share nr_cpus CPUs between the threads under p's slices.  Call once, before
+ * the first thread is created; never calling it keeps uncontended CPUs.
+ */
+void zs_engine_set_sched(struct zs_engine *e, const struct zs_sched_params *p);
+/* The scheduler in use, NULL without one. */
+const struct zs_sched_params *zs_engine_sched(const struct zs_engine *e);
+/* Account the CPU time and queue waits in progress up to now (before reading them). */
+void zs_engine_sched_sync(struct zs_engine *e);
+/* Time CPU `cpu` has spent serving threads (0 without a scheduler). */
+zs_time_t zs_engine_cpu_busy_ns(const struct zs_engine *e, int cpu);
+/* 0 if the CPU-time invariant holds; else -1 (for tests and the debug checker). */
+int zs_engine_sched_check(struct zs_engine *e);
 
 /* Threads created so far, in creation order (for metrics). */
 int zs_engine_nr_threads(const struct zs_engine *e);

@@ -262,6 +262,50 @@ summary_final_counters(struct zs_metrics *mx, FILE *f)
 	}
 }
 
+/* share of the machine's CPU time over the run: cpu_ns / (CPUs x duration) */
+static double
+cpu_share(zs_time_t ns, int nr_cpus, zs_time_t end_ns)
+{
+	return end_ns > 0 ? (double)ns / ((double)nr_cpus * (double)end_ns) : 0.0;
+}
+
+/*
+ * CPU time and run-queue waits: one line each per kernel daemon, the user
+ * tasks' threads summed (there may be thousands), and each CPU's busy time.
+ */
+static void
+summary_threads(struct zs_metrics *mx, FILE *f, int nr_cpus, zs_time_t end_ns)
+{
+	const struct zs_sched_params *sp = zs_engine_sched(mx->e);
+	zs_time_t tasks_cpu = 0, tasks_wait = 0;
+
+	zs_engine_sched_sync(mx->e);
+	fprintf(f, "scheduler: %s\n", sp ? sp->name : "none");
+	for (int i = 0; i < zs_engine_nr_threads(mx->e); i++) {
+		struct zs_thread *t = zs_engine_thread(mx->e, i);
+
+		if (t->task) {
+			tasks_cpu += t->cpu_ns;
+			tasks_wait += t->wait_ns;
+			continue;
+		}
+		fprintf(f, "thread_%s_cpu_ns: %" PRId64 "\nthread_%s_wait_ns: %" PRId64
+			   "\nthread_%s_cpu_share: %.4f\n",
+			t->name, t->cpu_ns, t->name, t->wait_ns, t->name,
+			cpu_share(t->cpu_ns, nr_cpus, end_ns));
+	}
+	fprintf(f, "tasks_cpu_ns: %" PRId64 "\ntasks_wait_ns: %" PRId64 "\ntasks_cpu_share: %.4f\n",
+		tasks_cpu, tasks_wait, cpu_share(tasks_cpu, nr_cpus, end_ns));
+	if (!sp)
+		return; /* uncontended CPUs: no busy time to tell */
+	for (int c = 0; c < nr_cpus; c++) {
+		zs_time_t busy = zs_engine_cpu_busy_ns(mx->e, c);
+
+		fprintf(f, "cpu%d_busy_ns: %" PRId64 "\ncpu%d_busy_share: %.4f\n", c, busy, c,
+			cpu_share(busy, 1, end_ns));
+	}
+}
+
 void
 zs_metrics_summary(struct zs_metrics *mx, FILE *f, const char *scenario_path, uint64_t seed,
 		   int64_t end_ns)
@@ -295,11 +339,7 @@ zs_metrics_summary(struct zs_metrics *mx, FILE *f, const char *scenario_path, ui
 	fprintf(f, "latency_pending: %" PRIu64 "\n", mx->pending);
 	if (mx->pending)
 		fprintf(f, "latency_pending_max_ns: %" PRId64 "\n", mx->pending_max_ns);
-	for (int i = 0; i < zs_engine_nr_threads(mx->e); i++) {
-		struct zs_thread *t = zs_engine_thread(mx->e, i);
-
-		fprintf(f, "thread_%s_cpu_ns: %" PRId64 "\n", t->name, t->cpu_ns);
-	}
+	summary_threads(mx, f, m->nr_cpus, end_ns);
 }
 
 void

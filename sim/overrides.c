@@ -13,6 +13,7 @@ zs_overrides_apply(struct zs_cfg *root, const char *const *set, int n, struct zs
 			if (m && m->type == ZS_CFG_MAP) {
 				zs_cfg_remove(m, "nodes");
 				zs_cfg_remove(m, "distance");
+				zs_cfg_remove(m, "numa");
 			}
 		}
 		if (zs_cfg_set(root, set[i], err))

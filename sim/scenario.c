@@ -33,6 +33,37 @@ default_layout(struct zs_node_spec *ns, uint64_t pages, enum zs_kver v)
 			v == ZS_KV_24 ? ZS_ZONE_HIGHMEM : ZS_ZONE_NORMAL, pages - second};
 }
 
+/*
+ * The `numa: {nodes: N, memory: SIZE}` shorthand: memory split evenly over the
+ * nodes in physical address order (node 0 lowest), each node's range cut into
+ * zones at the version's boundaries, as default_layout does for one node.  So
+ * on x86_64 node 0 holds DMA and (up to 4 GiB) DMA32; on a 2.4 i386 NUMA box
+ * (NUMA-Q) node 0 holds DMA and the Normal zone below 896 MiB.
+ */
+static void
+numa_layout(struct zs_machine_spec *ms, int nr_nodes, uint64_t pages, enum zs_kver v)
+{
+	const uint64_t bound[] = {MIB_PAGES(16), v == ZS_KV_24 ? MIB_PAGES(896) : MIB_PAGES(4096),
+				  UINT64_MAX};
+	const enum zs_zone_type type[] = {ZS_ZONE_DMA, v == ZS_KV_24 ? ZS_ZONE_NORMAL : ZS_ZONE_DMA32,
+					  v == ZS_KV_24 ? ZS_ZONE_HIGHMEM : ZS_ZONE_NORMAL};
+
+	ms->nr_nodes = nr_nodes;
+	for (int n = 0; n < nr_nodes; n++) {
+		struct zs_node_spec *ns = &ms->nodes[n];
+		uint64_t start = pages * (uint64_t)n / (uint64_t)nr_nodes;
+		uint64_t end = pages * (uint64_t)(n + 1) / (uint64_t)nr_nodes, lo = 0;
+
+		ns->nr_zones = 0;
+		for (int z = 0; z < 3; lo = bound[z++]) {
+			uint64_t a = start > lo ? start : lo, b = end < bound[z] ? end : bound[z];
+
+			if (b > a)
+				ns->zones[ns->nr_zones++] = (struct zs_zone_spec){type[z], b - a};
+		}
+	}
+}
+
 static int
 parse_zones(struct zs_cfg *list, struct zs_node_spec *ns, enum zs_kver kver, struct zs_error *err)
 {
@@ -120,12 +151,13 @@ static int
 parse_machine(struct zs_scenario *sc, struct zs_cfg *m, struct zs_error *err)
 {
 	static const char *const known[] = {"cpus", "hz", "swap", "disk", "memory", "nodes",
-					    "distance", NULL};
+					    "distance", "numa", "scheduler", NULL};
+	static const char *const numa_known[] = {"nodes", "memory", "cpus", "distance", NULL};
 	static const char *const disk_known[] = {"latency", "bandwidth", NULL};
 	struct zs_machine_spec *ms = &sc->machine;
 	uint64_t cpus = 1, hz = 100, memory = 0, swap = 0, bw = 40;
 	int64_t latency = 5 * 1000 * 1000;
-	struct zs_cfg *nodes, *disk, *dist;
+	struct zs_cfg *nodes, *disk, *dist, *numa;
 
 	if (!m)
 		m = NULL;
@@ -138,6 +170,19 @@ parse_machine(struct zs_scenario *sc, struct zs_cfg *m, struct zs_error *err)
 		return -1;
 	ms->hz = (int)hz;
 	ms->swap_pages = swap;
+	if (m && zs_cfg_get(m, "scheduler")) {
+		/* "kernel": the CPUs are shared under the era's scheduler (sim/sched.c);
+		 * "none": every thread has a CPU of its own (the engine's old behaviour) */
+		const char *sched = NULL;
+
+		if (zs_cfg_string(m, "scheduler", &sched, err))
+			return -1;
+		if (strcmp(sched, "none") && strcmp(sched, "kernel"))
+			return zs_cfg_error(zs_cfg_get(m, "scheduler"), err,
+					    "'scheduler' must be \"kernel\" or \"none\", not \"%s\"",
+					    sched);
+		sc->sched_none = !strcmp(sched, "none");
+	}
 	disk = m ? zs_cfg_get(m, "disk") : NULL;
 	if (disk) {
 		uint64_t bw_pages = 0;
@@ -163,10 +208,35 @@ parse_machine(struct zs_scenario *sc, struct zs_cfg *m, struct zs_error *err)
 	ms->disk_bandwidth_bps = bw;
 
 	nodes = m ? zs_cfg_get(m, "nodes") : NULL;
+	numa = m ? zs_cfg_get(m, "numa") : NULL;
 	if (nodes && memory)
 		return zs_cfg_error(zs_cfg_get(m, "memory"), err,
 				    "give either 'memory' or 'nodes', not both");
-	if (nodes) {
+	if (numa && (nodes || memory))
+		return zs_cfg_error(numa, err, "give one of 'numa', 'nodes' and 'memory'");
+	if (numa) {
+		uint64_t nn = 2, npages = 0, ncpus = cpus;
+
+		if (zs_cfg_expect(numa, ZS_CFG_MAP, "'numa'", err) ||
+		    zs_cfg_check_keys(numa, numa_known, err) ||
+		    zs_cfg_uint(numa, "nodes", 1, ZS_MAX_NODES, &nn, err) ||
+		    zs_cfg_pages(numa, "memory", 1, UINT32_MAX - 1, &npages, err) ||
+		    zs_cfg_uint(numa, "cpus", 1, ZS_MAX_CPUS, &ncpus, err))
+			return -1;
+		if (!zs_cfg_get(numa, "memory"))
+			return zs_cfg_error(numa, err, "'numa' needs 'memory' (all nodes together)");
+		if (npages < nn * MIB_PAGES(1))
+			return zs_cfg_error(zs_cfg_get(numa, "memory"), err,
+					    "'numa' memory gives each of %llu nodes less than 1 MiB",
+					    (unsigned long long)nn);
+		numa_layout(ms, (int)nn, npages, sc->kver);
+		/* the CPUs spread over the nodes, at least one each */
+		for (int i = 0; i < (int)nn; i++) {
+			ms->nodes[i].cpus = (int)(ncpus / nn) + ((uint64_t)i < ncpus % nn);
+			if (!ms->nodes[i].cpus)
+				ms->nodes[i].cpus = 1;
+		}
+	} else if (nodes) {
 		static const char *const node_known[] = {"cpus", "zones", NULL};
 
 		if (zs_cfg_expect(nodes, ZS_CFG_SEQ, "'nodes'", err))
@@ -218,6 +288,11 @@ parse_machine(struct zs_scenario *sc, struct zs_cfg *m, struct zs_error *err)
 		for (int j = 0; j < ZS_MAX_NODES; j++)
 			ms->distance[i][j] = i == j ? 10 : 20;
 	dist = m ? zs_cfg_get(m, "distance") : NULL;
+	if (numa && zs_cfg_get(numa, "distance")) {
+		if (dist)
+			return zs_cfg_error(dist, err, "give 'distance' once, in 'numa' or beside it");
+		dist = zs_cfg_get(numa, "distance");
+	}
 	if (dist) {
 		if (zs_cfg_expect(dist, ZS_CFG_SEQ, "'distance'", err))
 			return -1;

@@ -30,6 +30,7 @@ struct zs_scenario {
 	const char *out_dir;      /* NULL: results/<name> */
 	int events;               /* write events.csv */
 	int check;                /* run the invariant checker after every event */
+	int sched_none;           /* machine.scheduler: none (uncontended CPUs) */
 };
 
 /*

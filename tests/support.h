@@ -32,6 +32,9 @@ int zt_same_file(const char *a, const char *b);
 /* Does a path exist? */
 int zt_exists(const char *path);
 
+/* Where the value of `key: ` starts in summary.txt text; cr_assert when absent. */
+const char *zt_summary_find(const char *sum, const char *key);
+
 struct zs_error;
 /* Load and parse scenario text named t.yaml and build its run, which must fail:
  * err holds the message (the test fails if the run could be built). */

@@ -71,7 +71,8 @@ Test(overrides, memory_beside_nodes_in_a_file_is_still_an_error)
 	zs_cfg_free(root);
 }
 
-/* Every shipped scenario takes the override (2.6.32 runs every one of them). */
+/* Every shipped scenario takes the override (2.6.32 runs every one of them), but one
+ * whose memory policy names a node above 0, which the override's one node cannot hold. */
 Test(overrides, every_shipped_scenario_takes_machine_memory)
 {
 	char dir[64], args[512], err[1024], path[192];
@@ -85,7 +86,16 @@ Test(overrides, every_shipped_scenario_takes_machine_memory)
 			 "run %s -q --kernel 2.6.32 --set machine.memory=80MiB --set duration=1ms "
 			 "--out %s/%zu",
 			 g.gl_pathv[i], dir, i);
-		cr_assert_eq(zt_zsim(args, err, sizeof(err)), 0, "%s: %s", g.gl_pathv[i], err);
+		char *yaml = zt_read_file(g.gl_pathv[i], NULL);
+		int rc = zt_zsim(args, err, sizeof(err));
+
+		/* a memory policy bound to nodes the one-node machine lacks is refused, clearly */
+		if (rc && yaml && strstr(yaml, "mempolicy:") && strstr(err, "the machine has 1 node")) {
+			free(yaml);
+			continue;
+		}
+		free(yaml);
+		cr_assert_eq(rc, 0, "%s: %s", g.gl_pathv[i], err);
 		snprintf(path, sizeof(path), "%s/%zu/summary.txt", dir, i);
 		char *t = zt_read_file(path, NULL);
 		cr_assert(t && strstr(t, "\nnodes: 1\nzones: 2\n") && strstr(t, "\npages: 20480\n"),

@@ -86,6 +86,18 @@ zt_exists(const char *path)
 	return stat(path, &st) == 0;
 }
 
+const char *
+zt_summary_find(const char *sum, const char *key)
+{
+	char pat[160];
+	const char *p;
+
+	snprintf(pat, sizeof(pat), "\n%s: ", key);
+	p = strstr(sum, pat);
+	cr_assert(p, "summary.txt has no %s", key);
+	return p + strlen(pat);
+}
+
 void
 zt_scenario_must_fail(const char *yaml, struct zs_error *err)
 {

@@ -53,13 +53,7 @@ split(char *line, char **f)
 static long long
 summary_value(const char *sum, const char *key)
 {
-	char pat[160];
-	const char *p;
-
-	snprintf(pat, sizeof(pat), "\n%s: ", key);
-	p = strstr(sum, pat);
-	cr_assert(p, "summary.txt has no %s", key);
-	return strtoll(p + strlen(pat), NULL, 10);
+	return strtoll(zt_summary_find(sum, key), NULL, 10);
 }
 
 static int

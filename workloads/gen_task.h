@@ -1,8 +1,9 @@
 /*
  * gen_task.h - the task attributes every generator and `script` accept: the
  * numbers the OOM killer's badness() reads (uid, capabilities, oom_adj, CPU
- * time, age, declared virtual size), the fork parent (parent_source), and
- * mlock (mlockall(MCL_CURRENT | MCL_FUTURE): its anonymous pages are locked).
+ * time, age, declared virtual size), the fork parent (parent_source),
+ * mlock (mlockall(MCL_CURRENT | MCL_FUTURE): its anonymous pages are locked)
+ * and the 2.6 memory policy (mempolicy).
  *
  * Invariant: a struct zs_task_attrs read here is valid for any kernel version
  * (ranges are checked at load, with the value's file:line:col).
@@ -18,7 +19,7 @@ struct zs_error;
 
 /* The keys zs_gen_task_attrs reads, for a generator's list of known keys. */
 #define ZS_GEN_TASK_KEYS "uid", "oom_adj", "caps", "cpu_time", "age", "extra_vm", "parent_source", \
-	"mlock"
+	"mlock", "mempolicy"
 
 /*
  * Read the task keys of map into *a (absent keys stay 0).  root: the map's

@@ -37,6 +37,8 @@ struct zs_error;
 struct zs_rng;
 
 /* What a source may know of the run. */
+struct zs_machine;
+
 struct zs_source_env {
 	enum zs_kver kver;
 	int nr_cpus;
@@ -46,6 +48,7 @@ struct zs_source_env {
 	const char *scenario_dir; /* for relative paths (trace files); valid during create only */
 	unsigned index;          /* position in the workload list */
 	unsigned nr_sources;     /* entries in the workload list (parent_source names one) */
+	const struct zs_machine *machine; /* nodes for `mempolicy:` checks; NULL in unit tests */
 };
 
 struct zs_source;

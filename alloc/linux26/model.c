@@ -369,6 +369,12 @@ zs26_describe(struct zs_vm *vm, FILE *out, int csv)
 	fprintf(out, "zone_reclaim_mode: %d (%s)\n", k->zone_reclaim_mode,
 		k->zone_reclaim_mode ? "a node is farther than RECLAIM_DISTANCE 20"
 				     : "no node is farther than RECLAIM_DISTANCE 20");
+	fprintf(out, "policy_zone: %s (MPOL_BIND applies to requests that may use it)\n",
+		zs_zone_type_name((enum zs_zone_type)k->policy_zone));
+	fprintf(out, "numa counters per zone (zone_statistics): numa_hit = served on the "
+		     "preferred node, numa_miss = served here for another node, numa_foreign = "
+		     "preferred here but served elsewhere, local_node / other_node = on / off "
+		     "the CPU's node, interleave_hit = interleave's node served it\n");
 	for (int n = 0; n < m->nr_nodes; n++) {
 		struct zs26_node *nm = m->nodes[n].model;
 
@@ -434,8 +440,20 @@ enum {
 	M_CONGESTION_EARLY,
 	M_NR_DIRTY,
 	M_BDP0, /* 5 ids: dirty_exceeded, balance_dirty_pages, waits, wait ns, pages written */
-	M_VMSCAN_WRITE = M_BDP0 + 5
+	M_VMSCAN_WRITE = M_BDP0 + 5,
+	/* zone_statistics(): per zone */
+	M_NUMA_HIT,
+	M_NUMA_MISS,
+	M_NUMA_FOREIGN,
+	M_INTERLEAVE_HIT,
+	M_LOCAL_NODE,
+	M_OTHER_NODE
 };
+
+#define NUMA_METRICS                                                                     \
+	{"numa_hit", 1}, {"numa_miss", 1}, {"numa_foreign", 1}, {"interleave_hit", 1},   \
+		{"local_node", 1}, {"other_node", 1}
+#define NUMA_IDS M_NUMA_HIT, M_NUMA_MISS, M_NUMA_FOREIGN, M_INTERLEAVE_HIT, M_LOCAL_NODE, M_OTHER_NODE
 
 #define FO(t, k) {"free_" #t "_order_" #k, 1}
 #define FOT(t)                                                                              \
@@ -501,6 +519,7 @@ static const struct zs_metric metrics_2632[] = {
 	{"dirty_throttle_ns", 0},
 	{"dirty_throttle_written", 0},
 	{"nr_vmscan_write", 0},
+	NUMA_METRICS,
 };
 static const int ids_2632[] = {
 	M_NR_PCP,	 M_REFILLS,	   M_SPILLS,		M_LRU0 + 0,	M_LRU0 + 1,
@@ -515,6 +534,7 @@ static const int ids_2632[] = {
 	M_NR_WRITEBACK,	 M_NR_ANON_PAGES,  M_NR_FILE_MAPPED,	M_CONGESTION_EARLY, M_NR_DIRTY,
 	M_BDP0 + 0,	 M_BDP0 + 1,	   M_BDP0 + 2,		M_BDP0 + 3,	M_BDP0 + 4,
 	M_VMSCAN_WRITE,
+	NUMA_IDS,
 };
 _Static_assert(sizeof(metrics_2632) / sizeof(metrics_2632[0]) ==
 		       sizeof(ids_2632) / sizeof(ids_2632[0]),
@@ -533,6 +553,7 @@ static const struct zs_metric metrics_2618[] = {
 	{"nr_file_mapped", 0},	 {"congestion_waits_woken", 0}, {"nr_dirty", 0},
 	{"dirty_exceeded", 0},	 {"balance_dirty_pages", 0},  {"dirty_throttle_waits", 0},
 	{"dirty_throttle_ns", 0}, {"dirty_throttle_written", 0}, {"pageout_writes", 0},
+	NUMA_METRICS,
 };
 static const int ids_2618[] = {
 	M_NR_PCP,	    M_PCP_HOT,	      M_PCP_COLD,	M_REFILLS,	M_SPILLS,
@@ -542,7 +563,7 @@ static const int ids_2618[] = {
 	M_CONGESTION,	    M_OOM_CALLS,      M_PGACTIVATE,	M_PGDEACTIVATE,	M_PGROTATED,
 	M_KSWAPD_STEAL,	    M_NR_WRITEBACK,   M_NR_ANON_PAGES,	M_NR_FILE_MAPPED, M_CONGESTION_EARLY,
 	M_NR_DIRTY,	    M_BDP0 + 0,	      M_BDP0 + 1,	M_BDP0 + 2,	M_BDP0 + 3,
-	M_BDP0 + 4,	    M_VMSCAN_WRITE,
+	M_BDP0 + 4,	    M_VMSCAN_WRITE,   NUMA_IDS,
 };
 _Static_assert(sizeof(metrics_2618) / sizeof(metrics_2618[0]) ==
 		       sizeof(ids_2618) / sizeof(ids_2618[0]),
@@ -600,6 +621,18 @@ metric_value(struct zs_vm *vm, struct zs_zone *z, int id)
 			return (int64_t)zz->extfrag;
 		case M_PB_STEALS:
 			return (int64_t)zz->pageblock_steals;
+		case M_NUMA_HIT:
+			return (int64_t)zz->numa_hit;
+		case M_NUMA_MISS:
+			return (int64_t)zz->numa_miss;
+		case M_NUMA_FOREIGN:
+			return (int64_t)zz->numa_foreign;
+		case M_INTERLEAVE_HIT:
+			return (int64_t)zz->interleave_hit;
+		case M_LOCAL_NODE:
+			return (int64_t)zz->local_node;
+		case M_OTHER_NODE:
+			return (int64_t)zz->other_node;
 		}
 		return 0;
 	}
@@ -791,7 +824,7 @@ const struct zs_policy_ops zs_policy_2618 = {
 	.path_failed = zs26_path_failed,
 	.init = zs26_init,
 	.destroy = zs26_destroy,
-	.alloc = zs26_alloc_2618,
+	.alloc = zs26_alloc_pages,
 	.free = zs26_free,
 	.page_added = zs26_page_added,
 	.touch = zs26_touch,
@@ -815,7 +848,7 @@ const struct zs_policy_ops zs_policy_2632 = {
 	.path_failed = zs26_path_failed,
 	.init = zs26_init,
 	.destroy = zs26_destroy,
-	.alloc = zs26_alloc_2632,
+	.alloc = zs26_alloc_pages,
 	.free = zs26_free,
 	.page_added = zs26_page_added,
 	.touch = zs26_touch,

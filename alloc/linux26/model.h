@@ -29,6 +29,7 @@
 #include "alloc/machine.h"
 #include "alloc/policy.h"
 #include "alloc/vm.h"
+#include "alloc/linux26/mempolicy.h"
 #include "alloc/linux26/vmscan.h"
 #include "sim/engine.h"
 
@@ -115,6 +116,13 @@ struct zs26_zone {
 	uint64_t pcp_refills, pcp_spills;  /* rmqueue_bulk / free_pcppages_bulk calls */
 	uint64_t extfrag;                  /* __rmqueue_fallback hits */
 	uint64_t pageblock_steals;         /* pageblocks whose type changed by fallback */
+	/* zone_statistics() (mm/vmstat.c, CONFIG_NUMA), one per allocation served here */
+	uint64_t numa_hit;       /* served on the node the zonelist preferred */
+	uint64_t numa_miss;      /* served here though another node was preferred */
+	uint64_t numa_foreign;   /* preferred here, served on another node */
+	uint64_t interleave_hit; /* interleave's node got it from its first zone */
+	uint64_t local_node;     /* served on the allocating CPU's node */
+	uint64_t other_node;     /* served on another node than the CPU's */
 };
 
 struct zs26_node {
@@ -156,6 +164,7 @@ struct zs26 {
 	int pageblock_order;
 	int group_by_mobility_disabled;
 	int zone_reclaim_mode;        /* what build_zonelists would set (never acted on) */
+	int policy_zone;              /* mm/mempolicy.c policy_zone: highest zone with memory */
 	int zonelist_order;           /* ZS26_ZONELIST_ORDER_NODE / _ZONE, as built */
 	int user_zonelist_order;      /* numa_zonelist_order tunable (2.6.32): _DEFAULT, _NODE, _ZONE */
 	const char *zonelist_order_why; /* for `zsim check` */

@@ -236,17 +236,22 @@ oom_kill_process(struct zs_vm *vm, struct zs_task *p, int *again)
 /*
  * KERNEL: 2.6.18 mm/oom_kill.c constrained_alloc(): the zonelist must reach
  * every node (2.6.18: online; 2.6.32: with memory, zones up to gfp_zone) or
- * the allocation was bound (MPOL_BIND, here only 2.6.32's __GFP_THISNODE).
+ * the allocation was bound (MPOL_BIND, or 2.6.32's __GFP_THISNODE).
  * DEVIATION: no cpusets, so never CONSTRAINT_CPUSET.
  */
 static int
-constrained_to_nodes(struct zs_vm *vm, const struct zs_alloc_req *req)
+constrained_to_nodes(struct zs_vm *vm, struct zs_alloc_req *req)
 {
 	const struct zs_machine *m = vm->machine;
+	struct zs26_pzl pz;
 	const int *zl;
-	int nzl = zs26_zonelist(vm, zs26_req_node(vm, req), req->gfp, &zl);
+	int nzl;
 	uint64_t want = 0, got = 0;
 
+	/* the allocation's own zonelist: 2.6.18's MPOL_BIND one, 2.6.32's with the nodemask */
+	zs26_policy_zonelist(vm, req, &pz);
+	zl = pz.zl;
+	nzl = pz.nzl;
 	for (int n = 0; n < m->nr_nodes && n < 64; n++) {
 		uint64_t present = 0;
 

@@ -71,6 +71,30 @@ zs26_buffered_rmqueue(struct zs_vm *vm, struct zs_zone *z, unsigned order, uint3
 	return pfn;
 }
 
+/*
+ * KERNEL: 2.6.18 mm/vmstat.c zone_statistics(zonelist, z), called by
+ * buffered_rmqueue() for every block it hands out: the preferred zone is
+ * zonelist->zones[0] (2.6.32: preferred_zone, the first zone the nodemask
+ * allows - the same zone here, as zl is already filtered); `local` is
+ * numa_node_id(), the allocating CPU's node.
+ */
+static void
+zone_statistics(struct zs_zone *preferred, struct zs_zone *z, int local)
+{
+	struct zs26_zone *zz = zs26_zone(z);
+
+	if (z->node == preferred->node) {
+		zz->numa_hit++;
+	} else {
+		zz->numa_miss++;
+		zs26_zone(preferred)->numa_foreign++;
+	}
+	if (z->node == local)
+		zz->local_node++;
+	else
+		zz->other_node++;
+}
+
 uint32_t
 zs26_get_page_from_freelist(struct zs_vm *vm, struct zs_alloc_req *req, uint32_t gfp,
 			    unsigned order, const int *zl, int nzl, int alloc_flags)
@@ -92,8 +116,11 @@ zs26_get_page_from_freelist(struct zs_vm *vm, struct zs_alloc_req *req, uint32_t
 					    alloc_flags))
 			continue;
 		pfn = zs26_buffered_rmqueue(vm, z, order, gfp, req->cpu % (unsigned)m->nr_cpus);
-		if (pfn != ZS_NIL)
+		if (pfn != ZS_NIL) {
+			zone_statistics(&m->zones[zl[0]], z,
+					m->cpu_node[req->cpu % (unsigned)m->nr_cpus]);
 			return pfn;
+		}
 	}
 	return ZS_NIL;
 }

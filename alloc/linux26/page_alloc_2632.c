@@ -72,12 +72,20 @@ zs26_alloc_2632(struct zs_vm *vm, struct zs_alloc_req *req)
 	const uint32_t gfp = req->gfp;
 	const unsigned order = req->order;
 	const int wait = (gfp & GFP26_WAIT) != 0;
-	const int *zl;
-	int nzl = zs26_zonelist(vm, zs26_req_node(vm, req), gfp, &zl);
+	struct zs26_pzl pz;
+	const int *zl, *wl;
+	int nzl, nwl;
 	uint32_t pfn;
 	int alloc_flags = (int)req->local[L_AFLAGS];
 	uint64_t progress;
 
+	/* KERNEL: 2.6.32 alloc_pages_current() / alloc_page_vma(): policy_zonelist() and
+	 * policy_nodemask(); zl is the zonelist filtered by the nodemask, wl without it */
+	zs26_policy_zonelist(vm, req, &pz);
+	zl = pz.zl;
+	nzl = pz.nzl;
+	wl = pz.all;
+	nwl = pz.nall;
 	switch (req->step) {
 	case S_START:
 		break;
@@ -93,7 +101,7 @@ zs26_alloc_2632(struct zs_vm *vm, struct zs_alloc_req *req)
 	case S_RECLAIM:
 		goto reclaim;
 	case S_OOM_SLEPT:
-		zs26_clear_zonelist_oom(vm, zl, nzl);
+		zs26_clear_zonelist_oom(vm, wl, nwl);
 		/* page is NULL here and order <= 3 or __GFP_NOFAIL: back to the top */
 		goto restart;
 	default:
@@ -119,8 +127,8 @@ zs26_alloc_2632(struct zs_vm *vm, struct zs_alloc_req *req)
 restart:
 	req->step = S_START;
 	/* KERNEL: 2.6.32 wake_all_kswapd(): re-woken on every restart */
-	for (int i = 0; i < nzl; i++)
-		zs26_wakeup_kswapd(vm, &vm->machine->zones[zl[i]], order);
+	for (int i = 0; i < nwl; i++)
+		zs26_wakeup_kswapd(vm, &vm->machine->zones[wl[i]], order);
 	alloc_flags = gfp_to_alloc_flags(req);
 	req->local[L_AFLAGS] = alloc_flags;
 	pfn = zs26_get_page_from_freelist(vm, req, gfp, order, zl, nzl,
@@ -166,32 +174,32 @@ reclaim:
 	if (!progress && (gfp & GFP26_FS) && !(gfp & GFP26_NORETRY)) {
 		/* KERNEL: 2.6.32 __alloc_pages_may_oom() */
 		req->local[L_HIST] |= ZS26_H_OOM;
-		if (!zs26_try_set_zonelist_oom(vm, zl, nzl)) {
+		if (!zs26_try_set_zonelist_oom(vm, wl, nwl)) {
 			k->oom_lock_waits++;
 			return zs26_sleep_jiffies(vm, req, 1, S_OOM_BACKOFF);
 		}
 		pfn = zs26_get_page_from_freelist(vm, req, gfp | GFP26_HARDWALL, order, zl, nzl,
 						  ZS26_ALLOC_WMARK_HIGH | ZS26_ALLOC_CPUSET);
 		if (pfn != ZS_NIL) {
-			zs26_clear_zonelist_oom(vm, zl, nzl);
+			zs26_clear_zonelist_oom(vm, wl, nwl);
 			return zs26_done(req, pfn, ZS26_P_HIGH);
 		}
 		/* the OOM killer will not help higher-order allocations */
 		if (order > ZS26_COSTLY_ORDER && !(gfp & GFP26_NOFAIL)) {
-			zs26_clear_zonelist_oom(vm, zl, nzl);
+			zs26_clear_zonelist_oom(vm, wl, nwl);
 			return zs26_done(req, ZS_NIL, ZS26_P_FAIL_COSTLY);
 		}
 		int r = zs26_out_of_memory(vm, req);
 
 		if (r < 0) {
-			zs26_clear_zonelist_oom(vm, zl, nzl);
+			zs26_clear_zonelist_oom(vm, wl, nwl);
 			/* DEVIATION: the kernel panics (no killable task); zsim fails */
 			return zs26_done(req, ZS_NIL, ZS26_P_FAIL_OOM);
 		}
 		if (r == 0 || !(req->task && (req->task->flags & ZS_TIF_MEMDIE)))
 			/* KERNEL: 2.6.32 mm/oom_kill.c out_of_memory(): a jiffy for the victim */
 			return zs26_sleep_jiffies(vm, req, 1, S_OOM_SLEPT);
-		zs26_clear_zonelist_oom(vm, zl, nzl);
+		zs26_clear_zonelist_oom(vm, wl, nwl);
 		goto restart;
 	}
 

@@ -162,6 +162,7 @@ zs26_build_zonelists(struct zs_vm *vm, struct zs_error *err)
 	struct zs_machine *m = vm->machine;
 	int node_load[ZS_MAX_NODES] = {0};
 
+	k->policy_zone = zs26_policy_zone(m);
 	/* KERNEL: 2.6.32 mm/page_alloc.c set_zonelist_order() */
 	if (k->kver == ZS_KV_2618) {
 		k->zonelist_order = ZS26_ZONELIST_ORDER_NODE;
