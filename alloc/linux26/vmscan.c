@@ -51,7 +51,8 @@ isolate_ok(struct zs_vm *vm, const struct zs_page *p, int mode, int file)
 		return 1;
 	if (!(p->flags & ZS_PG_ACTIVE) != !mode)
 		return 0;
-	if (zs26_of(vm)->kver == ZS_KV_2632 && !(p->flags & ZS26_PG_SWAPBACKED) != !file)
+	/* page_is_file_cache() is !PageSwapBacked: a neighbour of the other type stays */
+	if (zs26_of(vm)->kver == ZS_KV_2632 && !(p->flags & ZS26_PG_SWAPBACKED) != (file != 0))
 		return 0;
 	return 1;
 }
