@@ -64,6 +64,8 @@ actor_new(struct src_ctx *c, const char *name, zs_thread_fn run, zs_time_t start
 	a->c = c;
 	a->thread = zs_thread_create(r->e, name, 0, run, a, start);
 	zs_thread_set_task(a->thread); /* a user context, not a kernel daemon */
+	if (c->src->interrupt)
+		zs_thread_set_irq(a->thread); /* handlers run at once, whoever has the CPU */
 	return a;
 }
 
@@ -337,6 +339,32 @@ sources_done(struct zs_run *r)
 }
 
 /*
+ * How far a `duration: auto` run is: the least progress of its unfinished
+ * sources (the run ends with the last of them); -1 when one cannot tell.
+ */
+static double
+auto_progress(struct zs_run *r)
+{
+	double least = 1.0;
+
+	for (unsigned i = 0; i < r->nsrc; i++) {
+		struct src_ctx *c = &r->srcs[i];
+		double f;
+
+		if (c->closed ? c->finished : c->open->state == ACT_DONE)
+			continue;
+		if (!c->src->ops->progress)
+			return -1.0;
+		f = c->src->ops->progress(c->src, zs_now(r->e));
+		if (f < 0)
+			return -1.0;
+		if (f < least)
+			least = f;
+	}
+	return least;
+}
+
+/*
  * A stall: some source has waited in one allocation for ZS_STALL_NS while no
  * request of any source started or completed (daemons may still run).  Such a
  * run would go on until its duration - forever with `duration: auto` - so it
@@ -381,8 +409,13 @@ tick_event(void *arg, uint64_t data)
 			r->wall_last = now;
 			double sim = (double)zs_now(r->e) / 1e9, wall = difftime(now, r->wall_start);
 
-			/* auto: the end is not known, so there is no ETA, only the rate so far */
-			if (r->auto_duration)
+			/* auto: the end is the sources' own; an ETA when every one can tell */
+			double f = r->auto_duration ? auto_progress(r) : -1.0;
+
+			if (r->auto_duration && f > 0)
+				fprintf(stderr, "\rzsim: %s %.1f%% of the workload (%.2fs simulated), ETA %.0fs   ",
+					r->sc->name, 100.0 * f, sim, wall * (1.0 - f) / f);
+			else if (r->auto_duration)
 				fprintf(stderr, "\rzsim: %s %.2fs simulated in %.0fs   ", r->sc->name, sim,
 					wall);
 			else
