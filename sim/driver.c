@@ -69,7 +69,11 @@ actor_new(struct src_ctx *c, const char *name, zs_thread_fn run, zs_time_t start
 	return a;
 }
 
-/* Common step of every actor: resume what blocked it.  0 when it may go on. */
+/*
+ * Common step of every actor: resume what blocked it, then yield while the CPU
+ * work this step charged (kernel time) is served - the request completes, and
+ * the next one is issued, only after it.  0 when the actor may go on.
+ */
 static int
 actor_resume(struct actor *a)
 {
@@ -83,6 +87,10 @@ actor_resume(struct actor *a)
 	if ((a->state == ACT_DIRTY || (a->state == ACT_IDLE && a->dirtied)) &&
 	    zs_drv_dirty_step(a))
 		return 1;
+	if (a->thread->charged > 0) {
+		zs_thread_yield(a->thread);
+		return 1;
+	}
 	return 0;
 }
 
@@ -99,11 +107,6 @@ open_run(struct zs_thread *th)
 	for (;;) {
 		if (actor_resume(a))
 			return;
-		if (th->charged > 0) {
-			/* CPU time spent in the kernel delays the next request */
-			zs_thread_yield(th);
-			return;
-		}
 		if (!a->have_req) {
 			int rc = c->src->ops->next(c->src, &a->req, &err);
 
@@ -300,11 +303,6 @@ task_run(struct zs_thread *th)
 	for (;;) {
 		if (actor_resume(a))
 			return;
-		if (th->charged > 0) {
-			/* the request completes when its CPU work is done */
-			zs_thread_yield(th);
-			return;
-		}
 		if (a->have_req) {
 			a->have_req = 0;
 			c->run->last_step_ns = zs_now(e);
@@ -313,7 +311,7 @@ task_run(struct zs_thread *th)
 			continue;
 		}
 		if (a->in_flight) {
-			/* KERNEL: a process's next reference follows the completion of this one */
+			/* a process's next reference follows the completion of this one */
 			a->in_flight = 0;
 			c->inflight--;
 			c->src->ops->done(c->src, &a->req, zs_now(e));
