@@ -258,7 +258,8 @@ alloc_finish(struct actor *ac)
 	vm->ops->page_added(vm, a->pfn);
 	if (ac->fault) {
 		/* a major fault: the task waits for the read.  DEVIATION: one request for the
-		 * whole block; no swap or file read-ahead (2.4 page_cluster, 2.6 readahead) */
+		 * whole block; no file read-ahead I/O (the models' swapin_readahead queue their
+		 * own request for the cluster before this one, from page_added) */
 		uint64_t n = 1u << a->order;
 		zs_time_t done = zs_disk_submit(&vm->disk, 0, n, NULL, NULL, 0);
 

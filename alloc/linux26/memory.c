@@ -37,6 +37,25 @@ swapin_done(struct zs_vm *vm, uint32_t pfn)
 		zs26_try_to_free_swap(vm, pfn);
 }
 
+/*
+ * While this fault allocated (it may have slept in reclaim), another fault's
+ * read-ahead may have cached the same slot.  DEVIATION: the fault's own page (read
+ * now) replaces that unmapped copy; do_swap_page's read_swap_cache_async would find
+ * the copy in the swap cache and free its own page.  A copy under I/O or already
+ * mapped stays, and this page then enters as a fresh anonymous page.
+ */
+static void
+drop_readahead_copy(struct zs_vm *vm, uint32_t pfn, unsigned cpu)
+{
+	struct zs_page *p = &vm->machine->pages[pfn];
+
+	if (p->flags & (ZS_PG_BOUND | ZS_PG_WRITEBACK | ZS26_PG_FREEPEND))
+		return;
+	zs26_lru_forget(vm, pfn);
+	zs26_delete_from_swap_cache(vm, pfn);
+	zs26_release_page(vm, pfn, cpu, 0);
+}
+
 void
 zs26_page_added(struct zs_vm *vm, uint32_t pfn)
 {
@@ -56,12 +75,17 @@ zs26_page_added(struct zs_vm *vm, uint32_t pfn)
 
 		p->flags |= ZS26_PG_ANON | (v32 ? ZS26_PG_SWAPBACKED : 0);
 		if (b && b->slot != UINT32_MAX && b->slot < k->rc.nr_slots &&
+		    k->rc.swapcache[b->slot] != ZS_NIL)
+			drop_readahead_copy(vm, k->rc.swapcache[b->slot], cpu);
+		if (b && b->slot != UINT32_MAX && b->slot < k->rc.nr_slots &&
 		    k->rc.swapcache[b->slot] == ZS_NIL) {
 			/* KERNEL: 2.6.18 mm/swap_state.c read_swap_cache_async(): into the swap cache */
 			p->flags |= ZS_PG_SWAPCACHE | ZS26_PG_SWAPIN;
 			p->aux = b->slot;
 			k->rc.swapcache[b->slot] = pfn;
 			zs26_lru_cache_add(vm, pfn, v32 ? ZS26_LRU_INACTIVE_ANON : ZS26_LRU_ACTIVE, cpu);
+			/* KERNEL: 2.6.18 mm/memory.c do_swap_page(): swapin_readahead around the entry */
+			zs26_swapin_readahead(vm, b->slot, cpu);
 		} else if (v32 && locked) {
 			/* KERNEL: 2.6.32 mm/rmap.c page_add_new_anon_rmap(): !page_evictable(page, vma) */
 			p->flags |= ZS26_PG_UNEVICTABLE;

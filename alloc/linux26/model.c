@@ -441,6 +441,7 @@ enum {
 	M_NR_DIRTY,
 	M_BDP0, /* 5 ids: dirty_exceeded, balance_dirty_pages, waits, wait ns, pages written */
 	M_VMSCAN_WRITE = M_BDP0 + 5,
+	M_SWAPIN_RA,
 	/* zone_statistics(): per zone */
 	M_NUMA_HIT,
 	M_NUMA_MISS,
@@ -519,6 +520,7 @@ static const struct zs_metric metrics_2632[] = {
 	{"dirty_throttle_ns", 0},
 	{"dirty_throttle_written", 0},
 	{"nr_vmscan_write", 0},
+	{"swapin_readahead", 0},
 	NUMA_METRICS,
 };
 static const int ids_2632[] = {
@@ -533,7 +535,7 @@ static const int ids_2632[] = {
 	M_OOM_CALLS,	 M_PGACTIVATE,	   M_PGDEACTIVATE,	M_PGROTATED,	M_KSWAPD_STEAL,
 	M_NR_WRITEBACK,	 M_NR_ANON_PAGES,  M_NR_FILE_MAPPED,	M_CONGESTION_EARLY, M_NR_DIRTY,
 	M_BDP0 + 0,	 M_BDP0 + 1,	   M_BDP0 + 2,		M_BDP0 + 3,	M_BDP0 + 4,
-	M_VMSCAN_WRITE,
+	M_VMSCAN_WRITE,	 M_SWAPIN_RA,
 	NUMA_IDS,
 };
 _Static_assert(sizeof(metrics_2632) / sizeof(metrics_2632[0]) ==
@@ -553,6 +555,7 @@ static const struct zs_metric metrics_2618[] = {
 	{"nr_file_mapped", 0},	 {"congestion_waits_woken", 0}, {"nr_dirty", 0},
 	{"dirty_exceeded", 0},	 {"balance_dirty_pages", 0},  {"dirty_throttle_waits", 0},
 	{"dirty_throttle_ns", 0}, {"dirty_throttle_written", 0}, {"pageout_writes", 0},
+	{"swapin_readahead", 0},
 	NUMA_METRICS,
 };
 static const int ids_2618[] = {
@@ -563,7 +566,7 @@ static const int ids_2618[] = {
 	M_CONGESTION,	    M_OOM_CALLS,      M_PGACTIVATE,	M_PGDEACTIVATE,	M_PGROTATED,
 	M_KSWAPD_STEAL,	    M_NR_WRITEBACK,   M_NR_ANON_PAGES,	M_NR_FILE_MAPPED, M_CONGESTION_EARLY,
 	M_NR_DIRTY,	    M_BDP0 + 0,	      M_BDP0 + 1,	M_BDP0 + 2,	M_BDP0 + 3,
-	M_BDP0 + 4,	    M_VMSCAN_WRITE,   NUMA_IDS,
+	M_BDP0 + 4,	    M_VMSCAN_WRITE,   M_SWAPIN_RA,	NUMA_IDS,
 };
 _Static_assert(sizeof(metrics_2618) / sizeof(metrics_2618[0]) ==
 		       sizeof(ids_2618) / sizeof(ids_2618[0]),
@@ -695,6 +698,8 @@ metric_value(struct zs_vm *vm, struct zs_zone *z, int id)
 		return (int64_t)k->rc.bdp_written;
 	case M_VMSCAN_WRITE:
 		return (int64_t)k->rc.vmscan_write;
+	case M_SWAPIN_RA:
+		return (int64_t)k->rc.swapin_readahead;
 	}
 	return 0;
 }

@@ -121,3 +121,118 @@ zs26_swap_free(struct zs_vm *vm, uint32_t slot)
 	}
 	zs_swap_put(&vm->swap, slot);
 }
+
+/* swap_setup(): page_cluster 2 below 16 MiB of memory, else 3. */
+static unsigned
+page_cluster(const struct zs_vm *vm)
+{
+	return (vm->machine->nr_pages >> (20 - 12)) < 16 ? 2 : 3;
+}
+
+static int
+slot_used(const struct zs_swap *sw, uint64_t slot)
+{
+	return (sw->map[slot >> 3] & (1u << (slot & 7))) != 0;
+}
+
+/*
+ * valid_swaphandles(): the slots to read around `target` within its
+ * 2^page_cluster-aligned window (slot 0, the swap header, left out); returns
+ * how many from *first.  2.6.18 walks up from the window's start to the first
+ * free slot; 2.6.32 counts the used run above and below the target.
+ */
+static uint64_t
+valid_swaphandles(struct zs_vm *vm, uint64_t target, uint64_t *first)
+{
+	const struct zs_swap *sw = &vm->swap;
+	unsigned pc = page_cluster(vm);
+	uint64_t base = (target >> pc) << pc, end = base + (1ull << pc), n = 0, toff;
+
+	if (zs26_of(vm)->kver == ZS_KV_2618) {
+		/* KERNEL: 2.6.18 mm/swapfile.c valid_swaphandles() */
+		uint64_t left = 1ull << pc;
+
+		toff = base;
+		if (!toff) {
+			toff++;
+			left--;
+		}
+		*first = toff;
+		for (; left; left--, toff++, n++)
+			if (toff >= sw->nr_slots || !slot_used(sw, toff))
+				break;
+		return n;
+	}
+	/* KERNEL: 2.6.32 mm/swapfile.c valid_swaphandles() */
+	if (!base)
+		base++;
+	if (end > sw->nr_slots)
+		end = sw->nr_slots;
+	for (toff = target; ++toff < end; n++)
+		if (!slot_used(sw, toff))
+			break;
+	for (toff = target; toff-- > base; n++)
+		if (!slot_used(sw, toff))
+			break;
+	/* toff is now one below the lowest slot of the run (or base - 1) */
+	*first = toff + 1;
+	return n ? n + 1 : 0;
+}
+
+/* read_swap_cache_async() of a slot nobody has cached: an unmapped swap-cache page. */
+static uint32_t
+read_swap_cache_async(struct zs_vm *vm, uint32_t slot, unsigned cpu)
+{
+	struct zs26 *k = zs26_of(vm);
+	const int v32 = k->kver == ZS_KV_2632;
+	struct zs_alloc_req req = {0};
+	const int *zl;
+	int nzl;
+	uint32_t pfn;
+	struct zs_page *p;
+
+	/*
+	 * DEVIATION: alloc_page_vma(GFP_HIGHUSER) may reclaim; here a read-ahead page
+	 * is taken only above the low watermark (the fast path), else read-ahead stops.
+	 */
+	req.cpu = cpu;
+	nzl = zs26_zonelist(vm, vm->machine->cpu_node[cpu % (unsigned)vm->machine->nr_cpus],
+			    GFP26_HIGHUSER, &zl);
+	pfn = zs26_get_page_from_freelist(vm, &req, GFP26_HIGHUSER, 0, zl, nzl,
+					  ZS26_ALLOC_WMARK_LOW | ZS26_ALLOC_CPUSET);
+	if (pfn == ZS_NIL)
+		return ZS_NIL;
+	p = &vm->machine->pages[pfn];
+	p->kind = ZS_KIND_ANON;
+	/* KERNEL: 2.6.18 mm/swap_state.c read_swap_cache_async(): add_to_swap_cache, lru_cache_add_active
+	 * (2.6.32: lru_cache_add_anon, the inactive anon list), swap_readpage */
+	p->flags |= ZS26_PG_ANON | ZS_PG_SWAPCACHE | (v32 ? ZS26_PG_SWAPBACKED : 0);
+	p->aux = slot;
+	k->rc.swapcache[slot] = pfn;
+	zs26_lru_cache_add(vm, pfn, v32 ? ZS26_LRU_INACTIVE_ANON : ZS26_LRU_ACTIVE, cpu);
+	return pfn;
+}
+
+void
+zs26_swapin_readahead(struct zs_vm *vm, uint32_t slot, unsigned cpu)
+{
+	struct zs26_reclaim *rc = &zs26_of(vm)->rc;
+	uint64_t first, num = valid_swaphandles(vm, slot, &first), n = 0;
+
+	/* KERNEL: 2.6.18 mm/memory.c swapin_readahead() (2.6.32 mm/swap_state.c) */
+	for (uint64_t off = first; off < first + num; off++) {
+		if (off >= rc->nr_slots || rc->swapcache[off] != ZS_NIL)
+			continue; /* found in the swap cache (the faulting page among them) */
+		if (read_swap_cache_async(vm, (uint32_t)off, cpu) == ZS_NIL)
+			break;
+		n++;
+	}
+	zs26_lru_add_drain(vm, cpu);
+	if (!n)
+		return;
+	/* the read-ahead pages as one asynchronous request, queued before the fault's read */
+	zs_disk_submit(&vm->disk, 0, n, NULL, NULL, 0);
+	vm->pswpin += n;
+	vm->pgpgin += n;
+	rc->swapin_readahead += n;
+}

@@ -138,6 +138,7 @@ struct zs26_reclaim {
 	/* /proc/vmstat global counters */
 	uint64_t pgactivate, pgdeactivate, pgrotated, kswapd_steal;
 	uint64_t vmscan_write;   /* pages pageout() wrote: 2.6.32 NR_VMSCAN_WRITE (2.6.18: ours) */
+	uint64_t swapin_readahead; /* pages read by swapin_readahead */
 	uint64_t slept_congestion_ns;
 };
 
@@ -214,6 +215,8 @@ void zs26_delete_from_swap_cache(struct zs_vm *vm, uint32_t pfn);
 int zs26_vm_swap_full(struct zs_vm *vm);
 /* try_to_free_swap() / remove_exclusive_swap_page(): a mapped swap-cache page drops its slot. */
 void zs26_try_to_free_swap(struct zs_vm *vm, uint32_t pfn);
+/* swapin_readahead() around slot at a swap-in fault (page_cluster 3; 2 below 16 MiB). */
+void zs26_swapin_readahead(struct zs_vm *vm, uint32_t slot, unsigned cpu);
 /* ops->swap_cache_find and ops->swap_free. */
 uint32_t zs26_swap_cache_find(struct zs_vm *vm, uint32_t slot);
 void zs26_swap_free(struct zs_vm *vm, uint32_t slot);
