@@ -583,6 +583,12 @@ zs_run_execute(struct zs_run *r, FILE *ticks, FILE *events, FILE *summary, int p
 			struct src_ctx *c = &r->srcs[i];
 
 			zs_metrics_summary_source(summary, i, c->src, c->requests);
+			/* beyond the kernel's counters: what the placement costs the references */
+			fprintf(summary,
+				"source%u_touches_served: %" PRIu64 "\nsource%u_remote_touches: %" PRIu64
+				"\nsource%u_touch_distance_mean: %.2f\n",
+				i, c->touches, i, c->remote_touches, i,
+				c->touches ? (double)c->touch_distance_sum / (double)c->touches : 0.0);
 			if (!c->closed) /* how late its requests were issued after their own time */
 				fprintf(summary,
 					"source%u_lag_mean_ns: %" PRId64 "\nsource%u_lag_max_ns: %" PRId64

@@ -83,6 +83,9 @@ struct src_ctx {
 	/* open-loop lag: how late requests were issued after their own time */
 	uint64_t lag_n;
 	int64_t lag_max_ns, lag_sum_ns;
+	/* where its references land: touches (TOUCH and DIRTY served), those to a page on
+	 * another node than the toucher's CPU, and the SLIT distances summed */
+	uint64_t touches, remote_touches, touch_distance_sum;
 };
 
 struct zs_run {

@@ -317,6 +317,20 @@ zs_drv_req_target(struct src_ctx *c, const struct zs_request *q)
 	return t;
 }
 
+/* A reference of ac's request lands on pfn: local or remote to the CPU it ran on. */
+static void
+count_touch(struct actor *ac, uint32_t pfn)
+{
+	struct src_ctx *c = ac->c;
+	struct zs_machine *m = c->run->m;
+	int from = m->cpu_node[ac->req.cpu % (unsigned)m->nr_cpus];
+	int to = zs_pfn_zone(m, pfn)->node;
+
+	c->touches++;
+	c->remote_touches += from != to;
+	c->touch_distance_sum += (uint64_t)m->spec.distance[from][to];
+}
+
 int
 zs_drv_issue(struct actor *ac)
 {
@@ -435,11 +449,13 @@ zs_drv_issue(struct actor *ac)
 	case ZS_REQ_TOUCH:
 	case ZS_REQ_DIRTY: {
 		b = zs_pagemap_find(vm->pagemap, key);
+		/* counted where the page is (resident, or a fault's page when read in) */
 		if (b == ZS_NIL)
 			return 0;
 		struct zs_binding *bd = zs_pagemap_at(vm->pagemap, b);
 		ac->dirtied = q->type == ZS_REQ_DIRTY;
 		if (bd->state == ZS_BIND_RESIDENT) {
+			count_touch(ac, bd->pfn);
 			if (q->type == ZS_REQ_DIRTY) {
 				bd->dirty = 1;
 				vm->ops->dirty(vm, bd->pfn);
@@ -456,6 +472,7 @@ zs_drv_issue(struct actor *ac)
 				if (bd->task != ZS_NIL && bd->kind == ZS_KIND_ANON)
 					vm->tasks[bd->task]->swapped--;
 				bind_page(vm, b, pfn, (enum zs_page_kind)bd->kind);
+				count_touch(ac, pfn);
 				if (q->type == ZS_REQ_DIRTY)
 					vm->ops->dirty(vm, pfn);
 				else
@@ -491,6 +508,8 @@ zs_drv_io_done(struct actor *ac)
 	bd = zs_pagemap_at(vm->pagemap, ac->bind);
 	if (bd->pfn != ac->areq.pfn)
 		return; /* the page went away while it was read (an exit, a reclaim) */
+	if (ac->req.type == ZS_REQ_TOUCH || ac->req.type == ZS_REQ_DIRTY)
+		count_touch(ac, ac->areq.pfn);
 	if (ac->req.type == ZS_REQ_DIRTY) {
 		bd->dirty = 1;
 		vm->ops->dirty(vm, ac->areq.pfn);

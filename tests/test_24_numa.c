@@ -79,3 +79,29 @@ Test(zs24_numa, round_robin_per_kernel_not_per_process)
 	cr_assert_eq(node_of_next_alloc(&b), 1);
 	fini(&b);
 }
+
+Test(zs24_numa, zone_statistics_with_the_26_definitions)
+{
+	/* both allocations come from CPU 0 (node 0): the first starts its walk at node 0,
+	 * the second at node 1; each is served on its start node (a hit), so node 1's
+	 * block is a hit but other_node */
+	struct two a = boot_two_nodes();
+	int z0 = -1, z1 = -1;
+
+	cr_assert_eq(node_of_next_alloc(&a), 0);
+	cr_assert_eq(node_of_next_alloc(&a), 1);
+	for (int i = 0; i < a.m->nr_zones; i++) {
+		const struct zs_zone *z = &a.m->zones[i];
+
+		if (z->type == ZS_ZONE_NORMAL)
+			*(z->node ? &z1 : &z0) = i;
+	}
+	struct z24_zone *n0 = zs24_zone(&a.m->zones[z0]), *n1 = zs24_zone(&a.m->zones[z1]);
+
+	cr_assert_eq(n0->numa_hit, 1);
+	cr_assert_eq(n0->local_node, 1);
+	cr_assert_eq(n1->numa_hit, 1);
+	cr_assert_eq(n1->other_node, 1, "served on node 1 for a CPU of node 0");
+	cr_assert_eq(n0->numa_miss + n1->numa_miss + n0->numa_foreign + n1->numa_foreign, 0);
+	fini(&a);
+}

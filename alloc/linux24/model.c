@@ -330,6 +330,7 @@ enum {
 	/* per zone */
 	M_INACT_CLEAN, M_INACT_DIRTY_Z, M_SCAN, M_CLEAN, M_SKIPL, M_SKIPD, M_LAUNDER_Z,
 	M_REACT, M_RESCUE, M_DEACT, M_RECFAIL,
+	M_NUMA_HIT, M_NUMA_MISS, M_NUMA_FOREIGN, M_INTERLEAVE_HIT, M_LOCAL_NODE, M_OTHER_NODE,
 	/* global */
 	M_ACTIVE, M_INACT_DIRTY, M_INACT_CLEAN_ALL, M_INACT_TARGET, M_MEMORY_PRESSURE,
 	M_FREE_SHORTAGE, M_INACTIVE_SHORTAGE, M_FP_MIN, M_FP_LOW, M_FP_HIGH,
@@ -353,6 +354,12 @@ static const struct zs_metric z24_metrics[M_NR_METRICS] = {
 	[M_RESCUE] = {"rescue", 1},
 	[M_DEACT] = {"deact", 1},
 	[M_RECFAIL] = {"recfail", 1},
+	[M_NUMA_HIT] = {"numa_hit", 1},
+	[M_NUMA_MISS] = {"numa_miss", 1},
+	[M_NUMA_FOREIGN] = {"numa_foreign", 1},
+	[M_INTERLEAVE_HIT] = {"interleave_hit", 1},
+	[M_LOCAL_NODE] = {"local_node", 1},
+	[M_OTHER_NODE] = {"other_node", 1},
 	[M_ACTIVE] = {"active", 0},
 	[M_INACT_DIRTY] = {"inact_dirty", 0},
 	[M_INACT_CLEAN_ALL] = {"inact_clean_total", 0},
@@ -411,6 +418,12 @@ z24_sample(struct zs_vm *vm, struct zs_zone *z, int64_t *out)
 		out[M_RESCUE] = (int64_t)zz->rescue;
 		out[M_DEACT] = (int64_t)zz->deact;
 		out[M_RECFAIL] = (int64_t)zz->recfail;
+		out[M_NUMA_HIT] = (int64_t)zz->numa_hit;
+		out[M_NUMA_MISS] = (int64_t)zz->numa_miss;
+		out[M_NUMA_FOREIGN] = (int64_t)zz->numa_foreign;
+		out[M_INTERLEAVE_HIT] = 0; /* no MPOL_INTERLEAVE in 2.4.0 */
+		out[M_LOCAL_NODE] = (int64_t)zz->local_node;
+		out[M_OTHER_NODE] = (int64_t)zz->other_node;
 		return;
 	}
 	out[M_ACTIVE] = (int64_t)s->active.count;

@@ -135,6 +135,8 @@ struct z24_zone {
 	uint64_t inactive_dirty_pages; /* counter: this zone's pages on the global list */
 	/* Marcelo Tosatti's 2.4.6 per-zone statistics names */
 	uint64_t scan, clean, skipl, skipd, launder, react, rescue, deact, recfail;
+	/* zsim's, with 2.6's zone_statistics() definitions (2.4.0 counts no such thing) */
+	uint64_t numa_hit, numa_miss, numa_foreign, local_node, other_node;
 };
 
 /* Per-task (mm) state of swap_out. */

@@ -318,11 +318,41 @@ charge(struct z24 *s, struct zs_alloc_req *req, struct z24_ctx *c)
 	}
 }
 
+/*
+ * DEVIATION: 2.4.0 keeps no NUMA counters; zsim counts them with 2.6's
+ * zone_statistics() definitions so placement can be compared: the preferred zone
+ * is the first zone of the start node's zonelist (alloc_pages()' round-robin
+ * node), a hit is a block served on that node, `local` the allocating CPU's node.
+ */
+static void
+zone_statistics(struct z24 *s, const struct zs_alloc_req *req, uint32_t pfn)
+{
+	struct zs_zone *zl[ZS_NR_ZONE_TYPES];
+	struct zs_zone *z = zs_pfn_zone(s->m, pfn);
+	struct z24_zone *zz = zs24_zone(z);
+	int start = (int)req->local[Z24_L_NODE0];
+	int local = s->m->cpu_node[req->cpu % (unsigned)s->m->nr_cpus];
+
+	if (z->node == start) {
+		zz->numa_hit++;
+	} else {
+		zz->numa_miss++;
+		if (zs24_zonelist(s, start, req->gfp, zl) > 0)
+			zs24_zone(zl[0])->numa_foreign++;
+	}
+	if (z->node == local)
+		zz->local_node++;
+	else
+		zz->other_node++;
+}
+
 static enum zs_alloc_status
 done(struct z24 *s, struct zs_alloc_req *req, struct z24_ctx *c, uint32_t pfn, int path)
 {
 	charge(s, req, c);
 	req->pfn = pfn;
+	if (pfn != ZS_NIL)
+		zone_statistics(s, req, pfn);
 	if (pfn != ZS_NIL && path <= Z24_P_MIN && req->local[Z24_L_RETRIED])
 		path = req->local[Z24_L_RETRIED] == 1 ? Z24_P_RETRY_KSWAPD : Z24_P_RETRY_TFP;
 	req->path = path;
