@@ -46,6 +46,10 @@ struct zs_alloc_req {
 	/* result */
 	uint32_t pfn;             /* first pfn of the block, ZS_NIL when it failed */
 	int path;                 /* index into the model's path names */
+	/* placement, for events.csv: the driver sets the CPU's node and "default" (2.4.0
+	 * keeps them); a 2.6 model the node of the preferred zone and the policy applied */
+	int pref_node;
+	const char *policy;       /* "default", "preferred", "bind", "interleave", "local" */
 };
 
 /* A per-tick metric: per zone (one value per zone row) or global. */
@@ -120,6 +124,10 @@ struct zs_policy_ops {
 	const struct zs_metric *metrics;
 	int nr_metrics;
 	void (*sample)(struct zs_vm *vm, struct zs_zone *z, int64_t *out);
+
+	/* Extra summary.txt lines ("key: value") that only some machines have, so a
+	 * run without them stays as it was; may be NULL. */
+	void (*summary)(struct zs_vm *vm, FILE *f);
 
 	/* Model invariants (lists, counters); 0 or -1 with err. */
 	int (*check)(struct zs_vm *vm, struct zs_error *err);

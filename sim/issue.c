@@ -170,6 +170,8 @@ alloc_start(struct actor *ac, struct zs_task *t, uint32_t b, uint32_t gfp, unsig
 	ac->areq.cpu = ac->thread->cpu;
 	ac->areq.kind = kind;
 	ac->areq.node = vm->machine->cpu_node[ac->thread->cpu];
+	ac->areq.pref_node = ac->areq.node;
+	ac->areq.policy = "default";
 	ac->areq.pfn = ZS_NIL;
 	ac->bind = b;
 	ac->owner = zs_pagemap_at(vm->pagemap, b)->task;
@@ -208,6 +210,7 @@ alloc_finish(struct actor *ac)
 	/* latency: up to the end of the allocation's CPU work, every sleep included */
 	zs_metrics_alloc_done(&c->run->mx, zs_now(vm->engine) + ac->thread->charged - ac->alloc_t0,
 			      a->order, a->path, a->pfn == ZS_NIL);
+	zs_metrics_alloc_placement(&c->run->mx, a->pref_node, a->policy);
 	if (a->path >= 0 && a->path < vm->ops->nr_paths)
 		vm->path_count[a->path]++;
 	if (a->pfn == ZS_NIL) {

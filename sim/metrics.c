@@ -117,7 +117,20 @@ event_row(void *cookie, const struct zs_vm_event *ev)
 		fprintf(mx->events, "%" PRId64, mx->ev_latency);
 		mx->ev_latency = -1;
 	}
-	fputc('\n', mx->events);
+	/* preferred_node, policy: on the row that ends an allocation, as the model chose */
+	if (mx->ev_policy && (!strcmp(ev->op, "alloc") || !strcmp(ev->op, "fail"))) {
+		fprintf(mx->events, ",%d,%s\n", mx->ev_pref_node, mx->ev_policy);
+		mx->ev_policy = NULL;
+	} else {
+		fputs(",,\n", mx->events);
+	}
+}
+
+void
+zs_metrics_alloc_placement(struct zs_metrics *mx, int pref_node, const char *policy)
+{
+	mx->ev_pref_node = pref_node;
+	mx->ev_policy = policy ? policy : "default";
 }
 
 void
@@ -153,12 +166,14 @@ zs_metrics_open(struct zs_metrics *mx, struct zs_vm *vm, struct zs_engine *e, ui
 	mx->ticks = ticks;
 	mx->events = events;
 	mx->ev_latency = -1;
+	mx->ev_policy = NULL;
 	zs_latency_init(&mx->lat, vm->kver, vm->ops->max_order, vm->ops->paths, vm->ops->nr_paths);
 	mx->buf = calloc(2 * ((size_t)vm->ops->nr_metrics + 1), sizeof(int64_t));
 	if (!mx->buf)
 		return zs_error_set(err, EX_OSERR, "out of memory");
 	if (events) {
-		fputs("time_ns,op,pid,comm,cpu,gfp,order,node,zone,pfn,path,latency_ns\n", events);
+		fputs("time_ns,op,pid,comm,cpu,gfp,order,node,zone,pfn,path,latency_ns,"
+		      "preferred_node,policy\n", events);
 		vm->event_fn = event_row;
 		vm->event_cookie = mx;
 	}
@@ -260,6 +275,8 @@ summary_final_counters(struct zs_metrics *mx, FILE *f)
 		}
 		fprintf(f, "%s: %" PRId64 "\n", vm->ops->metrics[i].name, v);
 	}
+	if (vm->ops->summary)
+		vm->ops->summary(vm, f);
 }
 
 /* share of the machine's CPU time over the run: cpu_ns / (CPUs x duration) */

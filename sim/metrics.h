@@ -30,6 +30,8 @@ struct zs_metrics {
 	/* owned by metrics.c */
 	int64_t *buf; /* the model's sample: global values, then one zone's */
 	int64_t ev_latency; /* latency_ns of the next alloc/fail events.csv row, -1: none */
+	int ev_pref_node;   /* preferred_node and policy of that row (policy NULL: none) */
+	const char *ev_policy;
 	uint64_t pending;   /* allocations unfinished at the end, and the longest wait */
 	int64_t pending_max_ns;
 };
@@ -49,6 +51,9 @@ int zs_metrics_open(struct zs_metrics *mx, struct zs_vm *vm, struct zs_engine *e
  */
 void zs_metrics_alloc_done(struct zs_metrics *mx, int64_t ns, unsigned order, int path,
 			   int failed);
+
+/* The preferred node and memory policy (a static name) of that same alloc or fail row. */
+void zs_metrics_alloc_placement(struct zs_metrics *mx, int pref_node, const char *policy);
 
 /* An allocation still waiting when the run ended, asked for `ns` before the end. */
 void zs_metrics_alloc_pending(struct zs_metrics *mx, int64_t ns);

@@ -364,14 +364,17 @@ Test(zs26_mpol, bind_order_scenario_per_version)
 {
 	const char *v[] = {"2.6.18", "2.6.32"};
 	const int first[] = {1, 2}, second[] = {2, 1};
+	/* 2.6.18: CPU 3's cache_reap at 3.036 s drains the 14 pages stranded on its node-1
+	 * list; back in node 1's buddy they let one more allocation be served there */
+	const uint64_t hits[] = {65207, 65206}, misses[] = {33097, 33098};
 
 	for (int i = 0; i < 2; i++) {
 		struct zs_cfg *root;
 		struct zs_run *r = run_config("numa-bind-order", v[i], NULL, &root);
 
-		cr_assert_eq(normal_of(r, first[i])->numa_hit, 65206, "%s", v[i]);
-		cr_assert_eq(normal_of(r, second[i])->numa_miss, 33098, "%s", v[i]);
-		cr_assert_eq(normal_of(r, first[i])->numa_foreign, 33098, "%s", v[i]);
+		cr_assert_eq(normal_of(r, first[i])->numa_hit, hits[i], "%s", v[i]);
+		cr_assert_eq(normal_of(r, second[i])->numa_miss, misses[i], "%s", v[i]);
+		cr_assert_eq(normal_of(r, first[i])->numa_foreign, misses[i], "%s", v[i]);
 		cr_assert_eq(normal_of(r, 0)->numa_hit + normal_of(r, 3)->numa_hit, 0, "%s", v[i]);
 		cr_assert_eq(normal_of(r, 0)->local_node + normal_of(r, 1)->local_node +
 				     normal_of(r, 2)->local_node, 0, "%s", v[i]);

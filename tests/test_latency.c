@@ -81,12 +81,12 @@ Test(latency, an_oom_backoff_jiffy_is_the_latency)
 		long jiffy = 1000000000L / hzs[i];
 
 		run_probe(hzs[i], &ev, &sum, &hist);
-		cr_assert(strstr(ev, ",path,latency_ns\n"), "events.csv header");
+		cr_assert(strstr(ev, ",path,latency_ns,preferred_node,policy\n"), "events.csv header");
 		/* pfns 3072, 3073: where the victim's pages, returned over its exit, put the first free blocks */
-		snprintf(want, sizeof(want), "%ld,alloc,1001,probe,0,0xd0,0,0,DMA,3072,oom_retry,%ld\n",
+		snprintf(want, sizeof(want), "%ld,alloc,1001,probe,0,0xd0,0,0,DMA,3072,oom_retry,%ld,0,default\n",
 			 100000000L + jiffy, jiffy);
 		cr_assert(strstr(ev, want), "HZ %d: no row %s", hzs[i], want);
-		cr_assert(strstr(ev, "300000000,alloc,1001,probe,0,0xd0,0,0,DMA,3073,fast,0\n"),
+		cr_assert(strstr(ev, "300000000,alloc,1001,probe,0,0xd0,0,0,DMA,3073,fast,0,0,default\n"),
 			  "the fast path waits for nothing");
 		snprintf(want, sizeof(want), "latency_class_oom_max_ns: %ld\n", jiffy);
 		cr_assert(strstr(sum, want), "HZ %d: %s", hzs[i], want);

@@ -40,6 +40,7 @@
 #include "sim/diag.h"
 #include "sim/rng.h"
 #include "workloads/dist.h"
+#include "workloads/gen_node.h"
 #include "workloads/gen_task.h"
 #include "workloads/gen_util.h"
 #include "workloads/source.h"
@@ -79,7 +80,7 @@ struct anon {
 	/* state */
 	struct zs_rng *rng;           /* arrivals */
 	uint64_t task_seed;           /* per-task streams: (task_seed, "anon-task", arrival) */
-	int nr_cpus;
+	struct zs_gen_cpus cpus;     /* the machine's CPUs, or node:'s */
 	int64_t end, next_arrival;
 	uint32_t next_serial;
 	struct anon_task **slot;      /* by slot number, NULL when free */
@@ -96,7 +97,7 @@ struct anon {
 static const char *const anon_keys[] = {
 	"type",     "arrival_rate", "initial_tasks", "max_tasks", "footprint", "lifetime",
 	"alloc_rate", "touch_rate", "locality",  "write_fraction", "grow", "gfp",
-	"comm",     "nice",         "root",      "cpu",        ZS_GEN_TASK_KEYS, NULL};
+	"comm",     "nice",         "root",      "cpu",        ZS_GEN_TASK_KEYS, ZS_GEN_NODE_KEYS, NULL};
 
 static int
 read_grow(struct zs_cfg *cfg, struct anon *a, struct zs_error *err)
@@ -169,10 +170,11 @@ anon_create(struct zs_source *s, struct zs_cfg *cfg, const struct zs_source_env 
 	if (zs_cfg_int(cfg, "cpu", -1, 65535, &v, err))
 		return -1;
 	a->cpu = (int)v;
+	if (zs_gen_node_cpus(cfg, env, a->cpu, &a->cpus, err))
+		return -1;
 
 	a->rng = env->rng;
 	a->task_seed = zs_rng_uniform_int(a->rng, UINT64_MAX);
-	a->nr_cpus = env->nr_cpus > 0 ? env->nr_cpus : 1;
 	a->end = zs_gen_end(env->duration_ns);
 	zs_zipf_init(&a->zipf, a->locality);
 	if (a->initial_tasks)
@@ -309,7 +311,7 @@ arrive(struct anon *a, struct zs_request *req)
 	t->serial = a->next_serial++;
 	t->slot = slot;
 	t->state = T_RUN;
-	t->cpu = (uint16_t)(a->cpu >= 0 ? a->cpu : (int)(t->serial % (uint32_t)a->nr_cpus));
+	t->cpu = (uint16_t)(a->cpu >= 0 ? a->cpu : zs_gen_cpus_pick(&a->cpus, t->serial));
 	t->footprint = fp;
 	t->exit_at = zs_gen_after(now, life);
 	t->next_alloc = zs_gen_after(now, zs_gen_gap(t->rng, a->alloc_rate));

@@ -40,6 +40,7 @@
 #include "sim/diag.h"
 #include "sim/rng.h"
 #include "workloads/dist.h"
+#include "workloads/gen_node.h"
 #include "workloads/gen_task.h"
 #include "workloads/gen_util.h"
 #include "workloads/source.h"
@@ -99,7 +100,7 @@ struct fcache {
 static const char *const fc_keys[] = {"type",  "files",          "file_size",    "pattern",
 				      "io_rate", "write_fraction", "hot_fraction", "hot_size",
 				      "delete_after", "delete_at_end", "gfp",       "comm",
-				      "cpu",   "nice",           "root",         ZS_GEN_TASK_KEYS,
+				      "cpu",   "nice",           "root",         ZS_GEN_TASK_KEYS, ZS_GEN_NODE_KEYS,
 				      NULL};
 
 /* Append a file of `pages` pages; -1 when out of memory or ids. */
@@ -224,6 +225,15 @@ filecache_create(struct zs_source *s, struct zs_cfg *cfg, const struct zs_source
 	if (zs_cfg_int(cfg, "cpu", 0, 65535, &v, err))
 		return -1;
 	f->cpu = (int)v;
+	{
+		/* node: without cpu: the reader runs on the node's first CPU */
+		struct zs_gen_cpus cpus;
+
+		if (zs_gen_node_cpus(cfg, env, zs_cfg_get(cfg, "cpu") ? f->cpu : -1, &cpus, err))
+			return -1;
+		if (!zs_cfg_get(cfg, "cpu"))
+			f->cpu = cpus.first;
+	}
 	v = 0;
 	if (zs_cfg_int(cfg, "nice", -20, 19, &v, err))
 		return -1;

@@ -31,6 +31,7 @@
 #include "sim/diag.h"
 #include "sim/rng.h"
 #include "workloads/dist.h"
+#include "workloads/gen_node.h"
 #include "workloads/gen_task.h"
 #include "workloads/gen_util.h"
 #include "workloads/source.h"
@@ -55,7 +56,7 @@ struct kgen {
 
 	/* state */
 	struct zs_rng *rng;
-	int nr_cpus;
+	struct zs_gen_cpus cpus;    /* the machine's CPUs, or node:'s */
 	struct zs_discrete *orders; /* NULL when a single order */
 	int single_order;
 	int64_t end, last_time, next_arrival, burst_next;
@@ -76,7 +77,7 @@ struct kgen {
 static const char *const kernel_keys[] = {"type",  "preset",   "gfp",      "order",
 					  "orders", "rate",    "burst",    "burst_gap",
 					  "lifetime", "kind",  "comm",     "cpu",
-					  "root",  "context", ZS_GEN_TASK_KEYS, NULL};
+					  "root",  "context", ZS_GEN_TASK_KEYS, ZS_GEN_NODE_KEYS, NULL};
 
 static int
 apply_preset(struct kgen *k, struct zs_cfg *cfg, const char **gfp, struct zs_error *err)
@@ -242,9 +243,10 @@ kernel_create(struct zs_source *s, struct zs_cfg *cfg, const struct zs_source_en
 	if (zs_cfg_int(cfg, "cpu", -1, 65535, &v, err))
 		return -1;
 	k->cpu = (int)v;
+	if (zs_gen_node_cpus(cfg, env, k->cpu, &k->cpus, err))
+		return -1;
 
 	k->rng = env->rng;
-	k->nr_cpus = env->nr_cpus > 0 ? env->nr_cpus : 1;
 	k->end = zs_gen_end(env->duration_ns);
 	k->single_order = -1;
 	for (int i = 0, nz = 0; i < k->nr_orders; i++)
@@ -323,7 +325,7 @@ fill(const struct kgen *k, struct zs_request *req, int64_t time, enum zs_req_typ
 	req->type = type;
 	req->task = 0;
 	req->kind = k->kind;
-	req->cpu = (uint16_t)(k->cpu >= 0 ? k->cpu : 0);
+	req->cpu = (uint16_t)(k->cpu >= 0 ? k->cpu : k->cpus.first);
 }
 
 static int
@@ -418,7 +420,8 @@ kernel_next(struct zs_source *s, struct zs_request *req, struct zs_error *err)
 			req->order = (uint8_t)order;
 			req->gfp = k->gfp;
 			if (k->cpu < 0)
-				req->cpu = (uint16_t)zs_rng_uniform_int(k->rng, (uint64_t)k->nr_cpus);
+				req->cpu = (uint16_t)(k->cpus.first +
+						      (int)zs_rng_uniform_int(k->rng, (uint64_t)k->cpus.nr));
 			k->allocs++;
 			k->last_time = now;
 			return 1;

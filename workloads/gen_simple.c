@@ -31,6 +31,7 @@
 #include "sim/cfg.h"
 #include "sim/diag.h"
 #include "sim/rng.h"
+#include "workloads/gen_node.h"
 #include "workloads/gen_task.h"
 #include "workloads/gen_util.h"
 #include "workloads/source.h"
@@ -74,7 +75,8 @@ struct simple {
 	enum zs_page_kind kind;
 	int64_t lifetime_ns; /* mean; < 0: forever */
 	int64_t start_ns, stop_ns;
-	int cpu;             /* -1: task i on cpu i */
+	int cpu;             /* -1: task i on the i-th CPU of cpus */
+	struct zs_gen_cpus cpus; /* the machine's, or node:'s */
 	double touch_rate;   /* per task per second */
 	double dirty_fraction;
 	char comm[16];
@@ -212,7 +214,7 @@ simple_create(struct zs_source *s, struct zs_cfg *cfg, const struct zs_source_en
 					    "orders", "gfp",      "kind",     "lifetime",
 					    "start", "stop",      "cpu",      "touch_rate",
 					    "dirty_fraction", "comm", "nice", "root", "context",
-					    ZS_GEN_TASK_KEYS, NULL};
+					    ZS_GEN_TASK_KEYS, ZS_GEN_NODE_KEYS, NULL};
 	struct simple *g = calloc(1, sizeof(*g));
 	uint64_t tasks = 1;
 	int64_t cpu = -1, order = 0, nice = 0;
@@ -242,7 +244,8 @@ simple_create(struct zs_source *s, struct zs_cfg *cfg, const struct zs_source_en
 	    zs_cfg_double(cfg, "dirty_fraction", 0, 1, &g->dirty_fraction, err) ||
 	    zs_cfg_string(cfg, "comm", &comm, err) || zs_cfg_int(cfg, "nice", -20, 19, &nice, err) ||
 	    zs_cfg_bool(cfg, "root", &root, err) ||
-	    zs_gen_task_attrs(cfg, env, root, &g->attrs, err))
+	    zs_gen_task_attrs(cfg, env, root, &g->attrs, err) ||
+	    zs_gen_node_cpus(cfg, env, (int)cpu, &g->cpus, err))
 		return -1;
 	g->nice = (int8_t)nice;
 	g->root = (uint8_t)root;
@@ -361,12 +364,12 @@ task_schedule(struct simple *g, uint32_t task, int64_t floor)
 }
 
 static void
-req_base(struct simple *g, struct zs_source *s, struct zs_request *req, const struct ev *e)
+req_base(struct simple *g, struct zs_request *req, const struct ev *e)
 {
 	memset(req, 0, sizeof(*req));
 	req->time = e->time;
 	req->task = e->task;
-	req->cpu = (uint16_t)(g->cpu >= 0 ? g->cpu : (int)(e->task % (uint32_t)s->env.nr_cpus));
+	req->cpu = (uint16_t)(g->cpu >= 0 ? g->cpu : zs_gen_cpus_pick(&g->cpus, e->task));
 }
 
 /* The task's allocation or touch due at e->time; 0 when it produced no request. */
@@ -430,7 +433,7 @@ simple_next(struct zs_source *s, struct zs_request *req, struct zs_error *err)
 		struct ev e = pop(g);
 		struct stask *t = &g->t[e.task];
 
-		req_base(g, s, req, &e);
+		req_base(g, req, &e);
 		switch (e.type) {
 		case EV_START:
 			req->type = ZS_REQ_TASK_START;

@@ -114,8 +114,25 @@ bind_zonelist(const struct zs_machine *m, uint64_t nodes, int policy_zone, int *
 	return num;
 }
 
-void
-zs26_policy_zonelist(struct zs_vm *vm, struct zs_alloc_req *req, struct zs26_pzl *p)
+/* The mode name events.csv shows: `local` is PREFERRED without a node. */
+static const char *
+mode_name(struct zs_vm *vm, const struct zs_alloc_req *req)
+{
+	switch (effective_mode(vm, req)) {
+	case ZS_MPOL_PREFERRED:
+		return req->task->mpol_nodes ? "preferred" : "local";
+	case ZS_MPOL_BIND:
+		return "bind";
+	case ZS_MPOL_INTERLEAVE:
+		return "interleave";
+	default:
+		return "default";
+	}
+}
+
+/* The policy's zonelist into p (see mempolicy.h); the BIND cases filter or replace it. */
+static void
+policy_zonelist(struct zs_vm *vm, struct zs_alloc_req *req, struct zs26_pzl *p)
 {
 	const struct zs_machine *m = vm->machine;
 	int64_t d;
@@ -143,6 +160,16 @@ zs26_policy_zonelist(struct zs_vm *vm, struct zs_alloc_req *req, struct zs26_pzl
 		if (req->task->mpol_nodes & (1ull << m->zones[p->all[i]].node))
 			p->buf[p->nzl++] = p->all[i];
 	p->zl = p->buf;
+}
+
+void
+zs26_policy_zonelist(struct zs_vm *vm, struct zs_alloc_req *req, struct zs26_pzl *p)
+{
+	policy_zonelist(vm, req, p);
+	/* for events.csv: the node of zone_statistics()' preferred zone (zonelist->zones[0],
+	 * 2.6.32 preferred_zone), the policy's node when no zone is left */
+	req->pref_node = p->nzl > 0 ? vm->machine->zones[p->zl[0]].node : p->node;
+	req->policy = mode_name(vm, req);
 }
 
 enum zs_alloc_status

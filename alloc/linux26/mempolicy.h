@@ -39,6 +39,8 @@ struct zs26_pzl {
  * call, see above): MPOL_DEFAULT and kernel-context tasks use the local
  * node's, PREFERRED the preferred node's, INTERLEAVE il_next's, BIND the
  * private zonelist (2.6.18) or the nodemask over the local zonelist (2.6.32).
+ * Also sets req->pref_node (the node of the zonelist's first zone, which
+ * zone_statistics() takes as preferred) and req->policy (the mode that applied).
  */
 void zs26_policy_zonelist(struct zs_vm *vm, struct zs_alloc_req *req, struct zs26_pzl *p);
 

@@ -14,6 +14,7 @@
  */
 #include "alloc/linux26/model.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
@@ -250,6 +251,13 @@ zs26_init(struct zs_vm *vm, struct zs_cfg *kcfg, struct zs_error *err)
 		zs26_kswapd_start(vm);
 		if (zs26_writeback_start(vm, err))
 			goto fail;
+		/* the timers that drain remote pcps: with one node there is nothing remote */
+		if (m->nr_nodes > 1) {
+			if (k->kver == ZS_KV_2618 && zs26_cache_reap_start(vm, err))
+				goto fail;
+			if (k->kver == ZS_KV_2632)
+				zs26_vmstat_start(vm);
+		}
 	}
 	return 0;
 fail:
@@ -280,8 +288,21 @@ zs26_destroy(struct zs_vm *vm)
 		free(zz);
 		m->zones[i].model = NULL;
 	}
+	free(zs26_of(vm)->reap_node);
 	free(vm->model);
 	vm->model = NULL;
+}
+
+/* summary.txt lines of a NUMA machine only: the remote pcp drains (slab.c / vmstat.c). */
+static void
+zs26_summary(struct zs_vm *vm, FILE *f)
+{
+	struct zs26 *k = zs26_of(vm);
+
+	if (vm->machine->nr_nodes < 2)
+		return;
+	fprintf(f, "pcp_remote_drains: %" PRIu64 "\npcp_remote_drained_pages: %" PRIu64 "\n",
+		k->pcp_remote_drains, k->pcp_remote_drained);
 }
 
 /* ---- zsim check ---- */
@@ -841,6 +862,7 @@ const struct zs_policy_ops zs_policy_2618 = {
 	.metrics = metrics_2618,
 	.nr_metrics = (int)(sizeof(metrics_2618) / sizeof(metrics_2618[0])),
 	.sample = sample_2618,
+	.summary = zs26_summary,
 	.check = zs26_check,
 };
 
@@ -865,5 +887,6 @@ const struct zs_policy_ops zs_policy_2632 = {
 	.metrics = metrics_2632,
 	.nr_metrics = (int)(sizeof(metrics_2632) / sizeof(metrics_2632[0])),
 	.sample = sample_2632,
+	.summary = zs26_summary,
 	.check = zs26_check,
 };

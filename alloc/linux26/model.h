@@ -96,9 +96,17 @@ struct zs26_pcp {
 	struct zs_list lists[ZS26_MT_PCPTYPES];
 };
 
-/* struct per_cpu_pageset: pcp[0] hot, pcp[1] cold (2.6.18); 2.6.32 uses pcp[0]. */
+/*
+ * struct per_cpu_pageset: pcp[0] hot, pcp[1] cold (2.6.18); 2.6.32 uses pcp[0].
+ * The rest is what 2.6.32's refresh_cpu_vm_stats() reads to drain a remote
+ * pageset (vmstat.c): whether this CPU left a per-cpu counter differential
+ * on the zone since the last refresh, and the `expire` countdown.
+ */
 struct zs26_pageset {
 	struct zs26_pcp pcp[2];
+	int16_t free_diff;    /* vm_stat_diff[NR_FREE_PAGES] of this CPU (2.6.32) */
+	uint8_t stat_touched; /* another vm_stat_diff[] item is non-zero (an allocation) */
+	uint8_t expire;       /* p->expire: refreshes left before a remote drain */
 };
 
 struct zs26_zone {
@@ -111,6 +119,7 @@ struct zs26_zone {
 	struct zs26_lruvec lru;       /* LRU lists and reclaim state (vmscan.h) */
 	int oom_locked;               /* ZONE_OOM_LOCKED (2.6.32) */
 	uint32_t unbatched;           /* zone_batchsize() before max(1, .) */
+	int stat_threshold;           /* calculate_threshold() (2.6.32 mm/vmstat.c) */
 
 	/* counters (cumulative) */
 	uint64_t pcp_refills, pcp_spills;  /* rmqueue_bulk / free_pcppages_bulk calls */
@@ -172,6 +181,9 @@ struct zs26 {
 	/* counters */
 	uint64_t allocstall;
 	uint64_t drain_all_pages;
+	uint64_t pcp_remote_drains;   /* remote pagesets drained by the per-cpu timers */
+	uint64_t pcp_remote_drained;  /* pages those drains gave back to the buddy */
+	int *reap_node;               /* 2.6.18 slab.c per-cpu reap_node [nr_cpus] */
 	uint64_t congestion_waits;
 	uint64_t congestion_early;    /* congestion_waits ended by the queue draining */
 	uint64_t oom_lock_waits;
@@ -229,6 +241,24 @@ void zs26_free_hot_cold(struct zs_vm *vm, struct zs_zone *z, uint32_t pfn, unsig
 void zs26_drain_all_pages(struct zs_vm *vm);
 /* Pages on z's pcp lists, summed over CPUs (and the hot/cold split of 2.6.18). */
 uint64_t zs26_pcp_pages(struct zs_vm *vm, struct zs_zone *z, int which);
+/* 2.6.18 drain_node_pages(): empty cpu's hot and cold lists of every zone of node; pages. */
+uint32_t zs26_drain_node_pages(struct zs_vm *vm, int node, unsigned cpu);
+/* 2.6.32 drain_zone_pages(): up to one batch of cpu's pcp of z to the buddy; pages. */
+uint32_t zs26_drain_zone_pages(struct zs_vm *vm, struct zs_zone *z, unsigned cpu);
+/* __mod_zone_page_state(z, NR_FREE_PAGES, delta) on cpu's differential (2.6.32). */
+void zs26_mod_free_diff(struct zs_zone *z, unsigned cpu, int delta);
+
+/* ---- slab.c (2.6.18) and vmstat.c (2.6.32): the per-cpu timers that drain remote pcps ---- */
+/* 2.6.18 start_cpu_timer() of mm/slab.c on every CPU: cache_reap every 2 s. */
+int zs26_cache_reap_start(struct zs_vm *vm, struct zs_error *err);
+/* 2.6.32 setup_vmstat(): vmstat_update on every CPU, each whole second. */
+void zs26_vmstat_start(struct zs_vm *vm);
+/* 2.6.18 cache_reap()'s page part on cpu: next_reap_node() (drain_node_pages). */
+void zs26_cache_reap(struct zs_vm *vm, unsigned cpu);
+/* 2.6.32 refresh_cpu_vm_stats(cpu): fold differentials, drain an expired remote pcp. */
+void zs26_refresh_cpu_vm_stats(struct zs_vm *vm, unsigned cpu);
+/* calculate_threshold() of 2.6.32 mm/vmstat.c for z on a machine of nr_cpus CPUs. */
+int zs26_calculate_threshold(const struct zs_zone *z, int nr_cpus);
 
 /* ---- page_alloc_mobility.c ---- */
 /* allocflags_to_migratetype (UNMOVABLE for 2.6.18 or when grouping is disabled). */

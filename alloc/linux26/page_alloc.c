@@ -119,6 +119,8 @@ zs26_get_page_from_freelist(struct zs_vm *vm, struct zs_alloc_req *req, uint32_t
 		if (pfn != ZS_NIL) {
 			zone_statistics(&m->zones[zl[0]], z,
 					m->cpu_node[req->cpu % (unsigned)m->nr_cpus]);
+			/* the NUMA_* differentials this CPU now holds on z (2.6.32 expire) */
+			zs26_zone(z)->pageset[req->cpu % (unsigned)m->nr_cpus].stat_touched = 1;
 			return pfn;
 		}
 	}

@@ -2,7 +2,8 @@
  * page_alloc_pcp.c - per-cpu pagesets (mm/page_alloc.c) of Linux 2.6.18 (separate hot and cold lists)
  * and 2.6.32 (one pcp with a list per migratetype; hot at the head, cold at
  * the tail), with their refill (rmqueue_bulk), spill (free_pages_bulk /
- * free_pcppages_bulk) and drain.
+ * free_pcppages_bulk) and drains: drain_all_pages, and the drains of one CPU's
+ * remote pagesets that its periodic timer runs (see slab.c / vmstat.c).
  *
  * Pages on a pcp list are allocated as far as the buddy is concerned (not in
  * zone->free_pages); they carry ZS_PG_PCP, list tag ZS_LST_PCP and, in 2.6.32,
@@ -50,6 +51,8 @@ zs26_setup_pagesets(struct zs_vm *vm, struct zs_zone *z)
 	uint32_t batch = zs26_zone_batchsize(z->present);
 
 	zz->unbatched = batch;
+	/* KERNEL: 2.6.32 mm/vmstat.c refresh_zone_stat_thresholds() at setup_vmstat() */
+	zz->stat_threshold = zs26_calculate_threshold(z, k->nr_cpus);
 	for (int cpu = 0; cpu < k->nr_cpus; cpu++) {
 		struct zs26_pageset *ps = &zz->pageset[cpu];
 
@@ -184,7 +187,10 @@ zs26_pcp_alloc(struct zs_vm *vm, struct zs_zone *z, unsigned cpu, uint32_t gfp, 
 		pcp = &zs26_zone(z)->pageset[cpu].pcp[0];
 		list = &pcp->lists[mt];
 		if (list->count == 0) {
-			pcp->count += rmqueue_bulk(vm, z, pcp->batch, list, mt, cold);
+			uint32_t got = rmqueue_bulk(vm, z, pcp->batch, list, mt, cold);
+
+			pcp->count += got;
+			zs26_mod_free_diff(z, cpu, -(int)got);
 			if (list->count == 0)
 				return ZS_NIL;
 		}
@@ -291,6 +297,7 @@ zs26_free_hot_cold(struct zs_vm *vm, struct zs_zone *z, uint32_t pfn, unsigned c
 	if (pcp->count >= pcp->high) {
 		free_pcppages_bulk(vm, z, pcp->batch, pcp);
 		pcp->count -= pcp->batch;
+		zs26_mod_free_diff(z, cpu, (int)pcp->batch);
 	}
 }
 
@@ -314,6 +321,7 @@ zs26_drain_all_pages(struct zs_vm *vm)
 							vm, z, ps->pcp[c].count, &ps->pcp[c].lists[0]);
 			} else if (ps->pcp[0].count) {
 				free_pcppages_bulk(vm, z, ps->pcp[0].count, &ps->pcp[0]);
+				zs26_mod_free_diff(z, (unsigned)cpu, (int)ps->pcp[0].count);
 				ps->pcp[0].count = 0;
 			}
 		}
@@ -334,4 +342,62 @@ zs26_pcp_pages(struct zs_vm *vm, struct zs_zone *z, int which)
 			n += zz->pageset[cpu].pcp[1].count;
 	}
 	return n;
+}
+
+/* ---- remote pageset drains (the timers of slab.c and vmstat.c call these) ---- */
+
+void
+zs26_mod_free_diff(struct zs_zone *z, unsigned cpu, int delta)
+{
+	struct zs26_zone *zz = zs26_zone(z);
+	struct zs26_pageset *ps = &zz->pageset[cpu];
+	int x = ps->free_diff + delta;
+
+	/* KERNEL: 2.6.32 mm/vmstat.c __mod_zone_page_state(): past the threshold the
+	 * differential is folded into the zone at once and leaves nothing behind */
+	if (x > zz->stat_threshold || x < -zz->stat_threshold)
+		x = 0;
+	ps->free_diff = (int16_t)x;
+}
+
+uint32_t
+zs26_drain_node_pages(struct zs_vm *vm, int node, unsigned cpu)
+{
+	struct zs_node *nd = &vm->machine->nodes[node];
+	uint32_t drained = 0;
+
+	/* KERNEL: 2.6.18 mm/page_alloc.c drain_node_pages(): every zone of the node,
+	 * both lists of this CPU's pageset, each emptied whole */
+	for (int k = 0; k < ZS_NR_ZONE_TYPES; k++) {
+		struct zs_zone *z = nd->zone[k];
+
+		if (!z)
+			continue;
+		for (int c = 0; c < 2; c++) {
+			struct zs26_pcp *pcp = &zs26_zone(z)->pageset[cpu].pcp[c];
+
+			if (pcp->count) {
+				uint32_t n = free_pages_bulk(vm, z, pcp->count, &pcp->lists[0]);
+
+				drained += n;
+				pcp->count = 0;
+			}
+		}
+	}
+	return drained;
+}
+
+uint32_t
+zs26_drain_zone_pages(struct zs_vm *vm, struct zs_zone *z, unsigned cpu)
+{
+	struct zs26_pcp *pcp = &zs26_zone(z)->pageset[cpu].pcp[0];
+	/* KERNEL: 2.6.32 mm/page_alloc.c drain_zone_pages(): at most one batch */
+	uint32_t to_drain = pcp->count >= pcp->batch ? pcp->batch : pcp->count;
+
+	if (!to_drain)
+		return 0;
+	free_pcppages_bulk(vm, z, to_drain, pcp);
+	pcp->count -= to_drain;
+	zs26_mod_free_diff(z, cpu, (int)to_drain);
+	return to_drain;
 }
