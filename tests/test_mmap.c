@@ -13,6 +13,7 @@
 #include "alloc/linux24/model.h"
 #include "sim/driver.h"
 #include "tests/support.h"
+#include "tests/test_24_util.h"
 #include "tests/test_26_reclaim_util.h"
 
 /* ---- the model, driven the way the driver does ---- */
@@ -120,6 +121,81 @@ Test(mmap, referenced_exec_pages_stay_active_on_2632)
 	cr_assert_eq(got[0], plain);
 	t26_check(&t);
 	t26_free(&t);
+}
+
+/* 2.4.0: n page-cache pages of one task faulted in through a mapping (handles 1..n). */
+static struct zs_task *
+m24_task(struct t24 *t, int n, uint32_t *pfns)
+{
+	struct zs_task *task = zs_vm_task_new(t->vm, "app", 0);
+	struct zs_zone *z = t24_zone(t, ZS_ZONE_NORMAL);
+
+	for (int i = 0; i < n; i++) {
+		uint32_t b = zs_pagemap_insert(t->vm->pagemap, (uint64_t)i + 1);
+		struct zs_binding *bd = zs_pagemap_at(t->vm->pagemap, b);
+		uint32_t pfn = zs24_rmqueue(t->s, z, 0);
+		struct zs_page *p = &t->m->pages[pfn];
+
+		cr_assert_neq(pfn, ZS_NIL);
+		bd->task = task->id;
+		bd->pfn = pfn;
+		bd->slot = UINT32_MAX;
+		bd->state = ZS_BIND_RESIDENT;
+		bd->kind = ZS_KIND_FILE_CLEAN;
+		bd->tprev = task->bind_last;
+		bd->tnext = ZS_NIL;
+		if (task->bind_last != ZS_NIL)
+			zs_pagemap_at(t->vm->pagemap, task->bind_last)->tnext = b;
+		else
+			task->bind_first = b;
+		task->bind_last = b;
+		p->kind = ZS_KIND_FILE_CLEAN;
+		p->flags |= ZS_PG_BOUND;
+		p->owner = b;
+		t->vm->ops->map_file(t->vm, pfn, 0, 0);
+		t->vm->ops->page_added(t->vm, pfn);
+		pfns[i] = pfn;
+	}
+	return task;
+}
+
+Test(mmap, swap_out_drops_the_pte_of_an_old_page_cache_page_2_4)
+{
+	struct t24 t;
+	struct z24_ctx ctx = {0};
+	uint32_t p[3];
+
+	t24_boot(&t, 1024, 7168, 0, 1024);
+	struct zs_task *task = m24_task(&t, 3, p);
+	struct zs_page *pg = t.m->pages;
+
+	cr_assert_eq(zs24_mm(t.s, task)->file_rss, 3, "mm->rss counts the mapped pages");
+	cr_assert(pg[p[0]].flags & Z24_PG_CACHE);
+	/* p0 old and clean, p1 young, p2 old with a dirty PTE (a write through the map) */
+	for (int i = 0; i < 3; i++)
+		pg[p[i]].age = 0;
+	pg[p[0]].flags &= ~ZS_PG_YOUNG;
+	pg[p[2]].flags &= ~ZS_PG_YOUNG;
+	t.vm->ops->dirty(t.vm, p[2]);
+	pg[p[2]].flags &= ~ZS_PG_YOUNG;
+	cr_assert(pg[p[2]].flags & Z24_PG_PTEDIRTY);
+	cr_assert_not(pg[p[2]].flags & Z24_PG_BUFDIRTY, "the page is clean until the PTE goes");
+	zs24_swap_out(t.s, 6, GFP24_KSWAPD, &ctx);
+	cr_assert_not(pg[p[0]].flags & ZS_PG_MAPPED, "drop_pte");
+	cr_assert(pg[p[0]].flags & ZS_PG_BOUND, "the page stays in the page cache");
+	cr_assert(pg[p[0]].flags & Z24_PG_CACHE);
+	cr_assert_eq(pg[p[0]].list, Z24_LST_INACTIVE_DIRTY, "deactivate_page at drop_pte");
+	cr_assert(pg[p[1]].flags & ZS_PG_MAPPED, "a young PTE stays");
+	cr_assert_not(pg[p[2]].flags & ZS_PG_MAPPED);
+	cr_assert(pg[p[2]].flags & Z24_PG_BUFDIRTY, "set_page_dirty of the dirty PTE's page");
+	cr_assert_eq(zs24_mm(t.s, task)->file_rss, 1);
+	cr_assert_eq(t.s->unmapped, 2);
+	/* the next access through the mapping is a minor fault: mapped again, aged up */
+	t.vm->ops->map_file(t.vm, p[0], 0, 1);
+	cr_assert(pg[p[0]].flags & ZS_PG_MAPPED);
+	cr_assert_gt(pg[p[0]].age, 0);
+	cr_assert_eq(zs24_mm(t.s, task)->file_rss, 2);
+	t24_fini(&t);
 }
 
 /* ---- through the driver: script and filecache sources ---- */
