@@ -131,27 +131,8 @@ m24_task(struct t24 *t, int n, uint32_t *pfns)
 	struct zs_zone *z = t24_zone(t, ZS_ZONE_NORMAL);
 
 	for (int i = 0; i < n; i++) {
-		uint32_t b = zs_pagemap_insert(t->vm->pagemap, (uint64_t)i + 1);
-		struct zs_binding *bd = zs_pagemap_at(t->vm->pagemap, b);
-		uint32_t pfn = zs24_rmqueue(t->s, z, 0);
-		struct zs_page *p = &t->m->pages[pfn];
+		uint32_t pfn = t24_bind_new(t, z, task, (uint64_t)i + 1, ZS_KIND_FILE_CLEAN);
 
-		cr_assert_neq(pfn, ZS_NIL);
-		bd->task = task->id;
-		bd->pfn = pfn;
-		bd->slot = UINT32_MAX;
-		bd->state = ZS_BIND_RESIDENT;
-		bd->kind = ZS_KIND_FILE_CLEAN;
-		bd->tprev = task->bind_last;
-		bd->tnext = ZS_NIL;
-		if (task->bind_last != ZS_NIL)
-			zs_pagemap_at(t->vm->pagemap, task->bind_last)->tnext = b;
-		else
-			task->bind_first = b;
-		task->bind_last = b;
-		p->kind = ZS_KIND_FILE_CLEAN;
-		p->flags |= ZS_PG_BOUND;
-		p->owner = b;
 		t->vm->ops->map_file(t->vm, pfn, 0, 0);
 		t->vm->ops->page_added(t->vm, pfn);
 		pfns[i] = pfn;
