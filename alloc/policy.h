@@ -87,6 +87,18 @@ struct zs_policy_ops {
 	void (*page_added)(struct zs_vm *vm, uint32_t pfn);
 	/* The task referenced the page (PTE young, mark_page_accessed, page-cache hit). */
 	void (*touch)(struct zs_vm *vm, uint32_t pfn);
+	/*
+	 * A task's access through a file mapping reached a page-cache page that it
+	 * does not map: the fault installs its PTE (page_add_file_rmap).  found = 0:
+	 * the page was just allocated for the fault and page_added follows (the
+	 * page-cache read); found = 1: it was in the page cache (a minor fault), and
+	 * touch or dirty follows.  exec: the vma is VM_EXEC.  NULL: the model
+	 * cannot map page cache (sources refuse `access: mmap` for it).
+	 */
+	void (*map_file)(struct zs_vm *vm, uint32_t pfn, int exec, int found);
+	/* The task's PTE of a mapped page-cache page goes (zap_pte_range at exit, or the
+	 * truncate of a file that unmaps it first); the page stays in the page cache. */
+	void (*unmap_file)(struct zs_vm *vm, uint32_t pfn);
 	/* The task wrote the page (PTE dirty / set_page_dirty). */
 	void (*dirty)(struct zs_vm *vm, uint32_t pfn);
 	/*

@@ -11,13 +11,16 @@
  * its parent's list and its own children are orphaned (reparented to init).
  *
  * total_vm (mm->total_vm, what 2.6 badness() starts from) is defined as the
- * pages of the task's anonymous bindings, resident or swapped, plus the mapped
- * file pages it owns (none yet: no workload maps files), plus the extra_vm the
- * workload declares (address space reserved but never touched).
+ * pages of the task's anonymous bindings, resident or swapped, plus the file
+ * pages it faulted in through a mapping (`access: mmap`: counted from the first
+ * fault until the file's deletion, evicted or not, as the vma is), plus the
+ * extra_vm the workload declares (address space reserved but never touched).
  *
- * Invariant: rss == number of the task's anonymous bindings that are resident;
+ * Invariant: rss == number of the task's anonymous bindings that are resident
+ * (2.4.0's swap_out adds the mapped page-cache pages its model counts per mm);
  * total_vm == extra_vm + pages of its anonymous bindings (resident or swapped)
- * while it lives, 0 once dead.
+ * + its mapped file pages while it lives (an exiting task's stay counted until it is
+ * dead), 0 once dead.
  */
 #ifndef ZS_TASK_H
 #define ZS_TASK_H

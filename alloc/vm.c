@@ -211,9 +211,16 @@ zs_vm_exit_binding(struct zs_vm *vm, struct zs_task *t, uint32_t b)
 	    bd->kind == ZS_KIND_BUFFER) {
 		/* DEVIATION: page cache has no owner in the kernel; here the reading task
 		 * holds it until it exits, then it stays cached, ownerless, for reclaim */
+		if (bd->state == ZS_BIND_RESIDENT && bd->kind != ZS_KIND_BUFFER &&
+		    (vm->machine->pages[bd->pfn].flags & ZS_PG_MAPPED) && vm->ops->unmap_file) {
+			/* KERNEL: 2.6.18 mm/memory.c zap_pte_range(): the PTE of a mapped file
+			 * page goes (page_remove_rmap); the page stays in the page cache */
+			vm->ops->unmap_file(vm, bd->pfn);
+			ptes = 1u << bd->order;
+		}
 		bd->task = ZS_NIL;
 		bd->tnext = bd->tprev = ZS_NIL;
-		return 0;
+		return ptes;
 	}
 	/* a pending swap-in (it keeps its slot) is still counted as swapped; a pending new
 	 * allocation is not counted yet */

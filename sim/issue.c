@@ -137,6 +137,21 @@ release_slot(struct zs_vm *vm, uint32_t slot)
 		zs_swap_put(&vm->swap, slot);
 }
 
+static int
+file_kind(unsigned kind)
+{
+	return kind == ZS_KIND_FILE_CLEAN || kind == ZS_KIND_FILE_DIRTY;
+}
+
+/* The PTE of a mapped page-cache page goes before the page does (truncate unmaps first). */
+static void
+unmap_file_page(struct zs_vm *vm, const struct zs_binding *bd)
+{
+	if (file_kind(bd->kind) && (zs_vm_page(vm, bd->pfn)->flags & ZS_PG_MAPPED) &&
+	    vm->ops->unmap_file)
+		vm->ops->unmap_file(vm, bd->pfn);
+}
+
 /* ---- requests ---- */
 
 void
@@ -244,8 +259,14 @@ alloc_finish(struct actor *ac)
 		return;
 	}
 	bind_page(vm, ac->bind, a->pfn, a->kind);
+	/* a fault through a file mapping: the PTE goes in as the page is added (do_no_page) */
+	int mapped = (fb.map & ZS_REQ_MAP_FILE) && file_kind(a->kind) && vm->ops->map_file;
+
+	if (mapped)
+		vm->ops->map_file(vm, a->pfn, (fb.map & ZS_REQ_MAP_EXEC) != 0, 0);
 	if (!ac->fault) {
-		if (a->kind == ZS_KIND_ANON)
+		/* total_vm: a mapped file page counts from its first fault on (task.h) */
+		if (a->kind == ZS_KIND_ANON || mapped)
 			a->task->total_vm += 1u << a->order;
 		if (c->src->ops->feedback)
 			c->src->ops->feedback(c->src, &fb, 1);
@@ -391,6 +412,7 @@ zs_drv_issue(struct actor *ac)
 				uint32_t pfn = old->pfn;
 				struct zs_page *p = zs_vm_page(vm, pfn);
 
+				unmap_file_page(vm, old);
 				p->flags &= ~ZS_PG_BOUND;
 				p->owner = ZS_NIL;
 				if (old->task != ZS_NIL && old->kind == ZS_KIND_ANON)
@@ -427,6 +449,7 @@ zs_drv_issue(struct actor *ac)
 			unsigned order = bd->order;
 			struct zs_page *p = zs_vm_page(vm, pfn);
 
+			unmap_file_page(vm, bd);
 			p->flags &= ~ZS_PG_BOUND;
 			p->owner = ZS_NIL;
 			if (bd->task != ZS_NIL && bd->kind == ZS_KIND_ANON) {
@@ -444,6 +467,14 @@ zs_drv_issue(struct actor *ac)
 			if (bd->state == ZS_BIND_SWAPPED)
 				o->swapped--;
 		}
+		if (bd->task != ZS_NIL && (q->map & ZS_REQ_MAP_FILE) && file_kind(bd->kind) &&
+		    vm->ops->map_file) {
+			/* the truncated file's pages leave the mapping: saturating like exit */
+			struct zs_task *o = vm->tasks[bd->task];
+			uint64_t n = 1u << bd->order;
+
+			o->total_vm -= o->total_vm < n ? o->total_vm : n;
+		}
 		release_slot(vm, bd->slot);
 		task_unlink(vm, b);
 		zs_pagemap_remove(vm->pagemap, b);
@@ -459,6 +490,11 @@ zs_drv_issue(struct actor *ac)
 		ac->dirtied = q->type == ZS_REQ_DIRTY;
 		if (bd->state == ZS_BIND_RESIDENT) {
 			count_touch(ac, bd->pfn);
+			/* KERNEL: 2.6.18 mm/memory.c do_no_page(): an access through a mapping that
+			 * has no PTE yet faults; the page is in the cache (a minor fault) */
+			if ((q->map & ZS_REQ_MAP_FILE) && file_kind(bd->kind) && vm->ops->map_file &&
+			    !(zs_vm_page(vm, bd->pfn)->flags & ZS_PG_MAPPED))
+				vm->ops->map_file(vm, bd->pfn, (q->map & ZS_REQ_MAP_EXEC) != 0, 1);
 			if (q->type == ZS_REQ_DIRTY) {
 				bd->dirty = 1;
 				vm->ops->dirty(vm, bd->pfn);

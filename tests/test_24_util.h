@@ -157,37 +157,48 @@ t24_alloc_start(struct t24 *t, struct t24_alloc *a, struct zs_task *task)
 	a->req.thread = zs_thread_create(t->e, "alloc", 0, t24_alloc_run, a, zs_now(t->e));
 }
 
+/* Allocate an order-0 page of z and bind it to `task` at the tail of its list under
+ * `key`, resident, of `kind` (as the driver's bind_page does); returns the pfn. */
+static inline uint32_t
+t24_bind_new(struct t24 *t, struct zs_zone *z, struct zs_task *task, uint64_t key,
+	     enum zs_page_kind kind)
+{
+	uint32_t b = zs_pagemap_insert(t->vm->pagemap, key);
+	struct zs_binding *bd = zs_pagemap_at(t->vm->pagemap, b);
+	uint32_t pfn = zs24_rmqueue(t->s, z, 0);
+	struct zs_page *p = &t->m->pages[pfn];
+
+	cr_assert_neq(pfn, ZS_NIL);
+	bd->task = task->id;
+	bd->pfn = pfn;
+	bd->slot = UINT32_MAX;
+	bd->state = ZS_BIND_RESIDENT;
+	bd->kind = (uint8_t)kind;
+	bd->tprev = task->bind_last;
+	bd->tnext = ZS_NIL;
+	if (task->bind_last != ZS_NIL)
+		zs_pagemap_at(t->vm->pagemap, task->bind_last)->tnext = b;
+	else
+		task->bind_first = b;
+	task->bind_last = b;
+	p->kind = (uint8_t)kind;
+	p->flags |= ZS_PG_BOUND;
+	p->owner = b;
+	return pfn;
+}
+
 /* A task owning `n` mapped, dirty anonymous pages of z of age `age` (handles 1..n),
  * bound in address order; their pfns go to pfns[]. */
 static inline struct zs_task *
 t24_anon_task(struct t24 *t, struct zs_zone *z, int n, uint8_t age, uint32_t *pfns)
 {
 	struct zs_task *task = zs_vm_task_new(t->vm, "anon", 0);
-	uint32_t prev = ZS_NIL;
 
 	for (int i = 0; i < n; i++) {
-		uint32_t b = zs_pagemap_insert(t->vm->pagemap, (uint64_t)i + 1);
-		struct zs_binding *bd = zs_pagemap_at(t->vm->pagemap, b);
-		uint32_t pfn = zs24_rmqueue(t->s, z, 0);
+		uint32_t pfn = t24_bind_new(t, z, task, (uint64_t)i + 1, ZS_KIND_ANON);
 		struct zs_page *p = &t->m->pages[pfn];
 
-		cr_assert_neq(pfn, ZS_NIL);
-		bd->task = task->id;
-		bd->pfn = pfn;
-		bd->slot = UINT32_MAX;
-		bd->state = ZS_BIND_RESIDENT;
-		bd->kind = ZS_KIND_ANON;
-		bd->tprev = prev;
-		bd->tnext = ZS_NIL;
-		if (prev != ZS_NIL)
-			zs_pagemap_at(t->vm->pagemap, prev)->tnext = b;
-		else
-			task->bind_first = b;
-		task->bind_last = b;
-		prev = b;
-		p->kind = ZS_KIND_ANON;
-		p->flags |= ZS_PG_BOUND | ZS_PG_MAPPED | Z24_PG_PTEDIRTY;
-		p->owner = b;
+		p->flags |= ZS_PG_MAPPED | Z24_PG_PTEDIRTY;
 		p->age = age;
 		task->rss++;
 		task->total_vm++;

@@ -14,6 +14,11 @@
  * An access to a page the reader never brought in allocates it (ALLOC kind file,
  * or file_dirty for a write); an access to one it did is a TOUCH (or DIRTY): if
  * reclaim evicted it meanwhile, the driver faults it back in from disk.
+ * `access` is how the pages are reached: `read` (read()/write() syscalls, the
+ * default) or `mmap` (one shared mapping of every file: the first access of a
+ * page faults it in, later ones set its PTE young, a write dirties it through
+ * the mapping; `exec: true` makes it a VM_EXEC mapping, an executable's text,
+ * which is never written).  The requests carry it (request.h ZS_REQ_MAP_*).
  * Files are deleted (a FREE of every page they have) `delete_after` their first
  * page was read, and all of them at the source's end with `delete_at_end`; a
  * deleted file starts empty again when the pattern reaches it.
@@ -71,6 +76,7 @@ struct fcache {
 	int64_t delete_after; /* ZS_GEN_NEVER when files are never deleted on a schedule */
 	int delete_at_end;
 	uint32_t gfp;
+	uint8_t map;          /* ZS_REQ_MAP_* of every file request; 0 for read() */
 	char comm[16];
 	int cpu, nice, root;
 	struct zs_task_attrs attrs;
@@ -100,8 +106,8 @@ struct fcache {
 static const char *const fc_keys[] = {"type",  "files",          "file_size",    "pattern",
 				      "io_rate", "write_fraction", "hot_fraction", "hot_size",
 				      "delete_after", "delete_at_end", "gfp",       "comm",
-				      "cpu",   "nice",           "root",         ZS_GEN_TASK_KEYS, ZS_GEN_NODE_KEYS,
-				      NULL};
+				      "cpu",   "nice",           "root",         "access",
+				      "exec",  ZS_GEN_TASK_KEYS, ZS_GEN_NODE_KEYS, NULL};
 
 /* Append a file of `pages` pages; -1 when out of memory or ids. */
 static int
@@ -186,6 +192,25 @@ read_pattern(struct fcache *f, struct zs_cfg *cfg, struct zs_error *err)
 }
 
 static int
+read_access(struct fcache *f, struct zs_cfg *cfg, struct zs_error *err)
+{
+	int exec = 0;
+
+	if (zs_gen_access(cfg, &f->map, err) || zs_cfg_bool(cfg, "exec", &exec, err))
+		return -1;
+	if (!exec)
+		return 0;
+	if (!f->map)
+		return zs_cfg_error(zs_cfg_get(cfg, "exec"), err,
+				    "'exec: true' needs 'access: mmap' (an executable is mapped)");
+	if (f->write_fraction > 0)
+		return zs_cfg_error(zs_cfg_get(cfg, "exec"), err,
+				    "an executable mapping is not written: 'write_fraction' must be 0");
+	f->map |= ZS_REQ_MAP_EXEC;
+	return 0;
+}
+
+static int
 filecache_create(struct zs_source *s, struct zs_cfg *cfg, const struct zs_source_env *env,
 		 struct zs_error *err)
 {
@@ -210,6 +235,7 @@ filecache_create(struct zs_source *s, struct zs_cfg *cfg, const struct zs_source
 	    zs_cfg_double(cfg, "hot_fraction", 0, 1, &f->hot_fraction, err) ||
 	    zs_cfg_duration(cfg, "delete_after", 0, INT64_MAX, &f->delete_after, err) ||
 	    zs_cfg_bool(cfg, "delete_at_end", &f->delete_at_end, err) ||
+	    read_access(f, cfg, err) ||
 	    zs_gen_comm(cfg, "comm", f->comm, err) || zs_cfg_bool(cfg, "root", &f->root, err) ||
 	    zs_gen_task_attrs(cfg, env, f->root, &f->attrs, err))
 		return -1;
@@ -281,6 +307,8 @@ fill(const struct fcache *f, struct zs_request *req, int64_t time, enum zs_req_t
 	req->task = 0;
 	req->cpu = (uint16_t)f->cpu;
 	req->kind = ZS_KIND_FILE_CLEAN;
+	if (type != ZS_REQ_TASK_START)
+		req->map = f->map;
 }
 
 /* The file holding global page g (random/hotset), and the page within it. */
@@ -466,7 +494,8 @@ filecache_step(struct fcache *f, struct zs_request *req)
 			fill(f, req, now, write ? ZS_REQ_DIRTY : ZS_REQ_TOUCH);
 			req->kind = write ? ZS_KIND_FILE_DIRTY : ZS_KIND_FILE_CLEAN;
 		} else {
-			/* KERNEL: do_generic_file_read() / generic_file_write(): page_cache_alloc + add */
+			/* KERNEL: do_generic_file_read() / generic_file_write(): page_cache_alloc + add
+			 * (through a mapping: filemap_nopage / filemap_fault -> page_cache_read) */
 			f->misses++;
 			c->map[page / 64] |= 1ull << (page % 64);
 			c->nr_cached++;

@@ -8,11 +8,16 @@
  *       parent: 0 (a task this script started before) | parent_source: 0},
  *      {at: 1ms, op: alloc, task: 1, handle: 7, order: 0, gfp: GFP_HIGHUSER, kind: file, cpu: 0},
  *      {at: 2ms, op: touch | dirty | free, task: 1, handle: 7},
+ *      {at: 4ms, op: alloc, task: 1, handle: 8, kind: file, access: mmap, exec: true},
+ *      {at: 5ms, op: touch, task: 1, handle: 8, access: mmap},
  *      {at: 3ms, op: task_exit, task: 1}]}
  *
  * Every request is checked when the scenario is loaded (times must not go
  * backwards, orders below the version's MAX_ORDER, gfp names of the version),
  * so a mistake is reported at its line and column before anything runs.
+ * `access: mmap` (alloc of a file kind, touch, dirty, free) reaches a file page
+ * through a shared mapping (`exec: true`: a VM_EXEC one); the default `read` is
+ * a read()/write() syscall (request.h ZS_REQ_MAP_*).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +27,7 @@
 #include "sim/cfg.h"
 #include "sim/diag.h"
 #include "workloads/gen_task.h"
+#include "workloads/gen_util.h"
 #include "workloads/source.h"
 
 struct script {
@@ -67,13 +73,35 @@ read_parent(struct zs_cfg *e, const struct zs_request *done, int ndone, uint32_t
 			    (unsigned long long)parent);
 }
 
+/* `access` and `exec` of a request of type t allocating kind k (see the top). */
+static int
+read_access(struct zs_cfg *e, int t, int k, uint8_t *map, struct zs_error *err)
+{
+	struct zs_cfg *a = zs_cfg_get(e, "access"), *x = zs_cfg_get(e, "exec");
+	int exec = 0;
+
+	if (zs_gen_access(e, map, err) || zs_cfg_bool(e, "exec", &exec, err))
+		return -1;
+	if ((a || x) && (t == ZS_REQ_TASK_START || t == ZS_REQ_TASK_EXIT))
+		return zs_cfg_error(a ? a : x, err,
+				    "'%s' belongs to a page request (alloc, touch, dirty, free)",
+				    a ? "access" : "exec");
+	if (*map && t == ZS_REQ_ALLOC && k != ZS_KIND_FILE_CLEAN && k != ZS_KIND_FILE_DIRTY)
+		return zs_cfg_error(a, err, "'access: mmap' maps a file page: kind file or file_dirty");
+	if (exec && !*map)
+		return zs_cfg_error(x, err, "'exec: true' needs 'access: mmap'");
+	if (exec)
+		*map |= ZS_REQ_MAP_EXEC;
+	return 0;
+}
+
 static int
 parse_one(struct zs_cfg *e, const struct zs_source_env *env, int64_t prev,
 	  const struct zs_request *done, int ndone, struct zs_request *r, struct zs_error *err)
 {
 	static const char *const known[] = {"at",   "op",   "task", "handle", "order", "gfp", "kind",
 					    "cpu",  "comm", "nice", "root",   "kthread", "parent",
-					    ZS_GEN_TASK_KEYS, NULL};
+					    "access", "exec", ZS_GEN_TASK_KEYS, NULL};
 	static const char *const task_only[] = {"parent", ZS_GEN_TASK_KEYS, NULL};
 	struct zs_task_attrs attrs;
 	const char *op = NULL, *gfp = "GFP_KERNEL", *kind = "kernel", *comm = NULL;
@@ -116,6 +144,8 @@ parse_one(struct zs_cfg *e, const struct zs_source_env *env, int64_t prev,
 				    "kind must be anon, file, file_dirty, kernel or buffer, not '%s'",
 				    kind);
 	memset(r, 0, sizeof(*r));
+	if (read_access(e, t, k, &r->map, err))
+		return -1;
 	if (t == ZS_REQ_ALLOC && zs_gfp_parse(env->kver, gfp, &r->gfp, err)) {
 		char msg[sizeof(err->msg)];
 		struct zs_cfg *g = zs_cfg_get(e, "gfp");

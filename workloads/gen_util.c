@@ -8,6 +8,7 @@
 
 #include "sim/cfg.h"
 #include "sim/rng.h"
+#include "workloads/request.h"
 
 /* ---- heap ---- */
 
@@ -168,6 +169,24 @@ zs_gen_comm(struct zs_cfg *map, const char *key, char comm[16], struct zs_error 
 	if (s)
 		snprintf(comm, 16, "%s", s); /* TASK_COMM_LEN 16, truncated like set_task_comm */
 	return 0;
+}
+
+int
+zs_gen_access(struct zs_cfg *map, uint8_t *out, struct zs_error *err)
+{
+	const char *s = NULL;
+
+	*out = 0;
+	if (zs_cfg_string(map, "access", &s, err))
+		return -1;
+	if (!s || !strcmp(s, "read"))
+		return 0;
+	if (!strcmp(s, "mmap")) {
+		*out = ZS_REQ_MAP_FILE;
+		return 0;
+	}
+	return zs_cfg_error(zs_cfg_get(map, "access"), err, "access must be read or mmap, not '%s'",
+			    s);
 }
 
 int

@@ -70,6 +70,8 @@ int zs_gen_gfp_text(enum zs_kver v, const char *names, uint32_t *out, struct zs_
 
 /* Read map[key] as a task name into comm[16] (truncated as the kernel does). */
 int zs_gen_comm(struct zs_cfg *map, const char *key, char comm[16], struct zs_error *err);
+/* `access: read | mmap` of a file source: *map = 0 (read, the default) or ZS_REQ_MAP_FILE. */
+int zs_gen_access(struct zs_cfg *map, uint8_t *out, struct zs_error *err);
 
 /* A rate in events per second (>= 0); absent keeps *out. */
 int zs_gen_rate(struct zs_cfg *map, const char *key, double *out, struct zs_error *err);

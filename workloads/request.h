@@ -26,6 +26,12 @@ enum zs_req_type {
 	ZS_REQ_NR_TYPES
 };
 
+/* zs_request.map: how a file page is reached. */
+enum {
+	ZS_REQ_MAP_FILE = 1u << 0, /* through a MAP_SHARED mapping: faulted, PTE-young, unmapped */
+	ZS_REQ_MAP_EXEC = 1u << 1  /* ... of a VM_EXEC vma (an executable's text) */
+};
+
 struct zs_request {
 	int64_t time;          /* when it is issued, ns since the start */
 	enum zs_req_type type;
@@ -35,6 +41,9 @@ struct zs_request {
 	uint8_t kind;          /* enum zs_page_kind */
 	uint32_t gfp;          /* in the simulated kernel's own numbering */
 	uint64_t handle;       /* the page's identity within the source (< 2^48) */
+	/* ALLOC/TOUCH/DIRTY/FREE of file pages: the access goes through an mmap of the file
+	 * (ZS_REQ_MAP_*); 0 = read()/write() syscalls */
+	uint8_t map;
 	/* TASK_START only */
 	int8_t nice;
 	uint8_t root;          /* runs as uid 0 */

@@ -135,6 +135,8 @@ read_page(struct z24 *s, uint32_t pfn, int miss)
 
 /* ---- the workload's view ---- */
 
+static void find_page(struct z24 *s, uint32_t pfn);
+
 /* Take an unmapped swap-cache page out of the cache for good (freed now, or when its
  * read completes). */
 static void
@@ -200,7 +202,14 @@ zs24_page_added(struct zs_vm *vm, uint32_t pfn)
 		p->flags |= Z24_PG_CACHE | Z24_PG_BUFFERS;
 		s->page_cache_size++;
 		zs24_lru_cache_add(s, pfn);
-		read_page(s, pfn, 1);
+		if (p->flags & ZS_PG_MAPPED) {
+			/* KERNEL: 2.4.0 mm/filemap.c filemap_nopage(): page_cache_read(), then
+			 * retry_find: __find_get_page ages it up.  DEVIATION: no read-around
+			 * (read_cluster_nonblocking); the read() context is not used */
+			find_page(s, pfn);
+		} else {
+			read_page(s, pfn, 1);
+		}
 		break;
 	case ZS_KIND_FILE_DIRTY:
 		/* KERNEL: 2.4.0 mm/filemap.c generic_file_write(): new cache page,
@@ -208,6 +217,13 @@ zs24_page_added(struct zs_vm *vm, uint32_t pfn)
 		p->flags |= Z24_PG_CACHE | Z24_PG_BUFFERS;
 		s->page_cache_size++;
 		zs24_lru_cache_add(s, pfn);
+		if (p->flags & ZS_PG_MAPPED) {
+			/* KERNEL: 2.4.0 mm/memory.c do_no_page(): a write fault of a shared
+			 * mapping maps a dirty PTE; the page itself stays clean (see above) */
+			find_page(s, pfn);
+			p->flags |= Z24_PG_PTEDIRTY;
+			break;
+		}
 		zs24_mark_buffer_dirty(s, pfn);
 		zs24_deactivate_page(s, pfn);
 		break;
@@ -257,6 +273,65 @@ zs24_touch(struct zs_vm *vm, uint32_t pfn)
 	default:
 		break;
 	}
+}
+
+void
+zs24_set_page_dirty_mapped(struct z24 *s, uint32_t pfn)
+{
+	/* DEVIATION: 2.4.0 set_page_dirty() puts PG_dirty on a page-cache page and
+	 * page_launder's writepage (block_write_full_page) later dirties and writes its
+	 * buffers; here its buffers are marked dirty at once, so bdflush and kupdate
+	 * may write them before page_launder reaches the page */
+	zs24_mark_buffer_dirty(s, pfn);
+}
+
+/* The mm of the task whose binding holds pfn, or NULL for an ownerless page. */
+static struct z24_mm *
+page_mm(struct z24 *s, uint32_t pfn)
+{
+	struct zs_task *t = zs_vm_page_task(s->vm, pfn);
+
+	return t ? zs24_mm(s, t) : NULL;
+}
+
+void
+zs24_map_file(struct zs_vm *vm, uint32_t pfn, int exec, int found)
+{
+	struct z24 *s = zs24_state(vm);
+	struct zs_page *p = z24_pg(s, pfn);
+	struct z24_mm *mm = page_mm(s, pfn);
+
+	(void)exec; /* 2.4.0 reclaim never looks at VM_EXEC */
+	if (p->order != 0 || (p->flags & ZS_PG_MAPPED) ||
+	    (p->kind != ZS_KIND_FILE_CLEAN && p->kind != ZS_KIND_FILE_DIRTY))
+		return; /* DEVIATION: a block of order > 0 is off the LRU and never mapped */
+	if (found && !(p->flags & Z24_PG_CACHE))
+		return;
+	/* KERNEL: 2.4.0 mm/filemap.c filemap_nopage(): __find_get_page ages a cached page up */
+	if (found)
+		find_page(s, pfn);
+	/* KERNEL: 2.4.0 mm/memory.c do_no_page(): a young PTE, ++mm->rss */
+	p->flags |= ZS_PG_MAPPED | ZS_PG_YOUNG;
+	if (mm)
+		mm->file_rss++;
+}
+
+void
+zs24_unmap_file(struct zs_vm *vm, uint32_t pfn)
+{
+	struct z24 *s = zs24_state(vm);
+	struct zs_page *p = z24_pg(s, pfn);
+	struct z24_mm *mm = page_mm(s, pfn);
+
+	if (!(p->flags & ZS_PG_MAPPED) || !(p->flags & Z24_PG_CACHE))
+		return;
+	/* KERNEL: 2.4.0 mm/memory.c zap_pte_range() -> free_pte(): a dirty PTE of a page
+	 * with a mapping is set_page_dirty, then the PTE's reference is dropped */
+	if (p->flags & Z24_PG_PTEDIRTY)
+		zs24_set_page_dirty_mapped(s, pfn);
+	p->flags &= ~(ZS_PG_MAPPED | ZS_PG_YOUNG | Z24_PG_PTEDIRTY);
+	if (mm && mm->file_rss)
+		mm->file_rss--;
 }
 
 void

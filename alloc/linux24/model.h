@@ -142,6 +142,7 @@ struct z24_zone {
 /* Per-task (mm) state of swap_out. */
 struct z24_mm {
 	uint64_t swap_cnt;
+	uint64_t file_rss;     /* its mapped page-cache pages (mm->rss counts them beside anon) */
 	uint32_t swap_address; /* binding index to resume at, ZS_NIL = from the start,
 				* Z24_SWAP_END = past the last page */
 	/* the read-ahead context of the file it reads (struct file f_raend, f_ralen,
@@ -323,6 +324,11 @@ void zs24_swap_free(struct zs_vm *vm, uint32_t slot);
 /* ops->page_added / touch / dirty / swap_cache_find */
 void zs24_page_added(struct zs_vm *vm, uint32_t pfn);
 void zs24_touch(struct zs_vm *vm, uint32_t pfn);
+/* ops->map_file / unmap_file: a fault through a file mapping, and zap_pte_range of it. */
+void zs24_map_file(struct zs_vm *vm, uint32_t pfn, int exec, int found);
+void zs24_unmap_file(struct zs_vm *vm, uint32_t pfn);
+/* set_page_dirty() of a page-cache page whose PTE was dirty (swap_out, exit). */
+void zs24_set_page_dirty_mapped(struct z24 *s, uint32_t pfn);
 void zs24_dirty(struct zs_vm *vm, uint32_t pfn);
 uint32_t zs24_swap_cache_find(struct zs_vm *vm, uint32_t slot);
 

@@ -298,6 +298,15 @@ try_to_swap_out(struct z24 *s, struct z24_mm *mm, uint32_t pfn, struct z24_ctx *
 			p->flags |= ZS_PG_DIRTY; /* set_page_dirty */
 		p->flags &= ~(ZS_PG_MAPPED | Z24_PG_PTEDIRTY);
 		zs_vm_unbind_page(s->vm, pfn, p->aux); /* swap_duplicate + swap pte */
+	} else if (p->flags & Z24_PG_CACHE) {
+		/* a mapped page-cache page (`access: mmap`): a clean PTE is just dropped, a
+		 * dirty one set_page_dirty()s its page (page->mapping) first; the page stays
+		 * in the page cache and its owner's next access faults it in again */
+		if (pte_dirty)
+			zs24_set_page_dirty_mapped(s, pfn);
+		p->flags &= ~(ZS_PG_MAPPED | Z24_PG_PTEDIRTY);
+		if (mm->file_rss)
+			mm->file_rss--; /* mm->rss-- at drop_pte */
 	} else {
 		/* DEVIATION: anonymous pages are always dirty (write-faulted), so the
 		 * "clean pte: drop it" branch never applies to them. */
@@ -387,13 +396,17 @@ zs24_swap_out(struct z24 *s, unsigned priority, uint32_t gfp, struct z24_ctx *c)
 		for (uint32_t i = 0; i < vm->nr_tasks; i++) {
 			struct zs_task *t = vm->tasks[i];
 
-			if (!t || !t->alive || (t->flags & ZS_PF_KTHREAD) || t->rss == 0)
+			if (!t || !t->alive || (t->flags & ZS_PF_KTHREAD))
 				continue;
 			struct z24_mm *mm = zs24_mm(s, t);
+			/* mm->rss: its resident anonymous pages and its mapped page-cache pages */
+			uint64_t rss = t->rss + mm->file_rss;
 
+			if (rss == 0)
+				continue;
 			found_task++;
 			if (assign) {
-				mm->swap_cnt = t->rss >> Z24_SWAP_SHIFT;
+				mm->swap_cnt = rss >> Z24_SWAP_SHIFT;
 				if (mm->swap_cnt < Z24_SWAP_MIN)
 					mm->swap_cnt = Z24_SWAP_MIN;
 			}

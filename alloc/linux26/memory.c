@@ -11,6 +11,12 @@
  * in 2.6.32 (read_swap_cache_async -> lru_cache_add_anon).  All through the
  * CPU's pagevec.  A read of a cached page is mark_page_accessed(); an access
  * through a mapping only sets the PTE young bit.
+ * A file page reached through a mapping (`access: mmap`) is faulted in as the
+ * version's fault handler does: 2.6.18 filemap_nopage() marks it accessed at
+ * every fault, 2.6.32 filemap_fault() never does; both then page_add_file_rmap
+ * (NR_FILE_MAPPED).  When the task's PTE goes (exit, or the truncate of a file
+ * it maps) zap_pte_range moves a young PTE's bit to the page with
+ * mark_page_accessed and the page stays in the page cache.
  * An anonymous page of a task with mlock (ZS_TASK_MLOCKALL) is mapped by a
  * VM_LOCKED vma: 2.6.32 faults it onto the unevictable list and mlocks it
  * (page_add_new_anon_rmap with page_evictable false, then mlock_vma_page from
@@ -106,12 +112,47 @@ zs26_page_added(struct zs_vm *vm, uint32_t pfn)
 		zs26_lru_cache_add(vm, pfn, v32 ? ZS26_LRU_INACTIVE_FILE : ZS26_LRU_INACTIVE, cpu);
 		if (p->kind == ZS_KIND_FILE_DIRTY)
 			zs26_account_dirty(vm, pfn); /* generic_file_buffered_write: commit_write */
-		/* the read (or write) that brought it in: do_generic_mapping_read -> page_ok */
-		zs26_mark_page_accessed(vm, pfn);
+		/* the read (or write) that brought it in: do_generic_mapping_read -> page_ok;
+		 * a fault (zs26_map_file mapped it first): 2.6.18 filemap_nopage() success:
+		 * mark_page_accessed, 2.6.32 filemap_fault() -> page_cache_read(): none */
+		if (!(v32 && (p->flags & ZS_PG_MAPPED)))
+			zs26_mark_page_accessed(vm, pfn);
 		break;
 	default:
 		break; /* kernel memory is never on the LRU */
 	}
+}
+
+void
+zs26_map_file(struct zs_vm *vm, uint32_t pfn, int exec, int found)
+{
+	struct zs_page *p = &vm->machine->pages[pfn];
+
+	if (p->order != 0 || (p->flags & ZS_PG_MAPPED) ||
+	    (p->kind != ZS_KIND_FILE_CLEAN && p->kind != ZS_KIND_FILE_DIRTY))
+		return; /* DEVIATION: a block of order > 0 is off the LRU and never mapped */
+	/* KERNEL: 2.6.18 mm/filemap.c filemap_nopage(): a page found in the cache is
+	 * marked accessed at `success`; 2.6.32 filemap_fault() only locks it */
+	if (found && zs26_of(vm)->kver == ZS_KV_2618)
+		zs26_mark_page_accessed(vm, pfn);
+	/* KERNEL: 2.6.18 mm/memory.c do_no_page(): mk_pte (young), page_add_file_rmap */
+	zs26_map_file_page(vm, pfn, exec);
+}
+
+void
+zs26_unmap_file(struct zs_vm *vm, uint32_t pfn)
+{
+	struct zs_page *p = &vm->machine->pages[pfn];
+	int young = (p->flags & ZS_PG_YOUNG) != 0;
+
+	if (!(p->flags & ZS_PG_MAPPED) || (p->flags & ZS26_PG_ANON))
+		return;
+	/* KERNEL: 2.6.18 mm/memory.c zap_pte_range(): a file page's young PTE ->
+	 * mark_page_accessed (2.6.32: unless VM_SequentialReadHint, never set here), then
+	 * page_remove_rmap; a dirty PTE needs no set_page_dirty (dirtied at the write) */
+	if (young)
+		zs26_mark_page_accessed(vm, pfn);
+	zs26_page_unmap(vm, pfn);
 }
 
 void

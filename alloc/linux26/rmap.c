@@ -5,8 +5,9 @@
  *
  * A page has at most one mapping here (ZS_PG_MAPPED, with the PTE young bit
  * ZS_PG_YOUNG): zsim tasks do not share pages.  Anonymous pages are mapped
- * from their fault until try_to_unmap; page-cache pages are read and written
- * with syscalls and are mapped only through zs26_map_file_page.
+ * from their fault until try_to_unmap; page-cache pages are mapped only when
+ * a source reaches them through a mapping (`access: mmap`, memory.c's
+ * zs26_map_file -> zs26_map_file_page), until try_to_unmap or the task's exit.
  * DEVIATION: no swap token (page_referenced's third term), and
  * mapping_mapped(file) is not known per file: an unmapped page of a file that
  * is mmapped elsewhere counts as not in use.
@@ -37,8 +38,8 @@ zs26_page_unmap(struct zs_vm *vm, uint32_t pfn)
 
 	if (!(p->flags & ZS_PG_MAPPED))
 		return;
-	/* KERNEL: 2.6.18 mm/rmap.c page_remove_rmap() */
-	p->flags &= ~(ZS_PG_MAPPED | ZS_PG_YOUNG);
+	/* KERNEL: 2.6.18 mm/rmap.c page_remove_rmap(); the VM_EXEC vma goes with its PTE */
+	p->flags &= ~(ZS_PG_MAPPED | ZS_PG_YOUNG | ZS26_PG_EXEC);
 	if (p->flags & ZS26_PG_ANON)
 		rc->nr_anon_pages--;
 	else

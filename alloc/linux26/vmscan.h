@@ -146,6 +146,9 @@ struct zs26_reclaim {
 void zs26_page_added(struct zs_vm *vm, uint32_t pfn);
 void zs26_touch(struct zs_vm *vm, uint32_t pfn);
 void zs26_dirty(struct zs_vm *vm, uint32_t pfn);
+/* ops->map_file / unmap_file: a fault through a file mapping, and zap_pte_range of it. */
+void zs26_map_file(struct zs_vm *vm, uint32_t pfn, int exec, int found);
+void zs26_unmap_file(struct zs_vm *vm, uint32_t pfn);
 void zs26_free(struct zs_vm *vm, uint32_t pfn, unsigned order, unsigned cpu);
 /* Free an order-0 page reclaim (or a finished write) let go of, to cpu's pcp. */
 void zs26_release_page(struct zs_vm *vm, uint32_t pfn, unsigned cpu, int cold);
@@ -200,8 +203,8 @@ void zs26_page_map(struct zs_vm *vm, uint32_t pfn);
 void zs26_page_unmap(struct zs_vm *vm, uint32_t pfn);
 /*
  * mlock_vma_page() of a mapped page (VM_LOCKED; memory.c calls it for the pages
- * of a task with `mlock`), and mapping a file page into a task (exec = VM_EXEC;
- * a model-side hook: workloads do not map files yet).
+ * of a task with `mlock`), and page_add_file_rmap of a page-cache page into a
+ * task (exec = VM_EXEC; memory.c's zs26_map_file, for `access: mmap` sources).
  */
 void zs26_mlock_page(struct zs_vm *vm, uint32_t pfn);
 void zs26_map_file_page(struct zs_vm *vm, uint32_t pfn, int exec);
