@@ -77,28 +77,6 @@ zs24_setup_watermarks(struct z24 *s)
 	}
 }
 
-/* KERNEL: 2.4.0 mm/page_alloc.c nr_free_pages() */
-uint64_t
-zs24_nr_free_pages(struct z24 *s)
-{
-	uint64_t sum = 0;
-
-	for (int i = 0; i < s->m->nr_zones; i++)
-		sum += s->m->zones[i].free_pages;
-	return sum;
-}
-
-/* KERNEL: 2.4.0 mm/page_alloc.c nr_inactive_clean_pages() */
-uint64_t
-zs24_nr_inactive_clean_pages(struct z24 *s)
-{
-	uint64_t sum = 0;
-
-	for (int i = 0; i < s->m->nr_zones; i++)
-		sum += zs24_zone(&s->m->zones[i])->inactive_clean.count;
-	return sum;
-}
-
 /* ---- build_zonelists ---- */
 
 int
@@ -360,7 +338,9 @@ zs24_alloc(struct zs_vm *vm, struct zs_alloc_req *req)
 		}
 	}
 next_node:
-	node = (int)((req->local[Z24_L_NODE0] + req->local[Z24_L_NODEI]) % s->m->nr_nodes);
+	node = (int)(req->local[Z24_L_NODE0] + req->local[Z24_L_NODEI]);
+	if (node >= s->m->nr_nodes) /* both are < nr_nodes: one wrap at most (no division) */
+		node -= s->m->nr_nodes;
 	nz = zs24_zonelist(s, node, gfp, zl);
 	if (nz == 0)
 		goto node_failed;
@@ -389,13 +369,17 @@ next_node:
 	/* 2. KERNEL: 2.4.0 mm/page_alloc.c: may we take pages from inactive_clean? */
 	req->local[Z24_L_DIRECT] = order == 0 && (gfp & GFP24_WAIT) && !c.pfm;
 	req->local[Z24_L_RETRIED] = 0;
-	/* 3. kswapd, or else bdflush */
-	if (zs24_kick_test(s)) {
-		zs24_wakeup_kswapd(s);
-	} else {
-		uint64_t fs = zs24_free_shortage(s);
+	/* 3. kswapd, or else bdflush.  The shortage tests only read state, so the zone
+	 * sums and free_shortage() are computed once for both (zs24_kick_test's order). */
+	{
+		uint64_t nr_free = zs24_nr_free_pages(s), nr_clean = zs24_nr_inactive_clean_pages(s);
+		uint64_t fs = zs24_free_shortage_of(s, nr_free, nr_clean);
 
-		if (fs && s->inactive_dirty.count > fs && s->inactive_dirty.count >= s->freepages_high)
+		if (zs24_inactive_shortage_of(s, nr_free, nr_clean) > zs24_inactive_target(s) / 2 &&
+		    fs)
+			zs24_wakeup_kswapd(s);
+		else if (fs && s->inactive_dirty.count > fs &&
+			 s->inactive_dirty.count >= s->freepages_high)
 			zs24_wakeup_bdflush(s, 0);
 	}
 
