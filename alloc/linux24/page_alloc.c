@@ -1,7 +1,7 @@
 /*
  * page_alloc.c - the 2.4.0 allocator (mm/page_alloc.c of 2.4.0): the zone
- * watermarks and freepages totals of free_area_init_core, nr_free_pages and
- * nr_inactive_clean_pages, build_zonelists,
+ * watermarks and freepages totals of free_area_init_core, build_zonelists
+ * (nr_free_pages and nr_inactive_clean_pages are static inline in model.h),
  * rmqueue/__free_pages_ok around the buddy, __alloc_pages_limit, and
  * __alloc_pages as a resumable state machine (it sleeps at the yield of step 7,
  * in wakeup_kswapd(1), after try_to_free_pages, and on synchronous launder I/O).

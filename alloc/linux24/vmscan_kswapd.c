@@ -1,7 +1,8 @@
 /*
- * vmscan_kswapd.c - the reclaim drivers of 2.4.0 mm/vmscan.c: the
- * free_shortage / inactive_shortage tests, kswapd and kreclaimd as simulated
- * threads, and what they share with allocating tasks: do_try_to_free_pages,
+ * vmscan_kswapd.c - the reclaim drivers of 2.4.0 mm/vmscan.c (the
+ * free_shortage / inactive_shortage tests are static inline in model.h): kswapd
+ * and kreclaimd as simulated threads, and what they share with allocating
+ * tasks: do_try_to_free_pages,
  * refill_inactive and try_to_free_pages.  The page scanners they call are in
  * vmscan.c.
  *

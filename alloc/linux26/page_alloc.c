@@ -2,7 +2,8 @@
  * page_alloc.c - get_page_from_freelist() and buffered_rmqueue() of 2.6.18 and
  * 2.6.32 (mm/page_alloc.c): the zonelist walk with its watermark test, and the step from a
  * zone to a page (pcp for order 0, the buddy for larger blocks).  Also the
- * small helpers both __alloc_pages versions share (sleeping, ending).
+ * small helpers both __alloc_pages versions share (sleeping; the zonelist, the
+ * request's node and the ending are static inline in model.h).
  *
  * DEVIATION: no cpusets (every zone is allowed, __GFP_HARDWALL and
  * ALLOC_CPUSET change nothing), no zonelist cache (zlc), and zone_reclaim is

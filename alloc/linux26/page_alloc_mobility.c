@@ -2,7 +2,8 @@
  * page_alloc_mobility.c - grouping pages by mobility (2.6.32 mm/page_alloc.c): the pageblock
  * migratetype map, __rmqueue with its fallback table and whole-pageblock
  * stealing, MIGRATE_RESERVE, move_freepages; and the plain one-list __rmqueue
- * of 2.6.18.
+ * of 2.6.18.  The per-allocation lookups (allocflags_to_migratetype, a
+ * pageblock's type) are static inline in model.h.
  *
  * pageblock_order is decided from the machine at boot (model.c): 10 when
  * it has a HighMem zone (taken as i386 without PAE, HUGETLB_PAGE_ORDER 10),

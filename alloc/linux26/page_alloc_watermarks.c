@@ -1,7 +1,8 @@
 /*
  * page_alloc_watermarks.c - (mm/page_alloc.c) min_free_kbytes, the per-zone min/low/high watermarks,
  * lowmem_reserve and zone_watermark_ok() of Linux 2.6.18 and 2.6.32 (the
- * rules are the same in both versions).
+ * rules are the same in both versions).  zone_watermark_ok() and the mark it
+ * reads are static inline in model.h: every allocation asks them.
  *
  * Invariant: for every zone min <= low <= high, and lowmem_reserve[j] of a
  * zone of type i is 0 for j <= i.

@@ -1,5 +1,5 @@
 /*
- * page_alloc_zonelists.c - gfp_zone() (include/linux/gfp.h) and the per-node
+ * page_alloc_zonelists.c - gfp_zone() (include/linux/gfp.h; inline in model.h) and the per-node
  * zonelists (mm/page_alloc.c build_zonelists) of 2.6.18 / 2.6.32:
  * for each node and each zone class, the zones a request may use.  Nodes come in
  * find_next_best_node() order (the local node first).  "Node order" lists each
