@@ -258,6 +258,30 @@ zs_buddy_boot_by_frees(struct zs_machine *m, struct zs_zone *z, unsigned mt)
 	}
 }
 
+/* A page's state after the boot frees, with the order it last had as a listed head. */
+static inline void
+boot_page(struct zs_page *p, int order)
+{
+	p->flags = 0;
+	p->order = (uint8_t)order;
+	p->next = p->prev = ZS_NIL;
+	p->list = ZS_LST_NONE;
+}
+
+/* That order for pfn, by the rule zs_buddy_boot describes (any pfn of the zone). */
+static int
+boot_order(uint32_t pfn, uint32_t start, uint32_t end, uint32_t base, unsigned cap, int is24)
+{
+	uint32_t rel = pfn - base;
+	int t = rel ? __builtin_ctz(rel) : 32, j = t < (int)cap ? t : (int)cap;
+
+	while ((uint64_t)pfn + (1u << j) > end)
+		j--;
+	if (j == t && j != (int)cap && !(!is24 && pfn - start < (1u << j)))
+		j--; /* at order t it merged into its left buddy instead */
+	return j < 0 ? 0 : j;
+}
+
 /*
  * The same end state as zs_buddy_boot_by_frees, built in one pass instead of
  * one free (with its merges) per page.  Freeing every page in ascending order
@@ -283,23 +307,31 @@ zs_buddy_boot(struct zs_machine *m, struct zs_zone *z, unsigned mt)
 	const int is24 = z->discipline == ZS_BUDDY_24;
 	const uint32_t base = is24 ? start : 0;
 	const unsigned cap = (unsigned)z->max_order - 1;
+	/*
+	 * The interior [lo, hi): no block of order <= cap starting there reaches
+	 * past the end and, in 2.6, no left buddy lies below the start, so the
+	 * order depends on t alone: t - 1 below cap (0 for t = 0), cap from cap up.
+	 * The pages at the edges take the general rule.
+	 */
+	uint64_t lo = is24 ? start : (uint64_t)start + (1u << cap);
+	uint64_t hi = (uint64_t)end + 1 > (1u << cap) ? (uint64_t)end + 1 - (1u << cap) : 0;
 
+	if (lo > end)
+		lo = end;
+	if (hi < lo)
+		hi = lo;
 	if (is24)
 		mt = 0; /* 2.4.0 has one list per order */
-	for (uint32_t pfn = start; pfn < end; pfn++) {
-		struct zs_page *p = &m->pages[pfn];
+	for (uint32_t pfn = start; pfn < lo; pfn++)
+		boot_page(&m->pages[pfn], boot_order(pfn, start, end, base, cap, is24));
+	for (uint32_t pfn = (uint32_t)lo; pfn < hi; pfn++) {
 		uint32_t rel = pfn - base;
-		int t = rel ? __builtin_ctz(rel) : 32, j = t < (int)cap ? t : (int)cap;
+		int t = rel ? __builtin_ctz(rel) : 32;
 
-		while ((uint64_t)pfn + (1u << j) > end)
-			j--;
-		if (j == t && j != (int)cap && !(!is24 && pfn - start < (1u << j)))
-			j--; /* at order t it merged into its left buddy instead */
-		p->flags = 0;
-		p->order = (uint8_t)(j < 0 ? 0 : j);
-		p->next = p->prev = ZS_NIL;
-		p->list = ZS_LST_NONE;
+		boot_page(&m->pages[pfn], t >= (int)cap ? (int)cap : t > 0 ? t - 1 : 0);
 	}
+	for (uint32_t pfn = (uint32_t)hi; pfn < end; pfn++)
+		boot_page(&m->pages[pfn], boot_order(pfn, start, end, base, cap, is24));
 	/* the greedy cut, ascending, each block listed at the head as its last page came */
 	for (uint32_t pfn = start; pfn < end;) {
 		uint32_t rel = pfn - base;

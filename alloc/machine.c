@@ -136,19 +136,3 @@ zs_machine_destroy(struct zs_machine *m)
 	free(m->zones);
 	free(m);
 }
-
-struct zs_zone *
-zs_pfn_zone(struct zs_machine *m, uint32_t pfn)
-{
-	int lo = 0, hi = m->nr_zones - 1;
-
-	while (lo < hi) {
-		int mid = (lo + hi + 1) / 2;
-
-		if (m->zones[mid].start_pfn <= pfn)
-			lo = mid;
-		else
-			hi = mid - 1;
-	}
-	return &m->zones[lo];
-}

@@ -128,8 +128,29 @@ struct zs_machine {
 struct zs_machine *zs_machine_create(const struct zs_machine_spec *spec, struct zs_error *err);
 void zs_machine_destroy(struct zs_machine *m);
 
-/* The zone holding pfn (binary search over the zones). */
-struct zs_zone *zs_pfn_zone(struct zs_machine *m, uint32_t pfn);
+/* The zone holding pfn (binary search over the zones; inline: every free asks it). */
+static inline struct zs_zone *
+zs_pfn_zone(struct zs_machine *m, uint32_t pfn)
+{
+	int lo = 0, hi = m->nr_zones - 1;
+
+	while (lo < hi) {
+		int mid = (lo + hi + 1) / 2;
+
+		if (m->zones[mid].start_pfn <= pfn)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	return &m->zones[lo];
+}
+
+/* cpu % nr_cpus without the division when cpu is already in range (the common case). */
+static inline unsigned
+zs_cpu_index(const struct zs_machine *m, unsigned cpu)
+{
+	return cpu < (unsigned)m->nr_cpus ? cpu : cpu % (unsigned)m->nr_cpus;
+}
 
 /* Total present pages. */
 static inline uint64_t

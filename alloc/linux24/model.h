@@ -275,9 +275,28 @@ int zs24_tunables(struct z24_tunables *tun, struct zs_cfg *kcfg, uint64_t pages,
 void zs24_setup_watermarks(struct z24 *s);
 /* The clamped zone_balance mask for a zone of `realsize` pages of type t. */
 uint64_t zs24_zone_mask(const struct z24_tunables *tun, enum zs_zone_type t, uint64_t realsize);
-/* nr_free_pages(), nr_inactive_clean_pages() */
-uint64_t zs24_nr_free_pages(struct z24 *s);
-uint64_t zs24_nr_inactive_clean_pages(struct z24 *s);
+/* KERNEL: 2.4.0 mm/page_alloc.c nr_free_pages() */
+static inline uint64_t
+zs24_nr_free_pages(struct z24 *s)
+{
+	uint64_t sum = 0;
+
+	for (int i = 0; i < s->m->nr_zones; i++)
+		sum += s->m->zones[i].free_pages;
+	return sum;
+}
+
+/* KERNEL: 2.4.0 mm/page_alloc.c nr_inactive_clean_pages() */
+static inline uint64_t
+zs24_nr_inactive_clean_pages(struct z24 *s)
+{
+	uint64_t sum = 0;
+
+	for (int i = 0; i < s->m->nr_zones; i++)
+		sum += zs24_zone(&s->m->zones[i])->inactive_clean.count;
+	return sum;
+}
+
 /* rmqueue(): a block from the buddy lists or ZS_NIL; counts pgalloc. */
 uint32_t zs24_rmqueue(struct z24 *s, struct zs_zone *z, unsigned order);
 /* __free_pages_ok(): age reset, buddy free, memory_pressure-- above NR_CPUS. */
@@ -309,8 +328,17 @@ void zs24_deactivate_page(struct z24 *s, uint32_t pfn);
 void zs24_lru_cache_add(struct z24 *s, uint32_t pfn);
 /* Derived reference count (see the header comment). */
 unsigned zs24_page_count(const struct zs_page *p);
-/* inactive_target = min(memory_pressure >> 6, num_physpages / 4) */
-uint64_t zs24_inactive_target(struct z24 *s);
+/* inactive_target = min(memory_pressure >> 6, num_physpages / 4).
+ * KERNEL: 2.4.0 include/linux/swap.h inactive_target */
+static inline uint64_t
+zs24_inactive_target(struct z24 *s)
+{
+	uint64_t a = s->memory_pressure > 0 ? (uint64_t)s->memory_pressure >> Z24_INACTIVE_SHIFT : 0;
+	uint64_t b = s->num_physpages / 4;
+
+	return a < b ? a : b;
+}
+
 /* recalculate_vm_stats(): memory_pressure -= memory_pressure >> 6 */
 void zs24_recalculate_vm_stats(struct z24 *s);
 
@@ -357,9 +385,55 @@ uint32_t zs24_reclaim_page(struct z24 *s, struct zs_zone *z, struct z24_ctx *c);
 int zs24_swap_out(struct z24 *s, unsigned priority, uint32_t gfp, struct z24_ctx *c);
 
 /* ---- vmscan_kswapd.c ---- */
-/* KERNEL: 2.4.0 mm/vmscan.c free_shortage() / inactive_shortage(); 0 = no shortage. */
-uint64_t zs24_free_shortage(struct z24 *s);
-uint64_t zs24_inactive_shortage(struct z24 *s);
+/* The shortage tests (0 = no shortage), inline: every allocation asks them.  The
+ * _of forms take nr_free_pages() and nr_inactive_clean_pages() already summed, so a
+ * caller asking both walks the zones once. */
+/* KERNEL: 2.4.0 mm/vmscan.c free_shortage() */
+static inline uint64_t
+zs24_free_shortage_of(struct z24 *s, uint64_t nr_free, uint64_t nr_clean)
+{
+	int64_t freeable = (int64_t)(nr_free + nr_clean);
+	int64_t freetarget = (int64_t)(s->freepages_high + zs24_inactive_target(s) / 3);
+	int64_t sum = 0;
+
+	/* Are we low on free pages globally? */
+	if (freeable < freetarget)
+		return (uint64_t)(freetarget - freeable);
+	/* If not, is any zone below pages_min + 1 (the "+ 1" overlaps __alloc_pages)? */
+	for (int i = 0; i < s->m->nr_zones; i++) {
+		struct zs_zone *z = &s->m->zones[i];
+		int64_t have = (int64_t)(z->free_pages + zs24_zone(z)->inactive_clean.count);
+
+		if (z->spanned && have < (int64_t)z->pages_min + 1)
+			sum += (int64_t)z->pages_min + 1 - have;
+	}
+	return (uint64_t)sum;
+}
+
+static inline uint64_t
+zs24_free_shortage(struct z24 *s)
+{
+	return zs24_free_shortage_of(s, zs24_nr_free_pages(s), zs24_nr_inactive_clean_pages(s));
+}
+
+/* KERNEL: 2.4.0 mm/vmscan.c inactive_shortage(): global only, no per-zone term */
+static inline uint64_t
+zs24_inactive_shortage_of(struct z24 *s, uint64_t nr_free, uint64_t nr_clean)
+{
+	int64_t shortage = (int64_t)s->freepages_high + (int64_t)zs24_inactive_target(s);
+
+	shortage -= (int64_t)nr_free;
+	shortage -= (int64_t)nr_clean;
+	shortage -= (int64_t)s->inactive_dirty.count;
+	return shortage > 0 ? (uint64_t)shortage : 0;
+}
+
+static inline uint64_t
+zs24_inactive_shortage(struct z24 *s)
+{
+	return zs24_inactive_shortage_of(s, zs24_nr_free_pages(s), zs24_nr_inactive_clean_pages(s));
+}
+
 /* Sleep t (inside its run step) until absolute time `until`, after its charged work. */
 void zs24_sleep_until(struct zs_thread *t, zs_time_t until);
 void zs24_wakeup_kswapd(struct z24 *s);

@@ -1,7 +1,7 @@
 /*
  * page_alloc.c - the 2.4.0 allocator (mm/page_alloc.c of 2.4.0): the zone
- * watermarks and freepages totals of free_area_init_core, nr_free_pages and
- * nr_inactive_clean_pages, build_zonelists,
+ * watermarks and freepages totals of free_area_init_core, build_zonelists
+ * (nr_free_pages and nr_inactive_clean_pages are static inline in model.h),
  * rmqueue/__free_pages_ok around the buddy, __alloc_pages_limit, and
  * __alloc_pages as a resumable state machine (it sleeps at the yield of step 7,
  * in wakeup_kswapd(1), after try_to_free_pages, and on synchronous launder I/O).
@@ -75,28 +75,6 @@ zs24_setup_watermarks(struct z24 *s)
 		s->freepages_low += 2 * mask;
 		s->freepages_high += 3 * mask;
 	}
-}
-
-/* KERNEL: 2.4.0 mm/page_alloc.c nr_free_pages() */
-uint64_t
-zs24_nr_free_pages(struct z24 *s)
-{
-	uint64_t sum = 0;
-
-	for (int i = 0; i < s->m->nr_zones; i++)
-		sum += s->m->zones[i].free_pages;
-	return sum;
-}
-
-/* KERNEL: 2.4.0 mm/page_alloc.c nr_inactive_clean_pages() */
-uint64_t
-zs24_nr_inactive_clean_pages(struct z24 *s)
-{
-	uint64_t sum = 0;
-
-	for (int i = 0; i < s->m->nr_zones; i++)
-		sum += zs24_zone(&s->m->zones[i])->inactive_clean.count;
-	return sum;
 }
 
 /* ---- build_zonelists ---- */
@@ -390,7 +368,9 @@ zs24_alloc(struct zs_vm *vm, struct zs_alloc_req *req)
 		}
 	}
 next_node:
-	node = (int)((req->local[Z24_L_NODE0] + req->local[Z24_L_NODEI]) % s->m->nr_nodes);
+	node = (int)(req->local[Z24_L_NODE0] + req->local[Z24_L_NODEI]);
+	if (node >= s->m->nr_nodes) /* both are < nr_nodes: one wrap at most (no division) */
+		node -= s->m->nr_nodes;
 	nz = zs24_zonelist(s, node, gfp, zl);
 	if (nz == 0)
 		goto node_failed;
@@ -419,13 +399,17 @@ next_node:
 	/* 2. KERNEL: 2.4.0 mm/page_alloc.c: may we take pages from inactive_clean? */
 	req->local[Z24_L_DIRECT] = order == 0 && (gfp & GFP24_WAIT) && !c.pfm;
 	req->local[Z24_L_RETRIED] = 0;
-	/* 3. kswapd, or else bdflush */
-	if (zs24_kick_test(s)) {
-		zs24_wakeup_kswapd(s);
-	} else {
-		uint64_t fs = zs24_free_shortage(s);
+	/* 3. kswapd, or else bdflush.  The shortage tests only read state, so the zone
+	 * sums and free_shortage() are computed once for both (zs24_kick_test's order). */
+	{
+		uint64_t nr_free = zs24_nr_free_pages(s), nr_clean = zs24_nr_inactive_clean_pages(s);
+		uint64_t fs = zs24_free_shortage_of(s, nr_free, nr_clean);
 
-		if (fs && s->inactive_dirty.count > fs && s->inactive_dirty.count >= s->freepages_high)
+		if (zs24_inactive_shortage_of(s, nr_free, nr_clean) > zs24_inactive_target(s) / 2 &&
+		    fs)
+			zs24_wakeup_kswapd(s);
+		else if (fs && s->inactive_dirty.count > fs &&
+			 s->inactive_dirty.count >= s->freepages_high)
 			zs24_wakeup_bdflush(s, 0);
 	}
 

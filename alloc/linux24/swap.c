@@ -148,16 +148,6 @@ zs24_lru_cache_add(struct z24 *s, uint32_t pfn)
 
 /* ---- memory_pressure and inactive_target ---- */
 
-/* KERNEL: 2.4.0 include/linux/swap.h inactive_target */
-uint64_t
-zs24_inactive_target(struct z24 *s)
-{
-	uint64_t a = s->memory_pressure > 0 ? (uint64_t)s->memory_pressure >> Z24_INACTIVE_SHIFT : 0;
-	uint64_t b = s->num_physpages / 4;
-
-	return a < b ? a : b;
-}
-
 /* KERNEL: 2.4.0 mm/swap.c recalculate_vm_stats(): one second's worth decays */
 void
 zs24_recalculate_vm_stats(struct z24 *s)

@@ -1,7 +1,8 @@
 /*
- * vmscan_kswapd.c - the reclaim drivers of 2.4.0 mm/vmscan.c: the
- * free_shortage / inactive_shortage tests, kswapd and kreclaimd as simulated
- * threads, and what they share with allocating tasks: do_try_to_free_pages,
+ * vmscan_kswapd.c - the reclaim drivers of 2.4.0 mm/vmscan.c (the
+ * free_shortage / inactive_shortage tests are static inline in model.h): kswapd
+ * and kreclaimd as simulated threads, and what they share with allocating
+ * tasks: do_try_to_free_pages,
  * refill_inactive and try_to_free_pages.  The page scanners they call are in
  * vmscan.c.
  *
@@ -18,41 +19,7 @@
 
 #include "alloc/task.h"
 
-/* ---- the shortage tests ---- */
-
-/* KERNEL: 2.4.0 mm/vmscan.c free_shortage() */
-uint64_t
-zs24_free_shortage(struct z24 *s)
-{
-	int64_t freeable = (int64_t)(zs24_nr_free_pages(s) + zs24_nr_inactive_clean_pages(s));
-	int64_t freetarget = (int64_t)(s->freepages_high + zs24_inactive_target(s) / 3);
-	int64_t sum = 0;
-
-	/* Are we low on free pages globally? */
-	if (freeable < freetarget)
-		return (uint64_t)(freetarget - freeable);
-	/* If not, is any zone below pages_min + 1 (the "+ 1" overlaps __alloc_pages)? */
-	for (int i = 0; i < s->m->nr_zones; i++) {
-		struct zs_zone *z = &s->m->zones[i];
-		int64_t have = (int64_t)(z->free_pages + zs24_zone(z)->inactive_clean.count);
-
-		if (z->spanned && have < (int64_t)z->pages_min + 1)
-			sum += (int64_t)z->pages_min + 1 - have;
-	}
-	return (uint64_t)sum;
-}
-
-/* KERNEL: 2.4.0 mm/vmscan.c inactive_shortage(): global only, no per-zone term */
-uint64_t
-zs24_inactive_shortage(struct z24 *s)
-{
-	int64_t shortage = (int64_t)s->freepages_high + (int64_t)zs24_inactive_target(s);
-
-	shortage -= (int64_t)zs24_nr_free_pages(s);
-	shortage -= (int64_t)zs24_nr_inactive_clean_pages(s);
-	shortage -= (int64_t)s->inactive_dirty.count;
-	return shortage > 0 ? (uint64_t)shortage : 0;
-}
+/* ---- the shortage tests: static inline in model.h ---- */
 
 /* ---- reclaim drivers and daemons ---- */
 

@@ -222,10 +222,47 @@ void zs26_setup_wmarks(struct zs_machine *m, uint64_t min_free_kbytes);
 /* setup_per_zone_lowmem_reserve with ratio[] indexed by the lower zone type. */
 void zs26_setup_lowmem_reserve(struct zs_machine *m, const int ratio[ZS_NR_ZONE_TYPES]);
 /* zone_watermark_ok(); 1 = the zone may serve the request. */
-int zs26_zone_watermark_ok(const struct zs_zone *z, unsigned order, uint64_t mark,
-			   int classzone_idx, int alloc_flags);
+static inline int
+zs26_zone_watermark_ok(const struct zs_zone *z, unsigned order, uint64_t mark, int classzone_idx,
+		       int alloc_flags)
+{
+	/* KERNEL: 2.6.32 mm/page_alloc.c zone_watermark_ok() (same in 2.6.18).
+	 * DEVIATION: 2.6.32 reads zone_page_state(NR_FREE_PAGES), which lags the
+	 * buddy by the per-cpu vm_stat deltas (up to stat_threshold per CPU, folded
+	 * in by the vmstat worker); the count here is exact, as in 2.6.18. */
+	int64_t min = (int64_t)mark;
+	int64_t free_pages = (int64_t)z->free_pages - (1ll << order) + 1;
+
+	if (alloc_flags & ZS26_ALLOC_HIGH)
+		min -= min / 2;
+	if (alloc_flags & ZS26_ALLOC_HARDER)
+		min -= min / 4;
+	/* SUBTLE: the lowmem_reserve term is only in the first comparison */
+	if (free_pages <= min + (int64_t)z->lowmem_reserve[classzone_idx])
+		return 0;
+	for (unsigned o = 0; o < order; o++) {
+		/* pages in blocks too small for this request do not help */
+		free_pages -= (int64_t)z->free_area[o].nr_free << o;
+		min >>= 1;
+		if (free_pages <= min)
+			return 0;
+	}
+	return 1;
+}
+
 /* The watermark an ALLOC_WMARK_* index names. */
-uint64_t zs26_mark(const struct zs_zone *z, int alloc_flags);
+static inline uint64_t
+zs26_mark(const struct zs_zone *z, int alloc_flags)
+{
+	switch (alloc_flags & ZS26_ALLOC_WMARK_MASK) {
+	case ZS26_ALLOC_WMARK_MIN:
+		return z->pages_min;
+	case ZS26_ALLOC_WMARK_LOW:
+		return z->pages_low;
+	default:
+		return z->pages_high;
+	}
+}
 
 /* ---- page_alloc_pcp.c ---- */
 /* zone_batchsize() before the final max(1, .) (0 for a 16 MiB DMA zone). */
@@ -262,9 +299,37 @@ int zs26_calculate_threshold(const struct zs_zone *z, int nr_cpus);
 
 /* ---- page_alloc_mobility.c ---- */
 /* allocflags_to_migratetype (UNMOVABLE for 2.6.18 or when grouping is disabled). */
-int zs26_gfp_migratetype(struct zs_vm *vm, uint32_t gfp);
+static inline int
+zs26_gfp_migratetype(struct zs_vm *vm, uint32_t gfp)
+{
+	struct zs26 *k = zs26_of(vm);
+
+	/* KERNEL: 2.6.32 include/linux/gfp.h allocflags_to_migratetype() */
+	if (k->kver == ZS_KV_2618 || k->group_by_mobility_disabled)
+		return ZS26_MT_UNMOVABLE;
+	int mt = (((gfp & GFP26_MOVABLE) != 0) << 1) | ((gfp & GFP26_RECLAIMABLE) != 0);
+	/* both bits give MIGRATE_RESERVE, past the pcp lists: gfp.c and trace_source.c refuse them */
+	ZS_BUG_ON(mt == ZS26_MT_RESERVE);
+	return mt;
+}
+
+static inline uint32_t
+zs26_pb_index(struct zs_vm *vm, struct zs_zone *z, uint32_t pfn)
+{
+	return (pfn - zs26_zone(z)->pb_base) >> zs26_of(vm)->pageblock_order;
+}
+
 /* The pageblock migratetype of pfn (2.6.32); 0 in 2.6.18. */
-int zs26_pageblock_mt(struct zs_vm *vm, struct zs_zone *z, uint32_t pfn);
+static inline int
+zs26_pageblock_mt(struct zs_vm *vm, struct zs_zone *z, uint32_t pfn)
+{
+	struct zs26_zone *zz = zs26_zone(z);
+
+	if (!zz->pageblock)
+		return 0;
+	return zz->pageblock[zs26_pb_index(vm, z, pfn)];
+}
+
 void zs26_set_pageblock_mt(struct zs_vm *vm, struct zs_zone *z, uint32_t pfn, int mt);
 /* __rmqueue: a block of `order` (no pcp, no counters but free_pages), or ZS_NIL. */
 uint32_t zs26_rmqueue(struct zs_vm *vm, struct zs_zone *z, unsigned order, int mt);
@@ -285,14 +350,53 @@ enum { ZS26_ZONELIST_ORDER_DEFAULT = 0, ZS26_ZONELIST_ORDER_NODE, ZS26_ZONELIST_
 /* "node" or "zone". */
 const char *zs26_zonelist_order_name(int order);
 /* gfp_zone() of the version: the highest zone type the request may use. */
-int zs26_gfp_zone(enum zs_kver v, uint32_t gfp);
+static inline int
+zs26_gfp_zone(enum zs_kver v, uint32_t gfp)
+{
+	/*
+	 * KERNEL: 2.6.18 include/linux/gfp.h gfp_zone() via the "loner" zonelist
+	 * index (precedence DMA > DMA32 > HIGHMEM > NORMAL); 2.6.32 GFP_ZONE_TABLE
+	 * gives the same answer for every valid combination.  MOVABLE|HIGHMEM is
+	 * ZONE_MOVABLE in 2.6.32, which zsim never populates: its zonelist equals
+	 * HighMem's, so HIGHMEM stands in for it.
+	 */
+	(void)v;
+	if (gfp & GFP26_DMA)
+		return ZS_ZONE_DMA;
+	if (gfp & GFP26_DMA32)
+		return ZS_ZONE_DMA32;
+	if (gfp & GFP26_HIGHMEM)
+		return ZS_ZONE_HIGHMEM;
+	return ZS_ZONE_NORMAL;
+}
+
 /* build_all_zonelists(): node orders (find_next_best_node) and zonelists per class. */
 int zs26_build_zonelists(struct zs_vm *vm, struct zs_error *err);
 void zs26_free_zonelists(struct zs_vm *vm);
 
 /* ---- page_alloc.c ---- */
 /* The zonelist for (node, class), honouring __GFP_THISNODE (2.6.32). */
-int zs26_zonelist(struct zs_vm *vm, int node, uint32_t gfp, const int **zl);
+static inline int
+zs26_zonelist(struct zs_vm *vm, int node, uint32_t gfp, const int **zl)
+{
+	struct zs26 *k = zs26_of(vm);
+	struct zs26_node *nm = vm->machine->nodes[node].model;
+	int c = zs26_gfp_zone(k->kver, gfp);
+	int len = nm->zonelist_len[c];
+
+	*zl = nm->zonelist[c];
+	if (k->kver == ZS_KV_2632 && (gfp & GFP26_THISNODE)) {
+		/* KERNEL: 2.6.32 include/linux/gfp.h gfp_zonelist(): NUMA_BUILD and
+		 * __GFP_THISNODE take the this-node-only list (zsim models CONFIG_NUMA builds) */
+		int n = 0;
+
+		while (n < len && vm->machine->zones[(*zl)[n]].node == node)
+			n++;
+		len = n;
+	}
+	return len;
+}
+
 /*
  * get_page_from_freelist() over zl (classzone = type of zl[0] zone); returns the
  * pfn or ZS_NIL.  Counts pgalloc and alloc_blocks, marks the head page.
@@ -303,14 +407,29 @@ uint32_t zs26_get_page_from_freelist(struct zs_vm *vm, struct zs_alloc_req *req,
 uint32_t zs26_buffered_rmqueue(struct zs_vm *vm, struct zs_zone *z, unsigned order,
 			       uint32_t gfp, unsigned cpu);
 /* Resolve the request's node (req->node < 0: the CPU's node). */
-int zs26_req_node(struct zs_vm *vm, const struct zs_alloc_req *req);
+static inline int
+zs26_req_node(struct zs_vm *vm, const struct zs_alloc_req *req)
+{
+	struct zs_machine *m = vm->machine;
+
+	if (req->node >= 0 && req->node < m->nr_nodes)
+		return req->node;
+	return m->cpu_node[zs_cpu_index(m, req->cpu)];
+}
+
 /* Put req->thread to sleep for `jiffies` (the OOM killer's schedule_timeout). */
 enum zs_alloc_status zs26_sleep_jiffies(struct zs_vm *vm, struct zs_alloc_req *req,
 					unsigned jiffies, int resume_step);
 /* HZ/50 in jiffies, at least 1. */
 unsigned zs26_hz50(struct zs_vm *vm);
 /* End the allocation: record path and pfn. */
-enum zs_alloc_status zs26_done(struct zs_alloc_req *req, uint32_t pfn, int path);
+static inline enum zs_alloc_status
+zs26_done(struct zs_alloc_req *req, uint32_t pfn, int path)
+{
+	req->pfn = pfn;
+	req->path = path;
+	return ZS_ALLOC_DONE;
+}
 
 /* ---- page_alloc_2618.c / page_alloc_2632.c ---- */
 enum zs_alloc_status zs26_alloc_2618(struct zs_vm *vm, struct zs_alloc_req *req);

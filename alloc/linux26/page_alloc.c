@@ -2,7 +2,8 @@
  * page_alloc.c - get_page_from_freelist() and buffered_rmqueue() of 2.6.18 and
  * 2.6.32 (mm/page_alloc.c): the zonelist walk with its watermark test, and the step from a
  * zone to a page (pcp for order 0, the buddy for larger blocks).  Also the
- * small helpers both __alloc_pages versions share (sleeping, ending).
+ * small helpers both __alloc_pages versions share (sleeping; the zonelist, the
+ * request's node and the ending are static inline in model.h).
  *
  * DEVIATION: no cpusets (every zone is allowed, __GFP_HARDWALL and
  * ALLOC_CPUSET change nothing), no zonelist cache (zlc), and zone_reclaim is
@@ -14,37 +15,6 @@
 #include "alloc/linux26/model.h"
 
 #include "alloc/buddy.h"
-
-int
-zs26_req_node(struct zs_vm *vm, const struct zs_alloc_req *req)
-{
-	struct zs_machine *m = vm->machine;
-
-	if (req->node >= 0 && req->node < m->nr_nodes)
-		return req->node;
-	return m->cpu_node[req->cpu % (unsigned)m->nr_cpus];
-}
-
-int
-zs26_zonelist(struct zs_vm *vm, int node, uint32_t gfp, const int **zl)
-{
-	struct zs26 *k = zs26_of(vm);
-	struct zs26_node *nm = vm->machine->nodes[node].model;
-	int c = zs26_gfp_zone(k->kver, gfp);
-	int len = nm->zonelist_len[c];
-
-	*zl = nm->zonelist[c];
-	if (k->kver == ZS_KV_2632 && (gfp & GFP26_THISNODE)) {
-		/* KERNEL: 2.6.32 include/linux/gfp.h gfp_zonelist(): NUMA_BUILD and
-		 * __GFP_THISNODE take the this-node-only list (zsim models CONFIG_NUMA builds) */
-		int n = 0;
-
-		while (n < len && vm->machine->zones[(*zl)[n]].node == node)
-			n++;
-		len = n;
-	}
-	return len;
-}
 
 uint32_t
 zs26_buffered_rmqueue(struct zs_vm *vm, struct zs_zone *z, unsigned order, uint32_t gfp,
@@ -101,11 +71,13 @@ zs26_get_page_from_freelist(struct zs_vm *vm, struct zs_alloc_req *req, uint32_t
 {
 	struct zs_machine *m = vm->machine;
 	int classzone_idx;
+	unsigned cpu;
 
 	if (nzl <= 0)
 		return ZS_NIL;
 	/* KERNEL: 2.6.18 classzone = zone_idx(zonelist->zones[0]); 2.6.32 preferred_zone */
 	classzone_idx = (int)m->zones[zl[0]].type;
+	cpu = zs_cpu_index(m, req->cpu);
 	for (int i = 0; i < nzl; i++) {
 		struct zs_zone *z = &m->zones[zl[i]];
 		uint32_t pfn;
@@ -115,12 +87,11 @@ zs26_get_page_from_freelist(struct zs_vm *vm, struct zs_alloc_req *req, uint32_t
 		    !zs26_zone_watermark_ok(z, order, zs26_mark(z, alloc_flags), classzone_idx,
 					    alloc_flags))
 			continue;
-		pfn = zs26_buffered_rmqueue(vm, z, order, gfp, req->cpu % (unsigned)m->nr_cpus);
+		pfn = zs26_buffered_rmqueue(vm, z, order, gfp, cpu);
 		if (pfn != ZS_NIL) {
-			zone_statistics(&m->zones[zl[0]], z,
-					m->cpu_node[req->cpu % (unsigned)m->nr_cpus]);
+			zone_statistics(&m->zones[zl[0]], z, m->cpu_node[cpu]);
 			/* the NUMA_* differentials this CPU now holds on z (2.6.32 expire) */
-			zs26_zone(z)->pageset[req->cpu % (unsigned)m->nr_cpus].stat_touched = 1;
+			zs26_zone(z)->pageset[cpu].stat_touched = 1;
 			return pfn;
 		}
 	}
@@ -151,10 +122,3 @@ zs26_sleep_jiffies(struct zs_vm *vm, struct zs_alloc_req *req, unsigned jiffies,
 	return ZS_ALLOC_BLOCKED;
 }
 
-enum zs_alloc_status
-zs26_done(struct zs_alloc_req *req, uint32_t pfn, int path)
-{
-	req->pfn = pfn;
-	req->path = path;
-	return ZS_ALLOC_DONE;
-}

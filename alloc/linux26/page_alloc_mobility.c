@@ -2,7 +2,8 @@
  * page_alloc_mobility.c - grouping pages by mobility (2.6.32 mm/page_alloc.c): the pageblock
  * migratetype map, __rmqueue with its fallback table and whole-pageblock
  * stealing, MIGRATE_RESERVE, move_freepages; and the plain one-list __rmqueue
- * of 2.6.18.
+ * of 2.6.18.  The per-allocation lookups (allocflags_to_migratetype, a
+ * pageblock's type) are static inline in model.h.
  *
  * pageblock_order is decided from the machine at boot (model.c): 10 when
  * it has a HighMem zone (taken as i386 without PAE, HUGETLB_PAGE_ORDER 10),
@@ -24,43 +25,13 @@ zs26_mt_name(int mt)
 	return mt >= 0 && mt < ZS_MIGRATE_TYPES ? mt_names[mt] : "?";
 }
 
-int
-zs26_gfp_migratetype(struct zs_vm *vm, uint32_t gfp)
-{
-	struct zs26 *k = zs26_of(vm);
-
-	/* KERNEL: 2.6.32 include/linux/gfp.h allocflags_to_migratetype() */
-	if (k->kver == ZS_KV_2618 || k->group_by_mobility_disabled)
-		return ZS26_MT_UNMOVABLE;
-	int mt = (((gfp & GFP26_MOVABLE) != 0) << 1) | ((gfp & GFP26_RECLAIMABLE) != 0);
-	/* both bits give MIGRATE_RESERVE, past the pcp lists: gfp.c and trace_source.c refuse them */
-	ZS_BUG_ON(mt == ZS26_MT_RESERVE);
-	return mt;
-}
-
-static uint32_t
-pb_index(struct zs_vm *vm, struct zs_zone *z, uint32_t pfn)
-{
-	return (pfn - zs26_zone(z)->pb_base) >> zs26_of(vm)->pageblock_order;
-}
-
-int
-zs26_pageblock_mt(struct zs_vm *vm, struct zs_zone *z, uint32_t pfn)
-{
-	struct zs26_zone *zz = zs26_zone(z);
-
-	if (!zz->pageblock)
-		return 0;
-	return zz->pageblock[pb_index(vm, z, pfn)];
-}
-
 void
 zs26_set_pageblock_mt(struct zs_vm *vm, struct zs_zone *z, uint32_t pfn, int mt)
 {
 	struct zs26_zone *zz = zs26_zone(z);
 
 	if (zz->pageblock) {
-		uint8_t *pb = &zz->pageblock[pb_index(vm, z, pfn)];
+		uint8_t *pb = &zz->pageblock[zs26_pb_index(vm, z, pfn)];
 
 		zz->pb_count[*pb]--;
 		zz->pb_count[mt]++;

@@ -1,7 +1,8 @@
 /*
  * page_alloc_watermarks.c - (mm/page_alloc.c) min_free_kbytes, the per-zone min/low/high watermarks,
  * lowmem_reserve and zone_watermark_ok() of Linux 2.6.18 and 2.6.32 (the
- * rules are the same in both versions).
+ * rules are the same in both versions).  zone_watermark_ok() and the mark it
+ * reads are static inline in model.h: every allocation asks them.
  *
  * Invariant: for every zone min <= low <= high, and lowmem_reserve[j] of a
  * zone of type i is 0 for j <= i.
@@ -118,43 +119,3 @@ zs26_setup_lowmem_reserve(struct zs_machine *m, const int ratio_in[ZS_NR_ZONE_TY
 	}
 }
 
-uint64_t
-zs26_mark(const struct zs_zone *z, int alloc_flags)
-{
-	switch (alloc_flags & ZS26_ALLOC_WMARK_MASK) {
-	case ZS26_ALLOC_WMARK_MIN:
-		return z->pages_min;
-	case ZS26_ALLOC_WMARK_LOW:
-		return z->pages_low;
-	default:
-		return z->pages_high;
-	}
-}
-
-int
-zs26_zone_watermark_ok(const struct zs_zone *z, unsigned order, uint64_t mark, int classzone_idx,
-		       int alloc_flags)
-{
-	/* KERNEL: 2.6.32 mm/page_alloc.c zone_watermark_ok() (same in 2.6.18).
-	 * DEVIATION: 2.6.32 reads zone_page_state(NR_FREE_PAGES), which lags the
-	 * buddy by the per-cpu vm_stat deltas (up to stat_threshold per CPU, folded
-	 * in by the vmstat worker); the count here is exact, as in 2.6.18. */
-	int64_t min = (int64_t)mark;
-	int64_t free_pages = (int64_t)z->free_pages - (1ll << order) + 1;
-
-	if (alloc_flags & ZS26_ALLOC_HIGH)
-		min -= min / 2;
-	if (alloc_flags & ZS26_ALLOC_HARDER)
-		min -= min / 4;
-	/* SUBTLE: the lowmem_reserve term is only in the first comparison */
-	if (free_pages <= min + (int64_t)z->lowmem_reserve[classzone_idx])
-		return 0;
-	for (unsigned o = 0; o < order; o++) {
-		/* pages in blocks too small for this request do not help */
-		free_pages -= (int64_t)z->free_area[o].nr_free << o;
-		min >>= 1;
-		if (free_pages <= min)
-			return 0;
-	}
-	return 1;
-}

@@ -1,5 +1,5 @@
 /*
- * page_alloc_zonelists.c - gfp_zone() (include/linux/gfp.h) and the per-node
+ * page_alloc_zonelists.c - gfp_zone() (include/linux/gfp.h; inline in model.h) and the per-node
  * zonelists (mm/page_alloc.c build_zonelists) of 2.6.18 / 2.6.32:
  * for each node and each zone class, the zones a request may use.  Nodes come in
  * find_next_best_node() order (the local node first).  "Node order" lists each
@@ -15,26 +15,6 @@
 
 #include <stdlib.h>
 #include <sysexits.h>
-
-int
-zs26_gfp_zone(enum zs_kver v, uint32_t gfp)
-{
-	/*
-	 * KERNEL: 2.6.18 include/linux/gfp.h gfp_zone() via the "loner" zonelist
-	 * index (precedence DMA > DMA32 > HIGHMEM > NORMAL); 2.6.32 GFP_ZONE_TABLE
-	 * gives the same answer for every valid combination.  MOVABLE|HIGHMEM is
-	 * ZONE_MOVABLE in 2.6.32, which zsim never populates: its zonelist equals
-	 * HighMem's, so HIGHMEM stands in for it.
-	 */
-	(void)v;
-	if (gfp & GFP26_DMA)
-		return ZS_ZONE_DMA;
-	if (gfp & GFP26_DMA32)
-		return ZS_ZONE_DMA32;
-	if (gfp & GFP26_HIGHMEM)
-		return ZS_ZONE_HIGHMEM;
-	return ZS_ZONE_NORMAL;
-}
 
 static int
 distance(const struct zs_machine *m, int a, int b)
