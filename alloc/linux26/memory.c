@@ -213,7 +213,7 @@ zs26_release_page(struct zs_vm *vm, uint32_t pfn, unsigned cpu, int cold)
 		      ZS_PG_YOUNG | ZS26_PG_RECLAIM | ZS26_PG_SWAPBACKED | ZS26_PG_UNEVICTABLE |
 		      ZS26_PG_MLOCKED | ZS26_PG_EXEC | ZS26_PG_FREEPEND | ZS26_PG_ANON |
 		      ZS26_PG_SWAPIN);
-	zs26_free_hot_cold(vm, z, pfn, cpu % (unsigned)k->nr_cpus, cold);
+	zs26_free_hot_cold(vm, z, pfn, zs_cpu_index(vm->machine, cpu), cold);
 }
 
 void

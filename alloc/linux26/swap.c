@@ -143,7 +143,7 @@ void
 zs26_lru_cache_add(struct zs_vm *vm, uint32_t pfn, int lru, unsigned cpu)
 {
 	struct zs26 *k = zs26_of(vm);
-	struct zs_list *pv = &k->rc.pvec[(cpu % (unsigned)k->nr_cpus) * ZS26_NR_LRU + lru];
+	struct zs_list *pv = &k->rc.pvec[zs_cpu_index(vm->machine, cpu) * ZS26_NR_LRU + lru];
 
 	/* KERNEL: 2.6.18 mm/swap.c lru_cache_add(): pagevec_add, drained when full */
 	zs_list_add_tail(vm->machine->pages, pv, pfn, ZS26_LST_PAGEVEC);
@@ -158,7 +158,7 @@ zs26_lru_add_drain(struct zs_vm *vm, unsigned cpu)
 
 	/* KERNEL: 2.6.32 mm/swap.c ____lru_add_drain(): every list's pagevec, in lru order */
 	for (int l = 0; l < ZS26_NR_LRU; l++) {
-		struct zs_list *pv = &k->rc.pvec[(cpu % (unsigned)k->nr_cpus) * ZS26_NR_LRU + l];
+		struct zs_list *pv = &k->rc.pvec[zs_cpu_index(vm->machine, cpu) * ZS26_NR_LRU + l];
 
 		if (pv->count)
 			pagevec_lru_add(vm, pv, l);
