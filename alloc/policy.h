@@ -121,6 +121,9 @@ struct zs_policy_ops {
 	int nr_metrics;
 	void (*sample)(struct zs_vm *vm, struct zs_zone *z, int64_t *out);
 
+	/* Extra summary.txt lines after the counters; NULL (or printing nothing) adds none. */
+	void (*summary)(struct zs_vm *vm, FILE *f);
+
 	/* Model invariants (lists, counters); 0 or -1 with err. */
 	int (*check)(struct zs_vm *vm, struct zs_error *err);
 };

@@ -334,6 +334,8 @@ zs_metrics_summary(struct zs_metrics *mx, FILE *f, const char *scenario_path, ui
 		fprintf(f, "path_%s: %" PRIu64 "\n", vm->ops->paths[i], vm->path_count[i]);
 	summary_classes(mx, f);
 	summary_final_counters(mx, f);
+	if (vm->ops->summary)
+		vm->ops->summary(vm, f);
 	zs_latency_write_summary(&mx->lat, f);
 	/* not samples (they never completed), but the longest waits of all */
 	fprintf(f, "latency_pending: %" PRIu64 "\n", mx->pending);
