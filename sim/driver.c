@@ -64,10 +64,16 @@ actor_new(struct src_ctx *c, const char *name, zs_thread_fn run, zs_time_t start
 	a->c = c;
 	a->thread = zs_thread_create(r->e, name, 0, run, a, start);
 	zs_thread_set_task(a->thread); /* a user context, not a kernel daemon */
+	if (c->src->interrupt)
+		zs_thread_set_irq(a->thread); /* handlers run at once, whoever has the CPU */
 	return a;
 }
 
-/* Common step of every actor: resume what blocked it.  0 when it may go on. */
+/*
+ * Common step of every actor: resume what blocked it, then yield while the CPU
+ * work this step charged (kernel time) is served - the request completes, and
+ * the next one is issued, only after it.  0 when the actor may go on.
+ */
 static int
 actor_resume(struct actor *a)
 {
@@ -81,6 +87,10 @@ actor_resume(struct actor *a)
 	if ((a->state == ACT_DIRTY || (a->state == ACT_IDLE && a->dirtied)) &&
 	    zs_drv_dirty_step(a))
 		return 1;
+	if (a->thread->charged > 0) {
+		zs_thread_yield(a->thread);
+		return 1;
+	}
 	return 0;
 }
 
@@ -97,11 +107,6 @@ open_run(struct zs_thread *th)
 	for (;;) {
 		if (actor_resume(a))
 			return;
-		if (th->charged > 0) {
-			/* CPU time spent in the kernel delays the next request */
-			zs_thread_yield(th);
-			return;
-		}
 		if (!a->have_req) {
 			int rc = c->src->ops->next(c->src, &a->req, &err);
 
@@ -298,11 +303,6 @@ task_run(struct zs_thread *th)
 	for (;;) {
 		if (actor_resume(a))
 			return;
-		if (th->charged > 0) {
-			/* the request completes when its CPU work is done */
-			zs_thread_yield(th);
-			return;
-		}
 		if (a->have_req) {
 			a->have_req = 0;
 			c->run->last_step_ns = zs_now(e);
@@ -311,7 +311,7 @@ task_run(struct zs_thread *th)
 			continue;
 		}
 		if (a->in_flight) {
-			/* KERNEL: a process's next reference follows the completion of this one */
+			/* a process's next reference follows the completion of this one */
 			a->in_flight = 0;
 			c->inflight--;
 			c->src->ops->done(c->src, &a->req, zs_now(e));
@@ -334,6 +334,32 @@ sources_done(struct zs_run *r)
 			return 0;
 	}
 	return 1;
+}
+
+/*
+ * How far a `duration: auto` run is: the least progress of its unfinished
+ * sources (the run ends with the last of them); -1 when one cannot tell.
+ */
+static double
+auto_progress(struct zs_run *r)
+{
+	double least = 1.0;
+
+	for (unsigned i = 0; i < r->nsrc; i++) {
+		struct src_ctx *c = &r->srcs[i];
+		double f;
+
+		if (c->closed ? c->finished : c->open->state == ACT_DONE)
+			continue;
+		if (!c->src->ops->progress)
+			return -1.0;
+		f = c->src->ops->progress(c->src, zs_now(r->e));
+		if (f < 0)
+			return -1.0;
+		if (f < least)
+			least = f;
+	}
+	return least;
 }
 
 /*
@@ -381,8 +407,13 @@ tick_event(void *arg, uint64_t data)
 			r->wall_last = now;
 			double sim = (double)zs_now(r->e) / 1e9, wall = difftime(now, r->wall_start);
 
-			/* auto: the end is not known, so there is no ETA, only the rate so far */
-			if (r->auto_duration)
+			/* auto: the end is the sources' own; an ETA when every one can tell */
+			double f = r->auto_duration ? auto_progress(r) : -1.0;
+
+			if (r->auto_duration && f > 0)
+				fprintf(stderr, "\rzsim: %s %.1f%% of the workload (%.2fs simulated), ETA %.0fs   ",
+					r->sc->name, 100.0 * f, sim, wall * (1.0 - f) / f);
+			else if (r->auto_duration)
 				fprintf(stderr, "\rzsim: %s %.2fs simulated in %.0fs   ", r->sc->name, sim,
 					wall);
 			else

@@ -202,6 +202,13 @@ wq_remove(struct zs_thread *t)
 	t->wq_next = NULL;
 }
 
+/* Does t queue for a CPU?  Not without a scheduler, nor in interrupt context. */
+static inline int
+queues(const struct zs_thread *t)
+{
+	return t->engine->cpus && !t->irq;
+}
+
 /* Schedule t to run at time `at`; earlier pending events of t become stale. */
 static void
 schedule_at(struct zs_thread *t, zs_time_t at)
@@ -234,7 +241,7 @@ thread_event(void *arg, uint64_t gen)
 		t->woken_by_timeout = 1;
 		t->state = ZS_T_RUNNING;
 	}
-	if (t->engine->cpus) {
+	if (queues(t)) {
 		sched_enqueue(t, 1); /* its start or its timer: runnable, it waits for its CPU */
 		return;
 	}
@@ -274,6 +281,13 @@ zs_thread_set_task(struct zs_thread *t)
 	t->task = 1;
 }
 
+void
+zs_thread_set_irq(struct zs_thread *t)
+{
+	ZS_BUG_ON(t->runs || t->on_cpu);
+	t->irq = 1;
+}
+
 int
 zs_engine_nr_threads(const struct zs_engine *e)
 {
@@ -291,7 +305,7 @@ zs_thread_charge(struct zs_thread *t, zs_time_t ns)
 {
 	if (ns > 0) {
 		t->charged += ns;
-		if (!t->engine->cpus)
+		if (!queues(t))
 			t->cpu_ns += ns; /* with a scheduler, counted as the CPU serves it */
 	}
 }
@@ -312,7 +326,7 @@ zs_thread_sleep(struct zs_thread *t, zs_time_t timeout)
 	t->state = ZS_T_SLEEPING;
 	t->woken_by_timeout = 0;
 	t->gen++; /* no pending run; a timer, if any, is scheduled below */
-	if (t->engine->cpus) {
+	if (queues(t)) {
 		/* the timer starts when the CPU has served the step (sched_complete) */
 		t->action = ACT_SLEEP;
 		t->sleep_timeout = timeout;
@@ -342,7 +356,7 @@ zs_thread_yield(struct zs_thread *t)
 {
 	ZS_BUG_ON(t->decided);
 	t->decided = 1;
-	if (t->engine->cpus) {
+	if (queues(t)) {
 		t->action = ACT_YIELD;
 		return;
 	}
@@ -368,7 +382,7 @@ zs_thread_wake(struct zs_thread *t)
 	t->state = ZS_T_RUNNING;
 	t->woken_by_timeout = 0;
 	t->wakeups++;
-	if (t->engine->cpus) {
+	if (queues(t)) {
 		t->gen++; /* its timer, if set, is stale */
 		/* SUBTLE: a thread still being served the step that chose the sleep stays
 		 * runnable (like a wake-up between set_current_state and schedule()) */
@@ -671,7 +685,8 @@ zs_engine_sched_check(struct zs_engine *e)
 		return 0;
 	zs_engine_sched_sync(e);
 	for (int i = 0; i < e->nr_threads; i++)
-		served += e->threads[i]->cpu_ns;
+		if (!e->threads[i]->irq) /* interrupt time is not the run queues' */
+			served += e->threads[i]->cpu_ns;
 	for (int i = 0; i < e->sp.nr_cpus; i++) {
 		struct zs_cpu *c = &e->cpus[i];
 		struct zs_rq *qs[2] = {&c->active, &c->expired};

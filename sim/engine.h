@@ -115,6 +115,7 @@ struct zs_thread {
 	uint64_t runs;            /* times run() was called */
 	int woken_by_timeout;     /* the last sleep ended by its timeout, not a wake-up */
 	int task;                 /* a user task's thread (zs_thread_set_task), else a daemon */
+	int irq;                  /* interrupt context (zs_thread_set_irq): never queues */
 	zs_time_t wait_ns;        /* runnable but waiting for its CPU (scheduler set) */
 	void *priv;               /* owner's data */
 	zs_thread_fn run;
@@ -168,6 +169,12 @@ zs_thread_sleeping(const struct zs_thread *t)
 
 /* Mark t as a user task's thread (metrics sum those; the rest are daemons). */
 void zs_thread_set_task(struct zs_thread *t);
+/*
+ * Mark t as interrupt context (before it first runs): it runs the moment it is due,
+ * whatever its CPU is doing, as an interrupt handler does, and never waits in a run
+ * queue; its CPU time is its own (irq time), outside the CPUs' busy time.
+ */
+void zs_thread_set_irq(struct zs_thread *t);
 
 /* ---- CPUs and the scheduler ---- */
 

@@ -277,13 +277,17 @@ static void
 summary_threads(struct zs_metrics *mx, FILE *f, int nr_cpus, zs_time_t end_ns)
 {
 	const struct zs_sched_params *sp = zs_engine_sched(mx->e);
-	zs_time_t tasks_cpu = 0, tasks_wait = 0;
+	zs_time_t tasks_cpu = 0, tasks_wait = 0, irq_cpu = 0;
 
 	zs_engine_sched_sync(mx->e);
 	fprintf(f, "scheduler: %s\n", sp ? sp->name : "none");
 	for (int i = 0; i < zs_engine_nr_threads(mx->e); i++) {
 		struct zs_thread *t = zs_engine_thread(mx->e, i);
 
+		if (t->irq) {
+			irq_cpu += t->cpu_ns; /* interrupt context: outside the run queues */
+			continue;
+		}
 		if (t->task) {
 			tasks_cpu += t->cpu_ns;
 			tasks_wait += t->wait_ns;
@@ -296,6 +300,7 @@ summary_threads(struct zs_metrics *mx, FILE *f, int nr_cpus, zs_time_t end_ns)
 	}
 	fprintf(f, "tasks_cpu_ns: %" PRId64 "\ntasks_wait_ns: %" PRId64 "\ntasks_cpu_share: %.4f\n",
 		tasks_cpu, tasks_wait, cpu_share(tasks_cpu, nr_cpus, end_ns));
+	fprintf(f, "irq_cpu_ns: %" PRId64 "\n", irq_cpu);
 	if (!sp)
 		return; /* uncontended CPUs: no busy time to tell */
 	for (int c = 0; c < nr_cpus; c++) {

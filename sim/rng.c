@@ -41,28 +41,29 @@ zs_rng_seed_of(uint64_t seed, const char *name, unsigned index)
 	return s ? s : 1;
 }
 
-struct zs_rng *
-zs_rng_create(uint64_t seed, const char *name, unsigned index)
+/* A stream of GSL generator `type`, seeded from (seed, name, index). */
+static struct zs_rng *
+rng_of_type(const gsl_rng_type *type, uint64_t seed, const char *name, unsigned index)
 {
 	struct zs_rng *r = malloc(sizeof(*r));
 
 	ZS_BUG_ON(!r);
-	r->g = gsl_rng_alloc(gsl_rng_mt19937);
+	r->g = gsl_rng_alloc(type);
 	ZS_BUG_ON(!r->g);
 	gsl_rng_set(r->g, (unsigned long)zs_rng_seed_of(seed, name, index));
 	return r;
 }
 
 struct zs_rng *
+zs_rng_create(uint64_t seed, const char *name, unsigned index)
+{
+	return rng_of_type(gsl_rng_mt19937, seed, name, index);
+}
+
+struct zs_rng *
 zs_rng_create_small(uint64_t seed, const char *name, unsigned index)
 {
-	struct zs_rng *r = malloc(sizeof(*r));
-
-	ZS_BUG_ON(!r);
-	r->g = gsl_rng_alloc(gsl_rng_taus2);
-	ZS_BUG_ON(!r->g);
-	gsl_rng_set(r->g, (unsigned long)zs_rng_seed_of(seed, name, index));
-	return r;
+	return rng_of_type(gsl_rng_taus2, seed, name, index);
 }
 
 void

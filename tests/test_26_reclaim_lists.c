@@ -482,3 +482,43 @@ Test(zs26_lists, lumpy_isolation_takes_the_block)
 	t26_check(&t);
 	t26_free(&t);
 }
+
+Test(zs26_lists, lumpy_neighbours_of_the_other_type_stay)
+{
+	/* 2.6.32 __isolate_lru_page(): outside ISOLATE_BOTH a neighbour is taken only when
+	 * page_is_file_cache() equals the scanned list's type (the test once was inverted,
+	 * so an order-2 scan of the inactive file list put anon pages on it and file pages
+	 * on the anon lists) */
+	struct t26 t = r_boot(&zs_policy_2632, 100, NULL);
+	struct zs_task *tk = zs_vm_task_new(t.vm, "a", 0);
+	struct zs_list l = ZS_LIST_INIT;
+	uint32_t p[32];
+	uint64_t scanned;
+
+	for (int i = 0; i < 32; i++)
+		p[i] = r_page(&t, (i & 1) ? ZS_KIND_ANON : ZS_KIND_FILE_CLEAN, (i & 1) ? tk : NULL,
+			      1 + (uint64_t)i);
+	zs26_lru_add_drain(t.vm, 0);
+	/* every anon page to the inactive anon list, as shrink_active_list would leave it */
+	for (int i = 1; i < 32; i += 2) {
+		zs26_del_page_from_lru(t.vm, p[i]);
+		t.m->pages[p[i]].flags &= ~ZS_PG_ACTIVE;
+		zs26_add_page_to_lru(t.vm, p[i], ZS26_LRU_INACTIVE_ANON);
+	}
+	uint32_t tail = r_lv(&t)->lru[ZS26_LRU_INACTIVE_FILE].tail;
+	int same = 0, other = 0;
+
+	for (int i = 0; i < 32; i++)
+		if (p[i] != tail && (p[i] & ~3u) == (tail & ~3u))
+			(i & 1) ? other++ : same++;
+	cr_assert_gt(other, 0, "the tail page's block holds anon pages too");
+	uint64_t taken = zs26_isolate_lru_pages(t.vm, r_zone(&t), 1, ZS26_LRU_INACTIVE_FILE, &l,
+						&scanned, 2, 0);
+
+	cr_assert_eq(taken, 1 + (uint64_t)same, "the tail page and its %d file neighbours", same);
+	for (uint32_t pfn = l.head; pfn != ZS_NIL; pfn = t.m->pages[pfn].next)
+		cr_assert_not(t.m->pages[pfn].flags & ZS26_PG_SWAPBACKED, "page %u is anon", pfn);
+	r_putback(&t, &l);
+	t26_check(&t);
+	t26_free(&t);
+}

@@ -664,3 +664,53 @@ Test(gen_sources, phases_route_feedback)
 	}
 	gen_close(&g);
 }
+
+/* progress() of the sources a `duration: auto` run can hold: it feeds the ETA only. */
+Test(gen_sources, progress_toward_each_sources_own_end)
+{
+	struct zs_error err = {0, ""};
+	struct zs_request req;
+	struct gen g;
+	struct zs_source *s;
+	double last = -1, f;
+	int rc, n = 0;
+
+	/* phases: the share of the last phase's stop */
+	s = gen_must(&g,
+		     "type: phases\nphases:\n"
+		     "  - {start: 0s, stop: 400ms, source: {type: kernel, preset: fork}}\n"
+		     "  - {start: 400ms, stop: 800ms, source: {type: kernel, preset: fork}}\n",
+		     ZS_KV_24, 3, 0);
+	cr_assert_float_eq(s->ops->progress(s, 200 * 1000000LL), 0.25, 1e-12);
+	cr_assert_float_eq(s->ops->progress(s, 2 * SEC), 1.0, 1e-12);
+	gen_close(&g);
+	/* simple with a stop: toward it; without one it cannot tell */
+	s = gen_must(&g, "type: simple\nstop: 2s\n", ZS_KV_24, 3, 0);
+	cr_assert_float_eq(s->ops->progress(s, SEC), 0.5, 1e-12);
+	gen_close(&g);
+	s = gen_must(&g, "type: simple\n", ZS_KV_24, 3, 0);
+	cr_assert_lt(s->ops->progress(s, SEC), 0);
+	gen_close(&g);
+	/* script: the share of its operations issued */
+	s = gen_must(&g,
+		     "type: script\nrequests:\n  - {at: 1ms, op: alloc, handle: 1}\n"
+		     "  - {at: 2ms, op: free, handle: 1}\n",
+		     ZS_KV_24, 3, 0);
+	cr_assert_float_eq(s->ops->progress(s, 0), 0.0, 1e-12);
+	cr_assert_eq(s->ops->next(s, &req, &err), 1);
+	cr_assert_float_eq(s->ops->progress(s, 0), 0.5, 1e-12);
+	gen_close(&g);
+	/* trace: the share of the (compressed) file read, rising to 1 */
+	s = gen_must(&g, "type: trace\npath: tests/fixtures/ftrace-anon-hog-8m.txt.xz\n", ZS_KV_2632,
+		     3, 0);
+	while ((rc = s->ops->next(s, &req, &err)) == 1) {
+		f = s->ops->progress(s, req.time);
+		cr_assert(f >= last && f <= 1.0, "progress %g after %g", f, last);
+		last = f;
+		n++;
+	}
+	cr_assert_eq(rc, 0, "%s", err.msg);
+	cr_assert_gt(n, 1000);
+	cr_assert_float_eq(s->ops->progress(s, 0), 1.0, 1e-12);
+	gen_close(&g);
+}

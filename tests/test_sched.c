@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "sim/driver.h"
+#include "sim/driver_int.h"
 #include "sim/engine.h"
 #include "sim/sched.h"
 #include "tests/support.h"
@@ -401,35 +402,112 @@ summary_value(const char *text, const char *key)
 	return strtod(zt_summary_find(text, key), NULL);
 }
 
-Test(sched, summary_reports_shares_that_fit_the_machine)
+/* 6 s of 24-zone-starvation, run; its summary.txt in text (the run is the caller's). */
+static struct zs_run *
+run_six_seconds(struct zs_scenario *sc, char *text, size_t len)
 {
-	struct zs_scenario sc;
 	struct zs_error err = {0, ""};
 	struct zs_run *r;
 	FILE *sum = tmpfile();
-	char text[65536];
 	size_t n;
 
-	cr_assert_eq(parse_with("duration=6s", &sc, &err), 0, "%s", err.msg);
-	r = zs_run_create(&sc, &err);
+	cr_assert_eq(parse_with("duration=6s", sc, &err), 0, "%s", err.msg);
+	r = zs_run_create(sc, &err);
 	cr_assert(r && sum, "%s", err.msg);
 	cr_assert_eq(zs_run_execute(r, NULL, NULL, sum, 0, &err), 0, "%s", err.msg);
 	rewind(sum);
-	n = fread(text, 1, sizeof(text) - 1, sum);
+	n = fread(text, 1, len - 1, sum);
 	text[n] = '\0';
 	fclose(sum);
+	return r;
+}
+
+Test(sched, summary_reports_shares_that_fit_the_machine)
+{
+	struct zs_scenario sc;
+	static char text[65536];
+	struct zs_run *r = run_six_seconds(&sc, text, sizeof(text));
+
 	cr_assert(strstr(text, "\nscheduler: rr-2.4.0\n"));
 	double kswapd = summary_value(text, "thread_kswapd_cpu_share");
 	double bdflush = summary_value(text, "thread_bdflush_cpu_share");
 	double busy = summary_value(text, "cpu0_busy_share");
-	/* kswapd and bdflush spin once RAM is full (~4 s): they share the one CPU */
-	cr_assert_gt(kswapd, 0.1);
-	cr_assert_gt(bdflush, 0.1);
+	/* kswapd spins once RAM is full (~4 s) and takes most of the one CPU; bdflush,
+	 * woken by the process allocations that reach it, gets a share of what is left */
+	cr_assert_gt(kswapd, 0.3);
+	cr_assert_gt(bdflush, 0.01);
 	cr_assert_leq(kswapd + bdflush + summary_value(text, "thread_kreclaimd_cpu_share") +
 			      summary_value(text, "tasks_cpu_share"),
 		      busy + 0.0005, "the shares add up to the CPU's busy share");
 	cr_assert_leq(busy, 1.0);
 	cr_assert_gt(summary_value(text, "tasks_wait_ns"), 0, "the tasks wait for kswapd's CPU");
+	zs_run_destroy(r);
+	zs_cfg_free(sc.root);
+}
+
+/* ---- interrupt context ---- */
+
+Test(sched, an_interrupt_thread_runs_at_once_on_a_busy_cpu)
+{
+	/* a charges 100 ns on CPU 0; the "irq" thread, due at 10 on the same CPU, runs at
+	 * 10 (an ordinary thread would wait for a's slice), and a is not delayed */
+	struct zs_engine *e = rr_engine(1, 30);
+	struct worker a = {.work = 100}, irq = {.work = 0}, plain = {.work = 0};
+	struct zs_thread *ta = zs_thread_create(e, "a", 0, worker_run, &a, 0);
+	struct zs_thread *ti = zs_thread_create(e, "irq", 0, worker_run, &irq, 10);
+	struct zs_thread *tp = zs_thread_create(e, "plain", 0, worker_run, &plain, 10);
+
+	zs_thread_set_irq(ti);
+	zs_engine_run(e, 1000, NULL, NULL);
+	cr_assert_eq(irq.first, 10, "the handler ran at %lld", (long long)irq.first);
+	cr_assert_eq(ti->wait_ns, 0);
+	cr_assert_geq(plain.first, 30, "an ordinary thread waits for a's slice: %lld",
+		      (long long)plain.first);
+	cr_assert_gt(tp->wait_ns, 0);
+	cr_assert_eq(ta->cpu_ns, 100);
+	cr_assert_eq(zs_engine_cpu_busy_ns(e, 0), 100, "irq time is not the run queue's");
+	cr_assert_eq(zs_engine_sched_check(e), 0);
+	zs_engine_destroy(e);
+}
+
+Test(sched, context_key_is_checked)
+{
+	struct zs_error err = {0, ""};
+
+	zt_scenario_must_fail("workload:\n  - {type: simple, gfp: GFP_KERNEL, context: interrupt}\n",
+			      &err);
+	cr_assert(strstr(err.msg, "t.yaml:2:") && strstr(err.msg, "cannot sleep"), "%s", err.msg);
+	zt_scenario_must_fail("workload:\n  - {type: kernel, preset: fork, context: irq}\n", &err);
+	cr_assert(strstr(err.msg, "process or interrupt"), "%s", err.msg);
+	zt_scenario_must_fail("workload:\n  - type: phases\n    phases:\n"
+			      "      - {stop: 1s, source: {type: simple, gfp: GFP_ATOMIC, "
+			      "context: interrupt}}\n",
+			      &err);
+	cr_assert(strstr(err.msg, "own workload entry"), "%s", err.msg);
+}
+
+Test(sched, interrupt_sources_never_wait_for_a_cpu)
+{
+	/* 24-zone-starvation: kswapd spins on the one CPU; the GFP_ATOMIC "irq" source is
+	 * interrupt context, so it runs on time (lag 0) while the process tasks wait */
+	struct zs_scenario sc;
+	static char text[65536];
+	struct zs_run *r = run_six_seconds(&sc, text, sizeof(text));
+
+	/* the handler's thread is apart from the tasks' and never queued */
+	int irq = 0;
+	for (int i = 0; i < zs_engine_nr_threads(r->e); i++) {
+		struct zs_thread *t = zs_engine_thread(r->e, i);
+
+		if (t->irq) {
+			irq++;
+			cr_assert_eq(t->wait_ns, 0, "%s waited %lld ns", t->name,
+				     (long long)t->wait_ns);
+		}
+	}
+	cr_assert_eq(irq, 1, "24-zone-starvation has one interrupt source");
+	cr_assert_gt(summary_value(text, "tasks_wait_ns"), 0.1e9, "the process tasks wait");
+	cr_assert(zt_summary_find(text, "irq_cpu_ns"));
 	zs_run_destroy(r);
 	zs_cfg_free(sc.root);
 }

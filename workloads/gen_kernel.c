@@ -50,6 +50,7 @@ struct kgen {
 	uint8_t kind;
 	char comm[16];
 	int cpu, root;
+	int irq_preset; /* the preset is an interrupt's (`context` defaults to it) */
 	struct zs_task_attrs attrs;
 
 	/* state */
@@ -75,7 +76,7 @@ struct kgen {
 static const char *const kernel_keys[] = {"type",  "preset",   "gfp",      "order",
 					  "orders", "rate",    "burst",    "burst_gap",
 					  "lifetime", "kind",  "comm",     "cpu",
-					  "root",  ZS_GEN_TASK_KEYS, NULL};
+					  "root",  "context", ZS_GEN_TASK_KEYS, NULL};
 
 static int
 apply_preset(struct kgen *k, struct zs_cfg *cfg, const char **gfp, struct zs_error *err)
@@ -103,6 +104,7 @@ apply_preset(struct kgen *k, struct zs_cfg *cfg, const char **gfp, struct zs_err
 		k->burst_gap_ns = 5000;
 		k->lifetime = zs_dist_exponential(ZS_UNIT_NS, 2e6);
 		snprintf(k->comm, sizeof(k->comm), "softirq");
+		k->irq_preset = 1; /* net_rx_action runs in softirq context */
 	} else if (!strcmp(p, "fork")) {
 		/*
 		 * KERNEL: 2.4.0 kernel/fork.c do_fork() alloc_task_struct(), i.e.
@@ -233,7 +235,8 @@ kernel_create(struct zs_source *s, struct zs_cfg *cfg, const struct zs_source_en
 	    zs_dist_get(cfg, "lifetime", ZS_UNIT_NS, &k->lifetime, err) || read_kind(k, cfg, err) ||
 	    zs_gen_comm(cfg, "comm", k->comm, err) || zs_cfg_bool(cfg, "root", &k->root, err) ||
 	    zs_gen_task_attrs(cfg, env, k->root, &k->attrs, err) ||
-	    zs_gen_gfp(cfg, "gfp", env->kver, gfp, &k->gfp, err))
+	    zs_gen_gfp(cfg, "gfp", env->kver, gfp, &k->gfp, err) ||
+	    zs_source_context(cfg, env->kver, k->gfp, k->irq_preset, &s->interrupt, err))
 		return -1;
 	v = -1;
 	if (zs_cfg_int(cfg, "cpu", -1, 65535, &v, err))

@@ -119,6 +119,13 @@ phases_create(struct zs_source *s, struct zs_cfg *cfg, const struct zs_source_en
 		p->n = (unsigned)i + 1; /* destroy cleans up to here */
 		if (!ph->src)
 			return -1;
+		/* the phases share one set of threads, all of process context: a preset's
+		 * interrupt default gives way, an explicit `context: interrupt` is refused */
+		if (ph->src->interrupt && zs_cfg_get(src, "context"))
+			return zs_cfg_error(zs_cfg_get(src, "context"), err,
+					    "a phase runs in process context: give an "
+					    "interrupt source its own workload entry");
+		ph->src->interrupt = 0;
 		ph->closed = ph->src->ops->done != NULL;
 	}
 	return 0;
@@ -343,6 +350,15 @@ phases_summary(struct zs_source *s, void (*emit)(void *cookie, const char *key, 
 	}
 }
 
+/* Toward the last phase's stop. */
+static double
+phases_progress(struct zs_source *s, int64_t now)
+{
+	const struct phases *p = s->priv;
+
+	return zs_gen_progress(now, p->n ? p->ph[p->n - 1].stop : 0);
+}
+
 const struct zs_source_ops zs_source_phases = {
 	.type = "phases",
 	.create = phases_create,
@@ -352,4 +368,5 @@ const struct zs_source_ops zs_source_phases = {
 	.horizon = phases_horizon,
 	.destroy = phases_destroy,
 	.summary = phases_summary,
+	.progress = phases_progress,
 };

@@ -193,9 +193,20 @@ script_destroy(struct zs_source *s)
 	free(sc);
 }
 
+/* The share of the script's operations issued. */
+static double
+script_progress(struct zs_source *s, int64_t now)
+{
+	struct script *sc = s->priv;
+
+	(void)now;
+	return sc->n ? (double)sc->next / sc->n : 1.0;
+}
+
 const struct zs_source_ops zs_source_script = {
 	.type = "script",
 	.create = script_create,
 	.next = script_next,
 	.destroy = script_destroy,
+	.progress = script_progress,
 };

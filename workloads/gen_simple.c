@@ -211,8 +211,8 @@ simple_create(struct zs_source *s, struct zs_cfg *cfg, const struct zs_source_en
 	static const char *const known[] = {"type",  "tasks",     "rate",     "order",
 					    "orders", "gfp",      "kind",     "lifetime",
 					    "start", "stop",      "cpu",      "touch_rate",
-					    "dirty_fraction", "comm", "nice", "root", ZS_GEN_TASK_KEYS,
-					    NULL};
+					    "dirty_fraction", "comm", "nice", "root", "context",
+					    ZS_GEN_TASK_KEYS, NULL};
 	struct simple *g = calloc(1, sizeof(*g));
 	uint64_t tasks = 1;
 	int64_t cpu = -1, order = 0, nice = 0;
@@ -294,6 +294,8 @@ simple_create(struct zs_source *s, struct zs_cfg *cfg, const struct zs_source_en
 		snprintf(msg, sizeof(msg), "%s", err->msg);
 		return n ? zs_cfg_error(n, err, "%s", msg) : -1;
 	}
+	if (zs_source_context(cfg, env->kver, g->gfp, 0, &s->interrupt, err))
+		return -1;
 	int k;
 	for (k = 0; kinds[k]; k++)
 		if (!strcmp(kinds[k], kind))
@@ -565,6 +567,15 @@ simple_summary(struct zs_source *s, void (*emit)(void *, const char *, int64_t),
 	emit(cookie, "failed_allocs", (int64_t)g->failed);
 }
 
+/* Toward `stop` (a `duration: auto` run needs one); the blocks' lifetimes run past it. */
+static double
+simple_progress(struct zs_source *s, int64_t now)
+{
+	const struct simple *g = s->priv;
+
+	return zs_gen_progress(now, g->stop_ns);
+}
+
 const struct zs_source_ops zs_source_simple = {
 	.type = "simple",
 	.create = simple_create,
@@ -574,4 +585,5 @@ const struct zs_source_ops zs_source_simple = {
 	.horizon = simple_horizon,
 	.destroy = simple_destroy,
 	.summary = simple_summary,
+	.progress = simple_progress,
 };

@@ -182,6 +182,14 @@ zs_gen_end(int64_t duration_ns)
 	return duration_ns > 0 ? duration_ns : ZS_GEN_NEVER;
 }
 
+double
+zs_gen_progress(int64_t now, int64_t end)
+{
+	if (end <= 0 || end >= ZS_GEN_NEVER)
+		return -1.0;
+	return now >= end ? 1.0 : (double)now / (double)end;
+}
+
 int64_t
 zs_gen_gap(struct zs_rng *r, double rate)
 {

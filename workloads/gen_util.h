@@ -76,6 +76,8 @@ int zs_gen_rate(struct zs_cfg *map, const char *key, double *out, struct zs_erro
 
 /* The end of a source: env duration, or ZS_GEN_NEVER when the run has none. */
 int64_t zs_gen_end(int64_t duration_ns);
+/* A source's progress toward `end` at `now` (source.h progress()); -1 when it has no end. */
+double zs_gen_progress(int64_t now, int64_t end);
 
 /* Exponential gap for a Poisson process of `rate` per second, in ns (>= 0). */
 int64_t zs_gen_gap(struct zs_rng *r, double rate);

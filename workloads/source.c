@@ -49,6 +49,33 @@ zs_source_types(void)
 	return buf;
 }
 
+int
+zs_source_context(struct zs_cfg *cfg, enum zs_kver kver, uint32_t gfp, int dflt, int *interrupt,
+		  struct zs_error *err)
+{
+	const char *v = NULL;
+	struct zs_cfg *n = zs_cfg_get(cfg, "context");
+	uint32_t wait = kver == ZS_KV_24 ? GFP24_WAIT : GFP26_WAIT;
+
+	/* a default of interrupt yields to a gfp that sleeps; only the key insists */
+	*interrupt = dflt && !(gfp & wait);
+	if (zs_cfg_string(cfg, "context", &v, err))
+		return -1;
+	if (v && !strcmp(v, "interrupt"))
+		*interrupt = 1;
+	else if (v && !strcmp(v, "process"))
+		*interrupt = 0;
+	else if (v)
+		return zs_cfg_error(n, err, "context must be process or interrupt, not '%s'", v);
+	/* KERNEL: 2.6.32 mm/page_alloc.c __alloc_pages_nodemask(): might_sleep_if(__GFP_WAIT); a handler
+	 * must not sleep, so it allocates without __GFP_WAIT (GFP_ATOMIC) */
+	if (*interrupt && (gfp & wait))
+		return zs_cfg_error(n ? n : zs_cfg_get(cfg, "gfp") ? zs_cfg_get(cfg, "gfp") : cfg, err,
+				    "an interrupt cannot sleep: its gfp must not have __GFP_WAIT "
+				    "(GFP_ATOMIC)");
+	return 0;
+}
+
 struct zs_source *
 zs_source_create(struct zs_cfg *entry, const struct zs_source_env *env, struct zs_error *err)
 {

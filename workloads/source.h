@@ -72,13 +72,28 @@ struct zs_source_ops {
 	/* Counters the source wants in summary.txt, as "key: value" lines; may be NULL. */
 	void (*summary)(struct zs_source *s, void (*emit)(void *cookie, const char *key, int64_t v),
 			void *cookie);
+	/* How far the source is toward its own end at simulated time `now`, in [0, 1], or
+	 * negative when it cannot tell; only for the progress line of `duration: auto`
+	 * runs, so it never changes results.  May be NULL (unknown). */
+	double (*progress)(struct zs_source *s, int64_t now);
 };
 
 struct zs_source {
 	const struct zs_source_ops *ops;
 	struct zs_source_env env;
 	void *priv;
+	/* `context: interrupt` (set by create): the source stands for interrupt handlers,
+	 * so its threads never wait for a CPU (zs_thread_set_irq) */
+	int interrupt;
 };
+
+/*
+ * The `context` key of a source entry, `process` or `interrupt`, into *interrupt
+ * (absent: `dflt`, unless gfp has __GFP_WAIT); an interrupt cannot sleep, so
+ * `interrupt` with a gfp including __GFP_WAIT is an error at the key.  0, or -1.
+ */
+int zs_source_context(struct zs_cfg *cfg, enum zs_kver kver, uint32_t gfp, int dflt,
+		      int *interrupt, struct zs_error *err);
 
 /* The source types (defined in workloads/gen_*.c and workloads/trace_source.c). */
 extern const struct zs_source_ops zs_source_simple;

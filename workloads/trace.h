@@ -110,6 +110,8 @@ uint64_t zs_trace_lost_events(const struct zs_trace_reader *r);
 enum zs_trace_format zs_trace_format_of(const struct zs_trace_reader *r);
 /* Decoded bytes consumed so far (text bytes for a text trace). */
 uint64_t zs_trace_bytes(const struct zs_trace_reader *r);
+/* zs_tin_progress() of the reader's input. */
+double zs_trace_progress(const struct zs_trace_reader *r);
 void zs_trace_close(struct zs_trace_reader *r);
 
 /* "perf", "ftrace", "native", "auto". */
@@ -266,6 +268,9 @@ void zs_tin_consume(struct zs_tin *t, size_t n);
 uint64_t zs_tin_lineno(const struct zs_tin *t);
 /* Decoded bytes consumed so far. */
 uint64_t zs_tin_offset(const struct zs_tin *t);
+/* Share of the file read so far (compressed bytes for .xz / .gz), or -1 when the
+ * size is unknown (a pipe, a special file). */
+double zs_tin_progress(const struct zs_tin *t);
 const char *zs_tin_path(const struct zs_tin *t);
 void zs_tin_close(struct zs_tin *t);
 

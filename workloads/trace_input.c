@@ -43,6 +43,8 @@ struct zs_tin {
 	int eof; /* no more decoded bytes will come */
 	uint64_t lineno;
 	uint64_t consumed; /* decoded bytes before buf[start] */
+	uint64_t file_size; /* st_size of a regular file, else 0 (progress unknown) */
+	uint64_t raw_read;  /* bytes read(2) from the file so far */
 };
 
 static int
@@ -58,8 +60,10 @@ read_some(struct zs_tin *t, void *p, size_t n, struct zs_error *err)
 	for (;;) {
 		ssize_t r = read(t->fd, p, n);
 
-		if (r >= 0)
+		if (r >= 0) {
+			t->raw_read += (uint64_t)r;
 			return r;
+		}
 		if (errno != EINTR) {
 			zs_error_set(err, EX_IOERR, "%s: %s", t->path, strerror(errno));
 			return -1;
@@ -228,9 +232,13 @@ zs_tin_open(const char *path, struct zs_error *err)
 	}
 	/* a directory opens; its first read fails with EISDIR, which is missing input (66) */
 	struct stat st;
-	if (fstat(t->fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-		zs_error_set(err, EX_NOINPUT, "cannot open %s: %s", path, strerror(EISDIR));
-		goto fail;
+	if (fstat(t->fd, &st) == 0) {
+		if (S_ISDIR(st.st_mode)) {
+			zs_error_set(err, EX_NOINPUT, "cannot open %s: %s", path, strerror(EISDIR));
+			goto fail;
+		}
+		if (S_ISREG(st.st_mode) && st.st_size > 0)
+			t->file_size = (uint64_t)st.st_size;
 	}
 	/* Read enough to see the magic; a short read is not the end of the file. */
 	while (n < 6) {
@@ -356,6 +364,24 @@ uint64_t
 zs_tin_offset(const struct zs_tin *t)
 {
 	return t->consumed + t->start;
+}
+
+double
+zs_tin_progress(const struct zs_tin *t)
+{
+	uint64_t used;
+
+	if (!t->file_size)
+		return -1.0;
+	if (t->kind == TIN_PLAIN) {
+		used = zs_tin_offset(t);
+	} else {
+		/* compressed: the input bytes the decoder has taken */
+		size_t left = t->kind == TIN_XZ ? t->xz.avail_in : t->gz.avail_in;
+
+		used = t->raw_read - (left < t->raw_read ? left : t->raw_read);
+	}
+	return used >= t->file_size ? 1.0 : (double)used / (double)t->file_size;
 }
 
 const char *
@@ -543,6 +569,12 @@ uint64_t
 zs_trace_bytes(const struct zs_trace_reader *r)
 {
 	return zs_tin_offset(r->in);
+}
+
+double
+zs_trace_progress(const struct zs_trace_reader *r)
+{
+	return zs_tin_progress(r->in);
 }
 
 void

@@ -223,10 +223,21 @@ trace_summary(struct zs_source *s, void (*emit)(void *, const char *, int64_t), 
 		emit(cookie, "trace_cut_short_at_line", (int64_t)t->last_line);
 }
 
+/* The share of the trace file read: replay cost follows the events, so the bytes. */
+static double
+trace_progress(struct zs_source *s, int64_t now)
+{
+	struct trace_src *t = s->priv;
+
+	(void)now;
+	return t->finished ? 1.0 : zs_trace_progress(zs_trace_cook_reader(t->cook));
+}
+
 const struct zs_source_ops zs_source_trace = {
 	.type = "trace",
 	.create = trace_create,
 	.next = trace_next,
 	.destroy = trace_destroy,
 	.summary = trace_summary,
+	.progress = trace_progress,
 };
