@@ -433,3 +433,25 @@ Test(zone_reclaim, scenario_keeps_allocations_local_with_mode_1)
 		cr_assert_lt(miss[1] * 10, miss[0], "%s: mode 1 stays local", v[i]);
 	}
 }
+
+/* summary.txt: nothing at mode 0 (so those summaries stay as they were), the counts otherwise. */
+Test(zone_reclaim, summary_lines_only_when_the_mode_is_on)
+{
+	for (int d = 20; d <= 30; d += 10) {
+		struct t26 t = two_nodes(&zs_policy_2632, d, 1, NULL);
+		char buf[8192] = "";
+		FILE *f = fmemopen(buf, sizeof(buf) - 1, "w");
+
+		cr_assert_not_null(f);
+		t.vm->ops->summary(t.vm, f);
+		cr_assert_eq(fclose(f), 0);
+		if (d == 20) {
+			cr_assert_str_empty(buf);
+		} else {
+			cr_assert(strstr(buf, "zone_reclaim_mode: 1\nzone_reclaim_calls: 0\n"), "%s", buf);
+			cr_assert(strstr(buf, "\nzone_reclaim_decline_remote_node_node1_Normal: 0\n"),
+				  "%s", buf);
+		}
+		t26_free(&t);
+	}
+}
