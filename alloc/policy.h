@@ -137,8 +137,8 @@ struct zs_policy_ops {
 	int nr_metrics;
 	void (*sample)(struct zs_vm *vm, struct zs_zone *z, int64_t *out);
 
-	/* Extra summary.txt lines ("key: value") that only some machines have, so a
-	 * run without them stays as it was; may be NULL. */
+	/* Extra summary.txt lines after the counters ("key: value") that only some machines
+	 * or settings have, so a run without them stays as it was; may be NULL. */
 	void (*summary)(struct zs_vm *vm, FILE *f);
 
 	/* Model invariants (lists, counters); 0 or -1 with err. */

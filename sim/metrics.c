@@ -355,7 +355,7 @@ zs_metrics_summary(struct zs_metrics *mx, FILE *f, const char *scenario_path, ui
 	for (int i = 0; i < vm->ops->nr_paths; i++)
 		fprintf(f, "path_%s: %" PRIu64 "\n", vm->ops->paths[i], vm->path_count[i]);
 	summary_classes(mx, f);
-	summary_final_counters(mx, f);
+	summary_final_counters(mx, f); /* ends with the model's own summary lines */
 	zs_latency_write_summary(&mx->lat, f);
 	/* not samples (they never completed), but the longest waits of all */
 	fprintf(f, "latency_pending: %" PRIu64 "\n", mx->pending);

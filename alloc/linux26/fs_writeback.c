@@ -88,6 +88,7 @@ zs26_account_dirty(struct zs_vm *vm, uint32_t pfn)
 	p->flags |= ZS_PG_DIRTY;
 	p->aux = (uint32_t)jiffies_now(vm); /* the inode's dirtied_when, per page here */
 	rc->nr_file_dirty++;
+	zs26_zone_stat_mod(vm, pfn, ZS26_NR_FILE_DIRTY, 1);
 	/* the writer's balance_dirty_pages_ratelimited() counts it (ops->balance_dirty) */
 	rc->bdp_pending++;
 }
@@ -100,6 +101,7 @@ zs26_account_clean(struct zs_vm *vm, uint32_t pfn)
 	if ((p->flags & ZS_PG_DIRTY) && zs26_page_is_file(p)) {
 		p->flags &= ~ZS_PG_DIRTY;
 		zs26_of(vm)->rc.nr_file_dirty--;
+		zs26_zone_stat_mod(vm, pfn, ZS26_NR_FILE_DIRTY, -1);
 	}
 }
 

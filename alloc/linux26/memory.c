@@ -87,6 +87,7 @@ zs26_page_added(struct zs_vm *vm, uint32_t pfn)
 		    k->rc.swapcache[b->slot] == ZS_NIL) {
 			/* KERNEL: 2.6.18 mm/swap_state.c read_swap_cache_async(): into the swap cache */
 			p->flags |= ZS_PG_SWAPCACHE | ZS26_PG_SWAPIN;
+			zs26_zone_stat_mod(vm, pfn, ZS26_NR_FILE_PAGES, 1);
 			p->aux = b->slot;
 			k->rc.swapcache[b->slot] = pfn;
 			zs26_lru_cache_add(vm, pfn, v32 ? ZS26_LRU_INACTIVE_ANON : ZS26_LRU_ACTIVE, cpu);
@@ -109,6 +110,7 @@ zs26_page_added(struct zs_vm *vm, uint32_t pfn)
 	case ZS_KIND_FILE_DIRTY:
 	case ZS_KIND_BUFFER:
 		/* KERNEL: 2.6.18 mm/filemap.c add_to_page_cache_lru() -> lru_cache_add (inactive) */
+		zs26_pagecache_add(vm, pfn);
 		zs26_lru_cache_add(vm, pfn, v32 ? ZS26_LRU_INACTIVE_FILE : ZS26_LRU_INACTIVE, cpu);
 		if (p->kind == ZS_KIND_FILE_DIRTY)
 			zs26_account_dirty(vm, pfn); /* generic_file_buffered_write: commit_write */
@@ -206,6 +208,7 @@ zs26_release_page(struct zs_vm *vm, uint32_t pfn, unsigned cpu, int cold)
 	ZS_BUG_ON(p->list != ZS_LST_NONE || (p->flags & (ZS_PG_SWAPCACHE | ZS_PG_WRITEBACK)));
 	zs26_page_unmap(vm, pfn);
 	zs26_account_clean(vm, pfn); /* a dirty page freed: cancel_dirty_page */
+	zs26_pagecache_remove(vm, pfn);
 	/* KERNEL: 2.6.32 mm/page_alloc.c free_page_mlock(): NR_MLOCK drops with the page */
 	if (k->kver == ZS_KV_2632 && (p->flags & ZS26_PG_MLOCKED))
 		zs26_zone(z)->lru.nr_mlock--;

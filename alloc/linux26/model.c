@@ -10,7 +10,9 @@
  * in vmscan.c, the OOM killer in oom_kill.c.
  *
  * Scenario tunables (`kernel:` map): version (read by the lead),
- * min_free_kbytes, percpu_pagelist_fraction, reclaim_scan_ns.
+ * min_free_kbytes, percpu_pagelist_fraction, reclaim_scan_ns,
+ * numa_zonelist_order, swappiness, dirty_ratio, dirty_background_ratio,
+ * zone_reclaim_mode, min_unmapped_ratio, min_slab_ratio.
  */
 #include "alloc/linux26/model.h"
 
@@ -52,7 +54,37 @@ static const char *const known_keys[] = {"version",		"min_free_kbytes",
 					 "percpu_pagelist_fraction", "reclaim_scan_ns",
 					 "numa_zonelist_order",	"swappiness",
 					 "dirty_ratio",		"dirty_background_ratio",
-					 NULL};
+					 "zone_reclaim_mode",	"min_unmapped_ratio",
+					 "min_slab_ratio",	NULL};
+
+/* KERNEL: 2.6.18 kernel/sysctl.c vm.zone_reclaim_mode, min_unmapped_ratio (0..100),
+ * 2.6.32 also min_slab_ratio (0..100); defaults 1 % and 5 % (mm/vmscan.c) */
+static int
+read_zone_reclaim_tunables(struct zs26 *k, struct zs_cfg *kcfg, struct zs_error *err)
+{
+	const int v18 = k->kver == ZS_KV_2618;
+	struct zs_cfg *c = zs_cfg_get(kcfg, "zone_reclaim_mode");
+	int64_t v;
+
+	if (c) {
+		v = 0;
+		if (zs_cfg_int(kcfg, "zone_reclaim_mode", 0, v18 ? 15 : 7, &v, err))
+			return -1;
+		k->zone_reclaim_mode_user = (int)v;
+	}
+	v = k->min_unmapped_ratio;
+	if (zs_cfg_int(kcfg, "min_unmapped_ratio", 0, 100, &v, err))
+		return -1;
+	k->min_unmapped_ratio = (int)v;
+	c = zs_cfg_get(kcfg, "min_slab_ratio");
+	if (c && v18)
+		return zs_cfg_error(c, err, "min_slab_ratio is a 2.6.19+ tunable; 2.6.18 has none");
+	v = k->min_slab_ratio;
+	if (zs_cfg_int(kcfg, "min_slab_ratio", 0, 100, &v, err))
+		return -1;
+	k->min_slab_ratio = (int)v;
+	return 0;
+}
 
 static int
 read_tunables(struct zs26 *k, struct zs_cfg *kcfg, struct zs_error *err)
@@ -64,6 +96,9 @@ read_tunables(struct zs26 *k, struct zs_cfg *kcfg, struct zs_error *err)
 	k->rc.swappiness = 60;
 	k->dirty_ratio = k->kver == ZS_KV_2632 ? 20 : 40;
 	k->dirty_background_ratio = 10;
+	k->zone_reclaim_mode_user = -1;
+	k->min_unmapped_ratio = 1;
+	k->min_slab_ratio = k->kver == ZS_KV_2632 ? 5 : 0;
 	if (!kcfg)
 		return 0;
 	if (kcfg->type != ZS_CFG_MAP)
@@ -129,7 +164,7 @@ read_tunables(struct zs26 *k, struct zs_cfg *kcfg, struct zs_error *err)
 	if (zs_cfg_int(kcfg, "dirty_background_ratio", 0, 100, &ns, err))
 		return -1;
 	k->dirty_background_ratio = (int)ns;
-	return 0;
+	return read_zone_reclaim_tunables(k, kcfg, err);
 }
 
 static int
@@ -207,6 +242,10 @@ zs26_init(struct zs_vm *vm, struct zs_cfg *kcfg, struct zs_error *err)
 			goto fail;
 	if (zs26_build_zonelists(vm, err))
 		goto fail;
+	/* the sysctl written after boot wins over what build_zonelists chose */
+	if (k->zone_reclaim_mode_user >= 0)
+		k->zone_reclaim_mode = k->zone_reclaim_mode_user;
+	zs26_setup_zone_reclaim(vm);
 	/* KERNEL: 2.6.32 mm/page_alloc.c build_all_zonelists(): too small to group when
 	 * nr_free_pagecache_pages(), the sum of present - high over the zonelist, is
 	 * below MIGRATE_TYPES pageblocks; at boot no watermark is set yet (high 0),
@@ -293,16 +332,19 @@ zs26_destroy(struct zs_vm *vm)
 	vm->model = NULL;
 }
 
-/* summary.txt lines of a NUMA machine only: the remote pcp drains (slab.c / vmstat.c). */
+/*
+ * summary.txt lines only some runs have: on a NUMA machine the remote pcp drains
+ * (slab.c / vmstat.c), with zone_reclaim_mode set its counts (vmscan_zone.c).
+ */
 static void
 zs26_summary(struct zs_vm *vm, FILE *f)
 {
 	struct zs26 *k = zs26_of(vm);
 
-	if (vm->machine->nr_nodes < 2)
-		return;
-	fprintf(f, "pcp_remote_drains: %" PRIu64 "\npcp_remote_drained_pages: %" PRIu64 "\n",
-		k->pcp_remote_drains, k->pcp_remote_drained);
+	if (vm->machine->nr_nodes >= 2)
+		fprintf(f, "pcp_remote_drains: %" PRIu64 "\npcp_remote_drained_pages: %" PRIu64 "\n",
+			k->pcp_remote_drains, k->pcp_remote_drained);
+	zs26_zone_reclaim_summary(vm, f);
 }
 
 /* ---- zsim check ---- */
@@ -374,6 +416,10 @@ zs26_describe(struct zs_vm *vm, FILE *out, int csv)
 		else
 			fprintf(out, "        pcp (each of %d cpus): batch %u high %u (zone_batchsize %u)\n",
 				k->nr_cpus, hot->batch, hot->high, zz->unbatched);
+		fprintf(out, "        min_unmapped_pages %llu", (unsigned long long)zz->min_unmapped_pages);
+		if (k->kver == ZS_KV_2632)
+			fprintf(out, " min_slab_pages %llu", (unsigned long long)zz->min_slab_pages);
+		fprintf(out, "\n");
 		if (k->kver == ZS_KV_2632)
 			/* KERNEL: 2.6.32 /proc/zoneinfo "inactive_ratio" */
 			fprintf(out, "        inactive_ratio: %llu\n",
@@ -388,8 +434,15 @@ zs26_describe(struct zs_vm *vm, FILE *out, int csv)
 	fprintf(out, "zonelist order: %s (%s)\n", zs26_zonelist_order_name(k->zonelist_order),
 		k->zonelist_order_why);
 	fprintf(out, "zone_reclaim_mode: %d (%s)\n", k->zone_reclaim_mode,
-		k->zone_reclaim_mode ? "a node is farther than RECLAIM_DISTANCE 20"
-				     : "no node is farther than RECLAIM_DISTANCE 20");
+		k->zone_reclaim_mode_user >= 0 ? "zone_reclaim_mode set"
+		: k->zone_reclaim_mode	       ? "a node is farther than RECLAIM_DISTANCE 20"
+					       : "no node is farther than RECLAIM_DISTANCE 20");
+	if (k->kver == ZS_KV_2632)
+		fprintf(out, "min_unmapped_ratio: %d %%, min_slab_ratio: %d %% (no slab is "
+			     "simulated: reclaimable slab is 0, never above min_slab_pages)\n",
+			k->min_unmapped_ratio, k->min_slab_ratio);
+	else
+		fprintf(out, "min_unmapped_ratio: %d %%\n", k->min_unmapped_ratio);
 	fprintf(out, "policy_zone: %s (MPOL_BIND applies to requests that may use it)\n",
 		zs_zone_type_name((enum zs_zone_type)k->policy_zone));
 	fprintf(out, "numa counters per zone (zone_statistics): numa_hit = served on the "
@@ -835,6 +888,11 @@ zs26_check(struct zs_vm *vm, struct zs_error *err)
 		/* the lock is held across out_of_memory's jiffy, by an allocation that sleeps */
 		if (zz->oom_locked && k->oom_lock_holders <= 0)
 			return zs_error_set(err, EX_SOFTWARE, "%s: OOM-locked with no holder", z->name);
+		if (zz->reclaim_locked)
+			return zs_error_set(err, EX_SOFTWARE, "%s: ZONE_RECLAIM_LOCKED left set",
+					    z->name);
+		if (zs26_zone_stat_check(vm, z, err))
+			return -1;
 	}
 	return zs26_lru_check(vm, err);
 }

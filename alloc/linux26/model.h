@@ -41,6 +41,31 @@ struct zs_cfg;
 #define ZS26_SWAP_CLUSTER_MAX 32
 #define ZS26_COSTLY_ORDER 3 /* PAGE_ALLOC_COSTLY_ORDER (a literal 3 in 2.6.18) */
 
+/* zone_reclaim_mode bits and zone_reclaim results (mm/vmscan.c, mm/internal.h). */
+#define ZS26_RECLAIM_ZONE 1  /* shrink the zone's own LRU */
+#define ZS26_RECLAIM_WRITE 2 /* may write dirty pages */
+#define ZS26_RECLAIM_SWAP 4  /* may unmap (and swap) mapped pages */
+#define ZS26_RECLAIM_SLAB 8  /* 2.6.18 only: shake the slab too */
+#define ZS26_ZONE_RECLAIM_PRIORITY 4
+enum {
+	ZS26_ZONE_RECLAIM_NOSCAN = -2, /* 2.6.32: did not scan */
+	ZS26_ZONE_RECLAIM_FULL = -1,   /* 2.6.32: nothing reclaimable */
+	ZS26_ZONE_RECLAIM_SOME = 0,    /* 2.6.32: scanned, not enough */
+	ZS26_ZONE_RECLAIM_SUCCESS = 1
+};
+/* Why zone_reclaim declined (zsim's counts, one per rule). */
+enum {
+	ZS26_ZR_UNMAPPED = 0,  /* reclaimable unmapped page cache <= min_unmapped_pages */
+	ZS26_ZR_UNRECLAIMABLE, /* zone all_unreclaimable */
+	ZS26_ZR_NOWAIT,        /* !__GFP_WAIT */
+	ZS26_ZR_MEMALLOC,      /* the caller has PF_MEMALLOC */
+	ZS26_ZR_REMOTE,        /* another node, and it has CPUs */
+	ZS26_ZR_LOCKED,        /* ZONE_RECLAIM_LOCKED / reclaim_in_progress (never, see vmscan_zone.c) */
+	ZS26_ZR_NR
+};
+/* zone_page_state() items the decline rules read (zs26_zone.vm_stat). */
+enum { ZS26_NR_FILE_PAGES = 0, ZS26_NR_FILE_MAPPED, ZS26_NR_FILE_DIRTY, ZS26_NR_ZONE_STAT };
+
 /* Migratetypes (2.6.24-2.6.32 numbering). */
 enum {
 	ZS26_MT_UNMOVABLE = 0,
@@ -132,6 +157,18 @@ struct zs26_zone {
 	uint64_t interleave_hit; /* interleave's node got it from its first zone */
 	uint64_t local_node;     /* served on the allocating CPU's node */
 	uint64_t other_node;     /* served on another node than the CPU's */
+	/* zone_reclaim (vmscan_zone.c) */
+	uint64_t vm_stat[ZS26_NR_ZONE_STAT]; /* NR_FILE_PAGES, NR_FILE_MAPPED, NR_FILE_DIRTY */
+	uint64_t min_unmapped_pages;  /* present * min_unmapped_ratio / 100 */
+	uint64_t min_slab_pages;      /* present * min_slab_ratio / 100 (2.6.32) */
+	int reclaim_locked;           /* ZONE_RECLAIM_LOCKED (2.6.32), reclaim_in_progress (2.6.18) */
+	uint64_t zone_reclaim_calls;  /* zone_reclaim() calls */
+	uint64_t zone_reclaim_declined[ZS26_ZR_NR];
+	uint64_t zone_reclaim_scans;  /* __zone_reclaim() runs */
+	uint64_t zone_reclaim_success; /* runs that freed 2^order pages */
+	uint64_t zone_reclaim_failed; /* runs that did not (2.6.32 vmstat zone_reclaim_failed) */
+	uint64_t zone_reclaim_reclaimed, zone_reclaim_scanned; /* pages */
+	zs_time_t zone_reclaim_ns;    /* scan time charged to the allocating tasks */
 };
 
 struct zs26_node {
@@ -172,7 +209,10 @@ struct zs26 {
 	/* geometry decided at boot */
 	int pageblock_order;
 	int group_by_mobility_disabled;
-	int zone_reclaim_mode;        /* what build_zonelists would set (never acted on) */
+	int zone_reclaim_mode;        /* acted on by get_page_from_freelist (vmscan_zone.c) */
+	int zone_reclaim_mode_user;   /* the scenario's zone_reclaim_mode, -1 = from the distances */
+	int min_unmapped_ratio;       /* sysctl_min_unmapped_ratio (1) */
+	int min_slab_ratio;           /* sysctl_min_slab_ratio (5, 2.6.32) */
 	int policy_zone;              /* mm/mempolicy.c policy_zone: highest zone with memory */
 	int zonelist_order;           /* ZS26_ZONELIST_ORDER_NODE / _ZONE, as built */
 	int user_zonelist_order;      /* numa_zonelist_order tunable (2.6.32): _DEFAULT, _NODE, _ZONE */
@@ -430,6 +470,25 @@ zs26_done(struct zs_alloc_req *req, uint32_t pfn, int path)
 	req->path = path;
 	return ZS_ALLOC_DONE;
 }
+
+/* ---- vmscan_zone.c ---- */
+extern const char *const zs26_zr_decline_names[ZS26_ZR_NR];
+/* zone_reclaim() of the version: 2.6.18 1 / 0, 2.6.32 a ZS26_ZONE_RECLAIM_* result. */
+int zs26_zone_reclaim(struct zs_vm *vm, struct zs_alloc_req *req, struct zs_zone *z,
+		      uint32_t gfp, unsigned order);
+/* The unmapped page cache the version's decline test compares with min_unmapped_pages. */
+uint64_t zs26_zone_pagecache_reclaimable(struct zs_vm *vm, struct zs_zone *z);
+/* min_unmapped_pages / min_slab_pages of every zone from the ratios. */
+void zs26_setup_zone_reclaim(struct zs_vm *vm);
+/* __inc/__dec_zone_page_state(page, item) for pfn's zone. */
+void zs26_zone_stat_mod(struct zs_vm *vm, uint32_t pfn, int item, int delta);
+/* The page enters / leaves the page cache (ZS26_PG_PAGECACHE, NR_FILE_PAGES). */
+void zs26_pagecache_add(struct zs_vm *vm, uint32_t pfn);
+void zs26_pagecache_remove(struct zs_vm *vm, uint32_t pfn);
+/* vm_stat[] against a walk of z's pages; 0 or -1 with err. */
+int zs26_zone_stat_check(struct zs_vm *vm, struct zs_zone *z, struct zs_error *err);
+/* summary.txt lines (nothing when zone_reclaim_mode is 0). */
+void zs26_zone_reclaim_summary(struct zs_vm *vm, FILE *f);
 
 /* ---- page_alloc_2618.c / page_alloc_2632.c ---- */
 enum zs_alloc_status zs26_alloc_2618(struct zs_vm *vm, struct zs_alloc_req *req);

@@ -5,9 +5,15 @@
  * small helpers both __alloc_pages versions share (sleeping; the zonelist, the
  * request's node and the ending are static inline in model.h).
  *
+ * A zone below its mark is offered to zone_reclaim (vmscan_zone.c) when
+ * zone_reclaim_mode is non-zero: 2.6.18 then takes from the zone on success
+ * without a second look at the mark; 2.6.32 re-checks the mark after SOME or
+ * SUCCESS and moves on after NOSCAN or FULL.
+ *
  * DEVIATION: no cpusets (every zone is allowed, __GFP_HARDWALL and
- * ALLOC_CPUSET change nothing), no zonelist cache (zlc), and zone_reclaim is
- * never called (zone_reclaim_mode stays 0, true for SLIT distances <= 20).
+ * ALLOC_CPUSET change nothing) and no 2.6.32 zonelist cache (zlc): a zone
+ * found full (or FULL by zone_reclaim) is looked at again by the next walk
+ * instead of being skipped for up to a second.
  *
  * Invariant: a pfn returned is the head of a block of exactly `order`, marked
  * ZS_PG_HEAD, on no list, and counted in its zone's pgalloc.
@@ -70,6 +76,7 @@ zs26_get_page_from_freelist(struct zs_vm *vm, struct zs_alloc_req *req, uint32_t
 			    unsigned order, const int *zl, int nzl, int alloc_flags)
 {
 	struct zs_machine *m = vm->machine;
+	const struct zs26 *k = zs26_of(vm);
 	int classzone_idx;
 	unsigned cpu;
 
@@ -83,10 +90,26 @@ zs26_get_page_from_freelist(struct zs_vm *vm, struct zs_alloc_req *req, uint32_t
 		uint32_t pfn;
 
 		/* KERNEL: 2.6.32 mm/page_alloc.c get_page_from_freelist() */
-		if (!(alloc_flags & ZS26_ALLOC_NO_WATERMARKS) &&
-		    !zs26_zone_watermark_ok(z, order, zs26_mark(z, alloc_flags), classzone_idx,
-					    alloc_flags))
-			continue;
+		if (!(alloc_flags & ZS26_ALLOC_NO_WATERMARKS)) {
+			uint64_t mark = zs26_mark(z, alloc_flags);
+
+			if (!zs26_zone_watermark_ok(z, order, mark, classzone_idx, alloc_flags)) {
+				int ret;
+
+				if (!k->zone_reclaim_mode)
+					continue;
+				ret = zs26_zone_reclaim(vm, req, z, gfp, order);
+				/* KERNEL: 2.6.18 get_page_from_freelist(): success takes the zone */
+				if (k->kver == ZS_KV_2618 && !ret)
+					continue;
+				/* KERNEL: 2.6.32: NOSCAN / FULL go on; otherwise the mark again */
+				if (k->kver == ZS_KV_2632 &&
+				    (ret == ZS26_ZONE_RECLAIM_NOSCAN || ret == ZS26_ZONE_RECLAIM_FULL ||
+				     !zs26_zone_watermark_ok(z, order, mark, classzone_idx,
+							     alloc_flags)))
+					continue;
+			}
+		}
 		pfn = zs26_buffered_rmqueue(vm, z, order, gfp, cpu);
 		if (pfn != ZS_NIL) {
 			zone_statistics(&m->zones[zl[0]], z, m->cpu_node[cpu]);

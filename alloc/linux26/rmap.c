@@ -24,10 +24,12 @@ zs26_page_map(struct zs_vm *vm, uint32_t pfn)
 		return;
 	/* KERNEL: 2.6.18 mm/rmap.c page_add_anon_rmap() / page_add_file_rmap() counters */
 	p->flags |= ZS_PG_MAPPED | ZS_PG_YOUNG;
-	if (p->flags & ZS26_PG_ANON)
+	if (p->flags & ZS26_PG_ANON) {
 		rc->nr_anon_pages++;
-	else
+	} else {
 		rc->nr_file_mapped++;
+		zs26_zone_stat_mod(vm, pfn, ZS26_NR_FILE_MAPPED, 1);
+	}
 }
 
 void
@@ -40,10 +42,12 @@ zs26_page_unmap(struct zs_vm *vm, uint32_t pfn)
 		return;
 	/* KERNEL: 2.6.18 mm/rmap.c page_remove_rmap(); the VM_EXEC vma goes with its PTE */
 	p->flags &= ~(ZS_PG_MAPPED | ZS_PG_YOUNG | ZS26_PG_EXEC);
-	if (p->flags & ZS26_PG_ANON)
+	if (p->flags & ZS26_PG_ANON) {
 		rc->nr_anon_pages--;
-	else
+	} else {
 		rc->nr_file_mapped--;
+		zs26_zone_stat_mod(vm, pfn, ZS26_NR_FILE_MAPPED, -1);
+	}
 }
 
 int

@@ -27,6 +27,7 @@ zs26_add_to_swap(struct zs_vm *vm, uint32_t pfn)
 		return 0;
 	}
 	p->flags |= ZS_PG_SWAPCACHE | ZS_PG_DIRTY;
+	zs26_zone_stat_mod(vm, pfn, ZS26_NR_FILE_PAGES, 1); /* __add_to_swap_cache */
 	p->aux = slot;
 	rc->swapcache[slot] = pfn;
 	if (b)
@@ -43,6 +44,7 @@ zs26_delete_from_swap_cache(struct zs_vm *vm, uint32_t pfn)
 	ZS_BUG_ON(!(p->flags & ZS_PG_SWAPCACHE) || rc->swapcache[p->aux] != pfn);
 	rc->swapcache[p->aux] = ZS_NIL;
 	p->flags &= ~ZS_PG_SWAPCACHE;
+	zs26_zone_stat_mod(vm, pfn, ZS26_NR_FILE_PAGES, -1);
 	p->aux = 0;
 }
 

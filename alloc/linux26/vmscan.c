@@ -108,12 +108,12 @@ zs26_isolate_lru_pages(struct zs_vm *vm, struct zs_zone *z, uint64_t nr, int src
 /* possible outcomes of pageout() */
 enum { PAGE_KEEP, PAGE_ACTIVATE, PAGE_SUCCESS, PAGE_CLEAN };
 
-/* may_write_to_queue(): kswapd (PF_SWAPWRITE) always; others unless the queue is congested. */
+/* may_write_to_queue(): PF_SWAPWRITE (kswapd, zone_reclaim) always; others unless congested. */
 static int
 may_write_to_queue(struct zs_vm *vm, const struct zs_page *p, const struct zs26_sc *sc)
 {
 	/* SUBTLE: swap_backing_dev_info never reports congestion ("bust", 2.6.18 pageout()) */
-	if (sc->kswapd || (p->flags & ZS_PG_SWAPCACHE))
+	if (sc->kswapd || sc->swapwrite || (p->flags & ZS_PG_SWAPCACHE))
 		return 1;
 	return !zs_disk_congested(&vm->disk, 1);
 }

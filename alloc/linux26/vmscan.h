@@ -68,7 +68,8 @@ enum {
 	ZS26_PG_EXEC = ZS_PG_MODEL0 << 4,        /* a file page mapped by a VM_EXEC vma */
 	ZS26_PG_FREEPEND = ZS_PG_MODEL0 << 5,    /* owner freed it under writeback */
 	ZS26_PG_ANON = ZS_PG_MODEL0 << 6,        /* PageAnon: anonymous (or swap) memory */
-	ZS26_PG_SWAPIN = ZS_PG_MODEL0 << 7       /* just faulted back from the swap cache */
+	ZS26_PG_SWAPIN = ZS_PG_MODEL0 << 7,      /* just faulted back from the swap cache */
+	ZS26_PG_PAGECACHE = ZS_PG_MODEL0 << 8    /* counted in NR_FILE_PAGES (vmscan_zone.c) */
 };
 
 /* try_to_unmap() results (include/linux/rmap.h). */
@@ -105,6 +106,8 @@ struct zs26_sc {
 	int all_unreclaimable;  /* 2.6.32 shrink_zones result */
 	int throttle;           /* throttle_vm_writeout asked for a wait */
 	uint64_t work;          /* pages looked at (isolation scans): the CPU cost */
+	int swapwrite;          /* the caller has PF_SWAPWRITE (__zone_reclaim) */
+	int nr_mapped_zero;     /* 2.6.18 __zone_reclaim leaves sc.nr_mapped 0 */
 };
 
 /* Global reclaim state behind struct zs26 (mm/vmscan.c, swap.c, swap_state.c globals). */

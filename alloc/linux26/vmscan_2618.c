@@ -31,7 +31,9 @@ zs26_shrink_active_list_2618(struct zs_vm *vm, struct zs_zone *z, uint64_t nr,
 	uint32_t pfn;
 
 	if (sc->may_swap)
-		reclaim_mapped = zs26_reclaim_mapped(k->rc.nr_file_mapped + k->rc.nr_anon_pages,
+		reclaim_mapped = zs26_reclaim_mapped(sc->nr_mapped_zero
+							     ? 0
+							     : k->rc.nr_file_mapped + k->rc.nr_anon_pages,
 						     k->rc.vm_total_pages, lv->prev_priority,
 						     sc->swappiness);
 	zs26_lru_add_drain(vm, sc->cpu);
