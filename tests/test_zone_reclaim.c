@@ -434,7 +434,7 @@ Test(zone_reclaim, scenario_keeps_allocations_local_with_mode_1)
 	}
 }
 
-/* summary.txt: nothing at mode 0 (so those summaries stay as they were), the counts otherwise. */
+/* summary.txt: no zone_reclaim line at mode 0 (so those summaries stay as they were), the counts otherwise. */
 Test(zone_reclaim, summary_lines_only_when_the_mode_is_on)
 {
 	for (int d = 20; d <= 30; d += 10) {
@@ -446,7 +446,8 @@ Test(zone_reclaim, summary_lines_only_when_the_mode_is_on)
 		t.vm->ops->summary(t.vm, f);
 		cr_assert_eq(fclose(f), 0);
 		if (d == 20) {
-			cr_assert_str_empty(buf);
+			/* a two-node machine also reports its remote pcp drains */
+			cr_assert_null(strstr(buf, "zone_reclaim"), "%s", buf);
 		} else {
 			cr_assert(strstr(buf, "zone_reclaim_mode: 1\nzone_reclaim_calls: 0\n"), "%s", buf);
 			cr_assert(strstr(buf, "\nzone_reclaim_decline_remote_node_node1_Normal: 0\n"),

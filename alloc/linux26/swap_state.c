@@ -209,6 +209,7 @@ read_swap_cache_async(struct zs_vm *vm, uint32_t slot, unsigned cpu)
 	/* KERNEL: 2.6.18 mm/swap_state.c read_swap_cache_async(): add_to_swap_cache, lru_cache_add_active
 	 * (2.6.32: lru_cache_add_anon, the inactive anon list), swap_readpage */
 	p->flags |= ZS26_PG_ANON | ZS_PG_SWAPCACHE | (v32 ? ZS26_PG_SWAPBACKED : 0);
+	zs26_zone_stat_mod(vm, pfn, ZS26_NR_FILE_PAGES, 1); /* __add_to_swap_cache */
 	p->aux = slot;
 	k->rc.swapcache[slot] = pfn;
 	zs26_lru_cache_add(vm, pfn, v32 ? ZS26_LRU_INACTIVE_ANON : ZS26_LRU_ACTIVE, cpu);
