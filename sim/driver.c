@@ -433,7 +433,7 @@ check_after_event(void *cookie)
 {
 	struct zs_run *r = cookie;
 
-	if (!r->check_failed && zs_vm_check(r->vm, &r->check_err)) {
+	if (!r->check_failed && zs_vm_check_event(r->vm, &r->check_err)) {
 		r->check_failed = 1;
 		zs_engine_stop(r->e);
 	}

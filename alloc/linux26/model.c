@@ -886,7 +886,8 @@ zs26_check(struct zs_vm *vm, struct zs_error *err)
 				on_pcp += sum;
 			}
 		}
-		for (uint32_t pfn = z->start_pfn; pfn < z->start_pfn + z->spanned; pfn++) {
+		for (uint32_t pfn = z->start_pfn; pfn < z->start_pfn + z->spanned;
+		     pfn = zs_walk_next(m->pages, pfn, vm->check_skip_free)) {
 			const struct zs_page *p = &m->pages[pfn];
 
 			if (p->flags & ZS_PG_HEAD)

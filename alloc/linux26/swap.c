@@ -284,6 +284,7 @@ zs26_lru_check(struct zs_vm *vm, struct zs_error *err)
 	struct zs26 *k = zs26_of(vm);
 	struct zs_machine *m = vm->machine;
 	int nlru = k->kver == ZS_KV_2618 ? 2 : ZS26_NR_LRU;
+	uint64_t dirty = 0, wb_file = 0; /* the zones tile the pfn space: every page */
 
 	for (int i = 0; i < m->nr_zones; i++) {
 		struct zs_zone *z = &m->zones[i];
@@ -319,11 +320,14 @@ zs26_lru_check(struct zs_vm *vm, struct zs_error *err)
 		}
 		if (lv->nr_isolated[0] || lv->nr_isolated[1])
 			return zs_error_set(err, EX_SOFTWARE, "%s: pages left isolated", z->name);
-		for (uint32_t pfn = z->start_pfn; pfn < z->start_pfn + z->spanned; pfn++) {
+		for (uint32_t pfn = z->start_pfn; pfn < z->start_pfn + z->spanned;
+		     pfn = zs_walk_next(m->pages, pfn, vm->check_skip_free)) {
 			const struct zs_page *p = &m->pages[pfn];
 
 			if (p->flags & ZS_PG_LRU)
 				flagged++;
+			dirty += (p->flags & ZS_PG_DIRTY) && zs26_page_is_file(p);
+			wb_file += (p->flags & ZS_PG_WRITEBACK) && zs26_page_is_file(p);
 			if (p->list == ZS26_LST_ISOLATED)
 				return zs_error_set(err, EX_SOFTWARE, "%s: page %u left isolated",
 						    z->name, pfn);
@@ -339,20 +343,14 @@ zs26_lru_check(struct zs_vm *vm, struct zs_error *err)
 					    z->name, (unsigned long long)flagged,
 					    (unsigned long long)on_lru);
 	}
-	for (uint64_t s = 0; s < k->rc.nr_slots; s++) {
+	/* every slot on full passes; between them the pages' side above (each swap-cache
+	 * page's slot maps back to it) is what is checked */
+	for (uint64_t s = 0; !vm->check_skip_free && s < k->rc.nr_slots; s++) {
 		uint32_t pfn = k->rc.swapcache[s];
 
 		if (pfn != ZS_NIL && (!(m->pages[pfn].flags & ZS_PG_SWAPCACHE) || m->pages[pfn].aux != s))
 			return zs_error_set(err, EX_SOFTWARE, "swap cache slot %llu -> page %u stale",
 					    (unsigned long long)s, pfn);
-	}
-	uint64_t dirty = 0, wb_file = 0;
-
-	for (uint32_t pfn = 0; pfn < m->nr_pages; pfn++) {
-		const struct zs_page *p = &m->pages[pfn];
-
-		dirty += (p->flags & ZS_PG_DIRTY) && zs26_page_is_file(p);
-		wb_file += (p->flags & ZS_PG_WRITEBACK) && zs26_page_is_file(p);
 	}
 	if (dirty != k->rc.nr_file_dirty)
 		return zs_error_set(err, EX_SOFTWARE, "NR_FILE_DIRTY %llu, %llu dirty cache pages",
