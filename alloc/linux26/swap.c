@@ -236,14 +236,16 @@ zs26_lru_forget(struct zs_vm *vm, uint32_t pfn)
 		 * DEVIATION: the kernel's pagevec holds a reference and the page is
 		 * freed when the pagevec drains; here it leaves the pagevec at once.
 		 */
-		for (int i = 0; i < k->nr_cpus * ZS26_NR_LRU; i++) {
-			struct zs_list *pv = &k->rc.pvec[i];
-			uint32_t q;
+		struct zs_page *pages = vm->machine->pages;
+		uint32_t head = pfn;
 
-			for (q = pv->head; q != ZS_NIL && q != pfn; q = vm->machine->pages[q].next)
-				;
-			if (q == pfn) {
-				zs_list_del(vm->machine->pages, pv, pfn);
+		/* a pagevec holds fewer than ZS26_PAGEVEC_SIZE pages: walk back to the
+		 * head of this one, then pick the pagevec that starts there */
+		while (pages[head].prev != ZS_NIL)
+			head = pages[head].prev;
+		for (int i = 0; i < k->nr_cpus * ZS26_NR_LRU; i++) {
+			if (k->rc.pvec[i].head == head) {
+				zs_list_del(pages, &k->rc.pvec[i], pfn);
 				break;
 			}
 		}
