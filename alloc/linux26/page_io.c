@@ -71,6 +71,8 @@ zs26_end_page_writeback(struct zs_vm *vm, uint32_t pfn)
 		rc->nr_writeback_file--;
 		rc->bdi_writeouts++;
 	}
+	if (rc->rframes)
+		zs26_rframe_writeback_done(vm, pfn);
 	if (p->flags & ZS26_PG_FREEPEND) {
 		/* the owner let go of it while the write was in flight */
 		p->flags &= ~ZS26_PG_FREEPEND;
