@@ -1,7 +1,9 @@
 /*
  * page_io.c - the writes reclaim starts (swap_writepage of mm/page_io.c, a
  * file system's writepage) and their completion, end_page_writeback() of
- * mm/filemap.c, which rotates a PG_reclaim page to the inactive tail.
+ * mm/filemap.c, which rotates a PG_reclaim page to the inactive tail and
+ * wakes a 2.6.32 direct reclaimer asleep in wait_on_page_writeback() of that
+ * page (vmscan_isolated.c).
  *
  * DEVIATION: the pages pageout() writes during one shrink_page_list() call
  * go to the disk as one request, as a plugged queue merges the contiguous

@@ -136,7 +136,7 @@ struct zs26_rframe {
 	int where;                      /* ZS26_RF_* */
 	struct zs26_sc sc;              /* do_try_to_free_pages' scan_control */
 	int priority, zone_i;           /* do_try_to_free_pages, shrink_zones */
-	uint64_t nr[4];                 /* shrink_zone's nr[] left per evictable list */
+	uint64_t nr[ZS26_NR_EVICTABLE];  /* shrink_zone's nr[] left per evictable list */
 	int lru;                        /* shrink_zone's list being shrunk */
 	uint64_t zone_reclaimed, zone_start;
 	struct zs_zone *zone;           /* shrink_inactive_list's */
