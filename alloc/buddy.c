@@ -360,7 +360,7 @@ zs_buddy_boot(struct zs_machine *m, struct zs_zone *z, unsigned mt)
 /* ---- invariant checker (tests and debug builds) ---- */
 
 int
-zs_buddy_check(struct zs_machine *m, struct zs_zone *z, struct zs_error *err)
+zs_buddy_check(struct zs_machine *m, struct zs_zone *z, int tails, struct zs_error *err)
 {
 	uint32_t end = z->start_pfn + z->spanned;
 	uint64_t free_pages = 0;
@@ -408,7 +408,7 @@ zs_buddy_check(struct zs_machine *m, struct zs_zone *z, struct zs_error *err)
 								    "%s: pair bit of free block %u order %d is 0",
 								    z->name, pfn, k);
 				}
-				for (uint32_t i = 1; i < (1u << k); i++)
+				for (uint32_t i = 1; tails && i < (1u << k); i++)
 					if (m->pages[pfn + i].flags & ZS_PG_BUDDY ||
 					    m->pages[pfn + i].list != ZS_LST_NONE)
 						return zs_error_set(err, EX_SOFTWARE,

@@ -83,7 +83,11 @@ zs_buddy_block_mt(const struct zs_page *p)
 void zs_buddy_boot(struct zs_machine *m, struct zs_zone *z, unsigned mt);
 void zs_buddy_boot_by_frees(struct zs_machine *m, struct zs_zone *z, unsigned mt);
 
-/* Check the invariants above; returns 0, or -1 with a description in err. */
-int zs_buddy_check(struct zs_machine *m, struct zs_zone *z, struct zs_error *err);
+/*
+ * Check the invariants above; returns 0, or -1 with a description in err.
+ * With tails 0 the pages inside free blocks are not looked at (only the
+ * blocks' heads, their lists, alignment and buddies).
+ */
+int zs_buddy_check(struct zs_machine *m, struct zs_zone *z, int tails, struct zs_error *err);
 
 #endif

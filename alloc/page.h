@@ -167,4 +167,19 @@ zs_list_move(struct zs_page *pages, struct zs_list *from, struct zs_list *to, ui
 	zs_list_add(pages, to, pfn, tag);
 }
 
+/*
+ * The invariant checker's page walk: the pfn after pfn to look at.  With
+ * skip_free, the head of a free buddy block stands for its whole block: its
+ * tail pages carry no state (zs_buddy_check verifies that on the full passes),
+ * so a walk's cost follows the pages in use, not the memory size.
+ */
+static inline uint32_t
+zs_walk_next(const struct zs_page *pages, uint32_t pfn, int skip_free)
+{
+	const struct zs_page *p = &pages[pfn];
+
+	/* an order past 31 is corrupt: step by one and let the checks report it */
+	return pfn + (skip_free && (p->flags & ZS_PG_BUDDY) && p->order < 32 ? 1u << p->order : 1u);
+}
+
 #endif

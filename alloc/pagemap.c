@@ -23,6 +23,15 @@ struct zs_pagemap {
 	uint64_t live;
 	struct slot *index;   /* the hash index, see below */
 	uint64_t index_cap;   /* power of two, at most 2^32 */
+	/*
+	 * Where the last find ended, valid while gen == hint_gen (every change of the
+	 * index bumps gen): a miss's empty slot is where insert of that key places it,
+	 * a hit's slot is where remove of that binding starts.  Saves the second
+	 * probe of the common find-then-insert and find-then-remove.
+	 */
+	uint64_t gen, hint_gen;
+	uint64_t hint_key, hint_slot;
+	uint32_t hint_b;      /* the binding found, ZS_NIL for a miss */
 };
 
 /*
@@ -75,6 +84,7 @@ zs_pagemap_create(void)
 	pm->index_cap = 2048;
 	pm->index = index_new(pm->index_cap);
 	pm->free_head = ZS_NIL;
+	pm->hint_gen = UINT64_MAX; /* no hint */
 	return pm;
 }
 
@@ -107,6 +117,7 @@ grow(struct zs_pagemap *pm)
 	ZS_BUG_ON(cap > (UINT64_C(1) << 32));
 	pm->index = index_new(cap);
 	pm->index_cap = cap;
+	pm->gen++;
 	for (uint64_t i = 0; i < old_cap; i++)
 		if (old[i].b != ZS_NIL)
 			place(pm->index, cap - 1, old[i].word, old[i].b);
@@ -114,7 +125,7 @@ grow(struct zs_pagemap *pm)
 }
 
 uint32_t
-zs_pagemap_find(const struct zs_pagemap *pm, uint64_t key)
+zs_pagemap_find(struct zs_pagemap *pm, uint64_t key)
 {
 	uint64_t mask = pm->index_cap - 1;
 	uint32_t word = hash_word(key);
@@ -122,8 +133,13 @@ zs_pagemap_find(const struct zs_pagemap *pm, uint64_t key)
 	for (uint64_t h = word & mask;; h = (h + 1) & mask) {
 		const struct slot *s = &pm->index[h];
 
-		if (s->b == ZS_NIL || (s->word == word && pm->slab[s->b].key == key))
+		if (s->b == ZS_NIL || (s->word == word && pm->slab[s->b].key == key)) {
+			pm->hint_gen = pm->gen;
+			pm->hint_key = key;
+			pm->hint_slot = h;
+			pm->hint_b = s->b;
 			return s->b;
+		}
 	}
 }
 
@@ -150,7 +166,12 @@ zs_pagemap_insert(struct zs_pagemap *pm, uint64_t key)
 	struct zs_binding *bd = &pm->slab[b];
 	*bd = (struct zs_binding){.key = key, .pfn = ZS_NIL, .task = ZS_NIL, .slot = UINT32_MAX,
 				  .tnext = ZS_NIL, .tprev = ZS_NIL, .state = ZS_BIND_PENDING};
-	place(pm->index, pm->index_cap - 1, hash_word(key), b);
+	if (pm->hint_gen == pm->gen && pm->hint_b == ZS_NIL && pm->hint_key == key)
+		/* the miss stopped at the first empty slot from the home: where place() would */
+		pm->index[pm->hint_slot] = (struct slot){b, hash_word(key)};
+	else
+		place(pm->index, pm->index_cap - 1, hash_word(key), b);
+	pm->gen++;
 	pm->live++;
 	return b;
 }
@@ -159,13 +180,20 @@ void
 zs_pagemap_remove(struct zs_pagemap *pm, uint32_t idx)
 {
 	uint64_t mask = pm->index_cap - 1;
-	uint64_t hole = hash_word(pm->slab[idx].key) & mask;
 	struct slot *ix = pm->index;
+	uint64_t hole;
 
-	while (ix[hole].b != idx) {
-		ZS_BUG_ON(ix[hole].b == ZS_NIL);
-		hole = (hole + 1) & mask;
+	if (pm->hint_gen == pm->gen && pm->hint_b == idx) {
+		hole = pm->hint_slot;
+	} else {
+		hole = hash_word(pm->slab[idx].key) & mask;
+		while (ix[hole].b != idx) {
+			ZS_BUG_ON(ix[hole].b == ZS_NIL);
+			hole = (hole + 1) & mask;
+		}
 	}
+	ZS_BUG_ON(ix[hole].b != idx);
+	pm->gen++;
 	/* Backward shift: pull back each later entry of the run whose home is at or before the hole. */
 	for (uint64_t j = (hole + 1) & mask; ix[j].b != ZS_NIL; j = (j + 1) & mask) {
 		uint64_t h = ix[j].word & mask;

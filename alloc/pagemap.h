@@ -46,8 +46,8 @@ struct zs_pagemap;
 struct zs_pagemap *zs_pagemap_create(void);
 void zs_pagemap_destroy(struct zs_pagemap *pm);
 
-/* Index of the binding for key, or ZS_NIL. */
-uint32_t zs_pagemap_find(const struct zs_pagemap *pm, uint64_t key);
+/* Index of the binding for key, or ZS_NIL (remembers where it looked: see pagemap.c). */
+uint32_t zs_pagemap_find(struct zs_pagemap *pm, uint64_t key);
 /* Create a binding for key (must not exist); returns its index. */
 uint32_t zs_pagemap_insert(struct zs_pagemap *pm, uint64_t key);
 /* Remove binding idx (it must be off any task list). */

@@ -301,52 +301,75 @@ int
 zs_vm_check(struct zs_vm *vm, struct zs_error *err)
 {
 	struct zs_machine *m = vm->machine;
+	const int skip = vm->check_skip_free;
 
 	for (int i = 0; i < m->nr_zones; i++)
-		if (zs_buddy_check(m, &m->zones[i], err))
+		if (zs_buddy_check(m, &m->zones[i], !skip, err))
 			return -1;
-	/* conservation: free + per-cpu + allocated blocks == present, zone by zone */
+	/* conservation: free + per-cpu + allocated blocks == present, zone by zone (the
+	 * zones tile the pfn space, so this walk sees every page) */
 	for (int i = 0; i < m->nr_zones; i++) {
 		struct zs_zone *z = &m->zones[i];
-		uint64_t pcp = 0, held = 0;
+		uint64_t pcp = 0, held = 0, heads = 0, blocks = 0;
 
-		for (uint32_t pfn = z->start_pfn; pfn < z->start_pfn + z->spanned; pfn++) {
+		for (uint32_t pfn = z->start_pfn; pfn < z->start_pfn + z->spanned;
+		     pfn = zs_walk_next(m->pages, pfn, skip)) {
 			const struct zs_page *p = &m->pages[pfn];
 
 			if (p->flags & ZS_PG_PCP)
 				pcp++;
+			if (p->flags & ZS_PG_BUDDY)
+				heads++;
 			if (p->flags & ZS_PG_HEAD)
 				held += 1ull << p->order;
 			if ((p->flags & ZS_PG_PCP) && (p->flags & (ZS_PG_HEAD | ZS_PG_BUDDY)))
 				return zs_error_set(err, EX_SOFTWARE,
 						    "page %u is on a per-cpu list and %s", pfn,
 						    p->flags & ZS_PG_BUDDY ? "free" : "allocated");
+			/* every bound page points at a binding that points back */
+			if (p->flags & ZS_PG_BOUND) {
+				struct zs_binding *b = zs_pagemap_at(vm->pagemap, p->owner);
+
+				if (b->pfn != pfn || b->state != ZS_BIND_RESIDENT)
+					return zs_error_set(err, EX_SOFTWARE,
+							    "page %u bound to binding %u that does not hold it",
+							    pfn, p->owner);
+				if (p->flags & (ZS_PG_BUDDY | ZS_PG_PCP))
+					return zs_error_set(err, EX_SOFTWARE,
+							    "page %u is bound and free", pfn);
+			}
+			if (p->list == ZS_LST_NONE && (p->next != ZS_NIL || p->prev != ZS_NIL))
+				return zs_error_set(err, EX_SOFTWARE,
+						    "page %u linked but on no list", pfn);
 		}
+		/* a page marked free but on no free list would make a walk skip pages in use */
+		for (int k = 0; k < z->max_order; k++)
+			blocks += z->free_area[k].nr_free;
+		if (heads != blocks)
+			return zs_error_set(err, EX_SOFTWARE,
+					    "%s: %llu pages marked as free block heads, %llu blocks listed",
+					    z->name, (unsigned long long)heads,
+					    (unsigned long long)blocks);
 		if (z->free_pages + pcp + held != z->present)
 			return zs_error_set(err, EX_SOFTWARE,
 					    "%s: free %llu + per-cpu %llu + allocated %llu != present %u",
 					    z->name, (unsigned long long)z->free_pages,
 					    (unsigned long long)pcp, (unsigned long long)held, z->present);
 	}
-	/* every bound page points at a binding that points back */
-	for (uint32_t pfn = 0; pfn < m->nr_pages; pfn++) {
-		const struct zs_page *p = &m->pages[pfn];
-
-		if (p->flags & ZS_PG_BOUND) {
-			struct zs_binding *b = zs_pagemap_at(vm->pagemap, p->owner);
-
-			if (b->pfn != pfn || b->state != ZS_BIND_RESIDENT)
-				return zs_error_set(err, EX_SOFTWARE,
-						    "page %u bound to binding %u that does not hold it",
-						    pfn, p->owner);
-			if (p->flags & (ZS_PG_BUDDY | ZS_PG_PCP))
-				return zs_error_set(err, EX_SOFTWARE, "page %u is bound and free",
-						    pfn);
-		}
-		if (p->list == ZS_LST_NONE && (p->next != ZS_NIL || p->prev != ZS_NIL))
-			return zs_error_set(err, EX_SOFTWARE, "page %u linked but on no list", pfn);
-	}
 	if (vm->ops->check)
 		return vm->ops->check(vm, err);
 	return 0;
+}
+
+int
+zs_vm_check_event(struct zs_vm *vm, struct zs_error *err)
+{
+	int r;
+
+	vm->check_skip_free = vm->checks_since_full != 0;
+	if (++vm->checks_since_full >= ZS_CHECK_FULL_EVERY)
+		vm->checks_since_full = 0;
+	r = zs_vm_check(vm, err);
+	vm->check_skip_free = 0;
+	return r;
 }

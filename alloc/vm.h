@@ -68,6 +68,10 @@ struct zs_vm {
 
 	zs_vm_event_fn event_fn;
 	void *event_cookie;
+
+	/* the invariant checker: its walks may skip free blocks' tails (zs_walk_next) */
+	int check_skip_free;
+	uint32_t checks_since_full;
 };
 
 /* Create a vm on machine m with model ops; the model's init runs here. */
@@ -124,7 +128,18 @@ void zs_vm_kill_task(struct zs_vm *vm, struct zs_task *t, const char *why);
 void zs_vm_event(struct zs_vm *vm, const char *op, struct zs_task *t, int cpu, uint32_t gfp,
 		 int order, uint32_t pfn, const char *path);
 
-/* Core + buddy + model invariants; 0 or -1 with err. */
+/* Core + buddy + model invariants over every page; 0 or -1 with err. */
 int zs_vm_check(struct zs_vm *vm, struct zs_error *err);
+
+/* Full checks come every this many zs_vm_check_event calls (the first is one). */
+#define ZS_CHECK_FULL_EVERY 256
+
+/*
+ * The checker after an event: zs_vm_check, except that on all but every
+ * ZS_CHECK_FULL_EVERY-th call the page walks skip the tail pages of free
+ * buddy blocks (vm->check_skip_free), so its cost follows the pages in use.
+ * Every list, counter, binding and in-use page is still checked every time.
+ */
+int zs_vm_check_event(struct zs_vm *vm, struct zs_error *err);
 
 #endif

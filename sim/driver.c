@@ -102,7 +102,10 @@ open_run(struct zs_thread *th)
 	struct actor *a = th->priv;
 	struct src_ctx *c = a->c;
 	struct zs_engine *e = c->run->e;
-	struct zs_error err = {0, ""};
+	struct zs_error err; /* not = {0}: that zeroes a 1 KiB message on every step */
+
+	err.code = 0;
+	err.msg[0] = '\0';
 
 	for (;;) {
 		if (actor_resume(a))
@@ -241,7 +244,10 @@ dispatch(struct src_ctx *c)
 {
 	struct zs_run *r = c->run;
 	struct zs_engine *e = r->e;
-	struct zs_error err = {0, ""};
+	struct zs_error err; /* as in open_run: code and an empty message only */
+
+	err.code = 0;
+	err.msg[0] = '\0';
 
 	c->timer_gen++; /* any armed timer is replaced by what this decides */
 	for (;;) {
@@ -433,7 +439,7 @@ check_after_event(void *cookie)
 {
 	struct zs_run *r = cookie;
 
-	if (!r->check_failed && zs_vm_check(r->vm, &r->check_err)) {
+	if (!r->check_failed && zs_vm_check_event(r->vm, &r->check_err)) {
 		r->check_failed = 1;
 		zs_engine_stop(r->e);
 	}

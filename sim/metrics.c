@@ -9,6 +9,7 @@
 #include <sysexits.h>
 
 #include "alloc/task.h"
+#include "sim/csvrow.h"
 #include "sim/pathclass.h"
 
 #ifndef ZS_VERSION
@@ -59,39 +60,55 @@ zs_metrics_tick(struct zs_metrics *mx, uint64_t tick)
 		ntasks += vm->tasks[i]->alive && !(vm->tasks[i]->flags & ZS_PF_KTHREAD);
 	if (vm->ops->sample && vm->ops->nr_metrics)
 		vm->ops->sample(vm, NULL, gbuf);
+	struct zs_row row; /* the buffer is written field by field, never read before */
+
+	row.f = f;
+	row.n = 0;
 	for (int zi = 0; zi < m->nr_zones; zi++) {
 		struct zs_zone *z = &m->zones[zi];
+		const uint64_t vmc[] = {vm->alloc_ok, vm->alloc_fail, vm->alloc_refused, live, ntasks,
+					vm->pgmajfault, vm->pswpin, vm->pswpout, vm->pgpgin,
+					vm->pgpgout, vm->swap.nr_free, vm->oom_kills,
+					vm->unknown_frees};
 
-		fprintf(f, "%" PRId64 ",%" PRIu64 ",%d,%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
-			   ",%u",
-			zs_now(mx->e), tick, z->node, z->name, z->free_pages, z->pages_min,
-			z->pages_low, z->pages_high, z->present);
+		/* the columns of ticks_header(), as "%" PRIu64 etc. would print them */
+		zs_row_i64(&row, zs_now(mx->e));
+		zs_row_cu64(&row, tick);
+		zs_row_ci64(&row, z->node);
+		zs_row_str(&row, ",");
+		zs_row_str(&row, z->name);
+		zs_row_cu64(&row, z->free_pages);
+		zs_row_cu64(&row, z->pages_min);
+		zs_row_cu64(&row, z->pages_low);
+		zs_row_cu64(&row, z->pages_high);
+		zs_row_cu64(&row, z->present);
 		for (int k = 0; k < vm->ops->max_order; k++)
-			fprintf(f, ",%u", z->free_area[k].nr_free);
-		fprintf(f, ",%" PRIu64 ",%" PRIu64, z->pgalloc, z->pgfree);
+			zs_row_cu64(&row, z->free_area[k].nr_free);
+		zs_row_cu64(&row, z->pgalloc);
+		zs_row_cu64(&row, z->pgfree);
 		for (int k = 0; k < vm->ops->max_order; k++)
-			fprintf(f, ",%" PRIu64, z->alloc_blocks[k]);
+			zs_row_cu64(&row, z->alloc_blocks[k]);
 		for (int k = 0; k < vm->ops->max_order; k++)
-			fprintf(f, ",%" PRIu64, z->free_blocks[k]);
-		fprintf(f,
-			",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%u,%" PRIu64 ",%" PRIu64
-			",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64,
-			vm->alloc_ok, vm->alloc_fail, vm->alloc_refused, live, ntasks, vm->pgmajfault,
-			vm->pswpin, vm->pswpout, vm->pgpgin, vm->pgpgout, vm->swap.nr_free,
-			vm->oom_kills, vm->unknown_frees);
+			zs_row_cu64(&row, z->free_blocks[k]);
+		for (size_t i = 0; i < sizeof(vmc) / sizeof(vmc[0]); i++)
+			zs_row_cu64(&row, vmc[i]);
 		for (int k = 0; k < vm->ops->max_order; k++)
-			fprintf(f, ",%" PRIu64, vm->fail_by_order[k]);
+			zs_row_cu64(&row, vm->fail_by_order[k]);
 		for (int i = 0; i < vm->ops->nr_paths; i++)
-			fprintf(f, ",%" PRIu64, vm->path_count[i]);
+			zs_row_cu64(&row, vm->path_count[i]);
 		if (vm->ops->nr_metrics) {
 			memset(zbuf, 0, sizeof(int64_t) * (size_t)vm->ops->nr_metrics);
 			if (vm->ops->sample)
 				vm->ops->sample(vm, z, zbuf);
 			for (int i = 0; i < vm->ops->nr_metrics; i++)
-				fprintf(f, ",%" PRId64, vm->ops->metrics[i].per_zone ? zbuf[i] : gbuf[i]);
+				zs_row_ci64(&row, vm->ops->metrics[i].per_zone ? zbuf[i] : gbuf[i]);
 		}
-		fprintf(f, ",%s,%" PRIu64 "\n", vm->ops->name, mx->seed);
+		zs_row_str(&row, ",");
+		zs_row_str(&row, vm->ops->name);
+		zs_row_cu64(&row, mx->seed);
+		zs_row_str(&row, "\n");
 	}
+	zs_row_flush(&row);
 }
 
 /* ---- events.csv ---- */

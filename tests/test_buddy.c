@@ -42,7 +42,7 @@ check(struct zs_machine *m, struct zs_zone *z)
 {
 	struct zs_error err = {0, ""};
 
-	cr_assert_eq(zs_buddy_check(m, z, &err), 0, "%s", err.msg);
+	cr_assert_eq(zs_buddy_check(m, z, 1, &err), 0, "%s", err.msg);
 }
 
 static void
@@ -272,7 +272,7 @@ Test(buddy, checker_catches_corruption)
 	struct zs_error err = {0, ""};
 
 	m->zones[0].free_pages++;
-	cr_assert_eq(zs_buddy_check(m, &m->zones[0], &err), -1);
+	cr_assert_eq(zs_buddy_check(m, &m->zones[0], 1, &err), -1);
 	cr_assert(strstr(err.msg, "free_pages"), "%s", err.msg);
 	teardown(m);
 }

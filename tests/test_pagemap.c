@@ -59,3 +59,50 @@ Test(pagemap, churn_against_reference)
 	free(ref);
 	zs_pagemap_destroy(pm);
 }
+
+/* Bind key 8192 + i when it is not bound, else remove it. */
+static void
+toggle(struct zs_pagemap *pm, uint32_t *ref, uint32_t i)
+{
+	if (ref[i] == ZS_NIL) {
+		ref[i] = zs_pagemap_insert(pm, zs_pagemap_key(0, 8192 + i));
+	} else {
+		zs_pagemap_remove(pm, ref[i]);
+		ref[i] = ZS_NIL;
+	}
+}
+
+/*
+ * The same against the reference, but each insert or remove follows a find of some
+ * other key about half the time (and finds of one key between mutations are
+ * repeated or skipped, or another key changes between a find and the change of
+ * its key), so the slot a find remembers is used only when it is still
+ * the right one: a stale hint would place a key off its probe run or remove the
+ * wrong entry, and a later find would miss it.
+ */
+Test(pagemap, remembered_slot_only_when_current)
+{
+	struct zs_pagemap *pm = zs_pagemap_create();
+	uint32_t *ref = malloc(NKEYS * sizeof(*ref));
+	uint64_t s = 7;
+
+	cr_assert(ref);
+	for (uint32_t i = 0; i < NKEYS; i++)
+		ref[i] = ZS_NIL;
+	for (int step = 0; step < 200000; step++) {
+		uint32_t i = (uint32_t)(next(&s) % NKEYS), j = (uint32_t)(next(&s) % NKEYS);
+		uint64_t key = zs_pagemap_key(0, 8192 + i);
+
+		if (next(&s) % 2) /* a find of another key in between */
+			cr_assert_eq(zs_pagemap_find(pm, zs_pagemap_key(0, 8192 + j)), ref[j]);
+		toggle(pm, ref, i);
+		if (j != i && next(&s) % 2) /* and j's after that: what its find saw has changed */
+			toggle(pm, ref, j);
+		cr_assert_eq(zs_pagemap_find(pm, key), ref[i], "step %d key %u", step, i);
+		cr_assert_eq(zs_pagemap_find(pm, zs_pagemap_key(0, 8192 + j)), ref[j], "step %d", step);
+	}
+	for (uint32_t i = 0; i < NKEYS; i++)
+		cr_assert_eq(zs_pagemap_find(pm, zs_pagemap_key(0, 8192 + i)), ref[i], "key %u", i);
+	free(ref);
+	zs_pagemap_destroy(pm);
+}

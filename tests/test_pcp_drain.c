@@ -64,7 +64,7 @@ alloc_from(struct t26 *t, int node, unsigned cpu)
 	req.cpu = cpu;
 	req.gfp = GFP26_HIGHUSER_MOVABLE;
 	cr_assert_neq(zs26_get_page_from_freelist(t->vm, &req, req.gfp, 0, zl, 1,
-						  ZS26_ALLOC_WMARK_LOW),
+						  ZS26_ALLOC_WMARK_LOW, NULL),
 		      ZS_NIL);
 }
 

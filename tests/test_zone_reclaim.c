@@ -367,7 +367,8 @@ Test(zone_reclaim, a_full_local_zone_is_reclaimed_before_spilling)
 			cold_cache(&t, z, (unsigned)(z->free_pages - z->pages_low + 1), 1);
 			cr_assert_lt(z->free_pages, z->pages_low + 1);
 			uint32_t pfn = zs26_get_page_from_freelist(t.vm, &r, r.gfp, 0, zl, nzl,
-								  ZS26_ALLOC_WMARK_LOW);
+								  ZS26_ALLOC_WMARK_LOW,
+								  zs26_zlc_of(t.vm, 0, r.gfp));
 
 			cr_assert_neq(pfn, ZS_NIL);
 			cr_assert_eq(zs_pfn_zone(t.m, pfn)->node, mode ? 0 : 1, "v %d mode %d", v,

@@ -37,6 +37,10 @@ struct trace_src {
 	enum zs_kver kver;
 	uint64_t allocs, frees, last_line;
 	uint64_t mixed_mobility; /* lines skipped for asking two migratetypes (skip_bad_lines) */
+	/* the last modern mask translated and what it gave: a trace repeats a few masks */
+	uint64_t memo_mask;
+	uint32_t memo_gfp;
+	int memo_valid;
 };
 
 /*
@@ -119,6 +123,10 @@ trace_time(struct trace_src *t, const struct zs_page_event *pe, struct zs_error 
 		t->last_ns = pe->time_ns;
 	if (rel < 0)
 		return 0; /* a timestamp that runs backwards (per-cpu buffers) is served at once */
+	/* a difference of two whole doubles is whole (below 2^53 exactly, above it every
+	 * double is), so at scale 1 the conversion is what llround would give */
+	if (t->time_scale == 1.0)
+		return (int64_t)rel;
 	return (int64_t)llround(rel * t->time_scale);
 }
 
@@ -154,7 +162,12 @@ again:
 		t->t0 = t->last_ns = pe.time_ns;
 	}
 	if (pe.ev == ZS_PEV_ALLOC) {
-		gfp = zs_gfp_modern_to_kernel(t->kver, pe.gfp_modern, NULL);
+		if (!t->memo_valid || pe.gfp_modern != t->memo_mask) {
+			t->memo_mask = pe.gfp_modern;
+			t->memo_gfp = zs_gfp_modern_to_kernel(t->kver, pe.gfp_modern, NULL);
+			t->memo_valid = 1;
+		}
+		gfp = t->memo_gfp;
 		if (mixed_mobility(t, gfp)) {
 			if (t->skip_bad) {
 				t->mixed_mobility++;

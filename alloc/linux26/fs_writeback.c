@@ -122,7 +122,8 @@ write_chunk(struct zs_vm *vm, int kupdate, int64_t older_than, int nonblocking, 
 		*congested = 1;
 		return 0;
 	}
-	for (uint32_t pfn = 0; pfn < m->nr_pages && n < max; pfn++) {
+	/* in pfn order; a free buddy block holds no dirty page, so it is stepped over whole */
+	for (uint32_t pfn = 0; pfn < m->nr_pages && n < max; pfn = zs_walk_next(m->pages, pfn, 1)) {
 		struct zs_page *p = &m->pages[pfn];
 
 		if (!(p->flags & ZS_PG_DIRTY) || (p->flags & ZS_PG_WRITEBACK) ||

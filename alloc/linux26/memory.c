@@ -206,9 +206,14 @@ zs26_release_page(struct zs_vm *vm, uint32_t pfn, unsigned cpu, int cold)
 	struct zs_zone *z = zs_pfn_zone(vm->machine, pfn);
 
 	ZS_BUG_ON(p->list != ZS_LST_NONE || (p->flags & (ZS_PG_SWAPCACHE | ZS_PG_WRITEBACK)));
-	zs26_page_unmap(vm, pfn);
-	zs26_account_clean(vm, pfn); /* a dirty page freed: cancel_dirty_page */
-	zs26_pagecache_remove(vm, pfn);
+	/* each callee tests its own flag first: the tests here only save the calls
+	 * on the common free of an unmapped, clean, uncached page */
+	if (p->flags & ZS_PG_MAPPED)
+		zs26_page_unmap(vm, pfn);
+	if (p->flags & ZS_PG_DIRTY)
+		zs26_account_clean(vm, pfn); /* a dirty page freed: cancel_dirty_page */
+	if (p->flags & ZS26_PG_PAGECACHE)
+		zs26_pagecache_remove(vm, pfn);
 	/* KERNEL: 2.6.32 mm/page_alloc.c free_page_mlock(): NR_MLOCK drops with the page */
 	if (k->kver == ZS_KV_2632 && (p->flags & ZS26_PG_MLOCKED))
 		zs26_zone(z)->lru.nr_mlock--;
@@ -227,10 +232,12 @@ zs26_free(struct zs_vm *vm, uint32_t pfn, unsigned order, unsigned cpu)
 
 	/* KERNEL: 2.6.32 mm/page_alloc.c __free_pages(): order 0 is a hot free to the pcp */
 	if (order == 0) {
-		zs26_lru_forget(vm, pfn);
+		if (p->list != ZS_LST_NONE)
+			zs26_lru_forget(vm, pfn);
 		if (p->flags & ZS_PG_SWAPCACHE)
 			zs26_delete_from_swap_cache(vm, pfn); /* the driver releases the slot */
-		zs26_page_unmap(vm, pfn);
+		if (p->flags & ZS_PG_MAPPED)
+			zs26_page_unmap(vm, pfn);
 		if (p->flags & ZS_PG_WRITEBACK) {
 			/* the write holds a reference: the page is freed when it completes */
 			p->flags |= ZS26_PG_FREEPEND;

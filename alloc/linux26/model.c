@@ -346,6 +346,10 @@ zs26_summary(struct zs_vm *vm, FILE *f)
 		fprintf(f, "pcp_remote_drains: %" PRIu64 "\npcp_remote_drained_pages: %" PRIu64 "\n",
 			k->pcp_remote_drains, k->pcp_remote_drained);
 	zs26_zone_reclaim_summary(vm, f);
+	if (k->kver == ZS_KV_2632 && vm->machine->nr_nodes >= 2)
+		fprintf(f, "zlc_zones_skipped: %" PRIu64 "\nzlc_rescans: %" PRIu64
+			   "\nzlc_zaps: %" PRIu64 "\n",
+			k->zlc_skipped, k->zlc_rescans, k->zlc_zaps);
 	if (k->kver == ZS_KV_2632)
 		zs26_isolated_summary(vm, f);
 }
@@ -423,6 +427,10 @@ zs26_describe(struct zs_vm *vm, FILE *out, int csv)
 		if (k->kver == ZS_KV_2632)
 			fprintf(out, " min_slab_pages %llu", (unsigned long long)zz->min_slab_pages);
 		fprintf(out, "\n");
+		/* KERNEL: 2.6.18 mm/vmstat.c zoneinfo_show(): "vm stats threshold" */
+		fprintf(out, "        vm stats threshold: %d (calculate_threshold: 2 * fls(%d cpus) * "
+			     "(1 + fls(%u pages >> 15)), at most 125)\n",
+			zz->stat_threshold, k->nr_cpus, z->present);
 		if (k->kver == ZS_KV_2632)
 			/* KERNEL: 2.6.32 /proc/zoneinfo "inactive_ratio" */
 			fprintf(out, "        inactive_ratio: %llu\n",
@@ -446,6 +454,20 @@ zs26_describe(struct zs_vm *vm, FILE *out, int csv)
 			k->min_unmapped_ratio, k->min_slab_ratio);
 	else
 		fprintf(out, "min_unmapped_ratio: %d %%\n", k->min_unmapped_ratio);
+	if (k->kver == ZS_KV_2632)
+		fprintf(out, "remote pagesets: each CPU's pageset of a zone on another node is "
+			     "drained by one batch when its expire countdown (3, re-armed by the "
+			     "CPU's counter differentials on the zone) runs out; vmstat_update "
+			     "counts it down every second (sysctl_stat_interval HZ)\n");
+	else
+		fprintf(out, "remote pagesets: cache_reap drains one other node's pagesets of "
+			     "the CPU (drain_node_pages, round-robin over the nodes) every 2 s\n");
+	if (k->kver == ZS_KV_2632)
+		fprintf(out, "zonelist cache: %s\n",
+			m->nr_nodes > 1 ? "on (more than one node online): a zone found full "
+					  "is skipped by later walks of the zonelist for up "
+					  "to a second (HZ jiffies); __GFP_THISNODE has none"
+					: "off (one node online)");
 	fprintf(out, "policy_zone: %s (MPOL_BIND applies to requests that may use it)\n",
 		zs_zone_type_name((enum zs_zone_type)k->policy_zone));
 	fprintf(out, "numa counters per zone (zone_statistics): numa_hit = served on the "
@@ -874,7 +896,8 @@ zs26_check(struct zs_vm *vm, struct zs_error *err)
 				on_pcp += sum;
 			}
 		}
-		for (uint32_t pfn = z->start_pfn; pfn < z->start_pfn + z->spanned; pfn++) {
+		for (uint32_t pfn = z->start_pfn; pfn < z->start_pfn + z->spanned;
+		     pfn = zs_walk_next(m->pages, pfn, vm->check_skip_free)) {
 			const struct zs_page *p = &m->pages[pfn];
 
 			if (p->flags & ZS_PG_HEAD)

@@ -171,6 +171,16 @@ struct zs26_zone {
 	zs_time_t zone_reclaim_ns;    /* scan time charged to the allocating tasks */
 };
 
+/*
+ * 2.6.32 struct zonelist_cache of a node's fallback zonelist (page_alloc_zlc.c):
+ * the zones found full since last_full_zap, by zone id.
+ */
+struct zs26_zlc {
+	uint64_t fullzones[(ZS_MAX_NODES * ZS_NR_ZONE_TYPES + 63) / 64];
+	int64_t last_full_zap; /* jiffies */
+	int zapped;            /* 0 until the first zlc_setup */
+};
+
 struct zs26_node {
 	struct zs_vm *vm;
 	int id;
@@ -193,6 +203,7 @@ struct zs26_node {
 	int temp_priority[ZS_NR_ZONE_TYPES];
 	uint64_t kswapd_wakeups;      /* times a sleeping kswapd was woken */
 	uint64_t pageoutrun;          /* balance passes */
+	struct zs26_zlc zlc;          /* 2.6.32 zonelist cache of zonelist[] */
 };
 
 struct zs26 {
@@ -228,6 +239,9 @@ struct zs26 {
 	uint64_t congestion_early;    /* congestion_waits ended by the queue draining */
 	uint64_t oom_lock_waits;
 	uint64_t oom_calls;
+	uint64_t zlc_skipped;         /* zones a walk passed over as full (2.6.32 zlc) */
+	uint64_t zlc_rescans;         /* walks scanned again without the zlc */
+	uint64_t zlc_zaps;            /* fullzones bitmaps cleared by zlc_setup */
 	zs_time_t direct_reclaim_ns;
 	struct zs26_reclaim rc;       /* LRU, swap cache, reclaim counters (vmscan.h) */
 };
@@ -442,7 +456,27 @@ zs26_zonelist(struct zs_vm *vm, int node, uint32_t gfp, const int **zl)
  * pfn or ZS_NIL.  Counts pgalloc and alloc_blocks, marks the head page.
  */
 uint32_t zs26_get_page_from_freelist(struct zs_vm *vm, struct zs_alloc_req *req, uint32_t gfp,
-				     unsigned order, const int *zl, int nzl, int alloc_flags);
+				     unsigned order, const int *zl, int nzl, int alloc_flags,
+				     struct zs26_zlc *zlc);
+
+/* ---- page_alloc_zlc.c (2.6.32) ---- */
+/* The zonelist cache of node's zonelist for gfp: NULL on 2.6.18 and for __GFP_THISNODE. */
+struct zs26_zlc *zs26_zlc_of(struct zs_vm *vm, int node, uint32_t gfp);
+/* zlc_setup(): zap the bitmap when more than HZ jiffies old (no-op for NULL). */
+void zs26_zlc_setup(struct zs_vm *vm, struct zs26_zlc *zlc);
+/* zlc_zone_worth_trying(): not marked full (NULL: every zone is). */
+static inline int
+zs26_zlc_zone_worth_trying(const struct zs26_zlc *zlc, int zone_id)
+{
+	return !zlc || !(zlc->fullzones[zone_id >> 6] & (1ull << (zone_id & 63)));
+}
+/* zlc_mark_zone_full() (no-op for NULL). */
+static inline void
+zs26_zlc_mark_zone_full(struct zs26_zlc *zlc, int zone_id)
+{
+	if (zlc)
+		zlc->fullzones[zone_id >> 6] |= 1ull << (zone_id & 63);
+}
 /* buffered_rmqueue(): pcp for order 0, the buddy (__rmqueue) for order > 0. */
 uint32_t zs26_buffered_rmqueue(struct zs_vm *vm, struct zs_zone *z, unsigned order,
 			       uint32_t gfp, unsigned cpu);

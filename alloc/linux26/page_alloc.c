@@ -10,10 +10,11 @@
  * without a second look at the mark; 2.6.32 re-checks the mark after SOME or
  * SUCCESS and moves on after NOSCAN or FULL.
  *
+ * 2.6.32 also marks a zone that failed in its zonelist cache and skips marked
+ * zones for up to a second (page_alloc_zlc.c).
+ *
  * DEVIATION: no cpusets (every zone is allowed, __GFP_HARDWALL and
- * ALLOC_CPUSET change nothing) and no 2.6.32 zonelist cache (zlc): a zone
- * found full (or FULL by zone_reclaim) is looked at again by the next walk
- * instead of being skipped for up to a second.
+ * ALLOC_CPUSET change nothing).
  *
  * Invariant: a pfn returned is the head of a block of exactly `order`, marked
  * ZS_PG_HEAD, on no list, and counted in its zone's pgalloc.
@@ -73,10 +74,13 @@ zone_statistics(struct zs_zone *preferred, struct zs_zone *z, int local)
 
 uint32_t
 zs26_get_page_from_freelist(struct zs_vm *vm, struct zs_alloc_req *req, uint32_t gfp,
-			    unsigned order, const int *zl, int nzl, int alloc_flags)
+			    unsigned order, const int *zl, int nzl, int alloc_flags,
+			    struct zs26_zlc *zlc)
 {
 	struct zs_machine *m = vm->machine;
-	const struct zs26 *k = zs26_of(vm);
+	struct zs26 *k = zs26_of(vm);
+	const int v32 = k->kver == ZS_KV_2632;
+	int zlc_active = 0, did_zlc_setup = 0;
 	int classzone_idx;
 	unsigned cpu;
 
@@ -85,11 +89,16 @@ zs26_get_page_from_freelist(struct zs_vm *vm, struct zs_alloc_req *req, uint32_t
 	/* KERNEL: 2.6.18 classzone = zone_idx(zonelist->zones[0]); 2.6.32 preferred_zone */
 	classzone_idx = (int)m->zones[zl[0]].type;
 	cpu = zs_cpu_index(m, req->cpu);
+zonelist_scan:
 	for (int i = 0; i < nzl; i++) {
 		struct zs_zone *z = &m->zones[zl[i]];
 		uint32_t pfn;
 
-		/* KERNEL: 2.6.32 mm/page_alloc.c get_page_from_freelist() */
+		/* KERNEL: 2.6.32 mm/page_alloc.c get_page_from_freelist(): zlc skips full zones */
+		if (zlc_active && !zs26_zlc_zone_worth_trying(zlc, z->id)) {
+			k->zlc_skipped++;
+			continue;
+		}
 		if (!(alloc_flags & ZS26_ALLOC_NO_WATERMARKS)) {
 			uint64_t mark = zs26_mark(z, alloc_flags);
 
@@ -97,17 +106,20 @@ zs26_get_page_from_freelist(struct zs_vm *vm, struct zs_alloc_req *req, uint32_t
 				int ret;
 
 				if (!k->zone_reclaim_mode)
-					continue;
+					goto this_zone_full;
 				ret = zs26_zone_reclaim(vm, req, z, gfp, order);
 				/* KERNEL: 2.6.18 get_page_from_freelist(): success takes the zone */
-				if (k->kver == ZS_KV_2618 && !ret)
-					continue;
-				/* KERNEL: 2.6.32: NOSCAN / FULL go on; otherwise the mark again */
-				if (k->kver == ZS_KV_2632 &&
-				    (ret == ZS26_ZONE_RECLAIM_NOSCAN || ret == ZS26_ZONE_RECLAIM_FULL ||
-				     !zs26_zone_watermark_ok(z, order, mark, classzone_idx,
-							     alloc_flags)))
-					continue;
+				if (!v32) {
+					if (!ret)
+						continue;
+				} else if (ret == ZS26_ZONE_RECLAIM_NOSCAN) {
+					/* KERNEL: 2.6.32: did not scan -> next zone, not marked full */
+					goto try_next_zone;
+				} else if (ret == ZS26_ZONE_RECLAIM_FULL ||
+					   !zs26_zone_watermark_ok(z, order, mark, classzone_idx,
+								   alloc_flags)) {
+					goto this_zone_full;
+				}
 			}
 		}
 		pfn = zs26_buffered_rmqueue(vm, z, order, gfp, cpu);
@@ -117,6 +129,21 @@ zs26_get_page_from_freelist(struct zs_vm *vm, struct zs_alloc_req *req, uint32_t
 			zs26_zone(z)->pageset[cpu].stat_touched = 1;
 			return pfn;
 		}
+this_zone_full:
+		zs26_zlc_mark_zone_full(zlc, z->id);
+try_next_zone:
+		/* KERNEL: 2.6.32: zlc_setup after the first zone tried, with more than one node */
+		if (v32 && !did_zlc_setup && m->nr_nodes > 1) {
+			zs26_zlc_setup(vm, zlc);
+			zlc_active = 1;
+			did_zlc_setup = 1;
+		}
+	}
+	/* KERNEL: 2.6.32: nothing found with the cache -> a second scan without it */
+	if (zlc_active) {
+		zlc_active = 0;
+		k->zlc_rescans++;
+		goto zonelist_scan;
 	}
 	return ZS_NIL;
 }

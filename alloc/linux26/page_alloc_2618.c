@@ -68,7 +68,7 @@ restart:
 	if (nzl == 0)
 		return zs26_done(req, ZS_NIL, ZS26_P_FAIL_NOZONE);
 	pfn = zs26_get_page_from_freelist(vm, req, gfp | GFP26_HARDWALL, order, zl, nzl,
-					  ZS26_ALLOC_WMARK_LOW | ZS26_ALLOC_CPUSET);
+					  ZS26_ALLOC_WMARK_LOW | ZS26_ALLOC_CPUSET, NULL);
 	if (pfn != ZS_NIL)
 		return zs26_done(req, pfn, zs26_served(req, ZS26_P_FAST));
 
@@ -85,7 +85,7 @@ restart:
 	if (wait)
 		alloc_flags |= ZS26_ALLOC_CPUSET;
 	req->local[L_AFLAGS] = alloc_flags;
-	pfn = zs26_get_page_from_freelist(vm, req, gfp, order, zl, nzl, alloc_flags);
+	pfn = zs26_get_page_from_freelist(vm, req, gfp, order, zl, nzl, alloc_flags, NULL);
 	if (pfn != ZS_NIL)
 		return zs26_done(req, pfn, zs26_served(req, ZS26_P_MIN));
 
@@ -94,7 +94,7 @@ restart:
 		if (!(gfp & GFP26_NOMEMALLOC)) {
 nofail_alloc:
 			pfn = zs26_get_page_from_freelist(vm, req, gfp, order, zl, nzl,
-							  ZS26_ALLOC_NO_WATERMARKS);
+							  ZS26_ALLOC_NO_WATERMARKS, NULL);
 			if (pfn != ZS_NIL)
 				return zs26_done(req, pfn, ZS26_P_NOWMARK);
 			if (gfp & GFP26_NOFAIL)
@@ -118,14 +118,14 @@ reclaim:
 			return ZS_ALLOC_BLOCKED;
 		req->step = S_RESTART;
 		if (progress) {
-			pfn = zs26_get_page_from_freelist(vm, req, gfp, order, zl, nzl, alloc_flags);
+			pfn = zs26_get_page_from_freelist(vm, req, gfp, order, zl, nzl, alloc_flags, NULL);
 			if (pfn != ZS_NIL)
 				return zs26_done(req, pfn, zs26_served(req, ZS26_P_RECLAIM));
 		} else if ((gfp & GFP26_FS) && !(gfp & GFP26_NORETRY)) {
 			/* a very high mark: only catches a parallel OOM kill */
 			pfn = zs26_get_page_from_freelist(vm, req, gfp | GFP26_HARDWALL, order, zl,
 							  nzl,
-							  ZS26_ALLOC_WMARK_HIGH | ZS26_ALLOC_CPUSET);
+							  ZS26_ALLOC_WMARK_HIGH | ZS26_ALLOC_CPUSET, NULL);
 			if (pfn != ZS_NIL)
 				return zs26_done(req, pfn, zs26_served(req, ZS26_P_HIGH));
 			int r = zs26_out_of_memory(vm, req);

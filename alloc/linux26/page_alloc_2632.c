@@ -74,6 +74,7 @@ zs26_alloc_2632(struct zs_vm *vm, struct zs_alloc_req *req)
 	const int wait = (gfp & GFP26_WAIT) != 0;
 	struct zs26_pzl pz;
 	const int *zl, *wl;
+	struct zs26_zlc *zlc;
 	int nzl, nwl;
 	uint32_t pfn;
 	int alloc_flags = (int)req->local[L_AFLAGS];
@@ -86,6 +87,7 @@ zs26_alloc_2632(struct zs_vm *vm, struct zs_alloc_req *req)
 	nzl = pz.nzl;
 	wl = pz.all;
 	nwl = pz.nall;
+	zlc = zs26_zlc_of(vm, pz.node, gfp);
 	switch (req->step) {
 	case S_START:
 		break;
@@ -112,7 +114,7 @@ zs26_alloc_2632(struct zs_vm *vm, struct zs_alloc_req *req)
 	if (nzl == 0)
 		return zs26_done(req, ZS_NIL, ZS26_P_FAIL_NOZONE);
 	pfn = zs26_get_page_from_freelist(vm, req, gfp | GFP26_HARDWALL, order, zl, nzl,
-					  ZS26_ALLOC_WMARK_LOW | ZS26_ALLOC_CPUSET);
+					  ZS26_ALLOC_WMARK_LOW | ZS26_ALLOC_CPUSET, zlc);
 	if (pfn != ZS_NIL)
 		return zs26_done(req, pfn, ZS26_P_FAST);
 
@@ -132,7 +134,7 @@ restart:
 	alloc_flags = gfp_to_alloc_flags(req);
 	req->local[L_AFLAGS] = alloc_flags;
 	pfn = zs26_get_page_from_freelist(vm, req, gfp, order, zl, nzl,
-					  alloc_flags & ~ZS26_ALLOC_NO_WATERMARKS);
+					  alloc_flags & ~ZS26_ALLOC_NO_WATERMARKS, zlc);
 	if (pfn != ZS_NIL)
 		return zs26_done(req, pfn, zs26_served(req, ZS26_P_MIN));
 
@@ -142,7 +144,7 @@ rebalance:
 high_priority:
 		/* KERNEL: 2.6.32 __alloc_pages_high_priority() */
 		pfn = zs26_get_page_from_freelist(vm, req, gfp, order, zl, nzl,
-						  ZS26_ALLOC_NO_WATERMARKS);
+						  ZS26_ALLOC_NO_WATERMARKS, zlc);
 		if (pfn != ZS_NIL)
 			return zs26_done(req, pfn, ZS26_P_NOWMARK);
 		if (gfp & GFP26_NOFAIL)
@@ -166,7 +168,7 @@ reclaim:
 	if (order != 0)
 		zs26_drain_all_pages(vm);
 	if (progress) {
-		pfn = zs26_get_page_from_freelist(vm, req, gfp, order, zl, nzl, alloc_flags);
+		pfn = zs26_get_page_from_freelist(vm, req, gfp, order, zl, nzl, alloc_flags, zlc);
 		if (pfn != ZS_NIL)
 			return zs26_done(req, pfn, zs26_served(req, ZS26_P_RECLAIM));
 	}
@@ -179,7 +181,7 @@ reclaim:
 			return zs26_sleep_jiffies(vm, req, 1, S_OOM_BACKOFF);
 		}
 		pfn = zs26_get_page_from_freelist(vm, req, gfp | GFP26_HARDWALL, order, zl, nzl,
-						  ZS26_ALLOC_WMARK_HIGH | ZS26_ALLOC_CPUSET);
+						  ZS26_ALLOC_WMARK_HIGH | ZS26_ALLOC_CPUSET, zlc);
 		if (pfn != ZS_NIL) {
 			zs26_clear_zonelist_oom(vm, wl, nwl);
 			return zs26_done(req, pfn, ZS26_P_HIGH);

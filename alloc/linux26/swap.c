@@ -238,14 +238,16 @@ zs26_lru_forget(struct zs_vm *vm, uint32_t pfn)
 		 * DEVIATION: the kernel's pagevec holds a reference and the page is
 		 * freed when the pagevec drains; here it leaves the pagevec at once.
 		 */
-		for (int i = 0; i < k->nr_cpus * ZS26_NR_LRU; i++) {
-			struct zs_list *pv = &k->rc.pvec[i];
-			uint32_t q;
+		struct zs_page *pages = vm->machine->pages;
+		uint32_t head = pfn;
 
-			for (q = pv->head; q != ZS_NIL && q != pfn; q = vm->machine->pages[q].next)
-				;
-			if (q == pfn) {
-				zs_list_del(vm->machine->pages, pv, pfn);
+		/* a pagevec holds fewer than ZS26_PAGEVEC_SIZE pages: walk back to the
+		 * head of this one, then pick the pagevec that starts there */
+		while (pages[head].prev != ZS_NIL)
+			head = pages[head].prev;
+		for (int i = 0; i < k->nr_cpus * ZS26_NR_LRU; i++) {
+			if (k->rc.pvec[i].head == head) {
+				zs_list_del(pages, &k->rc.pvec[i], pfn);
 				break;
 			}
 		}
@@ -286,6 +288,7 @@ zs26_lru_check(struct zs_vm *vm, struct zs_error *err)
 	struct zs26 *k = zs26_of(vm);
 	struct zs_machine *m = vm->machine;
 	int nlru = k->kver == ZS_KV_2618 ? 2 : ZS26_NR_LRU;
+	uint64_t dirty = 0, wb_file = 0; /* the zones tile the pfn space: every page */
 
 	for (int i = 0; i < m->nr_zones; i++) {
 		struct zs_zone *z = &m->zones[i];
@@ -321,11 +324,14 @@ zs26_lru_check(struct zs_vm *vm, struct zs_error *err)
 		}
 		uint64_t isolated = 0;
 
-		for (uint32_t pfn = z->start_pfn; pfn < z->start_pfn + z->spanned; pfn++) {
+		for (uint32_t pfn = z->start_pfn; pfn < z->start_pfn + z->spanned;
+		     pfn = zs_walk_next(m->pages, pfn, vm->check_skip_free)) {
 			const struct zs_page *p = &m->pages[pfn];
 
 			if (p->flags & ZS_PG_LRU)
 				flagged++;
+			dirty += (p->flags & ZS_PG_DIRTY) && zs26_page_is_file(p);
+			wb_file += (p->flags & ZS_PG_WRITEBACK) && zs26_page_is_file(p);
 			isolated += p->list == ZS26_LST_ISOLATED;
 			if (p->flags & ZS_PG_SWAPCACHE) {
 				if (p->aux >= k->rc.nr_slots || k->rc.swapcache[p->aux] != pfn)
@@ -342,20 +348,14 @@ zs26_lru_check(struct zs_vm *vm, struct zs_error *err)
 					    z->name, (unsigned long long)flagged,
 					    (unsigned long long)on_lru);
 	}
-	for (uint64_t s = 0; s < k->rc.nr_slots; s++) {
+	/* every slot on full passes; between them the pages' side above (each swap-cache
+	 * page's slot maps back to it) is what is checked */
+	for (uint64_t s = 0; !vm->check_skip_free && s < k->rc.nr_slots; s++) {
 		uint32_t pfn = k->rc.swapcache[s];
 
 		if (pfn != ZS_NIL && (!(m->pages[pfn].flags & ZS_PG_SWAPCACHE) || m->pages[pfn].aux != s))
 			return zs_error_set(err, EX_SOFTWARE, "swap cache slot %llu -> page %u stale",
 					    (unsigned long long)s, pfn);
-	}
-	uint64_t dirty = 0, wb_file = 0;
-
-	for (uint32_t pfn = 0; pfn < m->nr_pages; pfn++) {
-		const struct zs_page *p = &m->pages[pfn];
-
-		dirty += (p->flags & ZS_PG_DIRTY) && zs26_page_is_file(p);
-		wb_file += (p->flags & ZS_PG_WRITEBACK) && zs26_page_is_file(p);
 	}
 	if (dirty != k->rc.nr_file_dirty)
 		return zs_error_set(err, EX_SOFTWARE, "NR_FILE_DIRTY %llu, %llu dirty cache pages",

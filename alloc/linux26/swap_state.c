@@ -189,7 +189,7 @@ read_swap_cache_async(struct zs_vm *vm, uint32_t slot, unsigned cpu)
 	const int v32 = k->kver == ZS_KV_2632;
 	struct zs_alloc_req req = {0};
 	const int *zl;
-	int nzl;
+	int nzl, node;
 	uint32_t pfn;
 	struct zs_page *p;
 
@@ -198,10 +198,11 @@ read_swap_cache_async(struct zs_vm *vm, uint32_t slot, unsigned cpu)
 	 * is taken only above the low watermark (the fast path), else read-ahead stops.
 	 */
 	req.cpu = cpu;
-	nzl = zs26_zonelist(vm, vm->machine->cpu_node[cpu % (unsigned)vm->machine->nr_cpus],
-			    GFP26_HIGHUSER, &zl);
+	node = vm->machine->cpu_node[cpu % (unsigned)vm->machine->nr_cpus];
+	nzl = zs26_zonelist(vm, node, GFP26_HIGHUSER, &zl);
 	pfn = zs26_get_page_from_freelist(vm, &req, GFP26_HIGHUSER, 0, zl, nzl,
-					  ZS26_ALLOC_WMARK_LOW | ZS26_ALLOC_CPUSET);
+					  ZS26_ALLOC_WMARK_LOW | ZS26_ALLOC_CPUSET,
+					  zs26_zlc_of(vm, node, GFP26_HIGHUSER));
 	if (pfn == ZS_NIL)
 		return ZS_NIL;
 	p = &vm->machine->pages[pfn];

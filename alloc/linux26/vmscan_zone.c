@@ -81,7 +81,8 @@ zs26_zone_stat_check(struct zs_vm *vm, struct zs_zone *z, struct zs_error *err)
 	const struct zs_page *pages = vm->machine->pages;
 	uint64_t n[ZS26_NR_ZONE_STAT] = {0};
 
-	for (uint32_t pfn = z->start_pfn; pfn < z->start_pfn + z->spanned; pfn++) {
+	for (uint32_t pfn = z->start_pfn; pfn < z->start_pfn + z->spanned;
+	     pfn = zs_walk_next(pages, pfn, vm->check_skip_free)) {
 		const struct zs_page *p = &pages[pfn];
 		int cache = (p->flags & ZS26_PG_PAGECACHE) != 0;
 
