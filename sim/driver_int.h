@@ -46,6 +46,7 @@ struct actor {
 	enum act_state state;
 	struct zs_alloc_req areq;
 	uint32_t bind;       /* binding being allocated for */
+	int bind_gone;       /* the source freed that handle while the allocation slept */
 	uint32_t owner;      /* the binding's task when the allocation started (ZS_NIL: page cache
 				without an owner); a change to ZS_NIL meanwhile means an OOM kill */
 	int fault;           /* the allocation serves a fault (0, 1 swap-in, 2 file read-in) */

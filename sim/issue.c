@@ -170,6 +170,18 @@ zs_drv_notify_killed(struct src_ctx *c, struct zs_task *t)
 	c->src->ops->feedback(c->src, &r, 0);
 }
 
+/*
+ * The source frees (or reuses) handle b while an allocation for it sleeps: that
+ * allocation gives its page straight back when it returns (alloc_finish).
+ */
+static void
+orphan_pending(struct zs_run *r, uint32_t b)
+{
+	for (uint32_t i = 0; i < r->nr_actors; i++)
+		if (r->actors[i]->state == ACT_ALLOC && r->actors[i]->bind == b)
+			r->actors[i]->bind_gone = 1;
+}
+
 /* Start an allocation for binding b (new, or a fault). */
 static void
 alloc_start(struct actor *ac, struct zs_task *t, uint32_t b, uint32_t gfp, unsigned order,
@@ -189,6 +201,7 @@ alloc_start(struct actor *ac, struct zs_task *t, uint32_t b, uint32_t gfp, unsig
 	ac->areq.policy = "default";
 	ac->areq.pfn = ZS_NIL;
 	ac->bind = b;
+	ac->bind_gone = 0;
 	ac->owner = zs_pagemap_at(vm->pagemap, b)->task;
 	ac->fault = fault;
 	ac->alloc_t0 = zs_now(vm->engine) + ac->thread->charged;
@@ -217,6 +230,8 @@ alloc_finish(struct actor *ac)
 	struct zs_alloc_req *a = &ac->areq;
 	struct zs_binding *bd = zs_pagemap_at(vm->pagemap, ac->bind);
 	int killed = ac->owner != ZS_NIL && bd->task == ZS_NIL;
+	/* the source freed the handle while the allocation slept (the index may be reused) */
+	int gone = ac->bind_gone;
 	const char *path = a->path >= 0 && a->path < vm->ops->nr_paths ? vm->ops->paths[a->path] : "";
 	struct zs_request fb = ac->req;
 
@@ -232,7 +247,9 @@ alloc_finish(struct actor *ac)
 		vm->alloc_fail++;
 		vm->fail_by_order[a->order < ZS_MAX_ORDER_LIMIT ? a->order : ZS_MAX_ORDER_LIMIT]++;
 		zs_vm_event(vm, "fail", a->task, (int)a->cpu, a->gfp, (int)a->order, ZS_NIL, path);
-		if (ac->fault == 1 && bd->slot != UINT32_MAX && !killed) {
+		if (gone) {
+			/* nothing of the handle is left to update */
+		} else if (ac->fault == 1 && bd->slot != UINT32_MAX && !killed) {
 			/* the page stays on swap; the fault will be retried at the next touch */
 			bd->state = ZS_BIND_SWAPPED;
 		} else if (ac->fault == 2 && !killed) {
@@ -248,11 +265,14 @@ alloc_finish(struct actor *ac)
 	}
 	vm->alloc_ok++;
 	zs_vm_event(vm, "alloc", a->task, (int)a->cpu, a->gfp, (int)a->order, a->pfn, path);
-	if (killed) {
-		/* the task was OOM-killed while it waited: the page goes straight back */
+	if (killed || gone) {
+		/* the task was OOM-killed while it waited, or the handle was freed: the page
+		 * goes straight back */
 		zs_vm_page(vm, a->pfn)->kind = (uint8_t)a->kind;
-		release_slot(vm, bd->slot);
-		zs_pagemap_remove(vm->pagemap, ac->bind);
+		if (!gone) {
+			release_slot(vm, bd->slot);
+			zs_pagemap_remove(vm->pagemap, ac->bind);
+		}
 		vm->frees++;
 		zs_vm_event(vm, "free", a->task, (int)a->cpu, a->gfp, (int)a->order, a->pfn, "exit");
 		vm->ops->free(vm, a->pfn, a->order, a->cpu);
@@ -420,6 +440,8 @@ zs_drv_issue(struct actor *ac)
 				vm->frees++;
 				vm->ops->free(vm, pfn, old->order, (unsigned)ac->thread->cpu);
 			}
+			if (old->state == ZS_BIND_PENDING)
+				orphan_pending(c->run, b);
 			release_slot(vm, old->slot);
 			task_unlink(vm, b);
 			zs_pagemap_remove(vm->pagemap, b);
@@ -475,6 +497,8 @@ zs_drv_issue(struct actor *ac)
 
 			o->total_vm -= o->total_vm < n ? o->total_vm : n;
 		}
+		if (bd->state == ZS_BIND_PENDING)
+			orphan_pending(c->run, b);
 		release_slot(vm, bd->slot);
 		task_unlink(vm, b);
 		zs_pagemap_remove(vm->pagemap, b);

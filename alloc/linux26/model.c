@@ -312,6 +312,7 @@ zs26_destroy(struct zs_vm *vm)
 	if (!vm->model)
 		return;
 	zs26_free_zonelists(vm);
+	zs26_rframe_fini(vm);
 	zs26_lru_fini(vm);
 	for (int n = 0; n < m->nr_nodes; n++) {
 		free(m->nodes[n].model);
@@ -349,6 +350,8 @@ zs26_summary(struct zs_vm *vm, FILE *f)
 		fprintf(f, "zlc_zones_skipped: %" PRIu64 "\nzlc_rescans: %" PRIu64
 			   "\nzlc_zaps: %" PRIu64 "\n",
 			k->zlc_skipped, k->zlc_rescans, k->zlc_zaps);
+	if (k->kver == ZS_KV_2632)
+		zs26_isolated_summary(vm, f);
 }
 
 /* ---- zsim check ---- */
@@ -525,8 +528,9 @@ enum {
 	M_RECENT_ROTATED0, /* + anon 0 / file 1 */
 	M_RECENT_SCANNED0 = M_RECENT_ROTATED0 + 2,
 	M_NR_MLOCK = M_RECENT_SCANNED0 + 2,
+	M_NR_ISOLATED0, /* + anon 0 / file 1 (2.6.32 NR_ISOLATED_ANON / _FILE) */
 	/* reclaim: global */
-	M_PGACTIVATE,
+	M_PGACTIVATE = M_NR_ISOLATED0 + 2,
 	M_PGDEACTIVATE,
 	M_PGROTATED,
 	M_KSWAPD_STEAL,
@@ -571,6 +575,8 @@ static const struct zs_metric metrics_2632[] = {
 	{"nr_active_file", 1},
 	{"nr_unevictable", 1},
 	{"nr_mlock", 1},
+	{"nr_isolated_anon", 1},
+	{"nr_isolated_file", 1},
 	{"pgscan_direct", 1},
 	{"pgscan_kswapd", 1},
 	{"pgsteal", 1},
@@ -621,7 +627,8 @@ static const struct zs_metric metrics_2632[] = {
 };
 static const int ids_2632[] = {
 	M_NR_PCP,	 M_REFILLS,	   M_SPILLS,		M_LRU0 + 0,	M_LRU0 + 1,
-	M_LRU0 + 2,	 M_LRU0 + 3,	   M_LRU0 + 4,		M_NR_MLOCK,	M_SCAN_DIRECT,
+	M_LRU0 + 2,	 M_LRU0 + 3,	   M_LRU0 + 4,		M_NR_MLOCK,	M_NR_ISOLATED0,
+	M_NR_ISOLATED0 + 1, M_SCAN_DIRECT,
 	M_SCAN_KSWAPD,	 M_STEAL,	   M_PGREFILL,		M_PAGES_SCANNED, M_ALL_UNRECLAIMABLE,
 	M_PREV_PRIORITY, M_RECENT_ROTATED0, M_RECENT_ROTATED0 + 1, M_RECENT_SCANNED0,
 	M_RECENT_SCANNED0 + 1, M_EXTFRAG,		M_PB_STEALS,	M_PB_UNMOVABLE + 0,
@@ -716,6 +723,9 @@ metric_value(struct zs_vm *vm, struct zs_zone *z, int id)
 			return (int64_t)zz->lru.recent_scanned[id - M_RECENT_SCANNED0];
 		case M_NR_MLOCK:
 			return (int64_t)zz->lru.nr_mlock;
+		case M_NR_ISOLATED0:
+		case M_NR_ISOLATED0 + 1:
+			return (int64_t)zz->lru.nr_isolated[id - M_NR_ISOLATED0];
 		case M_EXTFRAG:
 			return (int64_t)zz->extfrag;
 		case M_PB_STEALS:

@@ -1,7 +1,9 @@
 /*
  * page_io.c - the writes reclaim starts (swap_writepage of mm/page_io.c, a
  * file system's writepage) and their completion, end_page_writeback() of
- * mm/filemap.c, which rotates a PG_reclaim page to the inactive tail.
+ * mm/filemap.c, which rotates a PG_reclaim page to the inactive tail and
+ * wakes a 2.6.32 direct reclaimer asleep in wait_on_page_writeback() of that
+ * page (vmscan_isolated.c).
  *
  * DEVIATION: the pages pageout() writes during one shrink_page_list() call
  * go to the disk as one request, as a plugged queue merges the contiguous
@@ -71,6 +73,8 @@ zs26_end_page_writeback(struct zs_vm *vm, uint32_t pfn)
 		rc->nr_writeback_file--;
 		rc->bdi_writeouts++;
 	}
+	if (rc->rframes)
+		zs26_rframe_writeback_done(vm, pfn);
 	if (p->flags & ZS26_PG_FREEPEND) {
 		/* the owner let go of it while the write was in flight */
 		p->flags &= ~ZS26_PG_FREEPEND;

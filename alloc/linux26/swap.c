@@ -231,6 +231,8 @@ zs26_lru_forget(struct zs_vm *vm, uint32_t pfn)
 
 	if (p->list >= ZS26_LST_LRU && p->list < ZS26_LST_LRU + ZS26_NR_LRU) {
 		zs26_del_page_from_lru(vm, pfn);
+	} else if (p->list == ZS26_LST_ISOLATED) {
+		zs26_isolated_forget(vm, pfn); /* a sleeping direct reclaimer held it */
 	} else if (p->list == ZS26_LST_PAGEVEC) {
 		/*
 		 * DEVIATION: the kernel's pagevec holds a reference and the page is
@@ -320,8 +322,8 @@ zs26_lru_check(struct zs_vm *vm, struct zs_error *err)
 						    z->name, l, lv->lru[l].count, walked);
 			on_lru += walked;
 		}
-		if (lv->nr_isolated[0] || lv->nr_isolated[1])
-			return zs_error_set(err, EX_SOFTWARE, "%s: pages left isolated", z->name);
+		uint64_t isolated = 0;
+
 		for (uint32_t pfn = z->start_pfn; pfn < z->start_pfn + z->spanned;
 		     pfn = zs_walk_next(m->pages, pfn, vm->check_skip_free)) {
 			const struct zs_page *p = &m->pages[pfn];
@@ -330,9 +332,7 @@ zs26_lru_check(struct zs_vm *vm, struct zs_error *err)
 				flagged++;
 			dirty += (p->flags & ZS_PG_DIRTY) && zs26_page_is_file(p);
 			wb_file += (p->flags & ZS_PG_WRITEBACK) && zs26_page_is_file(p);
-			if (p->list == ZS26_LST_ISOLATED)
-				return zs_error_set(err, EX_SOFTWARE, "%s: page %u left isolated",
-						    z->name, pfn);
+			isolated += p->list == ZS26_LST_ISOLATED;
 			if (p->flags & ZS_PG_SWAPCACHE) {
 				if (p->aux >= k->rc.nr_slots || k->rc.swapcache[p->aux] != pfn)
 					return zs_error_set(err, EX_SOFTWARE,
@@ -340,6 +340,9 @@ zs26_lru_check(struct zs_vm *vm, struct zs_error *err)
 							    pfn, p->aux);
 			}
 		}
+		/* isolated between events only by direct reclaimers asleep (vmscan_isolated.c) */
+		if (zs26_isolated_check(vm, z, isolated, err))
+			return -1;
 		if (flagged != on_lru)
 			return zs_error_set(err, EX_SOFTWARE, "%s: %llu pages flagged LRU, %llu listed",
 					    z->name, (unsigned long long)flagged,

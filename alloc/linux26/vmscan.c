@@ -5,14 +5,17 @@
  * shrink_active_list and shrink_zone differ too much and live in
  * vmscan_2618.c and vmscan_2632.c.
  *
- * Reclaim runs to completion inside one simulated instant: nothing else
- * happens between isolating a batch and putting its survivors back.
- * DEVIATION: so 2.6.32's too_many_isolated() can never hold (it is computed
- * and asserted false), the lumpy synchronous second pass that waits for
- * writeback is not run, pages are never found locked, and there are no
- * buffer heads (try_to_release_page always succeeds).
+ * 2.6.32's direct reclaim may sleep inside shrink_inactive_list with its
+ * batch isolated: too_many_isolated()'s congestion_wait loop, the HZ/10 nap
+ * before lumpy reclaim's PAGEOUT_IO_SYNC pass, and that pass's
+ * wait_on_page_writeback(); the sleeper's locals are saved and resumed
+ * (vmscan_isolated.c).  2.6.18 and kswapd never sleep in here.
+ * DEVIATION: pages are never found locked, and there are no buffer heads
+ * (try_to_release_page always succeeds).
  */
 #include "alloc/linux26/model.h"
+
+#include <string.h>
 
 static struct zs26_lruvec *
 lv_of(struct zs_zone *z)
@@ -160,21 +163,67 @@ remove_mapping(struct zs_vm *vm, uint32_t pfn)
 	return 1;
 }
 
-uint64_t
-zs26_shrink_page_list(struct zs_vm *vm, struct zs_list *l, struct zs26_sc *sc)
+/* shrink_page_list()'s locals: the list being worked, ret_pages, its counts. */
+struct spl {
+	struct zs_list *l;
+	struct zs_list ret;
+	uint64_t nr_reclaimed, pgactivate;
+};
+
+/*
+ * wait_on_page_writeback() in a PAGEOUT_IO_SYNC pass: the page goes back to
+ * the tail of the list and the thread sleeps until end_page_writeback wakes
+ * it (vmscan_isolated.c); the resumed pass takes the page again from there.
+ */
+static int
+wait_on_page_writeback(struct zs_vm *vm, struct spl *s, uint32_t pfn, struct zs26_sc *sc,
+		       int in_pageout)
+{
+	struct zs26_rframe *rf = zs26_rframe_get(vm, sc);
+
+	zs26_submit_writes(vm); /* the plugged writes go out before the task sleeps */
+	zs_list_add_tail(vm->machine->pages, s->l, pfn, ZS26_LST_ISOLATED);
+	rf->where = ZS26_RF_SYNC;
+	rf->wait_pfn = pfn;
+	rf->wait_pageout = in_pageout;
+	zs26_of(vm)->rc.lumpy_writeback_waits++;
+	sc->blocked = 1;
+	zs_thread_sleep(sc->req->thread, ZS_FOREVER);
+	return 1;
+}
+
+/*
+ * The loop of shrink_page_list() over s->l.  sync: the PAGEOUT_IO_SYNC pass
+ * of 2.6.32 lumpy reclaim, which may sleep (returns 1, the waited page back
+ * at the tail of s->l); the asynchronous pass never does.
+ */
+static int
+shrink_page_list_io(struct zs_vm *vm, struct spl *s, struct zs26_sc *sc, int sync)
 {
 	struct zs26 *k = zs26_of(vm);
 	const int v32 = k->kver == ZS_KV_2632;
 	struct zs_page *pages = vm->machine->pages;
-	struct zs_list ret = ZS_LIST_INIT;
-	uint64_t nr_reclaimed = 0, pgactivate = 0;
+	struct zs26_rframe *rf = sync ? sc->rf : NULL;
 	uint32_t pfn;
 
 	/* KERNEL: 2.6.18 mm/vmscan.c shrink_page_list(); 2.6.32 deltas marked "32:" */
-	while ((pfn = zs_list_pop_tail(pages, l)) != ZS_NIL) {
+	while ((pfn = zs_list_pop_tail(pages, s->l)) != ZS_NIL) {
 		struct zs_page *p = &pages[pfn];
-		int referenced, may_enter_fs, vm_exec, vm_locked;
+		int referenced = 0, may_enter_fs, vm_exec, vm_locked;
 
+		if (rf && rf->wait_pfn != ZS_NIL) {
+			/* back from wait_on_page_writeback(pfn), the page still locked */
+			int after_pageout = rf->wait_pageout, same = rf->wait_pfn == pfn;
+
+			rf->wait_pfn = ZS_NIL;
+			/* wait_on_page_writeback() returns only once PG_writeback is clear */
+			if (same && (p->flags & ZS_PG_WRITEBACK))
+				return wait_on_page_writeback(vm, s, pfn, sc, after_pageout);
+			if (same && after_pageout)
+				goto written;
+			if (same)
+				goto waited;
+		}
 		ZS_BUG_ON(p->flags & ZS_PG_ACTIVE);
 		if (p->flags & ZS_PG_LOCKED)
 			goto keep;
@@ -187,8 +236,15 @@ zs26_shrink_page_list(struct zs_vm *vm, struct zs_list *l, struct zs26_sc *sc)
 		/* double the slab pressure for mapped and swap-cache pages */
 		if (p->flags & (ZS_PG_MAPPED | ZS_PG_SWAPCACHE))
 			sc->nr_scanned++;
-		if (p->flags & ZS_PG_WRITEBACK)
-			goto keep;
+		if (p->flags & ZS_PG_WRITEBACK) {
+			/* KERNEL: 2.6.32 shrink_page_list(): the sync pass waits if it may enter the fs */
+			may_enter_fs = (sc->gfp_mask & GFP26_FS) ||
+				       ((p->flags & ZS_PG_SWAPCACHE) && (sc->gfp_mask & GFP26_IO));
+			if (!sync || !may_enter_fs)
+				goto keep;
+			return wait_on_page_writeback(vm, s, pfn, sc, 0);
+		}
+waited:
 		referenced = zs26_page_referenced(vm, pfn, &vm_exec, &vm_locked);
 		/* in active use or really unfreeable: activate it */
 		if (referenced && zs26_page_mapping_inuse(vm, p) &&
@@ -226,15 +282,21 @@ zs26_shrink_page_list(struct zs_vm *vm, struct zs_list *l, struct zs26_sc *sc)
 			case PAGE_ACTIVATE:
 				goto activate;
 			case PAGE_SUCCESS:
-				/* the write is asynchronous: the page is under writeback now */
-				goto keep;
+				/* KERNEL: 2.6.32 pageout(): PAGEOUT_IO_SYNC waits for the write */
+				if (sync && (p->flags & ZS_PG_WRITEBACK))
+					return wait_on_page_writeback(vm, s, pfn, sc, 1);
+written:
+				/* asynchronous: the page is under writeback now */
+				if (p->flags & (ZS_PG_WRITEBACK | ZS_PG_DIRTY))
+					goto keep;
+				break; /* the write is done: free it below */
 			default:
 				break; /* PAGE_CLEAN: try to free it below */
 			}
 		}
 		if (!remove_mapping(vm, pfn))
 			goto keep;
-		nr_reclaimed++;
+		s->nr_reclaimed++;
 		/* freed through a cold pagevec (__pagevec_release_nonlru / __pagevec_free) */
 		zs26_release_page(vm, pfn, sc->cpu, 1);
 		continue;
@@ -248,14 +310,23 @@ activate:
 		if (v32 && (p->flags & ZS_PG_SWAPCACHE) && zs26_vm_swap_full(vm))
 			zs26_try_to_free_swap(vm, pfn);
 		p->flags |= ZS_PG_ACTIVE;
-		pgactivate++;
+		s->pgactivate++;
 keep:
-		zs_list_add(pages, &ret, pfn, ZS26_LST_ISOLATED);
+		zs_list_add(pages, &s->ret, pfn, ZS26_LST_ISOLATED);
 	}
-	*l = ret;
+	return 0;
+}
+
+uint64_t
+zs26_shrink_page_list(struct zs_vm *vm, struct zs_list *l, struct zs26_sc *sc)
+{
+	struct spl s = {l, ZS_LIST_INIT, 0, 0};
+
+	shrink_page_list_io(vm, &s, sc, 0);
+	*l = s.ret;
 	zs26_submit_writes(vm);
-	k->rc.pgactivate += pgactivate;
-	return nr_reclaimed;
+	zs26_of(vm)->rc.pgactivate += s.pgactivate;
+	return s.nr_reclaimed;
 }
 
 /* Survivors back on their lists, oldest first so the list order is kept. */
@@ -300,60 +371,196 @@ clear_active_flags(struct zs_vm *vm, struct zs_list *l, uint64_t count[ZS26_NR_L
 	return nr_active;
 }
 
+/* zone->pages_scanned and the PGSCAN_KSWAPD / PGSCAN_DIRECT zone events of a batch. */
+static void
+count_scan(struct zs26_lruvec *lv, struct zs26_sc *sc, uint64_t nr_scan)
+{
+	lv->pages_scanned += nr_scan;
+	sc->work += nr_scan;
+	if (sc->kswapd)
+		lv->pgscan_kswapd += nr_scan;
+	else
+		lv->pgscan_direct += nr_scan;
+}
+
+/* The thread sleeps inside shrink_inactive_list: save its locals (the batch stays isolated). */
+static void
+sleep_in_sil(struct zs_vm *vm, struct zs26_sc *sc, int where, zs_time_t ns,
+	     const struct zs26_rframe *locals)
+{
+	struct zs26_rframe *rf = zs26_rframe_get(vm, sc);
+
+	rf->where = where;
+	rf->zone = locals->zone;
+	rf->file = locals->file;
+	rf->lumpy = locals->lumpy;
+	rf->max_scan = locals->max_scan;
+	rf->nr_scanned = locals->nr_scanned;
+	rf->nr_reclaimed = locals->nr_reclaimed;
+	rf->batch = locals->batch;
+	rf->nr_taken = locals->nr_taken;
+	rf->nr_freed = locals->nr_freed;
+	rf->nr_iso[0] = locals->nr_iso[0];
+	rf->nr_iso[1] = locals->nr_iso[1];
+	sc->blocked = 1;
+	if (ns)
+		zs_thread_sleep(sc->req->thread, ns);
+}
+
+/* The PAGEOUT_IO_SYNC pass over x->batch; 1 when the thread sleeps in it. */
+static int
+sync_pass(struct zs_vm *vm, struct zs26_rframe *x, struct zs26_sc *sc, int resumed)
+{
+	struct zs26_rframe *rf = sc->rf;
+	struct spl s = {&x->batch, ZS_LIST_INIT, 0, 0};
+
+	if (resumed) {
+		s.ret = rf->ret;
+		s.nr_reclaimed = rf->spl_reclaimed;
+		s.pgactivate = rf->spl_activate;
+		rf->ret = (struct zs_list)ZS_LIST_INIT;
+	} else if (rf) {
+		rf->wait_pfn = ZS_NIL;
+	}
+	if (shrink_page_list_io(vm, &s, sc, 1)) {
+		rf = sc->rf; /* wait_on_page_writeback made it */
+		rf->ret = s.ret;
+		rf->spl_reclaimed = s.nr_reclaimed;
+		rf->spl_activate = s.pgactivate;
+		sleep_in_sil(vm, sc, ZS26_RF_SYNC, 0, x);
+		return 1;
+	}
+	x->batch = s.ret;
+	zs26_submit_writes(vm);
+	zs26_of(vm)->rc.pgactivate += s.pgactivate;
+	zs26_of(vm)->rc.lumpy_sync_reclaimed += s.nr_reclaimed;
+	x->nr_freed += s.nr_reclaimed;
+	return 0;
+}
+
+/*
+ * 2.6.32 shrink_inactive_list().  A direct reclaimer with a thread (sc->req)
+ * may sleep in it; it then returns with sc->blocked set and its locals in
+ * sc->rf, and is called again with sc->resume set to go on from there.
+ */
+static uint64_t
+shrink_inactive_list_2632(struct zs_vm *vm, struct zs_zone *z, uint64_t max_scan,
+			  struct zs26_sc *sc, int priority, int file)
+{
+	struct zs26 *k = zs26_of(vm);
+	struct zs26_rframe x = {0}; /* the locals; x.batch is page_list */
+	struct zs26_lruvec *lv;
+	uint64_t nr_scan, count[ZS26_NR_LRU];
+	int src, where = 0;
+
+	x.zone = z;
+	x.file = file;
+	x.max_scan = max_scan;
+	x.batch = (struct zs_list)ZS_LIST_INIT;
+	if (sc->resume) {
+		struct zs26_rframe *rf = sc->rf;
+
+		/* the innermost frame: from here on the chain runs forwards again */
+		sc->resume = 0;
+		where = rf->where;
+		x = *rf;
+		z = x.zone;
+		file = x.file;
+		src = file ? ZS26_LRU_INACTIVE_FILE : ZS26_LRU_INACTIVE_ANON;
+		rf->batch = (struct zs_list)ZS_LIST_INIT;
+		rf->nr_iso[0] = rf->nr_iso[1] = 0;
+		rf->where = 0;
+		if (where == ZS26_RF_TMI) {
+			/* KERNEL: 2.6.32 shrink_inactive_list(): about to die and free memory */
+			if (sc->req->task && sc->req->task->killed)
+				return ZS26_SWAP_CLUSTER_MAX;
+		} else {
+			goto in_batch;
+		}
+	}
+	/* KERNEL: 2.6.32 mm/vmscan.c shrink_inactive_list(): too_many_isolated -> HZ/10 naps */
+	if (zs26_too_many_isolated(z, file, sc)) {
+		/* DEVIATION: zone_reclaim (and a reclaimer without a thread) cannot sleep
+		 * and resume here: it goes on as if the test had passed */
+		if (sc->req) {
+			k->rc.too_many_isolated_waits++;
+			sleep_in_sil(vm, sc, ZS26_RF_TMI,
+				     zs26_congestion_wait_ns(vm, zs26_hz10(vm)), &x);
+			return 0;
+		}
+	}
+	src = file ? ZS26_LRU_INACTIVE_FILE : ZS26_LRU_INACTIVE_ANON;
+	/* large contiguous chunks, or small ones that are hard to get: both lists */
+	if (sc->order > ZS26_COSTLY_ORDER || (sc->order && priority < ZS26_DEF_PRIORITY - 2))
+		x.lumpy = 1;
+	zs26_lru_add_drain(vm, sc->cpu);
+	do {
+		lv = &zs26_zone(z)->lru;
+		memset(count, 0, sizeof(count));
+		x.nr_taken = zs26_isolate_lru_pages(vm, z, ZS26_SWAP_CLUSTER_MAX, src, &x.batch,
+						    &nr_scan, sc->order, x.lumpy ? 2 : 0);
+		count_scan(lv, sc, nr_scan);
+		if (x.nr_taken == 0)
+			break;
+		k->rc.pgdeactivate += clear_active_flags(vm, &x.batch, count);
+		x.nr_iso[0] = count[0] + count[1];
+		x.nr_iso[1] = count[2] + count[3];
+		lv->nr_isolated[0] += x.nr_iso[0];
+		lv->nr_isolated[1] += x.nr_iso[1];
+		lv->recent_scanned[0] += x.nr_iso[0];
+		lv->recent_scanned[1] += x.nr_iso[1];
+		x.nr_scanned += nr_scan;
+		x.nr_freed = zs26_shrink_page_list(vm, &x.batch, sc);
+		/* KERNEL: 2.6.32 shrink_inactive_list(): lumpy direct reclaim tries again, waiting */
+		/* DEVIATION: not for zone_reclaim, which cannot sleep (see above) */
+		if (x.nr_freed < x.nr_taken && !sc->kswapd && x.lumpy && sc->req) {
+			sleep_in_sil(vm, sc, ZS26_RF_NAP,
+				     zs26_congestion_wait_ns(vm, zs26_hz10(vm)), &x);
+			return 0;
+in_batch:
+			if (where == ZS26_RF_NAP) {
+				/* pageout may have activated some: inactive again */
+				memset(count, 0, sizeof(count));
+				k->rc.pgdeactivate += clear_active_flags(vm, &x.batch, count);
+				k->rc.lumpy_sync_passes++;
+			}
+			if (sync_pass(vm, &x, sc, where == ZS26_RF_SYNC))
+				return 0;
+			where = 0;
+		}
+		x.nr_reclaimed += x.nr_freed;
+		if (sc->kswapd)
+			k->rc.kswapd_steal += x.nr_freed;
+		lv = &zs26_zone(z)->lru;
+		lv->pgsteal += x.nr_freed;
+		putback(vm, &x.batch, lv);
+		lv->nr_isolated[0] -= x.nr_iso[0];
+		lv->nr_isolated[1] -= x.nr_iso[1];
+		x.nr_iso[0] = x.nr_iso[1] = 0;
+	} while (x.nr_scanned < x.max_scan);
+	return x.nr_reclaimed;
+}
+
 uint64_t
 zs26_shrink_inactive_list(struct zs_vm *vm, struct zs_zone *z, uint64_t max_scan,
 			  struct zs26_sc *sc, int priority, int file)
 {
 	struct zs26 *k = zs26_of(vm);
 	struct zs26_lruvec *lv = lv_of(z);
-	const int v32 = k->kver == ZS_KV_2632;
-	int src = v32 ? (file ? ZS26_LRU_INACTIVE_FILE : ZS26_LRU_INACTIVE_ANON)
-		      : ZS26_LRU_INACTIVE;
-	int lumpy = 0;
 	uint64_t nr_scanned = 0, nr_reclaimed = 0;
 
-	if (v32) {
-		/* KERNEL: 2.6.32 mm/vmscan.c shrink_inactive_list(): too_many_isolated, lumpy */
-		ZS_BUG_ON(zs26_too_many_isolated(z, file, sc));
-		if (sc->order > ZS26_COSTLY_ORDER ||
-		    (sc->order && priority < ZS26_DEF_PRIORITY - 2))
-			lumpy = 1;
-	}
+	if (k->kver == ZS_KV_2632)
+		return shrink_inactive_list_2632(vm, z, max_scan, sc, priority, file);
+	/* KERNEL: 2.6.18 mm/vmscan.c shrink_inactive_list() */
 	zs26_lru_add_drain(vm, sc->cpu);
 	do {
 		struct zs_list batch = ZS_LIST_INIT;
 		uint64_t nr_scan, nr_taken, nr_freed;
-		uint64_t count[ZS26_NR_LRU] = {0};
 
-		nr_taken = zs26_isolate_lru_pages(vm, z, ZS26_SWAP_CLUSTER_MAX, src, &batch, &nr_scan,
-						  v32 ? sc->order : 0, lumpy ? 2 : 0);
-		lv->pages_scanned += nr_scan;
-		sc->work += nr_scan;
-		if (sc->kswapd)
-			lv->pgscan_kswapd += nr_scan;
-		else
-			lv->pgscan_direct += nr_scan;
+		nr_taken = zs26_isolate_lru_pages(vm, z, ZS26_SWAP_CLUSTER_MAX, ZS26_LRU_INACTIVE,
+						  &batch, &nr_scan, 0, 0);
+		count_scan(lv, sc, nr_scan);
 		nr_scanned += nr_scan;
-		if (v32) {
-			if (nr_taken == 0)
-				break;
-			k->rc.pgdeactivate += clear_active_flags(vm, &batch, count);
-			uint64_t nr_anon = count[0] + count[1], nr_file = count[2] + count[3];
-
-			lv->nr_isolated[0] += nr_anon;
-			lv->nr_isolated[1] += nr_file;
-			lv->recent_scanned[0] += nr_anon;
-			lv->recent_scanned[1] += nr_file;
-			nr_freed = zs26_shrink_page_list(vm, &batch, sc);
-			nr_reclaimed += nr_freed;
-			if (sc->kswapd)
-				k->rc.kswapd_steal += nr_freed;
-			lv->pgsteal += nr_freed;
-			putback(vm, &batch, lv);
-			lv->nr_isolated[0] -= nr_anon;
-			lv->nr_isolated[1] -= nr_file;
-			continue;
-		}
 		nr_freed = zs26_shrink_page_list(vm, &batch, sc);
 		nr_reclaimed += nr_freed;
 		if (sc->kswapd)

@@ -20,13 +20,15 @@
  * index equals page_lru(page) for every page on an evictable list, the swap
  * cache maps slot -> pfn and back (page->aux) for every ZS_PG_SWAPCACHE page,
  * NR_FILE_DIRTY and BDI_WRITEBACK (nr_writeback_file) count the dirty and the
- * under-writeback page-cache pages, and no page is isolated between reclaim
- * calls.
+ * under-writeback page-cache pages, and between events only a 2.6.32 direct
+ * reclaimer asleep in shrink_inactive_list holds pages isolated
+ * (zs26_isolated_check).
  */
 #ifndef ZS_LINUX26_VMSCAN_H
 #define ZS_LINUX26_VMSCAN_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "alloc/page.h"
 #include "alloc/policy.h"
@@ -108,6 +110,44 @@ struct zs26_sc {
 	uint64_t work;          /* pages looked at (isolation scans): the CPU cost */
 	int swapwrite;          /* the caller has PF_SWAPWRITE (__zone_reclaim) */
 	int nr_mapped_zero;     /* 2.6.18 __zone_reclaim leaves sc.nr_mapped 0 */
+	/* 2.6.32 direct reclaim that may sleep inside shrink_inactive_list (vmscan_isolated.c) */
+	const struct zs_alloc_req *req; /* the sleeper's request; NULL: cannot sleep there */
+	struct zs26_rframe *rf; /* its saved frame while asleep or being resumed */
+	int blocked;            /* the thread went to sleep: unwind, saving each level */
+	int resume;             /* re-entering the chain down to where it slept */
+};
+
+/* Where a direct reclaimer asleep inside shrink_inactive_list resumes. */
+enum {
+	ZS26_RF_TMI = 1,   /* too_many_isolated(): congestion_wait(HZ/10), then test again */
+	ZS26_RF_NAP = 2,   /* the lumpy congestion_wait(HZ/10) before the PAGEOUT_IO_SYNC pass */
+	ZS26_RF_SYNC = 3   /* wait_on_page_writeback() of the batch's tail page in that pass */
+};
+
+/*
+ * The locals of do_try_to_free_pages -> shrink_zones -> shrink_zone ->
+ * shrink_list -> shrink_inactive_list -> shrink_page_list of one direct
+ * reclaimer (2.6.32) asleep inside shrink_inactive_list, its batch still
+ * isolated.  One per sleeping request, on zs26_reclaim.rframes.
+ */
+struct zs26_rframe {
+	struct zs26_rframe *next;
+	const struct zs_alloc_req *req;
+	int where;                      /* ZS26_RF_* */
+	struct zs26_sc sc;              /* do_try_to_free_pages' scan_control */
+	int priority, zone_i;           /* do_try_to_free_pages, shrink_zones */
+	uint64_t nr[ZS26_NR_EVICTABLE];  /* shrink_zone's nr[] left per evictable list */
+	int lru;                        /* shrink_zone's list being shrunk */
+	uint64_t zone_reclaimed, zone_start;
+	struct zs_zone *zone;           /* shrink_inactive_list's */
+	int file, lumpy;
+	uint64_t max_scan, nr_scanned, nr_reclaimed;
+	struct zs_list batch;           /* page_list, counted in nr_isolated[] */
+	uint64_t nr_taken, nr_freed, nr_iso[2];
+	struct zs_list ret;             /* the sync shrink_page_list's ret_pages */
+	uint64_t spl_reclaimed, spl_activate;
+	uint32_t wait_pfn;              /* ZS26_RF_SYNC: the page waited on */
+	int wait_pageout;               /* ... after pageout() wrote it (else before) */
 };
 
 /* Global reclaim state behind struct zs26 (mm/vmscan.c, swap.c, swap_state.c globals). */
@@ -143,6 +183,12 @@ struct zs26_reclaim {
 	uint64_t vmscan_write;   /* pages pageout() wrote: 2.6.32 NR_VMSCAN_WRITE (2.6.18: ours) */
 	uint64_t swapin_readahead; /* pages read by swapin_readahead */
 	uint64_t slept_congestion_ns;
+	/* vmscan_isolated.c: direct reclaimers asleep with an isolated batch (2.6.32) */
+	struct zs26_rframe *rframes;
+	uint64_t too_many_isolated_waits; /* congestion_waits of the too_many_isolated loop */
+	uint64_t lumpy_sync_passes;       /* PAGEOUT_IO_SYNC second passes */
+	uint64_t lumpy_sync_reclaimed;    /* pages those passes freed */
+	uint64_t lumpy_writeback_waits;   /* wait_on_page_writeback sleeps in them */
 };
 
 /* ---- memory.c: the policy ops for page events ---- */
@@ -249,6 +295,24 @@ uint64_t zs26_isolate_lru_pages(struct zs_vm *vm, struct zs_zone *z, uint64_t nr
 uint64_t zs26_shrink_zone(struct zs_vm *vm, struct zs_zone *z, int priority, struct zs26_sc *sc);
 /* Charge reclaim CPU time for `scanned` pages to t (and count it); returns the time. */
 zs_time_t zs26_charge_scan(struct zs_vm *vm, struct zs_thread *t, uint64_t scanned, int kswapd);
+
+/* ---- vmscan_isolated.c ---- */
+/* The frame of sc's sleeping request (allocated and linked on first use). */
+struct zs26_rframe *zs26_rframe_get(struct zs_vm *vm, struct zs26_sc *sc);
+/* The frame of req, NULL when it has none. */
+struct zs26_rframe *zs26_rframe_find(struct zs_vm *vm, const struct zs_alloc_req *req);
+/* Unlink and free rf (its lists must be empty). */
+void zs26_rframe_put(struct zs_vm *vm, struct zs26_rframe *rf);
+void zs26_rframe_fini(struct zs_vm *vm);
+/* The owner freed an isolated page: it leaves the sleeping reclaimer's list. */
+void zs26_isolated_forget(struct zs_vm *vm, uint32_t pfn);
+/* end_page_writeback(): wake a reclaimer in wait_on_page_writeback(pfn). */
+void zs26_rframe_writeback_done(struct zs_vm *vm, uint32_t pfn);
+/* Zone z has `isolated` pages tagged isolated: all in frames, nr_isolated[] their count. */
+int zs26_isolated_check(struct zs_vm *vm, struct zs_zone *z, uint64_t isolated,
+			struct zs_error *err);
+/* summary.txt lines of the waits (2.6.32). */
+void zs26_isolated_summary(struct zs_vm *vm, FILE *f);
 
 /* ---- vmscan_2618.c ---- */
 /* The reclaim_mapped decision of shrink_active_list() (2.6.18). */

@@ -8,6 +8,8 @@
  */
 #include "alloc/linux26/model.h"
 
+#include <string.h>
+
 uint64_t
 zs26_inactive_ratio(uint64_t present_pages)
 {
@@ -153,6 +155,10 @@ shrink_list(struct zs_vm *vm, int lru, uint64_t nr, struct zs_zone *z, struct zs
 {
 	int file = zs26_is_file_lru(lru);
 
+	/* back from a sleep inside shrink_inactive_list: straight there, as it was called */
+	if (sc->resume)
+		return zs26_shrink_inactive_list(vm, z, sc->rf->max_scan, sc, priority,
+						 sc->rf->file);
 	/* KERNEL: 2.6.32 mm/vmscan.c shrink_list() */
 	if (lru == ZS26_LRU_ACTIVE_FILE && zs26_inactive_file_is_low(z)) {
 		zs26_shrink_active_list_2632(vm, z, nr, sc, priority, file);
@@ -172,8 +178,17 @@ zs26_shrink_zone_2632(struct zs_vm *vm, struct zs_zone *z, int priority, struct 
 	struct zs26_lruvec *lv = &zs26_zone(z)->lru;
 	uint64_t nr[ZS26_NR_EVICTABLE], percent[2];
 	uint64_t nr_reclaimed = sc->nr_reclaimed, start = sc->nr_reclaimed;
-	int noswap = 0;
+	int noswap = 0, l0 = 0;
 
+	if (sc->resume) {
+		/* a direct reclaimer woke inside shrink_list(l0): its nr[] as it left them */
+		const struct zs26_rframe *rf = sc->rf;
+
+		memcpy(nr, rf->nr, sizeof(nr));
+		l0 = rf->lru;
+		start = rf->zone_start;
+		goto scan;
+	}
 	/* KERNEL: 2.6.32 mm/vmscan.c shrink_zone(): no swap left -> file only */
 	if (!sc->may_swap || vm->swap.nr_free == 0) {
 		noswap = 1;
@@ -198,17 +213,32 @@ zs26_shrink_zone_2632(struct zs_vm *vm, struct zs_zone *z, int priority, struct 
 		else
 			nr[l] = 0;
 	}
+scan:
 	/* active anon alone does not keep the loop going */
-	while (nr[ZS26_LRU_INACTIVE_ANON] || nr[ZS26_LRU_ACTIVE_FILE] ||
+	while (sc->resume || nr[ZS26_LRU_INACTIVE_ANON] || nr[ZS26_LRU_ACTIVE_FILE] ||
 	       nr[ZS26_LRU_INACTIVE_FILE]) {
-		for (int l = 0; l < ZS26_NR_EVICTABLE; l++) {
-			if (!nr[l])
-				continue;
-			uint64_t n = nr[l] < ZS26_SWAP_CLUSTER_MAX ? nr[l] : ZS26_SWAP_CLUSTER_MAX;
+		for (int l = l0; l < ZS26_NR_EVICTABLE; l++) {
+			uint64_t n = 0;
 
-			nr[l] -= n;
+			if (!sc->resume) {
+				if (!nr[l])
+					continue;
+				n = nr[l] < ZS26_SWAP_CLUSTER_MAX ? nr[l] : ZS26_SWAP_CLUSTER_MAX;
+				nr[l] -= n;
+			}
 			nr_reclaimed += shrink_list(vm, l, n, z, sc, priority);
+			if (sc->blocked) {
+				/* asleep in it: keep the loop's state for the resumed call */
+				struct zs26_rframe *rf = sc->rf;
+
+				memcpy(rf->nr, nr, sizeof(nr));
+				rf->lru = l;
+				rf->zone_start = start;
+				sc->nr_reclaimed = nr_reclaimed;
+				return nr_reclaimed - start;
+			}
 		}
+		l0 = 0;
 		/* direct reclaim stops once it has a cluster, below the first priority */
 		if (nr_reclaimed > ZS26_SWAP_CLUSTER_MAX && priority < ZS26_DEF_PRIORITY &&
 		    !sc->kswapd)

@@ -4,7 +4,10 @@
  *
  * The priority loop 12..0 naps with congestion_wait(HZ/10) below priority
  * 10, so it is resumable: its locals live in req->local[4..7] and the
- * allocation path calls again after each nap.  The return rules differ
+ * allocation path calls again after each nap.  2.6.32 may also sleep deeper,
+ * inside shrink_inactive_list (too_many_isolated, lumpy's synchronous pass):
+ * then the whole chain's locals are in a struct zs26_rframe (bit 2 of
+ * L_FLAGS says so) and shrink_zones resumes in the zone it slept in.  The return rules differ
  * (audit-26 rows 1 and 19): 2.6.18 returns 1 only once SWAP_CLUSTER_MAX
  * pages were reclaimed over the whole loop, else 0 -- 1..31 pages count as no
  * progress; 2.6.32 returns the number reclaimed, and at the end of the loop
@@ -18,7 +21,8 @@ enum {
 	L_PRIO = 4,      /* priority + 1 of the next pass; 0 = not started */
 	L_RECLAIMED = 5, /* sc.nr_reclaimed */
 	L_SCANNED = 6,   /* total_scanned */
-	L_FLAGS = 7      /* bit 0 may_writepage, bit 1 last shrink_zones all_unreclaimable */
+	L_FLAGS = 7      /* bit 0 may_writepage, bit 1 last shrink_zones all_unreclaimable,
+			    bit 2 asleep inside shrink_inactive_list (its zs26_rframe) */
 };
 
 /* shrink_zones(): every populated zone of the zonelist, all_unreclaimable ones at 12 only. */
@@ -26,9 +30,19 @@ static void
 shrink_zones(struct zs_vm *vm, int priority, const int *zl, int nzl, struct zs26_sc *sc)
 {
 	const int v18 = zs26_of(vm)->kver == ZS_KV_2618;
+	int i = 0;
 
-	sc->all_unreclaimable = 1;
-	for (int i = 0; i < nzl; i++) {
+	if (sc->resume) {
+		/* woke inside this zone's shrink_zone: the zones before it are done */
+		i = sc->rf->zone_i;
+		zs26_shrink_zone(vm, &vm->machine->zones[zl[i]], priority, sc);
+		if (sc->blocked)
+			return;
+		i++;
+	} else {
+		sc->all_unreclaimable = 1;
+	}
+	for (; i < nzl; i++) {
 		struct zs_zone *z = &vm->machine->zones[zl[i]];
 		struct zs26_lruvec *lv = &zs26_zone(z)->lru;
 
@@ -43,6 +57,10 @@ shrink_zones(struct zs_vm *vm, int priority, const int *zl, int nzl, struct zs26
 			continue; /* let kswapd poll it */
 		sc->all_unreclaimable = 0;
 		zs26_shrink_zone(vm, z, priority, sc);
+		if (sc->blocked) {
+			sc->rf->zone_i = i;
+			return;
+		}
 	}
 }
 
@@ -53,8 +71,21 @@ zs26_try_to_free_pages(struct zs_vm *vm, struct zs_alloc_req *req, const int *zl
 	struct zs26 *k = zs26_of(vm);
 	const int v32 = k->kver == ZS_KV_2632;
 	struct zs26_sc sc = {0};
+	struct zs26_rframe *rf = NULL;
 	int priority;
 
+	if (req->local[L_FLAGS] & 4) {
+		/* KERNEL: 2.6.32 shrink_inactive_list(): the thread woke where it slept */
+		rf = zs26_rframe_find(vm, req);
+		ZS_BUG_ON(!rf);
+		sc = rf->sc;
+		sc.rf = rf;
+		sc.resume = 1;
+		sc.blocked = 0;
+		k->rc.cur_cpu = sc.cpu;
+		priority = rf->priority;
+		goto resume;
+	}
 	if (req->local[L_PRIO] == 0) {
 		/* KERNEL: 2.6.18 mm/vmscan.c try_to_free_pages(): count ALLOCSTALL */
 		k->allocstall++;
@@ -72,6 +103,8 @@ zs26_try_to_free_pages(struct zs_vm *vm, struct zs_alloc_req *req, const int *zl
 	sc.order = v32 ? req->order : 0; /* 2.6.18's scan_control has no order */
 	sc.cpu = req->cpu % (unsigned)vm->machine->nr_cpus;
 	sc.nr_reclaimed = (uint64_t)req->local[L_RECLAIMED];
+	/* 2.6.32: a thread may sleep inside shrink_inactive_list (vmscan_isolated.c) */
+	sc.req = v32 && req->thread ? req : NULL;
 	k->rc.cur_cpu = sc.cpu;
 
 	for (priority = (int)req->local[L_PRIO] - 1; priority >= 0; priority--) {
@@ -79,13 +112,28 @@ zs26_try_to_free_pages(struct zs_vm *vm, struct zs_alloc_req *req, const int *zl
 		zs_time_t ns;
 
 		sc.nr_scanned = 0;
-		sc.work = 0;
 		sc.throttle = 0;
+resume:
+		sc.work = 0;
 		shrink_zones(vm, priority, zl, nzl, &sc);
 		ns = zs26_charge_scan(vm, req->thread, sc.work, 0);
 		/* system time of the reclaiming task: utime + stime, what badness() reads */
 		if (req->task)
 			req->task->cpu_ns += ns;
+		if (sc.blocked) {
+			/* asleep with its batch isolated: the whole chain's locals in the frame */
+			sc.rf->sc = sc;
+			sc.rf->priority = priority;
+			req->local[L_FLAGS] |= 4;
+			return 1;
+		}
+		ZS_BUG_ON(sc.resume);
+		if (sc.rf) {
+			/* back out of the sleep's frame: nothing of it is held any more */
+			zs26_rframe_put(vm, sc.rf);
+			sc.rf = NULL;
+			req->local[L_FLAGS] &= ~4;
+		}
 		req->local[L_SCANNED] += (int64_t)sc.nr_scanned;
 		req->local[L_FLAGS] = (req->local[L_FLAGS] & 1) | (sc.all_unreclaimable ? 2 : 0);
 		if (sc.nr_reclaimed >= ZS26_SWAP_CLUSTER_MAX) {
