@@ -440,3 +440,37 @@ zs_buddy_check(struct zs_machine *m, struct zs_zone *z, int tails, struct zs_err
 				    (unsigned long long)free_pages);
 	return 0;
 }
+
+int
+zs_buddy_check_counters(struct zs_machine *m, struct zs_zone *z, struct zs_error *err)
+{
+	uint64_t free_pages = 0;
+
+	for (int k = 0; k < z->max_order; k++) {
+		uint32_t blocks = 0;
+
+		for (int t = 0; t < ZS_MIGRATE_TYPES; t++) {
+			const struct zs_list *l = &z->free_area[k].list[t];
+
+			if (!zs_list_ends_ok(m->pages, m->nr_pages, l, (uint8_t)(ZS_LST_BUDDY + t)) ||
+			    (l->count && (!(m->pages[l->head].flags & ZS_PG_BUDDY) ||
+					  m->pages[l->head].order != k)))
+				return zs_error_set(err, EX_SOFTWARE,
+						    "%s: order %d type %d free list of %u blocks has bad ends",
+						    z->name, k, t, l->count);
+			if (l->count != z->nr_free_mt[k][t])
+				return zs_error_set(err, EX_SOFTWARE,
+						    "%s: order %d type %d nr_free_mt wrong", z->name, k, t);
+			blocks += l->count;
+		}
+		if (blocks != z->free_area[k].nr_free)
+			return zs_error_set(err, EX_SOFTWARE, "%s: order %d nr_free %u, lists hold %u",
+					    z->name, k, z->free_area[k].nr_free, blocks);
+		free_pages += (uint64_t)blocks << k;
+	}
+	if (free_pages != z->free_pages)
+		return zs_error_set(err, EX_SOFTWARE, "%s: free_pages %llu, lists hold %llu", z->name,
+				    (unsigned long long)z->free_pages,
+				    (unsigned long long)free_pages);
+	return 0;
+}

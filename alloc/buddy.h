@@ -89,5 +89,8 @@ void zs_buddy_boot_by_frees(struct zs_machine *m, struct zs_zone *z, unsigned mt
  * blocks' heads, their lists, alignment and buddies).
  */
 int zs_buddy_check(struct zs_machine *m, struct zs_zone *z, int tails, struct zs_error *err);
+/* The counters of that check without walking a list: each free list's count
+ * against its ends (a marked head of its order), nr_free_mt, nr_free, free_pages. */
+int zs_buddy_check_counters(struct zs_machine *m, struct zs_zone *z, struct zs_error *err);
 
 #endif

@@ -168,6 +168,22 @@ zs_list_move(struct zs_page *pages, struct zs_list *from, struct zs_list *to, ui
 }
 
 /*
+ * The invariant checker's look at a list without walking it: its count against
+ * its ends, the ends' outward links and list tags.  1 when they agree.
+ */
+static inline int
+zs_list_ends_ok(const struct zs_page *pages, uint32_t nr_pages, const struct zs_list *l,
+		uint8_t tag)
+{
+	if (l->count == 0)
+		return l->head == ZS_NIL && l->tail == ZS_NIL;
+	if (l->head >= nr_pages || l->tail >= nr_pages || (l->count == 1) != (l->head == l->tail))
+		return 0;
+	return pages[l->head].prev == ZS_NIL && pages[l->tail].next == ZS_NIL &&
+	       pages[l->head].list == tag && pages[l->tail].list == tag;
+}
+
+/*
  * The invariant checker's page walk: the pfn after pfn to look at.  With
  * skip_free, the head of a free buddy block stands for its whole block: its
  * tail pages carry no state (zs_buddy_check verifies that on the full passes),

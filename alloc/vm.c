@@ -50,6 +50,7 @@ zs_vm_create(struct zs_machine *m, struct zs_engine *e, const struct zs_policy_o
 	vm->engine = e;
 	vm->ops = ops;
 	vm->kver = ops->kver;
+	vm->check_in_use_every = ZS_CHECK_IN_USE_EVERY;
 	vm->rng = rng;
 	vm->hz = m->spec.hz ? m->spec.hz : 100;
 	vm->pagemap = zs_pagemap_create();
@@ -303,6 +304,12 @@ zs_vm_check(struct zs_vm *vm, struct zs_error *err)
 	struct zs_machine *m = vm->machine;
 	const int skip = vm->check_skip_free;
 
+	if (vm->check_counters_only) {
+		for (int i = 0; i < m->nr_zones; i++)
+			if (zs_buddy_check_counters(m, &m->zones[i], err))
+				return -1;
+		return vm->ops->check ? vm->ops->check(vm, err) : 0;
+	}
 	for (int i = 0; i < m->nr_zones; i++)
 		if (zs_buddy_check(m, &m->zones[i], !skip, err))
 			return -1;
@@ -366,10 +373,15 @@ zs_vm_check_event(struct zs_vm *vm, struct zs_error *err)
 {
 	int r;
 
-	vm->check_skip_free = vm->checks_since_full != 0;
+	/* the place in the cadence: 0 full, multiples of IN_USE_EVERY in use */
+	uint32_t n = vm->checks_since_full;
+
+	vm->check_skip_free = n != 0;
+	vm->check_counters_only = n % vm->check_in_use_every != 0;
 	if (++vm->checks_since_full >= ZS_CHECK_FULL_EVERY)
 		vm->checks_since_full = 0;
 	r = zs_vm_check(vm, err);
 	vm->check_skip_free = 0;
+	vm->check_counters_only = 0;
 	return r;
 }

@@ -69,9 +69,12 @@ struct zs_vm {
 	zs_vm_event_fn event_fn;
 	void *event_cookie;
 
-	/* the invariant checker: its walks may skip free blocks' tails (zs_walk_next) */
+	/* the invariant checker (zs_vm_check_event): its walks may skip free blocks'
+	 * tails (zs_walk_next); a counters-only call walks no pages and no long lists */
 	int check_skip_free;
+	int check_counters_only;
 	uint32_t checks_since_full;
+	uint32_t check_in_use_every; /* ZS_CHECK_IN_USE_EVERY; 1 with output.check: full */
 };
 
 /* Create a vm on machine m with model ops; the model's init runs here. */
@@ -131,14 +134,27 @@ void zs_vm_event(struct zs_vm *vm, const char *op, struct zs_task *t, int cpu, u
 /* Core + buddy + model invariants over every page; 0 or -1 with err. */
 int zs_vm_check(struct zs_vm *vm, struct zs_error *err);
 
-/* Full checks come every this many zs_vm_check_event calls (the first is one). */
+/* zs_vm_check_event's cadence: every ZS_CHECK_FULL_EVERY-th call (the first is
+ * one) is a full check; of the others every ZS_CHECK_IN_USE_EVERY-th checks
+ * everything but the free blocks' tails and the swap slots one by one; the rest
+ * check the counters and the ends of every list. */
 #define ZS_CHECK_FULL_EVERY 256
+#define ZS_CHECK_IN_USE_EVERY 16
 
 /*
- * The checker after an event: zs_vm_check, except that on all but every
- * ZS_CHECK_FULL_EVERY-th call the page walks skip the tail pages of free
- * buddy blocks (vm->check_skip_free), so its cost follows the pages in use.
- * Every list, counter, binding and in-use page is still checked every time.
+ * The checker after an event, at the depth its place in the cadence gives:
+ *  - full: zs_vm_check, every page and slot;
+ *  - in use: the page walks skip the tail pages of free buddy blocks
+ *    (vm->check_skip_free) and the swap cache is checked from its pages' side,
+ *    so the cost follows the pages in use; every list, binding and in-use page;
+ *  - counters (vm->check_counters_only): each model's counters against each
+ *    other (free lists against nr_free and free_pages, per-cpu and LRU list
+ *    counts, pageblock counts, watermarks, locks) and both ends of every list,
+ *    in time independent of the memory size.
+ * A corruption of pages in use is reported within ZS_CHECK_IN_USE_EVERY calls,
+ * of a free block's tail or a swap slot within ZS_CHECK_FULL_EVERY.  With
+ * vm->check_in_use_every set to 1 (output.check: full) every call checks at
+ * least the pages in use, so those are caught at the event that broke them.
  */
 int zs_vm_check_event(struct zs_vm *vm, struct zs_error *err);
 

@@ -493,6 +493,8 @@ zs_run_create(struct zs_scenario *sc, struct zs_error *err)
 		zs_run_destroy(r);
 		return NULL;
 	}
+	if (sc->check == ZS_CHECK_ALL_FULL)
+		r->vm->check_in_use_every = 1;
 	r->nsrc = sc->workload ? (unsigned)sc->workload->n : 0;
 	r->srcs = calloc(r->nsrc + 1, sizeof(*r->srcs));
 	if (!r->srcs) {
@@ -544,7 +546,8 @@ zs_run_execute(struct zs_run *r, FILE *ticks, FILE *events, FILE *summary, int p
 	int check = r->sc->check;
 
 #ifdef ZS_DEBUG
-	check = 1;
+	if (!check)
+		check = ZS_CHECK_CADENCE;
 #endif
 	r->progress = progress;
 	r->wall_start = r->wall_last = time(NULL);

@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sysexits.h>
 
 #include "sim/engine.h"
@@ -144,6 +145,25 @@ check_size(struct zs_scenario *sc, struct zs_cfg *m, struct zs_cfg *nodes, struc
 				    "a 2.4.0 i386 swap area holds at most %u pages (64 GiB): its swap "
 				    "entries have 24 offset bits",
 				    ZS_MAX_SWAP_PAGES_24);
+	return 0;
+}
+
+/* output.check: a boolean (the cadence of zs_vm_check_event), or "full". */
+static int
+parse_check(struct zs_cfg *out, int *check, struct zs_error *err)
+{
+	struct zs_cfg *n = zs_cfg_get(out, "check");
+
+	if (n && n->type == ZS_CFG_SCALAR && !strcasecmp(n->scalar, "full")) {
+		*check = ZS_CHECK_ALL_FULL;
+		return 0;
+	}
+	if (zs_cfg_bool(out, "check", check, err)) {
+		if (n && n->type == ZS_CFG_SCALAR)
+			return zs_cfg_error(n, err, "'check' must be true, false or full, not '%s'",
+					    n->scalar);
+		return -1;
+	}
 	return 0;
 }
 
@@ -392,7 +412,7 @@ zs_scenario_parse(struct zs_scenario *sc, struct zs_cfg *root, const char *path,
 		    zs_cfg_check_keys(out, out_known, err) ||
 		    zs_cfg_string(out, "dir", &sc->out_dir, err) ||
 		    zs_cfg_bool(out, "events", &sc->events, err) ||
-		    zs_cfg_bool(out, "check", &sc->check, err)))
+		    parse_check(out, &sc->check, err)))
 		return -1;
 	const char *name = NULL;
 	if (zs_cfg_string(root, "name", &name, err))

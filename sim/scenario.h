@@ -29,9 +29,13 @@ struct zs_scenario {
 	uint64_t seed;
 	const char *out_dir;      /* NULL: results/<name> */
 	int events;               /* write events.csv */
-	int check;                /* run the invariant checker after every event */
+	int check;                /* the invariant checker after every event: ZS_CHECK_* */
 	int sched_none;           /* machine.scheduler: none (uncontended CPUs) */
 };
+
+/* output.check: off; after every event at zs_vm_check_event's cadence (true);
+ * the pages in use after every event (full). */
+enum { ZS_CHECK_OFF = 0, ZS_CHECK_CADENCE = 1, ZS_CHECK_ALL_FULL = 2 };
 
 /*
  * Interpret root (the loaded scenario, after --set overrides).  kernel_override

@@ -435,3 +435,24 @@ Test(lru24, the_oom_victim_exits_a_jiffy_later_and_may_be_chosen_again_meanwhile
 	cr_assert(!big->alive, "do_exit ran one jiffy later");
 	cr_assert_eq(N->free_pages, free_before + 6);
 }
+
+/* The checker's counters-only depth sees a list count that disagrees with the list's
+ * ends, and the zones' inactive_dirty counters against the list, on every call. */
+Test(lru24, the_checkers_counters_only_pass_sees_the_lists_counts)
+{
+	struct zs_error err = {0, ""};
+	struct z24_zone *zz = zs24_zone(N);
+
+	active_page(3);
+	cr_assert_eq(zs_vm_check_event(T.vm, &err), 0, "%s", err.msg);
+	cr_assert_eq(zs_vm_check_event(T.vm, &err), 0, "a counters-only pass: %s", err.msg);
+	T.s->active.count++;
+	cr_assert_eq(zs_vm_check_event(T.vm, &err), -1);
+	cr_assert(strstr(err.msg, "active of 2 pages has bad ends"), "%s", err.msg);
+	T.s->active.count--;
+	zz->inactive_dirty_pages++;
+	cr_assert_eq(zs_vm_check_event(T.vm, &err), -1);
+	cr_assert(strstr(err.msg, "inactive_dirty counters"), "%s", err.msg);
+	zz->inactive_dirty_pages--;
+	cr_assert_eq(zs_vm_check_event(T.vm, &err), 0, "%s", err.msg);
+}

@@ -137,3 +137,27 @@ Test(cfg, memory_shorthand_follows_the_kernel)
 	cr_assert_eq(sc.machine.nodes[0].zones[1].type, ZS_ZONE_DMA32);
 	zs_cfg_free(c);
 }
+
+Test(cfg, output_check_takes_true_false_or_full)
+{
+	static const struct {
+		const char *yaml;
+		int want;
+	} cases[] = {{"output: {check: false}\n", ZS_CHECK_OFF},
+		     {"output: {check: true}\n", ZS_CHECK_CADENCE},
+		     {"output: {check: full}\n", ZS_CHECK_ALL_FULL},
+		     {"output: {check: Full}\n", ZS_CHECK_ALL_FULL}};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct zs_error err = {0, ""};
+		struct zs_cfg *c = zs_cfg_load_string("t.yaml", cases[i].yaml, &err);
+		struct zs_scenario sc;
+
+		cr_assert(c);
+		cr_assert_eq(zs_scenario_parse(&sc, c, "t.yaml", NULL, &err), 0, "%s", err.msg);
+		cr_assert_eq(sc.check, cases[i].want, "%s", cases[i].yaml);
+		zs_cfg_free(c);
+	}
+	expect_error("output: {check: always}\n", "s.yaml:1:17: 'check' must be true, false or full");
+	expect_error("output: {check: [full]}\n", "s.yaml:1:17:");
+}

@@ -26,7 +26,7 @@ static const char scenario[] =
 	"  - {type: simple, tasks: 1, rate: 800, gfp: GFP_ATOMIC, order: 1, lifetime: 1ms}\n"
 	"duration: 250ms\n"
 	"seed: 9\n"
-	"output: {check: true}\n";
+	"output: {check: full}\n";
 
 /* Two nodes, an OOM on the way: zonelists across nodes and the 2.6.32 OOM lock. */
 static const char numa_scenario[] =
@@ -44,7 +44,7 @@ static const char numa_scenario[] =
 	"  - {type: anon, initial_tasks: 2, max_tasks: 3, footprint: 8MiB, grow: true}\n"
 	"duration: 600ms\n"
 	"seed: 5\n"
-	"output: {check: true}\n";
+	"output: {check: full}\n";
 
 /* Run a scenario text on kernel v; the ticks and events written into *out (malloc'd). */
 static int

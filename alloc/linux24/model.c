@@ -491,12 +491,61 @@ check_list(struct z24 *s, struct zs_list *l, uint8_t tag, const char *name, stru
 	return 0;
 }
 
+/* A list's count against its ends (zs_vm_check_event's counters-only depth). */
+static int
+check_list_ends(struct z24 *s, struct zs_list *l, uint8_t tag, const char *name,
+		struct zs_error *err)
+{
+	if (!zs_list_ends_ok(s->m->pages, s->m->nr_pages, l, tag) ||
+	    (l->count && !(s->m->pages[l->head].flags & ZS_PG_LRU)))
+		return zs_error_set(err, EX_SOFTWARE, "2.4: %s of %llu pages has bad ends", name,
+				    (unsigned long long)l->count);
+	return 0;
+}
+
+/*
+ * The checker's counters-only depth: each list's count against its ends and
+ * the zones' inactive_dirty counters against the list, in time independent of
+ * the memory size; zs24_check's walks below recount them.
+ */
+static int
+check_counters(struct z24 *s, struct zs_error *err)
+{
+	uint64_t dirty_sum = 0;
+
+	if (check_list_ends(s, &s->active, Z24_LST_ACTIVE, "active", err) ||
+	    check_list_ends(s, &s->inactive_dirty, Z24_LST_INACTIVE_DIRTY, "inactive_dirty", err))
+		return -1;
+	for (int i = 0; i < s->m->nr_zones; i++) {
+		struct z24_zone *zz = zs24_zone(&s->m->zones[i]);
+
+		if (check_list_ends(s, &zz->inactive_clean, Z24_LST_INACTIVE_CLEAN, "inactive_clean",
+				    err))
+			return -1;
+		dirty_sum += zz->inactive_dirty_pages;
+	}
+	if (dirty_sum != s->inactive_dirty.count)
+		return zs_error_set(err, EX_SOFTWARE,
+				    "2.4: zone inactive_dirty counters sum to %llu, list holds %llu",
+				    (unsigned long long)dirty_sum,
+				    (unsigned long long)s->inactive_dirty.count);
+	if (s->swapcache_pages > s->nr_slots)
+		return zs_error_set(err, EX_SOFTWARE, "2.4: swap cache holds %llu pages, %llu slots",
+				    (unsigned long long)s->swapcache_pages,
+				    (unsigned long long)s->nr_slots);
+	return 0;
+}
+
 int
 zs24_check(struct zs_vm *vm, struct zs_error *err)
 {
 	struct z24 *s = zs24_state(vm);
-	uint64_t dirty_sum = 0, nd = 0;
+	uint64_t nd = 0;
 
+	if (check_counters(s, err))
+		return -1;
+	if (vm->check_counters_only)
+		return 0;
 	if (check_list(s, &s->active, Z24_LST_ACTIVE, "active", err) ||
 	    check_list(s, &s->inactive_dirty, Z24_LST_INACTIVE_DIRTY, "inactive_dirty", err))
 		return -1;
@@ -509,13 +558,7 @@ zs24_check(struct zs_vm *vm, struct zs_error *err)
 			if (zs_pfn_zone(s->m, pfn) != &s->m->zones[i])
 				return zs_error_set(err, EX_SOFTWARE,
 						    "2.4: page %u on the wrong zone's inactive_clean", pfn);
-		dirty_sum += zz->inactive_dirty_pages;
 	}
-	if (dirty_sum != s->inactive_dirty.count)
-		return zs_error_set(err, EX_SOFTWARE,
-				    "2.4: zone inactive_dirty counters sum to %llu, list holds %llu",
-				    (unsigned long long)dirty_sum,
-				    (unsigned long long)s->inactive_dirty.count);
 	for (uint64_t seq = s->dhead; seq < s->dtail; seq++)
 		nd += (uint64_t)zs24_dirty_live(s, seq);
 	uint64_t bufdirty = 0;

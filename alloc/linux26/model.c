@@ -835,12 +835,83 @@ sample_2618(struct zs_vm *vm, struct zs_zone *z, int64_t *out)
 
 /* ---- invariants ---- */
 
+/* A zone's watermarks and locks: the same on every depth of the checker. */
+static int
+zone_flags_check(const struct zs26 *k, struct zs_zone *z, struct zs_error *err)
+{
+	const struct zs26_zone *zz = zs26_zone(z);
+
+	if (z->pages_min > z->pages_low || z->pages_low > z->pages_high)
+		return zs_error_set(err, EX_SOFTWARE, "%s: watermarks out of order", z->name);
+	/* the lock is held across out_of_memory's jiffy, by an allocation that sleeps */
+	if (zz->oom_locked && k->oom_lock_holders <= 0)
+		return zs_error_set(err, EX_SOFTWARE, "%s: OOM-locked with no holder", z->name);
+	if (zz->reclaim_locked)
+		return zs_error_set(err, EX_SOFTWARE, "%s: ZONE_RECLAIM_LOCKED left set", z->name);
+	return 0;
+}
+
+/*
+ * The checker's counters-only depth (zs_vm_check_event): the counts the model
+ * keeps against each other and the ends of the per-cpu lists, in time
+ * independent of the memory size.  The walks of zs26_check below recount them.
+ */
+static int
+zs26_check_counters(struct zs_vm *vm, struct zs_error *err)
+{
+	struct zs26 *k = zs26_of(vm);
+	struct zs_machine *m = vm->machine;
+
+	for (int i = 0; i < m->nr_zones; i++) {
+		struct zs_zone *z = &m->zones[i];
+		struct zs26_zone *zz = zs26_zone(z);
+		uint64_t blocks = 0;
+
+		for (int t = 0; zz->pageblock && t <= ZS26_MT_ISOLATE; t++)
+			blocks += zz->pb_count[t];
+		if (zz->pageblock && blocks != zz->nr_pageblocks)
+			return zs_error_set(err, EX_SOFTWARE, "%s: %llu pageblocks counted, %u in the map",
+					    z->name, (unsigned long long)blocks, zz->nr_pageblocks);
+		for (int cpu = 0; cpu < k->nr_cpus; cpu++) {
+			for (int c = 0; c < 2; c++) {
+				struct zs26_pcp *pcp = &zz->pageset[cpu].pcp[c];
+				uint32_t sum = 0;
+
+				for (int t = 0; t < ZS26_MT_PCPTYPES; t++) {
+					const struct zs_list *l = &pcp->lists[t];
+
+					if (!zs_list_ends_ok(m->pages, m->nr_pages, l, ZS_LST_PCP) ||
+					    (l->count && !(m->pages[l->head].flags & ZS_PG_PCP)))
+						return zs_error_set(err, EX_SOFTWARE,
+								    "%s cpu %d: pcp list %d of %u pages has bad ends",
+								    z->name, cpu, t, l->count);
+					sum += l->count;
+				}
+				if (sum != pcp->count)
+					return zs_error_set(err, EX_SOFTWARE,
+							    "%s cpu %d: pcp count %u, lists hold %u",
+							    z->name, cpu, pcp->count, sum);
+			}
+		}
+		if (zz->vm_stat[ZS26_NR_FILE_MAPPED] > zz->vm_stat[ZS26_NR_FILE_PAGES])
+			return zs_error_set(err, EX_SOFTWARE, "%s: more file pages mapped than cached",
+					    z->name);
+		if (zone_flags_check(k, z, err))
+			return -1;
+	}
+	return zs26_lru_check_counters(vm, err);
+}
+
 static int
 zs26_check(struct zs_vm *vm, struct zs_error *err)
 {
 	struct zs26 *k = zs26_of(vm);
 	struct zs_machine *m = vm->machine;
 
+	if (zs26_check_counters(vm, err))
+		return -1;
+	if (vm->check_counters_only)
+		return 0;
 	for (int i = 0; i < m->nr_zones; i++) {
 		struct zs_zone *z = &m->zones[i];
 		struct zs26_zone *zz = zs26_zone(z);
@@ -915,15 +986,6 @@ zs26_check(struct zs_vm *vm, struct zs_error *err)
 					    z->name, (unsigned long long)z->free_pages,
 					    (unsigned long long)on_pcp, (unsigned long long)allocated,
 					    z->present);
-		if (z->pages_min > z->pages_low || z->pages_low > z->pages_high)
-			return zs_error_set(err, EX_SOFTWARE, "%s: watermarks out of order",
-					    z->name);
-		/* the lock is held across out_of_memory's jiffy, by an allocation that sleeps */
-		if (zz->oom_locked && k->oom_lock_holders <= 0)
-			return zs_error_set(err, EX_SOFTWARE, "%s: OOM-locked with no holder", z->name);
-		if (zz->reclaim_locked)
-			return zs_error_set(err, EX_SOFTWARE, "%s: ZONE_RECLAIM_LOCKED left set",
-					    z->name);
 		if (zs26_zone_stat_check(vm, z, err))
 			return -1;
 	}

@@ -372,3 +372,36 @@ zs26_lru_check(struct zs_vm *vm, struct zs_error *err)
 					    k->rc.pvec[i].count);
 	return 0;
 }
+
+int
+zs26_lru_check_counters(struct zs_vm *vm, struct zs_error *err)
+{
+	struct zs26 *k = zs26_of(vm);
+	struct zs_machine *m = vm->machine;
+	int nlru = k->kver == ZS_KV_2618 ? 2 : ZS26_NR_LRU;
+
+	for (int i = 0; i < m->nr_zones; i++) {
+		struct zs_zone *z = &m->zones[i];
+		struct zs26_lruvec *lv = &zs26_zone(z)->lru;
+
+		for (int l = 0; l < ZS26_NR_LRU; l++) {
+			const struct zs_list *ls = &lv->lru[l];
+
+			if (l >= nlru && ls->count)
+				return zs_error_set(err, EX_SOFTWARE, "%s: 2.6.18 list %d used",
+						    z->name, l);
+			if (!zs_list_ends_ok(m->pages, m->nr_pages, ls, (uint8_t)(ZS26_LST_LRU + l)) ||
+			    (ls->count && !(m->pages[ls->head].flags & ZS_PG_LRU)))
+				return zs_error_set(err, EX_SOFTWARE, "%s: lru %d of %u pages has bad ends",
+						    z->name, l, ls->count);
+		}
+		if (zs26_isolated_counters_check(vm, z, err))
+			return -1;
+	}
+	for (int i = 0; i < k->nr_cpus * ZS26_NR_LRU; i++)
+		if (k->rc.pvec[i].count >= ZS26_PAGEVEC_SIZE ||
+		    !zs_list_ends_ok(m->pages, m->nr_pages, &k->rc.pvec[i], ZS26_LST_PAGEVEC))
+			return zs_error_set(err, EX_SOFTWARE, "a pagevec of %u pages is broken",
+					    k->rc.pvec[i].count);
+	return 0;
+}

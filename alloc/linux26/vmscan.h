@@ -239,6 +239,9 @@ void zs26_putback_lru_page(struct zs_vm *vm, uint32_t pfn);
 int zs26_page_evictable(struct zs_vm *vm, const struct zs_page *p);
 /* The LRU invariants (see the header comment). */
 int zs26_lru_check(struct zs_vm *vm, struct zs_error *err);
+/* Its counters-only depth: every LRU list's and pagevec's count against its
+ * ends, the unused 2.6.18 lists empty, nr_isolated against the sleepers' counts. */
+int zs26_lru_check_counters(struct zs_vm *vm, struct zs_error *err);
 
 /* ---- rmap.c ---- */
 /* page_referenced(): PG_referenced plus the young PTE; *vm_flags gets VM_EXEC/VM_LOCKED. */
@@ -311,6 +314,8 @@ void zs26_rframe_writeback_done(struct zs_vm *vm, uint32_t pfn);
 /* Zone z has `isolated` pages tagged isolated: all in frames, nr_isolated[] their count. */
 int zs26_isolated_check(struct zs_vm *vm, struct zs_zone *z, uint64_t isolated,
 			struct zs_error *err);
+/* Its counters: the zone's nr_isolated[] against the sleeping frames' nr_iso[]. */
+int zs26_isolated_counters_check(struct zs_vm *vm, struct zs_zone *z, struct zs_error *err);
 /* summary.txt lines of the waits (2.6.32). */
 void zs26_isolated_summary(struct zs_vm *vm, FILE *f);
 

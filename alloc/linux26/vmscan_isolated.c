@@ -122,16 +122,13 @@ zs26_isolated_check(struct zs_vm *vm, struct zs_zone *z, uint64_t isolated,
 		    struct zs_error *err)
 {
 	const struct zs_page *pages = vm->machine->pages;
-	struct zs26_lruvec *lv = &zs26_zone(z)->lru;
-	uint64_t held = 0, iso[2] = {0, 0};
+	uint64_t held = 0;
 
 	for (struct zs26_rframe *rf = zs26_of(vm)->rc.rframes; rf; rf = rf->next) {
 		const struct zs_list *ls[2] = {&rf->batch, &rf->ret};
 
 		if (rf->zone != z)
 			continue;
-		iso[0] += rf->nr_iso[0];
-		iso[1] += rf->nr_iso[1];
 		for (int i = 0; i < 2; i++) {
 			uint32_t n = 0;
 
@@ -154,6 +151,21 @@ zs26_isolated_check(struct zs_vm *vm, struct zs_zone *z, uint64_t isolated,
 				    "%s: %" PRIu64 " pages isolated, %" PRIu64
 				    " held by sleeping reclaimers",
 				    z->name, isolated, held);
+	return zs26_isolated_counters_check(vm, z, err);
+}
+
+int
+zs26_isolated_counters_check(struct zs_vm *vm, struct zs_zone *z, struct zs_error *err)
+{
+	struct zs26_lruvec *lv = &zs26_zone(z)->lru;
+	uint64_t iso[2] = {0, 0};
+
+	for (struct zs26_rframe *rf = zs26_of(vm)->rc.rframes; rf; rf = rf->next) {
+		if (rf->zone != z)
+			continue;
+		iso[0] += rf->nr_iso[0];
+		iso[1] += rf->nr_iso[1];
+	}
 	if (lv->nr_isolated[0] != iso[0] || lv->nr_isolated[1] != iso[1])
 		return zs_error_set(err, EX_SOFTWARE,
 				    "%s: nr_isolated anon %" PRIu64 " file %" PRIu64

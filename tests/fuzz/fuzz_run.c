@@ -43,7 +43,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!root)
 		return 0;
-	if (zs_cfg_set(root, "duration=10ms", &err) || zs_cfg_set(root, "output.check=true", &err) ||
+	if (zs_cfg_set(root, "duration=10ms", &err) || zs_cfg_set(root, "output.check=full", &err) ||
 	    zs_scenario_parse(&sc, root, "fuzz.yaml", NULL, &err))
 		goto out;
 	if (zs_fuzz_machine_pages(&sc.machine) > FUZZ_MAX_PAGES || sc.machine.swap_pages > FUZZ_MAX_PAGES)
