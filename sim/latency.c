@@ -1,4 +1,4 @@
-/* latency.c - allocation latency samples, percentiles, histogram; see latency.h. */
+/* latency.c - allocation latency: percentiles and histogram of the stored samples; see latency.h. */
 #include "sim/latency.h"
 
 #include <inttypes.h>
@@ -14,64 +14,68 @@ zs_latency_init(struct zs_latency *l, enum zs_kver v, int max_order, const char 
 		int nr_paths)
 {
 	memset(l, 0, sizeof(*l));
+	zs_latency_store_init(&l->st);
 	l->kver = v;
 	l->max_order = max_order;
 	l->paths = paths;
 	l->nr_paths = nr_paths;
+	/* a sample's exit is one byte, UINT8_MAX meaning none */
+	ZS_BUG_ON(nr_paths < 0 || nr_paths > UINT8_MAX);
+	/* looked up once here, not by name on every allocation */
+	for (int i = 0; i < nr_paths; i++)
+		l->cls_of[i] = (int8_t)zs_pathclass_of(v, paths[i]);
 }
 
 void
 zs_latency_free(struct zs_latency *l)
 {
-	free(l->s);
-	l->s = NULL;
-	l->n = l->cap = 0;
+	zs_latency_store_free(&l->st);
 }
 
 void
 zs_latency_record(struct zs_latency *l, int64_t ns, unsigned order, int path, int failed)
 {
 	int known = path >= 0 && path < l->nr_paths;
-	int cls = known ? zs_pathclass_of(l->kver, l->paths[path]) : -1;
+	int cls = known ? l->cls_of[path] : -1;
 
-	if (l->n == l->cap) {
-		l->cap = l->cap ? 2 * l->cap : 4096;
-		l->s = realloc(l->s, l->cap * sizeof(*l->s));
-		ZS_BUG_ON(!l->s);
-	}
 	/* every exit of the real models has a class (a test checks); a test model's
 	 * exits count by their outcome */
 	if (cls < 0)
 		cls = failed ? ZS_PC_FAIL : ZS_PC_SLOW;
-	l->s[l->n].ns = ns;
-	l->s[l->n].order = (uint8_t)order;
-	l->s[l->n].path = known ? (uint8_t)path : UINT8_MAX;
-	l->s[l->n].cls = (uint8_t)cls;
-	l->n++;
+	zs_latency_store_add(&l->st, ns, (uint8_t)order, known ? (uint8_t)path : UINT8_MAX,
+			     (uint8_t)cls);
+}
+
+/* The radix digit of ns at shift: ns with its sign bit flipped, so negative values sort first. */
+static unsigned
+digit(int64_t ns, unsigned shift)
+{
+	return (unsigned)((((uint64_t)ns ^ (UINT64_C(1) << 63)) >> shift) & 0xffff);
 }
 
 /*
- * The samples in ascending order of ns: an LSD radix sort on 16-bit digits of
- * ns with its sign bit flipped (so negative values sort first), skipping the
- * digits every sample shares.  Any subset read from it in order is sorted, so
- * one sort serves every percentile line.  Caller frees.
+ * The stored tuples in ascending order of ns (*n of them): an LSD radix sort on
+ * 16-bit digits, skipping the digits every tuple shares.  Any subset read from
+ * it in order is sorted, so one sort serves every percentile line.  *spare is
+ * the sort's other buffer, as large, for the caller's use (2 x 16 B a tuple in
+ * all: no more than 12 + 12 + 8 B a sample took when every sample was kept).
+ * Caller frees both.
  */
-static struct zs_latency_sample *
-sorted_by_ns(const struct zs_latency *l)
+static struct zs_latency_tuple *
+sorted_by_ns(const struct zs_latency *l, size_t *n, struct zs_latency_tuple **spare)
 {
-	struct zs_latency_sample *a = malloc((l->n + 1) * sizeof(*a)), *b = malloc((l->n + 1) * sizeof(*b));
-	size_t *count = malloc((1u << 16) * sizeof(*count));
+	struct zs_latency_tuple *a, *b;
+	size_t m = zs_latency_store_export(&l->st, &a), *count = malloc((1u << 16) * sizeof(*count));
 
-	ZS_BUG_ON(!a || !b || !count);
-	if (l->n)
-		memcpy(a, l->s, l->n * sizeof(*a));
+	b = malloc((m + 1) * sizeof(*b));
+	ZS_BUG_ON(!b || !count);
 	for (unsigned shift = 0; shift < 64; shift += 16) {
 		size_t at = 0;
 
 		memset(count, 0, (1u << 16) * sizeof(*count));
-		for (size_t i = 0; i < l->n; i++)
-			count[(((uint64_t)a[i].ns ^ (UINT64_C(1) << 63)) >> shift) & 0xffff]++;
-		if (l->n == 0 || count[(((uint64_t)a[0].ns ^ (UINT64_C(1) << 63)) >> shift) & 0xffff] == l->n)
+		for (size_t i = 0; i < m; i++)
+			count[digit(a[i].ns, shift)]++;
+		if (m == 0 || count[digit(a[0].ns, shift)] == m)
 			continue; /* one digit for all: this pass would not move anything */
 		for (size_t d = 0; d < (1u << 16); d++) {
 			size_t c = count[d];
@@ -79,67 +83,85 @@ sorted_by_ns(const struct zs_latency *l)
 			count[d] = at;
 			at += c;
 		}
-		for (size_t i = 0; i < l->n; i++)
-			b[count[(((uint64_t)a[i].ns ^ (UINT64_C(1) << 63)) >> shift) & 0xffff]++] = a[i];
-		struct zs_latency_sample *t = a;
+		for (size_t i = 0; i < m; i++)
+			b[count[digit(a[i].ns, shift)]++] = a[i];
+		struct zs_latency_tuple *t = a;
 		a = b;
 		b = t;
 	}
 	free(count);
-	free(b);
+	*spare = b;
+	*n = m;
 	return a;
 }
 
 enum which { W_ORDER, W_CLASS, W_PATH };
 
 static unsigned
-key_of(const struct zs_latency_sample *s, enum which w)
+key_of(const struct zs_latency_tuple *t, enum which w)
 {
-	return w == W_ORDER ? s->order : w == W_CLASS ? s->cls : s->path;
+	return w == W_ORDER ? t->order : w == W_CLASS ? t->cls : t->path;
 }
 
-/* "latency_<what>_pNN_ns: v" for n ascending values; nothing when n is 0. */
+/*
+ * "latency_<what>_pNN_ns: v" for the m tuples t[], ascending in ns, which
+ * count `total` samples; nothing when there are none.  Each value is the one
+ * at zs_stats_percentile's nearest rank among the samples the tuples stand
+ * for: the first tuple whose running count reaches that rank.  The ranks
+ * ascend with p, so one walk serves all five.
+ */
 static void
-write_percentiles(FILE *f, const char *what, const int64_t *sorted, size_t n)
+write_percentiles(FILE *f, const char *what, const struct zs_latency_tuple *t, size_t m,
+		  size_t total)
 {
 	static const struct {
 		const char *name;
 		double p;
 	} pct[] = {{"p50", 50}, {"p90", 90}, {"p99", 99}, {"p999", 99.9}, {"max", 100}};
+	size_t i = 0, cum = 0;
 
-	if (!n)
+	if (!total)
 		return;
-	for (size_t i = 0; i < sizeof(pct) / sizeof(pct[0]); i++)
-		fprintf(f, "latency_%s%s%s_ns: %" PRId64 "\n", what, *what ? "_" : "", pct[i].name,
-			zs_stats_percentile(sorted, n, pct[i].p));
+	for (size_t j = 0; j < sizeof(pct) / sizeof(pct[0]); j++) {
+		size_t rank = zs_stats_rank(total, pct[j].p);
+
+		while (cum < rank) {
+			ZS_BUG_ON(i >= m);
+			cum += t[i++].count;
+		}
+		fprintf(f, "latency_%s%s%s_ns: %" PRId64 "\n", what, *what ? "_" : "", pct[j].name,
+			t[i - 1].ns);
+	}
 }
 
 /*
  * The percentile lines of every value 0..nv-1 of key w (in that order, as
- * "<prefix><name of v>"): one counting pass, then the sorted samples are dealt
- * into buf by key, which leaves each value's run in ascending order.
+ * "<prefix><name of v>"): one counting pass, then the m sorted tuples are
+ * dealt into buf by key, which leaves each value's run in ascending order.
  */
 static void
-write_by_key(const struct zs_latency *l, const struct zs_latency_sample *sorted, enum which w,
-	     int nv, FILE *f, int64_t *buf)
+write_by_key(const struct zs_latency *l, const struct zs_latency_tuple *sorted, size_t m,
+	     enum which w, int nv, FILE *f, struct zs_latency_tuple *buf)
 {
-	size_t *at = calloc((size_t)nv + 1, sizeof(*at));
+	size_t *at = calloc((size_t)nv + 1, sizeof(*at)), *total = calloc((size_t)nv + 1, sizeof(*total));
 	char what[64];
 
-	ZS_BUG_ON(!at);
-	for (size_t i = 0; i < l->n; i++) {
+	ZS_BUG_ON(!at || !total);
+	for (size_t i = 0; i < m; i++) {
 		unsigned k = key_of(&sorted[i], w);
 
-		if (k < (unsigned)nv)
+		if (k < (unsigned)nv) {
 			at[k + 1]++;
+			total[k] += sorted[i].count;
+		}
 	}
 	for (int v = 0; v < nv; v++)
 		at[v + 1] += at[v];
-	for (size_t i = 0, *next = at; i < l->n; i++) {
+	for (size_t i = 0, *next = at; i < m; i++) {
 		unsigned k = key_of(&sorted[i], w);
 
 		if (k < (unsigned)nv)
-			buf[next[k]++] = sorted[i].ns;
+			buf[next[k]++] = sorted[i];
 	}
 	/* at[v] now ends value v's run (it started where at[v - 1] ends) */
 	for (int v = 0; v < nv; v++) {
@@ -151,25 +173,23 @@ write_by_key(const struct zs_latency *l, const struct zs_latency_sample *sorted,
 			snprintf(what, sizeof(what), "class_%s", zs_pathclass_name((enum zs_pathclass)v));
 		else
 			snprintf(what, sizeof(what), "path_%s", l->paths[v]);
-		write_percentiles(f, what, buf + from, at[v] - from);
+		write_percentiles(f, what, buf + from, at[v] - from, total[v]);
 	}
+	free(total);
 	free(at);
 }
 
 void
 zs_latency_write_summary(const struct zs_latency *l, FILE *f)
 {
-	int64_t *buf = malloc((l->n + 1) * sizeof(*buf));
-	struct zs_latency_sample *s = sorted_by_ns(l);
+	size_t m, n = (size_t)zs_latency_store_count(&l->st);
+	struct zs_latency_tuple *buf, *s = sorted_by_ns(l, &m, &buf);
 
-	ZS_BUG_ON(!buf);
-	fprintf(f, "latency_samples: %zu\n", l->n);
-	for (size_t i = 0; i < l->n; i++)
-		buf[i] = s[i].ns;
-	write_percentiles(f, "", buf, l->n);
-	write_by_key(l, s, W_ORDER, l->max_order, f, buf);
-	write_by_key(l, s, W_CLASS, ZS_NR_PC, f, buf);
-	write_by_key(l, s, W_PATH, l->nr_paths, f, buf);
+	fprintf(f, "latency_samples: %zu\n", n);
+	write_percentiles(f, "", s, m, n);
+	write_by_key(l, s, m, W_ORDER, l->max_order, f, buf);
+	write_by_key(l, s, m, W_CLASS, ZS_NR_PC, f, buf);
+	write_by_key(l, s, m, W_PATH, l->nr_paths, f, buf);
 	free(s);
 	free(buf);
 }
@@ -187,17 +207,20 @@ zs_latency_write_hist(const struct zs_latency *l, FILE *f)
 	enum { NB = 65 };
 	int ncol = 1 + l->max_order + ZS_NR_PC, top = 0;
 	uint64_t *h = calloc((size_t)NB * (size_t)ncol, sizeof(*h));
+	struct zs_latency_tuple *t;
+	size_t m = zs_latency_store_export(&l->st, &t);
 
 	ZS_BUG_ON(!h);
-	for (size_t i = 0; i < l->n; i++) {
-		int b = bucket_of(l->s[i].ns);
+	for (size_t i = 0; i < m; i++) {
+		int b = bucket_of(t[i].ns);
 
-		h[b * ncol]++;
-		h[b * ncol + 1 + l->s[i].order]++;
-		h[b * ncol + 1 + l->max_order + l->s[i].cls]++;
+		h[b * ncol] += t[i].count;
+		h[b * ncol + 1 + t[i].order] += t[i].count;
+		h[b * ncol + 1 + l->max_order + t[i].cls] += t[i].count;
 		if (b > top)
 			top = b;
 	}
+	free(t);
 	fputs("bucket,lo_ns,hi_ns,all", f);
 	for (int k = 0; k < l->max_order; k++)
 		fprintf(f, ",order_%d", k);

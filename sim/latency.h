@@ -6,8 +6,10 @@
  * (faults included; requests refused for order >= MAX_ORDER never reach the
  * allocator and are not samples).
  *
- * Percentiles are exact (nearest rank over every sample), per order, per
- * model exit and per common path class; the histogram has log2 buckets:
+ * The samples are kept as distinct (ns, order, exit, class) tuples with counts
+ * (latency_store.h), which loses nothing these outputs read.  Percentiles are
+ * exact (nearest rank over every sample), per order, per model exit and per
+ * common path class; the histogram has log2 buckets:
  * bucket 0 holds latency 0, bucket b >= 1 holds [2^(b-1), 2^b) ns.
  */
 #ifndef ZS_LATENCY_H
@@ -17,25 +19,16 @@
 #include <stdio.h>
 
 #include "alloc/gfp.h"
-
-/* One per allocation of the run, kept for exact percentiles: packed to 12 bytes
- * (4-byte alignment), not 16.  No member's address is taken. */
-struct __attribute__((packed, aligned(4))) zs_latency_sample {
-	int64_t ns;
-	uint8_t order;
-	uint8_t path;   /* the model's exit index */
-	uint8_t cls;    /* enum zs_pathclass */
-};
-
-_Static_assert(sizeof(struct zs_latency_sample) == 12, "a latency sample is 12 bytes");
+#include "sim/latency_store.h"
 
 struct zs_latency {
-	struct zs_latency_sample *s;
-	size_t n, cap;
+	/* owned by latency.c */
+	struct zs_latency_store st;
 	enum zs_kver kver;
 	int max_order;
 	const char *const *paths;
 	int nr_paths;
+	int8_t cls_of[UINT8_MAX];    /* each exit's class, or -1 when it has none */
 };
 
 void zs_latency_init(struct zs_latency *l, enum zs_kver v, int max_order,

@@ -69,18 +69,22 @@ zs_stats_paired(const double *a, const double *b, size_t n, struct zs_stats_pair
 	out->significant = n >= 2 && (out->ci_lo > 0 || out->ci_hi < 0);
 }
 
-int64_t
-zs_stats_percentile(const int64_t *sorted, size_t n, double p)
+size_t
+zs_stats_rank(size_t n, double p)
 {
 	size_t rank;
 
-	if (!n)
-		return 0;
 	/* nearest rank: the smallest value with at least p % of the sample at or below it */
 	rank = (size_t)ceil(p * (double)n / 100.0 - 1e-9); /* 99.9 % of 1000 is rank 999 */
 	if (rank < 1)
 		rank = 1;
 	if (rank > n)
 		rank = n;
-	return sorted[rank - 1];
+	return rank;
+}
+
+int64_t
+zs_stats_percentile(const int64_t *sorted, size_t n, double p)
+{
+	return n ? sorted[zs_stats_rank(n, p) - 1] : 0;
 }

@@ -34,6 +34,9 @@ void zs_stats_summary(const double *x, size_t n, struct zs_stats_sum *out);
 /* Paired difference b - a over n pairs (n >= 1). */
 void zs_stats_paired(const double *a, const double *b, size_t n, struct zs_stats_paired *out);
 
+/* The nearest rank (1..n) of percentile p (0 < p <= 100) of n >= 1 values. */
+size_t zs_stats_rank(size_t n, double p);
+
 /* Nearest-rank percentile (0 < p <= 100) of sorted[0..n-1]; 0 when n == 0. */
 int64_t zs_stats_percentile(const int64_t *sorted, size_t n, double p);
 
