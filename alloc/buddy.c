@@ -258,14 +258,13 @@ zs_buddy_boot_by_frees(struct zs_machine *m, struct zs_zone *z, unsigned mt)
 	}
 }
 
-/* A page's state after the boot frees, with the order it last had as a listed head. */
+/* A page's state after the boot frees, with the order it last had as a listed head
+ * and the model's fresh age and aux: the whole page in one store. */
 static inline void
-boot_page(struct zs_page *p, int order)
+boot_page(struct zs_page *p, int order, uint8_t age, uint32_t aux)
 {
-	p->flags = 0;
-	p->order = (uint8_t)order;
-	p->next = p->prev = ZS_NIL;
-	p->list = ZS_LST_NONE;
+	*p = (struct zs_page){.next = ZS_NIL, .prev = ZS_NIL, .order = (uint8_t)order, .age = age,
+			      .list = ZS_LST_NONE, .owner = ZS_NIL, .aux = aux};
 }
 
 /* That order for pfn, by the rule zs_buddy_boot describes (any pfn of the zone). */
@@ -303,6 +302,13 @@ boot_order(uint32_t pfn, uint32_t start, uint32_t end, uint32_t base, unsigned c
 void
 zs_buddy_boot(struct zs_machine *m, struct zs_zone *z, unsigned mt)
 {
+	zs_buddy_boot_fresh(m, z, mt, 0, 0);
+}
+
+void
+zs_buddy_boot_fresh(struct zs_machine *m, struct zs_zone *z, unsigned mt, uint8_t age,
+		    uint32_t aux)
+{
 	const uint32_t start = z->start_pfn, end = start + z->spanned;
 	const int is24 = z->discipline == ZS_BUDDY_24;
 	const uint32_t base = is24 ? start : 0;
@@ -323,15 +329,15 @@ zs_buddy_boot(struct zs_machine *m, struct zs_zone *z, unsigned mt)
 	if (is24)
 		mt = 0; /* 2.4.0 has one list per order */
 	for (uint32_t pfn = start; pfn < lo; pfn++)
-		boot_page(&m->pages[pfn], boot_order(pfn, start, end, base, cap, is24));
+		boot_page(&m->pages[pfn], boot_order(pfn, start, end, base, cap, is24), age, aux);
 	for (uint32_t pfn = (uint32_t)lo; pfn < hi; pfn++) {
 		uint32_t rel = pfn - base;
 		int t = rel ? __builtin_ctz(rel) : 32;
 
-		boot_page(&m->pages[pfn], t >= (int)cap ? (int)cap : t > 0 ? t - 1 : 0);
+		boot_page(&m->pages[pfn], t >= (int)cap ? (int)cap : t > 0 ? t - 1 : 0, age, aux);
 	}
 	for (uint32_t pfn = (uint32_t)hi; pfn < end; pfn++)
-		boot_page(&m->pages[pfn], boot_order(pfn, start, end, base, cap, is24));
+		boot_page(&m->pages[pfn], boot_order(pfn, start, end, base, cap, is24), age, aux);
 	/* the greedy cut, ascending, each block listed at the head as its last page came */
 	for (uint32_t pfn = start; pfn < end;) {
 		uint32_t rel = pfn - base;

@@ -81,6 +81,10 @@ zs_buddy_block_mt(const struct zs_page *p)
  * Both expect a zone fresh from zs_buddy_init.
  */
 void zs_buddy_boot(struct zs_machine *m, struct zs_zone *z, unsigned mt);
+/* The same, every page of the zone written whole: no owner, the model's fresh
+ * age and aux (zs_buddy_boot: 0 and 0, what zs_machine_create leaves). */
+void zs_buddy_boot_fresh(struct zs_machine *m, struct zs_zone *z, unsigned mt, uint8_t age,
+			 uint32_t aux);
 void zs_buddy_boot_by_frees(struct zs_machine *m, struct zs_zone *z, unsigned mt);
 
 /*

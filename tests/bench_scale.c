@@ -216,6 +216,7 @@ run_fresh(const char *yaml, const char *kernel, struct scale_run *out)
 
 ZS_BENCH(memory)
 {
+	static const char light_workload[] = "  - {type: kernel, rate: 100, lifetime: 10ms}\n";
 	char path[64], yaml[1024], workload[256], label[128];
 
 	zs_bench_path(path, sizeof(path), "binder.zst");
@@ -226,13 +227,31 @@ ZS_BENCH(memory)
 	}
 	snprintf(workload, sizeof(workload), "  - {type: trace, path: \"%s\"}\n", path);
 	for (int k = 0; k < 3; k++) {
-		struct scale_run r;
+		struct scale_run r, one, sixteen;
 
+		/*
+		 * Per page booted: what 15 GiB more cost, 16 GiB against 1 GiB, so that
+		 * what a boot costs whatever the size (code and libraries faulted in, the
+		 * engine, the model's tables) is not spread over the pages; that part is
+		 * printed beside it.
+		 */
+		machine_yaml(yaml, sizeof(yaml), kernels[k], 1, light_workload, "10ms");
+		if (run_fresh(yaml, kernels[k], &one))
+			continue;
+		machine_yaml(yaml, sizeof(yaml), kernels[k], 16, light_workload, "10ms");
+		if (run_fresh(yaml, kernels[k], &sixteen) || sixteen.pages <= one.pages)
+			continue;
+		double per_page = (double)(sixteen.rss_boot - one.rss_boot) /
+				  (double)(sixteen.pages - one.pages);
+		snprintf(label, sizeof(label), "memory per page booted, %s (16 GiB against 1 GiB)",
+			 kernels[k]);
+		zs_bench_target(label, per_page, "bytes/page", 24, 0);
+		snprintf(label, sizeof(label), "memory a boot costs whatever its size, %s", kernels[k]);
+		zs_bench_report(label, ((double)one.rss_boot - per_page * (double)one.pages) / 1048576.0,
+				"MiB");
 		machine_yaml(yaml, sizeof(yaml), kernels[k], 16, workload, "auto");
 		if (run_fresh(yaml, kernels[k], &r))
 			continue;
-		snprintf(label, sizeof(label), "memory per page, 16 GiB, %s, booted", kernels[k]);
-		zs_bench_target(label, (double)r.rss_boot / (double)r.pages, "bytes/page", 24, 0);
 		snprintf(label, sizeof(label), "memory per bound page, %s (%.1f M bound, replay)",
 			 kernels[k], (double)r.bound / 1e6);
 		zs_bench_target(label, r.bound ? (double)r.rss_run / (double)r.bound : 0,

@@ -226,11 +226,7 @@ z24_init(struct zs_vm *vm, struct zs_cfg *kcfg, struct zs_error *err)
 		 * ISA hole, the kernel image and mem_map (sizeof(struct page) per
 		 * page) are free memory here, so a simulated box starts with those
 		 * pages (a few MiB plus ~1.5 % of RAM) more than a real one. */
-		zs_buddy_boot(m, z, 0);
-	}
-	for (uint32_t pfn = 0; pfn < m->nr_pages; pfn++) {
-		m->pages[pfn].age = Z24_PAGE_AGE_START;
-		m->pages[pfn].aux = ZS_NIL;
+		zs_buddy_boot_fresh(m, z, 0, Z24_PAGE_AGE_START, ZS_NIL);
 	}
 	zs24_setup_watermarks(s);
 
