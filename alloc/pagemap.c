@@ -331,19 +331,15 @@ zs_pagemap_gfp(const struct zs_pagemap *pm, uint32_t idx)
 	return ix == GFP_ESCAPE ? pm->gfp.wide[idx] : pm->gfp.masks[ix];
 }
 
-void
-zs_pagemap_set_gfp(struct zs_pagemap *pm, uint32_t idx, uint32_t gfp)
+/* set_gfp's rare case: a mask other than the last one set, or one past the table. */
+static __attribute__((noinline)) void
+set_gfp_slow(struct zs_pagemap *pm, uint32_t idx, uint32_t gfp)
 {
 	struct gfp_table *g = &pm->gfp;
-	uint32_t ix;
+	uint32_t ix = gfp == g->last_mask ? g->last_ix : gfp_intern(g, gfp);
 
-	if (gfp == g->last_mask) {
-		ix = g->last_ix;
-	} else {
-		ix = gfp_intern(g, gfp);
-		g->last_mask = gfp;
-		g->last_ix = ix;
-	}
+	g->last_mask = gfp;
+	g->last_ix = ix;
 	if (ix == GFP_ESCAPE) {
 		if (!g->wide) {
 			g->wide = malloc((size_t)pm->cap * sizeof(*g->wide));
@@ -352,6 +348,17 @@ zs_pagemap_set_gfp(struct zs_pagemap *pm, uint32_t idx, uint32_t gfp)
 		g->wide[idx] = gfp;
 	}
 	pm->slab[idx].gfp_ix = ix;
+}
+
+void
+zs_pagemap_set_gfp(struct zs_pagemap *pm, uint32_t idx, uint32_t gfp)
+{
+	const struct gfp_table *g = &pm->gfp;
+
+	if (gfp != g->last_mask || g->last_ix == GFP_ESCAPE)
+		set_gfp_slow(pm, idx, gfp);
+	else
+		pm->slab[idx].gfp_ix = g->last_ix;
 }
 
 uint32_t

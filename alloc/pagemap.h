@@ -38,10 +38,11 @@ struct zs_binding {
 	uint32_t task;     /* owning task id, ZS_NIL for none */
 	uint32_t slot;     /* swap slot when SWAPPED (or kept in the swap cache) */
 	uint32_t tnext, tprev; /* task list */
+	/* the first byte holds what the driver tests most, the rest the kind and the gfp */
 	uint32_t state : 3;  /* enum zs_bind_state */
+	uint32_t dirty : 1;  /* written since it was last clean on disk */
 	uint32_t order : 4;  /* < the model's MAX_ORDER (ZS_MAX_ORDER_LIMIT) */
 	uint32_t kind : 3;   /* enum zs_page_kind */
-	uint32_t dirty : 1;  /* written since it was last clean on disk */
 	uint32_t gfp_ix : ZS_BIND_GFP_BITS; /* owned by pagemap.c: the allocation's gfp */
 };
 
