@@ -28,8 +28,8 @@ enum zs_bind_state {
  * 32 bytes: one binding per bound page, so the small members share a word.
  * The gfp mask is not stored: gfp_ix indexes the pagemap's table of the
  * distinct masks seen (zs_pagemap_gfp / zs_pagemap_set_gfp below).  Bit-fields,
- * so no member's address can be taken; every value a field holds is bounded by
- * the assertions after the struct.
+ * so no member's address can be taken; the range of every field is asserted
+ * below (state) and in pagemap.c (order, kind).
  */
 #define ZS_BIND_GFP_BITS 21
 struct zs_binding {
