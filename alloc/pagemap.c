@@ -7,8 +7,34 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc/machine.h"
 #include "alloc/page.h"
 #include "sim/diag.h"
+
+_Static_assert(ZS_MAX_ORDER_LIMIT <= 16, "every model's orders fit zs_binding.order");
+_Static_assert(ZS_NR_KINDS <= 8, "enum zs_page_kind fits zs_binding.kind");
+
+/*
+ * The gfp masks of the bindings.  A run has few distinct masks (a trace a
+ * dozen, a scenario one per source), so a binding keeps the index of its mask
+ * in a table of the distinct masks seen, which only grows.  A hostile input
+ * can name more masks than an index holds (any 32-bit number parses as a
+ * mask): the table then stops at GFP_ESCAPE entries, a binding whose mask is
+ * not in it has gfp_ix == GFP_ESCAPE, and its full mask is in wide[] beside
+ * the slab (allocated at the first such mask, then kept the slab's size).
+ * Invariant: masks[0] == 0; masks[0..nr_masks) distinct, each found through
+ * mhash; gfp_ix < nr_masks or gfp_ix == GFP_ESCAPE (then wide != NULL).
+ */
+#define GFP_ESCAPE ((1u << ZS_BIND_GFP_BITS) - 1)
+
+struct gfp_table {
+	uint32_t *masks;     /* index -> mask */
+	uint32_t nr_masks, cap;
+	uint32_t *mhash;     /* open addressing on the mask: index, ZS_NIL empty */
+	uint32_t mhash_cap;  /* power of two, >= 2 * nr_masks */
+	uint32_t last_mask, last_ix; /* the last mask set: a run repeats it */
+	uint32_t *wide;      /* per binding, the mask of a GFP_ESCAPE binding */
+};
 
 /* An index slot: the binding and its key's hash word (home slot = word & mask). */
 struct slot {
@@ -32,6 +58,7 @@ struct zs_pagemap {
 	uint64_t gen, hint_gen;
 	uint64_t hint_key, hint_slot;
 	uint32_t hint_b;      /* the binding found, ZS_NIL for a miss */
+	struct gfp_table gfp;
 };
 
 /*
@@ -72,6 +99,70 @@ index_new(uint64_t cap)
 	return ix;
 }
 
+static uint32_t
+mask_home(uint32_t mask, uint32_t cap)
+{
+	return (uint32_t)((mask * 2654435761u) >> 7) & (cap - 1);
+}
+
+static void
+mhash_put(struct gfp_table *g, uint32_t ix)
+{
+	uint32_t h = mask_home(g->masks[ix], g->mhash_cap);
+
+	while (g->mhash[h] != ZS_NIL)
+		h = (h + 1) & (g->mhash_cap - 1);
+	g->mhash[h] = ix;
+}
+
+static void
+gfp_table_init(struct gfp_table *g)
+{
+	g->cap = 16;
+	g->masks = malloc(g->cap * sizeof(*g->masks));
+	g->mhash_cap = 32;
+	g->mhash = malloc(g->mhash_cap * sizeof(*g->mhash));
+	ZS_BUG_ON(!g->masks || !g->mhash);
+	memset(g->mhash, 0xff, g->mhash_cap * sizeof(*g->mhash));
+	g->masks[0] = 0; /* a new binding's mask */
+	g->nr_masks = 1;
+	mhash_put(g, 0);
+	g->last_mask = 0;
+	g->last_ix = 0;
+}
+
+/* The index of mask in the table, added if new; GFP_ESCAPE when the table is full. */
+static uint32_t
+gfp_intern(struct gfp_table *g, uint32_t mask)
+{
+	uint32_t h = mask_home(mask, g->mhash_cap);
+
+	for (; g->mhash[h] != ZS_NIL; h = (h + 1) & (g->mhash_cap - 1))
+		if (g->masks[g->mhash[h]] == mask)
+			return g->mhash[h];
+	if (g->nr_masks == GFP_ESCAPE)
+		return GFP_ESCAPE;
+	if (g->nr_masks == g->cap) {
+		uint32_t *m = realloc(g->masks, 2 * (size_t)g->cap * sizeof(*m));
+
+		ZS_BUG_ON(!m);
+		g->masks = m;
+		g->cap *= 2;
+	}
+	g->masks[g->nr_masks] = mask;
+	if (2 * (g->nr_masks + 1) > g->mhash_cap) {
+		free(g->mhash);
+		g->mhash_cap *= 2;
+		g->mhash = malloc(g->mhash_cap * sizeof(*g->mhash));
+		ZS_BUG_ON(!g->mhash);
+		memset(g->mhash, 0xff, g->mhash_cap * sizeof(*g->mhash));
+		for (uint32_t i = 0; i < g->nr_masks; i++)
+			mhash_put(g, i);
+	}
+	mhash_put(g, g->nr_masks);
+	return g->nr_masks++;
+}
+
 struct zs_pagemap *
 zs_pagemap_create(void)
 {
@@ -85,6 +176,7 @@ zs_pagemap_create(void)
 	pm->index = index_new(pm->index_cap);
 	pm->free_head = ZS_NIL;
 	pm->hint_gen = UINT64_MAX; /* no hint */
+	gfp_table_init(&pm->gfp);
 	return pm;
 }
 
@@ -95,6 +187,9 @@ zs_pagemap_destroy(struct zs_pagemap *pm)
 		return;
 	free(pm->slab);
 	free(pm->index);
+	free(pm->gfp.masks);
+	free(pm->gfp.mhash);
+	free(pm->gfp.wide);
 	free(pm);
 }
 
@@ -160,6 +255,12 @@ zs_pagemap_insert(struct zs_pagemap *pm, uint64_t key)
 			ZS_BUG_ON(!s);
 			pm->slab = s;
 			pm->cap *= 2;
+			if (pm->gfp.wide) {
+				uint32_t *w = realloc(pm->gfp.wide, (size_t)pm->cap * sizeof(*w));
+
+				ZS_BUG_ON(!w);
+				pm->gfp.wide = w;
+			}
 		}
 		b = pm->used++;
 	}
@@ -220,4 +321,54 @@ uint64_t
 zs_pagemap_count(const struct zs_pagemap *pm)
 {
 	return pm->live;
+}
+
+uint32_t
+zs_pagemap_gfp(const struct zs_pagemap *pm, uint32_t idx)
+{
+	uint32_t ix = pm->slab[idx].gfp_ix;
+
+	return ix == GFP_ESCAPE ? pm->gfp.wide[idx] : pm->gfp.masks[ix];
+}
+
+/* set_gfp's rare case: a mask other than the last one set, or one past the table. */
+static __attribute__((noinline)) void
+set_gfp_slow(struct zs_pagemap *pm, uint32_t idx, uint32_t gfp)
+{
+	struct gfp_table *g = &pm->gfp;
+	uint32_t ix = gfp == g->last_mask ? g->last_ix : gfp_intern(g, gfp);
+
+	g->last_mask = gfp;
+	g->last_ix = ix;
+	if (ix == GFP_ESCAPE) {
+		if (!g->wide) {
+			g->wide = malloc((size_t)pm->cap * sizeof(*g->wide));
+			ZS_BUG_ON(!g->wide);
+		}
+		g->wide[idx] = gfp;
+	}
+	pm->slab[idx].gfp_ix = ix;
+}
+
+void
+zs_pagemap_set_gfp(struct zs_pagemap *pm, uint32_t idx, uint32_t gfp)
+{
+	const struct gfp_table *g = &pm->gfp;
+
+	if (gfp != g->last_mask || g->last_ix == GFP_ESCAPE)
+		set_gfp_slow(pm, idx, gfp);
+	else
+		pm->slab[idx].gfp_ix = g->last_ix;
+}
+
+uint32_t
+zs_pagemap_gfp_count(const struct zs_pagemap *pm)
+{
+	return pm->gfp.nr_masks;
+}
+
+int
+zs_pagemap_gfp_widened(const struct zs_pagemap *pm)
+{
+	return pm->gfp.wide != NULL;
 }

@@ -24,22 +24,30 @@ enum zs_bind_state {
 	ZS_BIND_PENDING      /* allocation (or fault) in progress */
 };
 
-/* Packed to 4-byte alignment: 36 bytes, not 40 with the key's padding (there is
- * one binding per bound page).  No member's address is taken. */
-struct __attribute__((packed, aligned(4))) zs_binding {
+/*
+ * 32 bytes: one binding per bound page, so the small members share a word.
+ * The gfp mask is not stored: gfp_ix indexes the pagemap's table of the
+ * distinct masks seen (zs_pagemap_gfp / zs_pagemap_set_gfp below).  Bit-fields,
+ * so no member's address can be taken; the range of every field is asserted
+ * below (state) and in pagemap.c (order, kind).
+ */
+#define ZS_BIND_GFP_BITS 21
+struct zs_binding {
 	uint64_t key;      /* (source << 48) | handle */
 	uint32_t pfn;      /* ZS_NIL unless resident */
 	uint32_t task;     /* owning task id, ZS_NIL for none */
 	uint32_t slot;     /* swap slot when SWAPPED (or kept in the swap cache) */
-	uint32_t gfp;      /* the allocation's gfp, reused for faults */
 	uint32_t tnext, tprev; /* task list */
-	uint8_t state;     /* enum zs_bind_state */
-	uint8_t order;
-	uint8_t kind;      /* enum zs_page_kind */
-	uint8_t dirty;     /* written since it was last clean on disk */
+	/* the first byte holds what the driver tests most, the rest the kind and the gfp */
+	uint32_t state : 3;  /* enum zs_bind_state */
+	uint32_t dirty : 1;  /* written since it was last clean on disk */
+	uint32_t order : 4;  /* < the model's MAX_ORDER (ZS_MAX_ORDER_LIMIT) */
+	uint32_t kind : 3;   /* enum zs_page_kind */
+	uint32_t gfp_ix : ZS_BIND_GFP_BITS; /* owned by pagemap.c: the allocation's gfp */
 };
 
-_Static_assert(sizeof(struct zs_binding) == 36, "a binding costs 36 bytes per bound page");
+_Static_assert(sizeof(struct zs_binding) == 32, "a binding costs 32 bytes per bound page");
+_Static_assert(ZS_BIND_PENDING < 8, "enum zs_bind_state fits zs_binding.state");
 
 struct zs_pagemap;
 
@@ -54,6 +62,14 @@ uint32_t zs_pagemap_insert(struct zs_pagemap *pm, uint64_t key);
 void zs_pagemap_remove(struct zs_pagemap *pm, uint32_t idx);
 /* The binding at idx.  The index is stable until removed; the pointer only until the next insert. */
 struct zs_binding *zs_pagemap_at(struct zs_pagemap *pm, uint32_t idx);
+/* The gfp mask last set on binding idx (0 for a new binding): what a fault reuses. */
+uint32_t zs_pagemap_gfp(const struct zs_pagemap *pm, uint32_t idx);
+/* Record binding idx's gfp mask.  Never fails: past the table's limit of distinct
+ * masks the pagemap widens to a full mask per binding (see pagemap.c). */
+void zs_pagemap_set_gfp(struct zs_pagemap *pm, uint32_t idx, uint32_t gfp);
+/* Distinct masks in the table (mask 0 included), and whether the pagemap widened. */
+uint32_t zs_pagemap_gfp_count(const struct zs_pagemap *pm);
+int zs_pagemap_gfp_widened(const struct zs_pagemap *pm);
 /* Live bindings. */
 uint64_t zs_pagemap_count(const struct zs_pagemap *pm);
 

@@ -245,7 +245,7 @@ zs_vm_exit_binding(struct zs_vm *vm, struct zs_task *t, uint32_t b)
 		p->flags &= ~ZS_PG_BOUND;
 		p->owner = ZS_NIL;
 		vm->frees++;
-		zs_vm_event(vm, "free", t, -1, bd->gfp, (int)order, pfn, "exit");
+		zs_vm_event(vm, "free", t, -1, zs_pagemap_gfp(vm->pagemap, b), (int)order, pfn, "exit");
 		vm->ops->free(vm, pfn, order, 0);
 		if (bd->slot != UINT32_MAX) {
 			/* a swap-cache page's slot: the model released the page above */

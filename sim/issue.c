@@ -450,7 +450,7 @@ zs_drv_issue(struct actor *ac)
 		{
 			struct zs_binding *bd = zs_pagemap_at(vm->pagemap, b);
 
-			bd->gfp = q->gfp;
+			zs_pagemap_set_gfp(vm->pagemap, b, q->gfp);
 			bd->order = q->order;
 			bd->kind = q->kind;
 			bd->dirty = q->kind == ZS_KIND_FILE_DIRTY;
@@ -479,7 +479,8 @@ zs_drv_issue(struct actor *ac)
 				vm->tasks[bd->task]->total_vm -= 1u << order;
 			}
 			vm->frees++;
-			zs_vm_event(vm, "free", t, ac->thread->cpu, bd->gfp, (int)order, pfn, "");
+			zs_vm_event(vm, "free", t, ac->thread->cpu, zs_pagemap_gfp(vm->pagemap, b), (int)order,
+				    pfn, "");
 			vm->ops->free(vm, pfn, order, (unsigned)ac->thread->cpu);
 			bd = zs_pagemap_at(vm->pagemap, b);
 		} else if (bd->task != ZS_NIL && bd->kind == ZS_KIND_ANON) {
@@ -545,7 +546,7 @@ zs_drv_issue(struct actor *ac)
 		}
 		/* a major fault: allocate and read the page back */
 		int fault = bd->state == ZS_BIND_SWAPPED ? 1 : 2;
-		uint32_t gfp = bd->gfp;
+		uint32_t gfp = zs_pagemap_gfp(vm->pagemap, b);
 		unsigned order = bd->order;
 		enum zs_page_kind kind = bd->kind == ZS_KIND_FILE_DIRTY ? ZS_KIND_FILE_CLEAN
 								       : (enum zs_page_kind)bd->kind;

@@ -2,6 +2,7 @@
 #include <criterion/criterion.h>
 #include <stdlib.h>
 
+#include "alloc/machine.h"
 #include "alloc/page.h"
 #include "alloc/pagemap.h"
 
@@ -104,5 +105,115 @@ Test(pagemap, remembered_slot_only_when_current)
 	for (uint32_t i = 0; i < NKEYS; i++)
 		cr_assert_eq(zs_pagemap_find(pm, zs_pagemap_key(0, 8192 + i)), ref[i], "key %u", i);
 	free(ref);
+	zs_pagemap_destroy(pm);
+}
+
+/*
+ * The packed small fields: each holds its largest value without touching its
+ * neighbours, for every state and kind and the largest order a model uses.
+ */
+Test(pagemap, packed_fields_hold_their_ranges)
+{
+	struct zs_pagemap *pm = zs_pagemap_create();
+	uint32_t b = zs_pagemap_insert(pm, zs_pagemap_key(3, 77));
+	struct zs_binding *bd = zs_pagemap_at(pm, b);
+	const unsigned states[] = {ZS_BIND_FREE, ZS_BIND_RESIDENT, ZS_BIND_SWAPPED,
+				   ZS_BIND_EVICTED, ZS_BIND_PENDING};
+
+	cr_assert_eq(bd->state, ZS_BIND_PENDING);
+	cr_assert_eq(bd->order, 0);
+	cr_assert_eq(bd->dirty, 0);
+	cr_assert_eq(zs_pagemap_gfp(pm, b), 0, "a new binding's gfp is 0");
+	zs_pagemap_set_gfp(pm, b, 0xdeadbeef);
+	for (unsigned s = 0; s < sizeof(states) / sizeof(states[0]); s++)
+		for (unsigned k = 0; k < ZS_NR_KINDS; k++)
+			for (unsigned o = 0; o < ZS_MAX_ORDER_LIMIT; o++)
+				for (unsigned d = 0; d < 2; d++) {
+					bd->state = states[s];
+					bd->kind = k;
+					bd->order = o;
+					bd->dirty = d;
+					bd->pfn = 0xfffffffe;
+					bd->tprev = 0x12345678;
+					cr_assert_eq(bd->state, states[s]);
+					cr_assert_eq(bd->kind, k);
+					cr_assert_eq(bd->order, o);
+					cr_assert_eq(bd->dirty, d);
+					cr_assert_eq(bd->tprev, 0x12345678);
+					cr_assert_eq(zs_pagemap_gfp(pm, b), 0xdeadbeef,
+						     "state %u kind %u order %u dirty %u", s, k, o, d);
+				}
+	/* the largest order of any model, 2.6's MAX_ORDER - 1 = 10, is not truncated */
+	bd->order = ZS_MAX_ORDER_LIMIT - 1;
+	cr_assert_eq(bd->order, 10);
+	cr_assert_eq(sizeof(struct zs_binding), 32);
+	zs_pagemap_destroy(pm);
+}
+
+/* Bindings keep their own masks; a removed binding's slot comes back with gfp 0. */
+Test(pagemap, gfp_masks_interned)
+{
+	struct zs_pagemap *pm = zs_pagemap_create();
+	uint32_t b[64];
+
+	for (uint32_t i = 0; i < 64; i++) {
+		b[i] = zs_pagemap_insert(pm, zs_pagemap_key(0, i));
+		zs_pagemap_set_gfp(pm, b[i], (i % 5) * 0x10001u); /* five masks, 0 among them */
+	}
+	for (uint32_t i = 0; i < 64; i++)
+		cr_assert_eq(zs_pagemap_gfp(pm, b[i]), (i % 5) * 0x10001u, "binding %u", i);
+	cr_assert_eq(zs_pagemap_gfp_count(pm), 5);
+	zs_pagemap_set_gfp(pm, b[7], 0x20000u); /* a changed mask */
+	cr_assert_eq(zs_pagemap_gfp(pm, b[7]), 0x20000u);
+	cr_assert_eq(zs_pagemap_gfp(pm, b[6]), 0x10001u);
+	zs_pagemap_remove(pm, b[9]);
+	uint32_t n = zs_pagemap_insert(pm, zs_pagemap_key(1, 9));
+	cr_assert_eq(n, b[9], "the freed slot is reused");
+	cr_assert_eq(zs_pagemap_gfp(pm, n), 0);
+	cr_assert_not(zs_pagemap_gfp_widened(pm));
+	zs_pagemap_destroy(pm);
+}
+
+/*
+ * A hostile run naming more distinct masks than an index holds: the table fills
+ * at 2^21 - 1 masks, then the pagemap widens and every binding still reads back
+ * exactly the mask it was given, through slab growth and slot reuse.
+ */
+Test(pagemap, gfp_table_limit_widens)
+{
+	const uint32_t limit = (1u << ZS_BIND_GFP_BITS) - 1;
+	struct zs_pagemap *pm = zs_pagemap_create();
+	uint32_t early = zs_pagemap_insert(pm, zs_pagemap_key(0, 1));
+	uint32_t b = zs_pagemap_insert(pm, zs_pagemap_key(0, 2));
+	uint32_t m;
+
+	zs_pagemap_set_gfp(pm, early, 0x80000001u);
+	/* mask 0 and 0x80000001 are in; fill the rest with distinct masks on one binding */
+	for (m = 1; zs_pagemap_gfp_count(pm) < limit; m++) {
+		zs_pagemap_set_gfp(pm, b, m * 3);
+		cr_assert_eq(zs_pagemap_gfp(pm, b), m * 3);
+	}
+	cr_assert_eq(zs_pagemap_gfp_count(pm), limit);
+	cr_assert_not(zs_pagemap_gfp_widened(pm), "the table alone held %u masks", limit);
+	/* past the limit: new masks still round-trip, on many bindings, while the slab grows */
+	uint32_t bs[5000];
+	for (uint32_t i = 0; i < 5000; i++) {
+		bs[i] = zs_pagemap_insert(pm, zs_pagemap_key(2, i));
+		zs_pagemap_set_gfp(pm, bs[i], i % 2 ? 0xf0000000u + i : 3u); /* new, or interned */
+	}
+	cr_assert(zs_pagemap_gfp_widened(pm));
+	cr_assert_eq(zs_pagemap_gfp_count(pm), limit, "the table does not grow past its limit");
+	for (uint32_t i = 0; i < 5000; i++)
+		cr_assert_eq(zs_pagemap_gfp(pm, bs[i]), i % 2 ? 0xf0000000u + i : 3u, "binding %u", i);
+	cr_assert_eq(zs_pagemap_gfp(pm, early), 0x80000001u);
+	cr_assert_eq(zs_pagemap_gfp(pm, b), (m - 1) * 3);
+	/* an escaped binding given an interned mask reads the table again */
+	zs_pagemap_set_gfp(pm, bs[1], 0x80000001u);
+	cr_assert_eq(zs_pagemap_gfp(pm, bs[1]), 0x80000001u);
+	/* a reused slot of an escaped binding starts at 0 again */
+	zs_pagemap_remove(pm, bs[3]);
+	uint32_t n = zs_pagemap_insert(pm, zs_pagemap_key(3, 3));
+	cr_assert_eq(n, bs[3]);
+	cr_assert_eq(zs_pagemap_gfp(pm, n), 0);
 	zs_pagemap_destroy(pm);
 }
