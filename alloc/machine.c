@@ -4,7 +4,42 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <sysexits.h>
+
+/*
+ * The page array comes straight from the host's mmap, aligned to and a multiple
+ * of 2 MiB, with a hint (MADV_HUGEPAGE) that the host may back it with huge
+ * pages.  Boot writes every entry, and on a large machine most of boot's time was
+ * the host faulting the array in 4 KiB at a time (a fault for every 170 pages):
+ * with 2 MiB pages the host takes one fault for every 87,381.  Where the host's
+ * transparent huge pages are off the hint does nothing and the array is faulted in
+ * as before.  The mapping is a whole number of huge pages, so no other allocation
+ * shares them, and the memory it adds is still 24 bytes a page, rounded up to 2 MiB.
+ */
+#define PAGE_ARRAY_ALIGN ((size_t)2 << 20)
+
+static struct zs_page *
+page_array_map(uint32_t nr_pages, size_t *len_out)
+{
+	size_t len = (sizeof(struct zs_page) * (size_t)nr_pages + PAGE_ARRAY_ALIGN - 1) &
+		     ~(PAGE_ARRAY_ALIGN - 1);
+	size_t span = len + PAGE_ARRAY_ALIGN;
+	char *raw = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (raw == MAP_FAILED)
+		return NULL;
+	/* keep the aligned part; give the slack either side back */
+	size_t head = (PAGE_ARRAY_ALIGN - ((uintptr_t)raw & (PAGE_ARRAY_ALIGN - 1))) &
+		      (PAGE_ARRAY_ALIGN - 1);
+	if (head)
+		munmap(raw, head);
+	if (span - head - len)
+		munmap(raw + head + len, span - head - len);
+	(void)madvise(raw + head, len, MADV_HUGEPAGE); /* a hint: failure changes nothing */
+	*len_out = len;
+	return (struct zs_page *)(void *)(raw + head);
+}
 
 static const char *const zone_names[ZS_NR_ZONE_TYPES] = {"DMA", "DMA32", "Normal", "HighMem"};
 
@@ -76,7 +111,7 @@ zs_machine_create(const struct zs_machine_spec *spec, struct zs_error *err)
 		goto oom;
 	m->spec = *spec;
 	m->nr_pages = (uint32_t)total;
-	m->pages = malloc(sizeof(struct zs_page) * (size_t)total);
+	m->pages = page_array_map((uint32_t)total, &m->pages_len);
 	m->zones = calloc((size_t)nz, sizeof(struct zs_zone));
 	if (!m->pages || !m->zones)
 		goto oom;
@@ -132,7 +167,8 @@ zs_machine_destroy(struct zs_machine *m)
 {
 	if (!m)
 		return;
-	free(m->pages);
+	if (m->pages)
+		munmap(m->pages, m->pages_len);
 	free(m->zones);
 	free(m);
 }

@@ -16,6 +16,7 @@
 #ifndef ZS_MACHINE_H
 #define ZS_MACHINE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "alloc/page.h"
@@ -111,6 +112,7 @@ struct zs_machine_spec {
 
 struct zs_machine {
 	struct zs_page *pages; /* pages[pfn] for pfn < nr_pages */
+	size_t pages_len;      /* bytes mapped for pages (machine.c) */
 	uint32_t nr_pages;
 	int nr_nodes;
 	struct zs_node nodes[ZS_MAX_NODES];

@@ -117,3 +117,28 @@ Test(numa_machine, conflicts_name_their_position)
 		cr_assert_eq(err.code, 65, "case %zu: EX_DATAERR", i);
 	}
 }
+
+/*
+ * The page array is its own mapping in whole 2 MiB units (so the host can back
+ * it with huge pages, alloc/machine.c): aligned, large enough, and every entry
+ * starts reserved, the last included.
+ */
+Test(numa_machine, page_array_is_an_aligned_mapping_of_whole_huge_pages)
+{
+	struct zs_scenario sc;
+	struct zs_error err = {0, ""};
+
+	parse("machine: {numa: {nodes: 2, memory: 3GiB, cpus: 2}}\n", "2.6.32", &sc);
+	struct zs_machine *m = zs_machine_create(&sc.machine, &err);
+
+	cr_assert_not_null(m, "%s", err.msg);
+	cr_assert_eq(m->nr_pages, GIB_PAGES(3));
+	cr_assert_eq((uintptr_t)m->pages % (2u << 20), 0);
+	cr_assert_eq(m->pages_len % (2u << 20), 0);
+	cr_assert_geq(m->pages_len, sizeof(struct zs_page) * m->nr_pages);
+	cr_assert_lt(m->pages_len, sizeof(struct zs_page) * m->nr_pages + (2u << 20));
+	cr_assert(m->pages[0].flags & ZS_PG_RESERVED);
+	cr_assert(m->pages[m->nr_pages - 1].flags & ZS_PG_RESERVED);
+	cr_assert_eq(m->pages[m->nr_pages - 1].owner, ZS_NIL);
+	zs_machine_destroy(m);
+}
