@@ -369,12 +369,12 @@ int
 zs_buddy_check(struct zs_machine *m, struct zs_zone *z, int tails, struct zs_error *err)
 {
 	uint32_t end = z->start_pfn + z->spanned;
-	uint64_t free_pages = 0;
 	int is24 = z->discipline == ZS_BUDDY_24;
 
+	/* the counts against each other first; the walks below then hold each list to its count */
+	if (zs_buddy_check_counters(m, z, err))
+		return -1;
 	for (int k = 0; k < z->max_order; k++) {
-		uint32_t blocks = 0;
-
 		for (int t = 0; t < ZS_MIGRATE_TYPES; t++) {
 			const struct zs_list *l = &z->free_area[k].list[t];
 			uint32_t n = 0, prev = ZS_NIL;
@@ -430,20 +430,8 @@ zs_buddy_check(struct zs_machine *m, struct zs_zone *z, int tails, struct zs_err
 				return zs_error_set(err, EX_SOFTWARE,
 						    "%s: order %d type %d list count %u, walked %u",
 						    z->name, k, t, l->count, n);
-			if (n != z->nr_free_mt[k][t])
-				return zs_error_set(err, EX_SOFTWARE,
-						    "%s: order %d type %d nr_free_mt wrong", z->name, k, t);
-			blocks += n;
 		}
-		if (blocks != z->free_area[k].nr_free)
-			return zs_error_set(err, EX_SOFTWARE, "%s: order %d nr_free %u, lists hold %u",
-					    z->name, k, z->free_area[k].nr_free, blocks);
-		free_pages += (uint64_t)blocks << k;
 	}
-	if (free_pages != z->free_pages)
-		return zs_error_set(err, EX_SOFTWARE, "%s: free_pages %llu, lists hold %llu", z->name,
-				    (unsigned long long)z->free_pages,
-				    (unsigned long long)free_pages);
 	return 0;
 }
 
