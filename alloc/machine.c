@@ -8,25 +8,32 @@
 #include <sysexits.h>
 
 /*
- * The page array comes straight from the host's mmap, aligned to and a multiple
- * of 2 MiB, with a hint (MADV_HUGEPAGE) that the host may back it with huge
- * pages.  Boot writes every entry, and on a large machine most of boot's time was
- * the host faulting the array in 4 KiB at a time (a fault for every 170 pages):
- * with 2 MiB pages the host takes one fault for every 87,381.  Where the host's
- * transparent huge pages are off the hint does nothing and the array is faulted in
- * as before.  The mapping is a whole number of huge pages, so no other allocation
- * shares them, and the memory it adds is still 24 bytes a page, rounded up to 2 MiB.
+ * A page array of 2 MiB or more comes straight from the host's mmap, aligned to
+ * and a multiple of 2 MiB, with a hint (MADV_HUGEPAGE) that the host may back it
+ * with huge pages.  Boot writes every entry, and on a large machine most of
+ * boot's time was the host faulting the array in 4 KiB at a time (a fault for
+ * every 170 pages): with 2 MiB pages the host takes one fault for every 87,381.
+ * Where the host's transparent huge pages are off the hint does nothing and the
+ * array is faulted in as before.  The mapping is a whole number of huge pages, so
+ * no other allocation shares them, and the memory it adds is still 24 bytes a
+ * page, rounded up to 2 MiB.  A smaller array (a machine below 341 MiB: the tests,
+ * the fuzzers) comes from malloc, as it would gain nothing and pay for a whole
+ * huge page; *len_out is then 0.
  */
 #define PAGE_ARRAY_ALIGN ((size_t)2 << 20)
 
 static struct zs_page *
 page_array_map(uint32_t nr_pages, size_t *len_out)
 {
-	size_t len = (sizeof(struct zs_page) * (size_t)nr_pages + PAGE_ARRAY_ALIGN - 1) &
-		     ~(PAGE_ARRAY_ALIGN - 1);
+	size_t bytes = sizeof(struct zs_page) * (size_t)nr_pages;
+	size_t len = (bytes + PAGE_ARRAY_ALIGN - 1) & ~(PAGE_ARRAY_ALIGN - 1);
 	size_t span = len + PAGE_ARRAY_ALIGN;
-	char *raw = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *raw;
 
+	*len_out = 0;
+	if (bytes < PAGE_ARRAY_ALIGN)
+		return malloc(bytes ? bytes : 1);
+	raw = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (raw == MAP_FAILED)
 		return NULL;
 	/* keep the aligned part; give the slack either side back */
@@ -39,6 +46,15 @@ page_array_map(uint32_t nr_pages, size_t *len_out)
 	(void)madvise(raw + head, len, MADV_HUGEPAGE); /* a hint: failure changes nothing */
 	*len_out = len;
 	return (struct zs_page *)(void *)(raw + head);
+}
+
+static void
+page_array_unmap(struct zs_page *pages, size_t len)
+{
+	if (len)
+		munmap(pages, len);
+	else
+		free(pages);
 }
 
 static const char *const zone_names[ZS_NR_ZONE_TYPES] = {"DMA", "DMA32", "Normal", "HighMem"};
@@ -168,7 +184,7 @@ zs_machine_destroy(struct zs_machine *m)
 	if (!m)
 		return;
 	if (m->pages)
-		munmap(m->pages, m->pages_len);
+		page_array_unmap(m->pages, m->pages_len);
 	free(m->zones);
 	free(m);
 }

@@ -112,7 +112,7 @@ struct zs_machine_spec {
 
 struct zs_machine {
 	struct zs_page *pages; /* pages[pfn] for pfn < nr_pages */
-	size_t pages_len;      /* bytes mapped for pages (machine.c) */
+	size_t pages_len;      /* bytes mapped for pages, 0 if malloc'd (machine.c) */
 	uint32_t nr_pages;
 	int nr_nodes;
 	struct zs_node nodes[ZS_MAX_NODES];

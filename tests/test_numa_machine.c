@@ -119,9 +119,9 @@ Test(numa_machine, conflicts_name_their_position)
 }
 
 /*
- * The page array is its own mapping in whole 2 MiB units (so the host can back
- * it with huge pages, alloc/machine.c): aligned, large enough, and every entry
- * starts reserved, the last included.
+ * A page array of 2 MiB or more is its own mapping in whole 2 MiB units (so the
+ * host can back it with huge pages, alloc/machine.c): aligned, large enough, and
+ * every entry starts reserved, the last included; a smaller one is heap memory.
  */
 Test(numa_machine, page_array_is_an_aligned_mapping_of_whole_huge_pages)
 {
@@ -140,5 +140,12 @@ Test(numa_machine, page_array_is_an_aligned_mapping_of_whole_huge_pages)
 	cr_assert(m->pages[0].flags & ZS_PG_RESERVED);
 	cr_assert(m->pages[m->nr_pages - 1].flags & ZS_PG_RESERVED);
 	cr_assert_eq(m->pages[m->nr_pages - 1].owner, ZS_NIL);
+	zs_machine_destroy(m);
+	/* below 2 MiB of array (87,381 pages) it is plain heap memory */
+	parse("machine: {numa: {nodes: 1, memory: 256MiB, cpus: 1}}\n", "2.6.32", &sc);
+	m = zs_machine_create(&sc.machine, &err);
+	cr_assert_not_null(m, "%s", err.msg);
+	cr_assert_eq(m->pages_len, 0);
+	cr_assert(m->pages[m->nr_pages - 1].flags & ZS_PG_RESERVED);
 	zs_machine_destroy(m);
 }
