@@ -79,24 +79,40 @@ zs24_setup_watermarks(struct z24 *s)
 
 /* ---- build_zonelists ---- */
 
+void
+zs24_build_zonelists(struct z24 *s)
+{
+	for (int node = 0; node < s->m->nr_nodes; node++) {
+		struct zs_node *n = &s->m->nodes[node];
+
+		for (int c = 0; c < 3; c++) {
+			int k = c == 1 ? ZS_ZONE_HIGHMEM : c == 2 ? ZS_ZONE_DMA : ZS_ZONE_NORMAL;
+			struct zs_zone **zl = s->zonelist[node][c];
+			int j = 0;
+
+			/* KERNEL: 2.4.0 mm/page_alloc.c build_zonelists(): fallthrough order
+			 * HighMem, Normal, DMA; empty zones left out */
+			if (k == ZS_ZONE_HIGHMEM && n->zone[ZS_ZONE_HIGHMEM] &&
+			    n->zone[ZS_ZONE_HIGHMEM]->spanned)
+				zl[j++] = n->zone[ZS_ZONE_HIGHMEM];
+			if (k != ZS_ZONE_DMA && n->zone[ZS_ZONE_NORMAL] && n->zone[ZS_ZONE_NORMAL]->spanned)
+				zl[j++] = n->zone[ZS_ZONE_NORMAL];
+			if (n->zone[ZS_ZONE_DMA] && n->zone[ZS_ZONE_DMA]->spanned)
+				zl[j++] = n->zone[ZS_ZONE_DMA];
+			s->zonelist_len[node][c] = (uint8_t)j;
+		}
+	}
+}
+
 int
 zs24_zonelist(struct z24 *s, int node, uint32_t gfp, struct zs_zone **zl)
 {
-	struct zs_node *n = &s->m->nodes[node];
-	int k = ZS_ZONE_NORMAL, j = 0;
-
 	/* KERNEL: 2.4.0 mm/page_alloc.c build_zonelists(): DMA wins over HIGHMEM */
-	if (gfp & GFP24_HIGHMEM)
-		k = ZS_ZONE_HIGHMEM;
-	if (gfp & GFP24_DMA)
-		k = ZS_ZONE_DMA;
-	/* fallthrough order: HighMem, Normal, DMA; empty zones left out */
-	if (k == ZS_ZONE_HIGHMEM && n->zone[ZS_ZONE_HIGHMEM] && n->zone[ZS_ZONE_HIGHMEM]->spanned)
-		zl[j++] = n->zone[ZS_ZONE_HIGHMEM];
-	if (k != ZS_ZONE_DMA && n->zone[ZS_ZONE_NORMAL] && n->zone[ZS_ZONE_NORMAL]->spanned)
-		zl[j++] = n->zone[ZS_ZONE_NORMAL];
-	if (n->zone[ZS_ZONE_DMA] && n->zone[ZS_ZONE_DMA]->spanned)
-		zl[j++] = n->zone[ZS_ZONE_DMA];
+	int c = gfp & GFP24_DMA ? 2 : gfp & GFP24_HIGHMEM ? 1 : 0;
+	int j = s->zonelist_len[node][c];
+
+	for (int i = 0; i < j; i++)
+		zl[i] = s->zonelist[node][c][i];
 	return j;
 }
 

@@ -512,6 +512,41 @@ zs26_buffered_rmqueue(struct zs_vm *vm, struct zs_zone *z, unsigned order, uint3
 	return pfn;
 }
 
+/*
+ * KERNEL: 2.6.18 mm/vmstat.c zone_statistics(zonelist, z), called by
+ * buffered_rmqueue() for every block it hands out: the preferred zone is
+ * zonelist->zones[0] (2.6.32: preferred_zone, the first zone the nodemask
+ * allows - the same zone here, as zl is already filtered); `local` is
+ * numa_node_id(), the allocating CPU's node.
+ */
+static inline void
+zs26_zone_statistics(struct zs_zone *preferred, struct zs_zone *z, int local)
+{
+	struct zs26_zone *zz = zs26_zone(z);
+
+	if (z->node == preferred->node) {
+		zz->numa_hit++;
+	} else {
+		zz->numa_miss++;
+		zs26_zone(preferred)->numa_foreign++;
+	}
+	if (z->node == local)
+		zz->local_node++;
+	else
+		zz->other_node++;
+}
+
+/* A block from zone z of the walk handed out: the NUMA counters of zone_statistics. */
+static inline uint32_t
+zs26_numa_served(struct zs_machine *m, struct zs_zone *preferred, struct zs_zone *z,
+		 unsigned cpu, uint32_t pfn)
+{
+	zs26_zone_statistics(preferred, z, m->cpu_node[cpu]);
+	/* the NUMA_* differentials this CPU now holds on z (2.6.32 expire) */
+	zs26_zone(z)->pageset[cpu].stat_touched = 1;
+	return pfn;
+}
+
 /* ---- page_alloc_zonelists.c ---- */
 /* numa_zonelist_order (2.6.23+); 2.6.18 builds every zonelist in node order. */
 enum { ZS26_ZONELIST_ORDER_DEFAULT = 0, ZS26_ZONELIST_ORDER_NODE, ZS26_ZONELIST_ORDER_ZONE };
@@ -602,6 +637,46 @@ zs26_zlc_mark_zone_full(struct zs26_zlc *zlc, int zone_id)
 	if (zlc)
 		zlc->fullzones[zone_id >> 6] |= 1ull << (zone_id & 63);
 }
+
+/*
+ * The zonelist walk of get_page_from_freelist() from its first zone, after
+ * zs26_get_page_from_freelist_inline's look at that zone (page_alloc.c).
+ */
+uint32_t zs26_walk_zonelist(struct zs_vm *vm, struct zs_alloc_req *req, uint32_t gfp,
+			    unsigned order, const int *zl, int nzl, int alloc_flags,
+			    struct zs26_zlc *zlc, unsigned cpu, int first_failed);
+/* zs26_get_page_from_freelist, inline for the first pass of __alloc_pages (nearly every
+ * allocation ends there): the first zone here, the rest of the walk out of line. */
+ZS26_FAST uint32_t
+zs26_get_page_from_freelist_inline(struct zs_vm *vm, struct zs_alloc_req *req, uint32_t gfp,
+				   unsigned order, const int *zl, int nzl, int alloc_flags,
+				   struct zs26_zlc *zlc)
+{
+	struct zs_machine *m = vm->machine;
+	struct zs_zone *z;
+	unsigned cpu;
+	uint32_t pfn;
+
+	if (nzl <= 0)
+		return ZS_NIL;
+	cpu = zs_cpu_index(m, req->cpu);
+	/*
+	 * The walk's first zone, where nearly every allocation ends: no zlc test
+	 * (the cache is set up after the first zone tried), classzone is this
+	 * zone's type.  Anything but a block from it goes on in zs26_walk_zonelist.
+	 */
+	z = &m->zones[zl[0]];
+	if (!(alloc_flags & ZS26_ALLOC_NO_WATERMARKS) &&
+	    !zs26_zone_watermark_ok(z, order, zs26_mark(z, alloc_flags), (int)z->type, alloc_flags))
+		return zs26_walk_zonelist(vm, req, gfp, order, zl, nzl, alloc_flags, zlc, cpu,
+					  0);
+	pfn = zs26_buffered_rmqueue(vm, z, order, gfp, cpu);
+	if (pfn == ZS_NIL)
+		return zs26_walk_zonelist(vm, req, gfp, order, zl, nzl, alloc_flags, zlc, cpu,
+					  1);
+	return zs26_numa_served(m, z, z, cpu, pfn);
+}
+
 /* Resolve the request's node (req->node < 0: the CPU's node). */
 static inline int
 zs26_req_node(struct zs_vm *vm, const struct zs_alloc_req *req)

@@ -24,50 +24,15 @@
 #include "alloc/buddy.h"
 
 /*
- * KERNEL: 2.6.18 mm/vmstat.c zone_statistics(zonelist, z), called by
- * buffered_rmqueue() for every block it hands out: the preferred zone is
- * zonelist->zones[0] (2.6.32: preferred_zone, the first zone the nodemask
- * allows - the same zone here, as zl is already filtered); `local` is
- * numa_node_id(), the allocating CPU's node.
- */
-static void
-zone_statistics(struct zs_zone *preferred, struct zs_zone *z, int local)
-{
-	struct zs26_zone *zz = zs26_zone(z);
-
-	if (z->node == preferred->node) {
-		zz->numa_hit++;
-	} else {
-		zz->numa_miss++;
-		zs26_zone(preferred)->numa_foreign++;
-	}
-	if (z->node == local)
-		zz->local_node++;
-	else
-		zz->other_node++;
-}
-
-/* A block from zone z of the walk handed out: the NUMA counters of zone_statistics. */
-static inline uint32_t
-served(struct zs_machine *m, struct zs_zone *preferred, struct zs_zone *z, unsigned cpu,
-       uint32_t pfn)
-{
-	zone_statistics(preferred, z, m->cpu_node[cpu]);
-	/* the NUMA_* differentials this CPU now holds on z (2.6.32 expire) */
-	zs26_zone(z)->pageset[cpu].stat_touched = 1;
-	return pfn;
-}
-
-/*
  * The zonelist walk of get_page_from_freelist() from its first zone, after the
  * caller's look at that zone: first_failed = 1 when buffered_rmqueue found
  * nothing there (the zone passed its mark, or no mark applies), 0 when it
  * failed its mark (the test reads state only, so the walk repeats it).
  */
-static uint32_t
-walk_zonelist(struct zs_vm *vm, struct zs_alloc_req *req, uint32_t gfp, unsigned order,
-	      const int *zl, int nzl, int alloc_flags, struct zs26_zlc *zlc, unsigned cpu,
-	      int first_failed)
+uint32_t
+zs26_walk_zonelist(struct zs_vm *vm, struct zs_alloc_req *req, uint32_t gfp, unsigned order,
+		   const int *zl, int nzl, int alloc_flags, struct zs26_zlc *zlc, unsigned cpu,
+		   int first_failed)
 {
 	struct zs_machine *m = vm->machine;
 	struct zs26 *k = zs26_of(vm);
@@ -116,7 +81,7 @@ zonelist_scan:
 		}
 		pfn = zs26_buffered_rmqueue(vm, z, order, gfp, cpu);
 		if (pfn != ZS_NIL)
-			return served(m, &m->zones[zl[0]], z, cpu, pfn);
+			return zs26_numa_served(m, &m->zones[zl[0]], z, cpu, pfn);
 this_zone_full:
 		zs26_zlc_mark_zone_full(zlc, z->id);
 try_next_zone:
@@ -141,27 +106,7 @@ zs26_get_page_from_freelist(struct zs_vm *vm, struct zs_alloc_req *req, uint32_t
 			    unsigned order, const int *zl, int nzl, int alloc_flags,
 			    struct zs26_zlc *zlc)
 {
-	struct zs_machine *m = vm->machine;
-	struct zs_zone *z;
-	unsigned cpu;
-	uint32_t pfn;
-
-	if (nzl <= 0)
-		return ZS_NIL;
-	cpu = zs_cpu_index(m, req->cpu);
-	/*
-	 * The walk's first zone, where nearly every allocation ends: no zlc test
-	 * (the cache is set up after the first zone tried), classzone is this
-	 * zone's type.  Anything but a block from it goes on in walk_zonelist.
-	 */
-	z = &m->zones[zl[0]];
-	if (!(alloc_flags & ZS26_ALLOC_NO_WATERMARKS) &&
-	    !zs26_zone_watermark_ok(z, order, zs26_mark(z, alloc_flags), (int)z->type, alloc_flags))
-		return walk_zonelist(vm, req, gfp, order, zl, nzl, alloc_flags, zlc, cpu, 0);
-	pfn = zs26_buffered_rmqueue(vm, z, order, gfp, cpu);
-	if (pfn == ZS_NIL)
-		return walk_zonelist(vm, req, gfp, order, zl, nzl, alloc_flags, zlc, cpu, 1);
-	return served(m, z, z, cpu, pfn);
+	return zs26_get_page_from_freelist_inline(vm, req, gfp, order, zl, nzl, alloc_flags, zlc);
 }
 
 unsigned
