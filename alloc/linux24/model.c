@@ -229,6 +229,7 @@ z24_init(struct zs_vm *vm, struct zs_cfg *kcfg, struct zs_error *err)
 		zs_buddy_boot_fresh(m, z, 0, Z24_PAGE_AGE_START, ZS_NIL);
 	}
 	zs24_setup_watermarks(s);
+	zs24_build_zonelists(s);
 
 	/* KERNEL: 2.4.0 mm/vmscan.c kswapd_init(): kswapd and kreclaimd; fs/buffer.c
 	 * bdflush_init(): bdflush and kupdate */

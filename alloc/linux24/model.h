@@ -247,6 +247,10 @@ struct z24 {
 	 * its round-robin at; one per simulated kernel, so runs in one process (tests,
 	 * comparisons) never share it */
 	unsigned numa_next;
+	/* build_zonelists() of every node, made at boot (zs24_build_zonelists): [node][class],
+	 * class 0 = Normal, 1 = HighMem, 2 = DMA (the highest zone a gfp mask may use) */
+	struct zs_zone *zonelist[ZS_MAX_NODES][3][ZS_NR_ZONE_TYPES];
+	uint8_t zonelist_len[ZS_MAX_NODES][3];
 };
 
 /* ---- model.c ---- */
@@ -308,7 +312,9 @@ uint32_t zs24_alloc_pages_limit(struct z24 *s, struct zs_zone *const *zl, int nz
 /* An order-0 page from the passes of __alloc_pages that never sleep (A, HIGH, LOW, on
  * every node); ZS_NIL when they all fail. */
 uint32_t zs24_alloc_nowait(struct z24 *s, uint32_t gfp, struct z24_ctx *c);
-/* build_zonelists(): zones for gfp on node; returns how many. */
+/* build_zonelists(): every node's zonelists, once the zones are booted. */
+void zs24_build_zonelists(struct z24 *s);
+/* The zones for gfp on node (zl has room for ZS_NR_ZONE_TYPES); returns how many. */
 int zs24_zonelist(struct z24 *s, int node, uint32_t gfp, struct zs_zone **zl);
 /* ops->alloc */
 enum zs_alloc_status zs24_alloc(struct zs_vm *vm, struct zs_alloc_req *req);

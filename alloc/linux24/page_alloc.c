@@ -79,24 +79,50 @@ zs24_setup_watermarks(struct z24 *s)
 
 /* ---- build_zonelists ---- */
 
+void
+zs24_build_zonelists(struct z24 *s)
+{
+	for (int node = 0; node < s->m->nr_nodes; node++) {
+		struct zs_node *n = &s->m->nodes[node];
+
+		for (int c = 0; c < 3; c++) {
+			int k = c == 1 ? ZS_ZONE_HIGHMEM : c == 2 ? ZS_ZONE_DMA : ZS_ZONE_NORMAL;
+			struct zs_zone **zl = s->zonelist[node][c];
+			int j = 0;
+
+			/* KERNEL: 2.4.0 mm/page_alloc.c build_zonelists(): fallthrough order
+			 * HighMem, Normal, DMA; empty zones left out */
+			if (k == ZS_ZONE_HIGHMEM && n->zone[ZS_ZONE_HIGHMEM] &&
+			    n->zone[ZS_ZONE_HIGHMEM]->spanned)
+				zl[j++] = n->zone[ZS_ZONE_HIGHMEM];
+			if (k != ZS_ZONE_DMA && n->zone[ZS_ZONE_NORMAL] && n->zone[ZS_ZONE_NORMAL]->spanned)
+				zl[j++] = n->zone[ZS_ZONE_NORMAL];
+			if (n->zone[ZS_ZONE_DMA] && n->zone[ZS_ZONE_DMA]->spanned)
+				zl[j++] = n->zone[ZS_ZONE_DMA];
+			s->zonelist_len[node][c] = (uint8_t)j;
+		}
+	}
+}
+
+/* The zonelist for gfp on node, as built at boot, in *zl; returns its length. */
+static inline int
+zonelist_of(struct z24 *s, int node, uint32_t gfp, struct zs_zone *const **zl)
+{
+	/* KERNEL: 2.4.0 mm/page_alloc.c build_zonelists(): DMA wins over HIGHMEM */
+	int c = gfp & GFP24_DMA ? 2 : gfp & GFP24_HIGHMEM ? 1 : 0;
+
+	*zl = s->zonelist[node][c];
+	return s->zonelist_len[node][c];
+}
+
 int
 zs24_zonelist(struct z24 *s, int node, uint32_t gfp, struct zs_zone **zl)
 {
-	struct zs_node *n = &s->m->nodes[node];
-	int k = ZS_ZONE_NORMAL, j = 0;
+	struct zs_zone *const *built;
+	int j = zonelist_of(s, node, gfp, &built);
 
-	/* KERNEL: 2.4.0 mm/page_alloc.c build_zonelists(): DMA wins over HIGHMEM */
-	if (gfp & GFP24_HIGHMEM)
-		k = ZS_ZONE_HIGHMEM;
-	if (gfp & GFP24_DMA)
-		k = ZS_ZONE_DMA;
-	/* fallthrough order: HighMem, Normal, DMA; empty zones left out */
-	if (k == ZS_ZONE_HIGHMEM && n->zone[ZS_ZONE_HIGHMEM] && n->zone[ZS_ZONE_HIGHMEM]->spanned)
-		zl[j++] = n->zone[ZS_ZONE_HIGHMEM];
-	if (k != ZS_ZONE_DMA && n->zone[ZS_ZONE_NORMAL] && n->zone[ZS_ZONE_NORMAL]->spanned)
-		zl[j++] = n->zone[ZS_ZONE_NORMAL];
-	if (n->zone[ZS_ZONE_DMA] && n->zone[ZS_ZONE_DMA]->spanned)
-		zl[j++] = n->zone[ZS_ZONE_DMA];
+	for (int i = 0; i < j; i++)
+		zl[i] = built[i];
 	return j;
 }
 
@@ -118,8 +144,9 @@ zs24_rmqueue(struct z24 *s, struct zs_zone *z, unsigned order)
 	return pfn;
 }
 
-void
-zs24_free_pages_ok(struct z24 *s, uint32_t pfn, unsigned order)
+/* zs24_free_pages_ok, inline in ops->free (every free of the model ends here). */
+static inline __attribute__((always_inline)) void
+free_pages_ok(struct z24 *s, uint32_t pfn, unsigned order)
 {
 	struct zs_page *p = z24_pg(s, pfn);
 	struct zs_zone *z = zs_pfn_zone(s->m, pfn);
@@ -137,6 +164,12 @@ zs24_free_pages_ok(struct z24 *s, uint32_t pfn, unsigned order)
 	/* KERNEL: 2.4.0 mm/page_alloc.c __free_pages_ok(): once per freed block */
 	if (s->memory_pressure > (int64_t)s->nr_cpus)
 		s->memory_pressure--;
+}
+
+void
+zs24_free_pages_ok(struct z24 *s, uint32_t pfn, unsigned order)
+{
+	free_pages_ok(s, pfn, order);
 }
 
 /* A block leaves zone z for the caller. */
@@ -188,9 +221,10 @@ zs24_alloc_pages_limit(struct z24 *s, struct zs_zone *const *zl, int nz, unsigne
 }
 
 /* __alloc_pages step 4, pass A: the first zone with free >= pages_low; kreclaimd is
- * woken for a zone below pages_min on the way. */
-static uint32_t
-pass_a(struct z24 *s, struct zs_zone *const *zl, int nz, unsigned order)
+ * woken for a zone below pages_min on the way.  always_inline: nearly every allocation
+ * ends here, and the call cost a fifth of the pass. */
+static inline __attribute__((always_inline)) uint32_t
+pass_a(struct z24 *s, struct zs_zone *const *zl, int nz, unsigned order, struct zs_zone **from)
 {
 	for (int i = 0; i < nz; i++) {
 		struct zs_zone *z = zl[i];
@@ -198,8 +232,10 @@ pass_a(struct z24 *s, struct zs_zone *const *zl, int nz, unsigned order)
 		if (z->free_pages >= z->pages_low) {
 			uint32_t pfn = zs24_rmqueue(s, z, order);
 
-			if (pfn != ZS_NIL)
+			if (pfn != ZS_NIL) {
+				*from = z;
 				return served(z, pfn, order);
+			}
 		} else if (z->free_pages < z->pages_min && s->kreclaimd_wait.count) {
 			/* KERNEL: 2.4.0 mm/page_alloc.c: wake_up_interruptible(&kreclaimd_wait) */
 			s->krec_w++;
@@ -212,14 +248,15 @@ pass_a(struct z24 *s, struct zs_zone *const *zl, int nz, unsigned order)
 uint32_t
 zs24_alloc_nowait(struct z24 *s, uint32_t gfp, struct z24_ctx *c)
 {
-	struct zs_zone *zl[ZS_NR_ZONE_TYPES];
+	struct zs_zone *const *zl;
 	/* KERNEL: 2.4.0 mm/page_alloc.c __alloc_pages() steps 1, 2, 4, 5, 6 for order 0 */
 	int direct = (gfp & GFP24_WAIT) && !c->pfm;
 
 	s->memory_pressure++;
 	for (int node = 0; node < s->m->nr_nodes; node++) {
-		int nz = zs24_zonelist(s, node, gfp, zl);
-		uint32_t pfn = pass_a(s, zl, nz, 0);
+		int nz = zonelist_of(s, node, gfp, &zl);
+		struct zs_zone *from;
+		uint32_t pfn = pass_a(s, zl, nz, 0, &from);
 
 		if (pfn == ZS_NIL)
 			pfn = zs24_alloc_pages_limit(s, zl, nz, 0, Z24_PAGES_HIGH, direct, c);
@@ -254,12 +291,16 @@ zs24_free(struct zs_vm *vm, uint32_t pfn, unsigned order, unsigned cpu)
 	}
 	/* KERNEL: 2.4.0 mm/filemap.c __remove_inode_page / mm/swap_state.c
 	 * free_page_and_swap_cache / fs/buffer.c: the page leaves its caches */
-	zs24_lru_del(s, pfn);
+	/* each callee tests its own state first: the tests here only save the calls on
+	 * the common free of a page on no list, without dirty buffers */
+	if (p->list != ZS_LST_NONE)
+		zs24_lru_del(s, pfn);
 	/* SUBTLE: the slot itself is released by ops->swap_free, which the driver
 	 * calls right after this for a binding that still holds it */
 	if (p->flags & ZS_PG_SWAPCACHE)
 		zs24_swapcache_del(s, pfn);
-	zs24_buffer_clean(s, pfn);
+	if (p->flags & Z24_PG_BUFDIRTY)
+		zs24_buffer_clean(s, pfn);
 	if (p->flags & Z24_PG_CACHE)
 		s->page_cache_size--;
 	else if ((p->flags & Z24_PG_BUFFERS) && p->kind == ZS_KIND_BUFFER)
@@ -271,7 +312,7 @@ zs24_free(struct zs_vm *vm, uint32_t pfn, unsigned order, unsigned cpu)
 		p->flags |= Z24_PG_FREEPEND;
 		return;
 	}
-	zs24_free_pages_ok(s, pfn, order);
+	free_pages_ok(s, pfn, order);
 }
 
 /* ---- __alloc_pages ---- */
@@ -303,19 +344,18 @@ charge(struct z24 *s, struct zs_alloc_req *req, struct z24_ctx *c)
  * node), a hit is a block served on that node, `local` the allocating CPU's node.
  */
 static void
-zone_statistics(struct z24 *s, const struct zs_alloc_req *req, uint32_t pfn)
+zone_statistics(struct z24 *s, const struct zs_alloc_req *req, struct zs_zone *z)
 {
-	struct zs_zone *zl[ZS_NR_ZONE_TYPES];
-	struct zs_zone *z = zs_pfn_zone(s->m, pfn);
+	struct zs_zone *const *zl;
 	struct z24_zone *zz = zs24_zone(z);
 	int start = (int)req->local[Z24_L_NODE0];
-	int local = s->m->cpu_node[req->cpu % (unsigned)s->m->nr_cpus];
+	int local = s->m->cpu_node[zs_cpu_index(s->m, req->cpu)];
 
 	if (z->node == start) {
 		zz->numa_hit++;
 	} else {
 		zz->numa_miss++;
-		if (zs24_zonelist(s, start, req->gfp, zl) > 0)
+		if (zonelist_of(s, start, req->gfp, &zl) > 0)
 			zs24_zone(zl[0])->numa_foreign++;
 	}
 	if (z->node == local)
@@ -324,13 +364,15 @@ zone_statistics(struct z24 *s, const struct zs_alloc_req *req, uint32_t pfn)
 		zz->other_node++;
 }
 
+/* End the allocation with pfn, from zone z (NULL: the zone holding pfn) or none. */
 static enum zs_alloc_status
-done(struct z24 *s, struct zs_alloc_req *req, struct z24_ctx *c, uint32_t pfn, int path)
+done(struct z24 *s, struct zs_alloc_req *req, struct z24_ctx *c, struct zs_zone *z, uint32_t pfn,
+     int path)
 {
 	charge(s, req, c);
 	req->pfn = pfn;
 	if (pfn != ZS_NIL)
-		zone_statistics(s, req, pfn);
+		zone_statistics(s, req, z ? z : zs_pfn_zone(s->m, pfn));
 	if (pfn != ZS_NIL && path <= Z24_P_MIN && req->local[Z24_L_RETRIED])
 		path = req->local[Z24_L_RETRIED] == 1 ? Z24_P_RETRY_KSWAPD : Z24_P_RETRY_TFP;
 	req->path = path;
@@ -343,9 +385,10 @@ zs24_alloc(struct zs_vm *vm, struct zs_alloc_req *req)
 {
 	struct z24 *s = zs24_state(vm);
 	struct z24_ctx c = {req->thread, req->task, current_pfm(req), 0, 0, 0};
-	struct zs_zone *zl[ZS_NR_ZONE_TYPES];
+	struct zs_zone *const *zl;
 	unsigned order = req->order;
 	uint32_t gfp = req->gfp;
+	struct zs_zone *from;
 	uint32_t pfn;
 	int nz, node;
 
@@ -371,7 +414,7 @@ next_node:
 	node = (int)(req->local[Z24_L_NODE0] + req->local[Z24_L_NODEI]);
 	if (node >= s->m->nr_nodes) /* both are < nr_nodes: one wrap at most (no division) */
 		node -= s->m->nr_nodes;
-	nz = zs24_zonelist(s, node, gfp, zl);
+	nz = zonelist_of(s, node, gfp, &zl);
 	if (nz == 0)
 		goto node_failed;
 
@@ -399,32 +442,44 @@ next_node:
 	/* 2. KERNEL: 2.4.0 mm/page_alloc.c: may we take pages from inactive_clean? */
 	req->local[Z24_L_DIRECT] = order == 0 && (gfp & GFP24_WAIT) && !c.pfm;
 	req->local[Z24_L_RETRIED] = 0;
-	/* 3. kswapd, or else bdflush.  The shortage tests only read state, so the zone
-	 * sums and free_shortage() are computed once for both (zs24_kick_test's order). */
+	/*
+	 * 3. kswapd, or else bdflush.  The shortage tests only read state, so the zone
+	 * sums are computed once for both, and free_shortage() (a walk of the zones)
+	 * only where the answer depends on it: the kernel's
+	 *   if (inactive_shortage() > inactive_target / 2 && free_shortage())
+	 *           wakeup_kswapd(0);
+	 *   else if (free_shortage() && nr_inactive_dirty_pages > free_shortage()
+	 *            && nr_inactive_dirty_pages >= freepages.high)
+	 *           wakeup_bdflush(0);
+	 * with the cheap comparison of the second test first.
+	 */
 	{
 		uint64_t nr_free = zs24_nr_free_pages(s), nr_clean = zs24_nr_inactive_clean_pages(s);
-		uint64_t fs = zs24_free_shortage_of(s, nr_free, nr_clean);
+		uint64_t fs;
 
-		if (zs24_inactive_shortage_of(s, nr_free, nr_clean) > zs24_inactive_target(s) / 2 &&
-		    fs)
-			zs24_wakeup_kswapd(s);
-		else if (fs && s->inactive_dirty.count > fs &&
-			 s->inactive_dirty.count >= s->freepages_high)
-			zs24_wakeup_bdflush(s, 0);
+		if (zs24_inactive_shortage_of(s, nr_free, nr_clean) > zs24_inactive_target(s) / 2) {
+			fs = zs24_free_shortage_of(s, nr_free, nr_clean);
+			if (fs)
+				zs24_wakeup_kswapd(s);
+		} else if (s->inactive_dirty.count >= s->freepages_high) {
+			fs = zs24_free_shortage_of(s, nr_free, nr_clean);
+			if (fs && s->inactive_dirty.count > fs)
+				zs24_wakeup_bdflush(s, 0);
+		}
 	}
 
 try_again:
 	/* 4. Pass A: zones with lots of free memory. */
-	pfn = pass_a(s, zl, nz, order);
+	pfn = pass_a(s, zl, nz, order, &from);
 	if (pfn != ZS_NIL)
-		return done(s, req, &c, pfn, Z24_P_PASSA);
+		return done(s, req, &c, from, pfn, Z24_P_PASSA);
 	/* 5, 6. free + inactive_clean above pages_high, then pages_low */
 	pfn = zs24_alloc_pages_limit(s, zl, nz, order, Z24_PAGES_HIGH, (int)req->local[Z24_L_DIRECT], &c);
 	if (pfn != ZS_NIL)
-		return done(s, req, &c, pfn, Z24_P_HIGH);
+		return done(s, req, &c, NULL, pfn, Z24_P_HIGH);
 	pfn = zs24_alloc_pages_limit(s, zl, nz, order, Z24_PAGES_LOW, (int)req->local[Z24_L_DIRECT], &c);
 	if (pfn != ZS_NIL)
-		return done(s, req, &c, pfn, Z24_P_LOW);
+		return done(s, req, &c, NULL, pfn, Z24_P_LOW);
 	/* 7. wake kswapd, and yield the CPU if we may sleep */
 	zs24_wakeup_kswapd(s);
 	if ((gfp & GFP24_WAIT) && req->thread) {
@@ -439,7 +494,7 @@ pass_d:
 	/* 8. any zone that is not critical yet */
 	pfn = zs24_alloc_pages_limit(s, zl, nz, order, Z24_PAGES_MIN, (int)req->local[Z24_L_DIRECT], &c);
 	if (pfn != ZS_NIL)
-		return done(s, req, &c, pfn, Z24_P_MIN);
+		return done(s, req, &c, NULL, pfn, Z24_P_MIN);
 	/* 9. */
 	if (!c.pfm) {
 		if (order > 0 && (gfp & GFP24_WAIT)) {
@@ -467,7 +522,7 @@ ho_reclaim:
 					zs24_free_pages_ok(s, r, 0);
 					pfn = zs24_rmqueue(s, z, order);
 					if (pfn != ZS_NIL)
-						return done(s, req, &c, served(z, pfn, order),
+						return done(s, req, &c, z, served(z, pfn, order),
 							    Z24_P_HIGHORDER);
 				}
 			}
@@ -516,13 +571,13 @@ final:
 		if (req->local[Z24_L_DIRECT]) {
 			pfn = zs24_reclaim_page(s, z, &c);
 			if (pfn != ZS_NIL)
-				return done(s, req, &c, served(z, pfn, 0), Z24_P_FINAL_RECLAIM);
+				return done(s, req, &c, z, served(z, pfn, 0), Z24_P_FINAL_RECLAIM);
 		}
 		if (z->free_pages < z->pages_min / 4 && !c.pfm)
 			continue;
 		pfn = zs24_rmqueue(s, z, order);
 		if (pfn != ZS_NIL)
-			return done(s, req, &c, served(z, pfn, order), Z24_P_FINAL);
+			return done(s, req, &c, z, served(z, pfn, order), Z24_P_FINAL);
 	}
 
 node_failed:
@@ -539,5 +594,5 @@ node_failed:
 		s->vm_kills++;
 		zs_vm_kill_task(vm, req->task, "vm_kill");
 	}
-	return done(s, req, &c, ZS_NIL, Z24_P_FAIL);
+	return done(s, req, &c, NULL, ZS_NIL, Z24_P_FAIL);
 }

@@ -198,12 +198,12 @@ zs26_dirty(struct zs_vm *vm, uint32_t pfn)
 	}
 }
 
-void
-zs26_release_page(struct zs_vm *vm, uint32_t pfn, unsigned cpu, int cold)
+/* zs26_release_page of a page in zone z (zs26_free has looked the zone up already). */
+ZS26_FAST void
+release_page(struct zs_vm *vm, struct zs_zone *z, uint32_t pfn, unsigned cpu, int cold)
 {
 	struct zs26 *k = zs26_of(vm);
 	struct zs_page *p = &vm->machine->pages[pfn];
-	struct zs_zone *z = zs_pfn_zone(vm->machine, pfn);
 
 	ZS_BUG_ON(p->list != ZS_LST_NONE || (p->flags & (ZS_PG_SWAPCACHE | ZS_PG_WRITEBACK)));
 	/* each callee tests its own flag first: the tests here only save the calls
@@ -225,6 +225,12 @@ zs26_release_page(struct zs_vm *vm, uint32_t pfn, unsigned cpu, int cold)
 }
 
 void
+zs26_release_page(struct zs_vm *vm, uint32_t pfn, unsigned cpu, int cold)
+{
+	release_page(vm, zs_pfn_zone(vm->machine, pfn), pfn, cpu, cold);
+}
+
+void
 zs26_free(struct zs_vm *vm, uint32_t pfn, unsigned order, unsigned cpu)
 {
 	struct zs_zone *z = zs_pfn_zone(vm->machine, pfn);
@@ -243,7 +249,7 @@ zs26_free(struct zs_vm *vm, uint32_t pfn, unsigned order, unsigned cpu)
 			p->flags |= ZS26_PG_FREEPEND;
 			return;
 		}
-		zs26_release_page(vm, pfn, cpu, 0);
+		release_page(vm, z, pfn, cpu, 0);
 		return;
 	}
 	p->flags &= ~(ZS_PG_REFERENCED | ZS_PG_DIRTY | ZS_PG_ACTIVE | ZS_PG_LRU | ZS_PG_MAPPED |

@@ -65,14 +65,15 @@ effective_mode(struct zs_vm *vm, const struct zs_alloc_req *req)
 	return t->mempolicy;
 }
 
+/* The decision under mode (effective_mode of req). */
 static int64_t
-decide(struct zs_vm *vm, struct zs_alloc_req *req)
+decide(struct zs_vm *vm, struct zs_alloc_req *req, int mode)
 {
 	struct zs_task *t = req->task;
 	int nd = zs26_req_node(vm, req); /* numa_node_id() */
 	int bound = zs26_gfp_zone(vm->kver, req->gfp) >= zs26_of(vm)->policy_zone;
 
-	switch (effective_mode(vm, req)) {
+	switch (mode) {
 	case ZS_MPOL_INTERLEAVE:
 		/* KERNEL: 2.6.18 alloc_pages_current() -> alloc_page_interleave(interleave_nodes()) */
 		return 1 + interleave_nodes(t) + D_INTERLEAVE;
@@ -114,11 +115,11 @@ bind_zonelist(const struct zs_machine *m, uint64_t nodes, int policy_zone, int *
 	return num;
 }
 
-/* The mode name events.csv shows: `local` is PREFERRED without a node. */
+/* The name events.csv shows for mode: `local` is PREFERRED without a node. */
 static const char *
-mode_name(struct zs_vm *vm, const struct zs_alloc_req *req)
+mode_name(const struct zs_alloc_req *req, int mode)
 {
-	switch (effective_mode(vm, req)) {
+	switch (mode) {
 	case ZS_MPOL_PREFERRED:
 		return req->task->mpol_nodes ? "preferred" : "local";
 	case ZS_MPOL_BIND:
@@ -132,13 +133,13 @@ mode_name(struct zs_vm *vm, const struct zs_alloc_req *req)
 
 /* The policy's zonelist into p (see mempolicy.h); the BIND cases filter or replace it. */
 static void
-policy_zonelist(struct zs_vm *vm, struct zs_alloc_req *req, struct zs26_pzl *p)
+policy_zonelist(struct zs_vm *vm, struct zs_alloc_req *req, struct zs26_pzl *p, int mode)
 {
 	const struct zs_machine *m = vm->machine;
 	int64_t d;
 
 	if (!req->local[ZS26_L_MPOL])
-		req->local[ZS26_L_MPOL] = decide(vm, req);
+		req->local[ZS26_L_MPOL] = decide(vm, req, mode);
 	d = req->local[ZS26_L_MPOL];
 	p->node = (int)((d - 1) & 0xff);
 	p->interleave = (d - 1) & D_INTERLEAVE ? 1 : 0;
@@ -165,11 +166,14 @@ policy_zonelist(struct zs_vm *vm, struct zs_alloc_req *req, struct zs26_pzl *p)
 void
 zs26_policy_zonelist(struct zs_vm *vm, struct zs_alloc_req *req, struct zs26_pzl *p)
 {
-	policy_zonelist(vm, req, p);
+	/* the task's policy as it stands at this call (a resumed call's name too) */
+	int mode = effective_mode(vm, req);
+
+	policy_zonelist(vm, req, p, mode);
 	/* for events.csv: the node of zone_statistics()' preferred zone (zonelist->zones[0],
 	 * 2.6.32 preferred_zone), the policy's node when no zone is left */
 	req->pref_node = p->nzl > 0 ? vm->machine->zones[p->zl[0]].node : p->node;
-	req->policy = mode_name(vm, req);
+	req->policy = mode_name(req, mode);
 }
 
 enum zs_alloc_status

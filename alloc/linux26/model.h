@@ -323,11 +323,21 @@ zs26_mark(const struct zs_zone *z, int alloc_flags)
 uint32_t zs26_zone_batchsize(uint64_t present);
 /* setup_pageset (or setup_pagelist_highmark with percpu_pagelist_fraction) on every CPU. */
 void zs26_setup_pagesets(struct zs_vm *vm, struct zs_zone *z);
-/* The order-0 part of buffered_rmqueue: a page from cpu's pcp of z, or ZS_NIL. */
-uint32_t zs26_pcp_alloc(struct zs_vm *vm, struct zs_zone *z, unsigned cpu, uint32_t gfp, int mt);
-/* free_hot_cold_page(): an order-0 page to cpu's pcp (cold = 1 for the cold end/list). */
-void zs26_free_hot_cold(struct zs_vm *vm, struct zs_zone *z, uint32_t pfn, unsigned cpu,
-			int cold);
+/* rmqueue_bulk() of one batch onto list (of pcp, migratetype mt) and the counts that go
+ * with it; the pages now on the pcp (2.6.18) or on list (2.6.32): 0 = nothing to take. */
+uint32_t zs26_pcp_refill(struct zs_vm *vm, struct zs_zone *z, unsigned cpu, struct zs26_pcp *pcp,
+			 struct zs_list *list, int mt, int cold);
+/* free_hot_cold_page() past pcp->high: one batch back to the buddy (free_pages_bulk /
+ * free_pcppages_bulk) and the counts that go with it. */
+void zs26_pcp_spill(struct zs_vm *vm, struct zs_zone *z, unsigned cpu, struct zs26_pcp *pcp);
+/* The page leaves the buddy for a pcp list (aux: the list's migratetype, page_private). */
+static inline void
+zs26_mark_pcp(struct zs_page *p, int mt)
+{
+	p->flags = (p->flags & ~ZS_PG_HEAD) | ZS_PG_PCP;
+	p->order = 0;
+	p->aux = (uint32_t)mt;
+}
 /* Empty every pcp list of every zone on every CPU (drain_all_pages). */
 void zs26_drain_all_pages(struct zs_vm *vm);
 /* Pages on z's pcp lists, summed over CPUs (and the hot/cold split of 2.6.18). */
@@ -398,6 +408,145 @@ uint32_t zs26_pageblocks_of(struct zs_vm *vm, struct zs_zone *z, int mt);
 /* "Unmovable", "Reclaimable", "Movable", "Reserve", "Isolate". */
 const char *zs26_mt_name(int mt);
 
+/*
+ * ---- the order-0 fast paths (page_alloc_pcp.c, page_alloc.c) ----
+ * Static inline so that a pair through ops->alloc / ops->free takes a page from
+ * and gives one to a pcp list without a call; the refill and the spill stay out
+ * of line in page_alloc_pcp.c.  always_inline: with both versions' branches they
+ * are past what -O2 inlines by itself, and a call costs more than the pop.
+ */
+#define ZS26_FAST static inline __attribute__((always_inline))
+/* The order-0 part of buffered_rmqueue: a page from cpu's pcp of z, or ZS_NIL. */
+ZS26_FAST uint32_t
+zs26_pcp_alloc(struct zs_vm *vm, struct zs_zone *z, unsigned cpu, uint32_t gfp, int mt)
+{
+	struct zs_page *pages = vm->machine->pages;
+	int cold = (gfp & GFP26_COLD) != 0;
+	struct zs26_pcp *pcp;
+	struct zs_list *list;
+	uint32_t pfn;
+
+	if (zs26_of(vm)->kver == ZS_KV_2618) {
+		/* KERNEL: 2.6.18 mm/page_alloc.c buffered_rmqueue(): pcp[cold], head */
+		pcp = &zs26_zone(z)->pageset[cpu].pcp[cold];
+		list = &pcp->lists[0];
+		if (pcp->count == 0 && !zs26_pcp_refill(vm, z, cpu, pcp, list, 0, cold))
+			return ZS_NIL;
+		pfn = zs_list_pop_head(pages, list);
+	} else {
+		/* KERNEL: 2.6.32 mm/page_alloc.c buffered_rmqueue(): lists[mt], hot head, cold tail */
+		pcp = &zs26_zone(z)->pageset[cpu].pcp[0];
+		list = &pcp->lists[mt];
+		if (list->count == 0 && !zs26_pcp_refill(vm, z, cpu, pcp, list, mt, cold))
+			return ZS_NIL;
+		pfn = cold ? zs_list_pop_tail(pages, list) : zs_list_pop_head(pages, list);
+	}
+	pcp->count--;
+	pages[pfn].flags &= ~ZS_PG_PCP;
+	return pfn;
+}
+
+/* free_hot_cold_page(): an order-0 page to cpu's pcp (cold = 1 for the cold end/list). */
+ZS26_FAST void
+zs26_free_hot_cold(struct zs_vm *vm, struct zs_zone *z, uint32_t pfn, unsigned cpu, int cold)
+{
+	struct zs_page *pages = vm->machine->pages;
+	struct zs_page *p = &pages[pfn];
+	struct zs26_pcp *pcp;
+
+	z->pgfree++;
+	z->free_blocks[0]++;
+	p->flags &= ~ZS_PG_HEAD;
+	if (zs26_of(vm)->kver == ZS_KV_2618) {
+		/* KERNEL: 2.6.18 mm/page_alloc.c free_hot_cold_page(): head of pcp[cold] */
+		pcp = &zs26_zone(z)->pageset[cpu].pcp[cold];
+		zs26_mark_pcp(p, 0);
+		zs_list_add(pages, &pcp->lists[0], pfn, ZS_LST_PCP);
+	} else {
+		/* KERNEL: 2.6.32 mm/page_alloc.c free_hot_cold_page() */
+		int mt = zs26_pageblock_mt(vm, z, pfn);
+
+		pcp = &zs26_zone(z)->pageset[cpu].pcp[0];
+		if (mt >= ZS26_MT_PCPTYPES) {
+			if (mt == ZS26_MT_ISOLATE) {
+				zs26_zone_freed(z);
+				zs26_free_one_page(vm, z, pfn, 0, mt);
+				return;
+			}
+			mt = ZS26_MT_MOVABLE; /* RESERVE pages ride on the movable list */
+		}
+		zs26_mark_pcp(p, mt);
+		if (cold)
+			zs_list_add_tail(pages, &pcp->lists[mt], pfn, ZS_LST_PCP);
+		else
+			zs_list_add(pages, &pcp->lists[mt], pfn, ZS_LST_PCP);
+	}
+	pcp->count++;
+	if (pcp->count >= pcp->high)
+		zs26_pcp_spill(vm, z, cpu, pcp);
+}
+
+/* buffered_rmqueue(): pcp for order 0, the buddy (__rmqueue) for order > 0. */
+ZS26_FAST uint32_t
+zs26_buffered_rmqueue(struct zs_vm *vm, struct zs_zone *z, unsigned order, uint32_t gfp,
+		      unsigned cpu)
+{
+	int mt = zs26_gfp_migratetype(vm, gfp);
+	uint32_t pfn;
+
+	/* KERNEL: 2.6.32 mm/page_alloc.c buffered_rmqueue(): order 0 via the pcp */
+	if (order == 0)
+		pfn = zs26_pcp_alloc(vm, z, cpu, gfp, mt);
+	else
+		pfn = zs26_rmqueue(vm, z, order, mt);
+	if (pfn == ZS_NIL)
+		return ZS_NIL;
+	struct zs_page *p = &vm->machine->pages[pfn];
+
+	p->flags |= ZS_PG_HEAD;
+	p->order = (uint8_t)order;
+	p->aux = 0;
+	/* KERNEL: __count_zone_vm_events(PGALLOC, zone, 1 << order) */
+	z->pgalloc += 1u << order;
+	z->alloc_blocks[order]++;
+	return pfn;
+}
+
+/*
+ * KERNEL: 2.6.18 mm/vmstat.c zone_statistics(zonelist, z), called by
+ * buffered_rmqueue() for every block it hands out: the preferred zone is
+ * zonelist->zones[0] (2.6.32: preferred_zone, the first zone the nodemask
+ * allows - the same zone here, as zl is already filtered); `local` is
+ * numa_node_id(), the allocating CPU's node.
+ */
+static inline void
+zs26_zone_statistics(struct zs_zone *preferred, struct zs_zone *z, int local)
+{
+	struct zs26_zone *zz = zs26_zone(z);
+
+	if (z->node == preferred->node) {
+		zz->numa_hit++;
+	} else {
+		zz->numa_miss++;
+		zs26_zone(preferred)->numa_foreign++;
+	}
+	if (z->node == local)
+		zz->local_node++;
+	else
+		zz->other_node++;
+}
+
+/* A block from zone z of the walk handed out: the NUMA counters of zone_statistics. */
+static inline uint32_t
+zs26_numa_served(struct zs_machine *m, struct zs_zone *preferred, struct zs_zone *z,
+		 unsigned cpu, uint32_t pfn)
+{
+	zs26_zone_statistics(preferred, z, m->cpu_node[cpu]);
+	/* the NUMA_* differentials this CPU now holds on z (2.6.32 expire) */
+	zs26_zone(z)->pageset[cpu].stat_touched = 1;
+	return pfn;
+}
+
 /* ---- page_alloc_zonelists.c ---- */
 /* numa_zonelist_order (2.6.23+); 2.6.18 builds every zonelist in node order. */
 enum { ZS26_ZONELIST_ORDER_DEFAULT = 0, ZS26_ZONELIST_ORDER_NODE, ZS26_ZONELIST_ORDER_ZONE };
@@ -414,14 +563,18 @@ zs26_gfp_zone(enum zs_kver v, uint32_t gfp)
 	 * ZONE_MOVABLE in 2.6.32, which zsim never populates: its zonelist equals
 	 * HighMem's, so HIGHMEM stands in for it.
 	 */
+	/* indexed by the three zone bits, DMA 0x1, HIGHMEM 0x2, DMA32 0x4 (one load, no branch) */
+	static const unsigned char zone_of[8] = {
+		[0] = ZS_ZONE_NORMAL, [GFP26_HIGHMEM] = ZS_ZONE_HIGHMEM,
+		[GFP26_DMA32] = ZS_ZONE_DMA32, [GFP26_DMA32 | GFP26_HIGHMEM] = ZS_ZONE_DMA32,
+		[GFP26_DMA] = ZS_ZONE_DMA, [GFP26_DMA | GFP26_HIGHMEM] = ZS_ZONE_DMA,
+		[GFP26_DMA | GFP26_DMA32] = ZS_ZONE_DMA,
+		[GFP26_DMA | GFP26_DMA32 | GFP26_HIGHMEM] = ZS_ZONE_DMA,
+	};
+	_Static_assert((GFP26_DMA | GFP26_HIGHMEM | GFP26_DMA32) == 7, "the zone bits are 0..2");
+
 	(void)v;
-	if (gfp & GFP26_DMA)
-		return ZS_ZONE_DMA;
-	if (gfp & GFP26_DMA32)
-		return ZS_ZONE_DMA32;
-	if (gfp & GFP26_HIGHMEM)
-		return ZS_ZONE_HIGHMEM;
-	return ZS_ZONE_NORMAL;
+	return zone_of[gfp & (GFP26_DMA | GFP26_HIGHMEM | GFP26_DMA32)];
 }
 
 /* build_all_zonelists(): node orders (find_next_best_node) and zonelists per class. */
@@ -461,7 +614,14 @@ uint32_t zs26_get_page_from_freelist(struct zs_vm *vm, struct zs_alloc_req *req,
 
 /* ---- page_alloc_zlc.c (2.6.32) ---- */
 /* The zonelist cache of node's zonelist for gfp: NULL on 2.6.18 and for __GFP_THISNODE. */
-struct zs26_zlc *zs26_zlc_of(struct zs_vm *vm, int node, uint32_t gfp);
+static inline struct zs26_zlc *
+zs26_zlc_of(struct zs_vm *vm, int node, uint32_t gfp)
+{
+	/* KERNEL: 2.6.32 mm/page_alloc.c build_zonelist_cache(): node_zonelists[0] only */
+	if (zs26_of(vm)->kver != ZS_KV_2632 || (gfp & GFP26_THISNODE))
+		return NULL;
+	return &((struct zs26_node *)vm->machine->nodes[node].model)->zlc;
+}
 /* zlc_setup(): zap the bitmap when more than HZ jiffies old (no-op for NULL). */
 void zs26_zlc_setup(struct zs_vm *vm, struct zs26_zlc *zlc);
 /* zlc_zone_worth_trying(): not marked full (NULL: every zone is). */
@@ -477,9 +637,46 @@ zs26_zlc_mark_zone_full(struct zs26_zlc *zlc, int zone_id)
 	if (zlc)
 		zlc->fullzones[zone_id >> 6] |= 1ull << (zone_id & 63);
 }
-/* buffered_rmqueue(): pcp for order 0, the buddy (__rmqueue) for order > 0. */
-uint32_t zs26_buffered_rmqueue(struct zs_vm *vm, struct zs_zone *z, unsigned order,
-			       uint32_t gfp, unsigned cpu);
+
+/*
+ * The zonelist walk of get_page_from_freelist() from its first zone, after
+ * zs26_get_page_from_freelist_inline's look at that zone (page_alloc.c).
+ */
+uint32_t zs26_walk_zonelist(struct zs_vm *vm, struct zs_alloc_req *req, uint32_t gfp,
+			    unsigned order, const int *zl, int nzl, int alloc_flags,
+			    struct zs26_zlc *zlc, unsigned cpu, int first_failed);
+/* zs26_get_page_from_freelist, inline for the first pass of __alloc_pages (nearly every
+ * allocation ends there): the first zone here, the rest of the walk out of line. */
+ZS26_FAST uint32_t
+zs26_get_page_from_freelist_inline(struct zs_vm *vm, struct zs_alloc_req *req, uint32_t gfp,
+				   unsigned order, const int *zl, int nzl, int alloc_flags,
+				   struct zs26_zlc *zlc)
+{
+	struct zs_machine *m = vm->machine;
+	struct zs_zone *z;
+	unsigned cpu;
+	uint32_t pfn;
+
+	if (nzl <= 0)
+		return ZS_NIL;
+	cpu = zs_cpu_index(m, req->cpu);
+	/*
+	 * The walk's first zone, where nearly every allocation ends: no zlc test
+	 * (the cache is set up after the first zone tried), classzone is this
+	 * zone's type.  Anything but a block from it goes on in zs26_walk_zonelist.
+	 */
+	z = &m->zones[zl[0]];
+	if (!(alloc_flags & ZS26_ALLOC_NO_WATERMARKS) &&
+	    !zs26_zone_watermark_ok(z, order, zs26_mark(z, alloc_flags), (int)z->type, alloc_flags))
+		return zs26_walk_zonelist(vm, req, gfp, order, zl, nzl, alloc_flags, zlc, cpu,
+					  0);
+	pfn = zs26_buffered_rmqueue(vm, z, order, gfp, cpu);
+	if (pfn == ZS_NIL)
+		return zs26_walk_zonelist(vm, req, gfp, order, zl, nzl, alloc_flags, zlc, cpu,
+					  1);
+	return zs26_numa_served(m, z, z, cpu, pfn);
+}
+
 /* Resolve the request's node (req->node < 0: the CPU's node). */
 static inline int
 zs26_req_node(struct zs_vm *vm, const struct zs_alloc_req *req)

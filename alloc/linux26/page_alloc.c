@@ -23,77 +23,34 @@
 
 #include "alloc/buddy.h"
 
-uint32_t
-zs26_buffered_rmqueue(struct zs_vm *vm, struct zs_zone *z, unsigned order, uint32_t gfp,
-		      unsigned cpu)
-{
-	int mt = zs26_gfp_migratetype(vm, gfp);
-	uint32_t pfn;
-
-	/* KERNEL: 2.6.32 mm/page_alloc.c buffered_rmqueue(): order 0 via the pcp */
-	if (order == 0)
-		pfn = zs26_pcp_alloc(vm, z, cpu, gfp, mt);
-	else
-		pfn = zs26_rmqueue(vm, z, order, mt);
-	if (pfn == ZS_NIL)
-		return ZS_NIL;
-	struct zs_page *p = &vm->machine->pages[pfn];
-
-	p->flags |= ZS_PG_HEAD;
-	p->order = (uint8_t)order;
-	p->aux = 0;
-	/* KERNEL: __count_zone_vm_events(PGALLOC, zone, 1 << order) */
-	z->pgalloc += 1u << order;
-	z->alloc_blocks[order]++;
-	return pfn;
-}
-
 /*
- * KERNEL: 2.6.18 mm/vmstat.c zone_statistics(zonelist, z), called by
- * buffered_rmqueue() for every block it hands out: the preferred zone is
- * zonelist->zones[0] (2.6.32: preferred_zone, the first zone the nodemask
- * allows - the same zone here, as zl is already filtered); `local` is
- * numa_node_id(), the allocating CPU's node.
+ * The zonelist walk of get_page_from_freelist() from its first zone, after the
+ * caller's look at that zone: first_failed = 1 when buffered_rmqueue found
+ * nothing there (the zone passed its mark, or no mark applies), 0 when it
+ * failed its mark (the test reads state only, so the walk repeats it).
  */
-static void
-zone_statistics(struct zs_zone *preferred, struct zs_zone *z, int local)
-{
-	struct zs26_zone *zz = zs26_zone(z);
-
-	if (z->node == preferred->node) {
-		zz->numa_hit++;
-	} else {
-		zz->numa_miss++;
-		zs26_zone(preferred)->numa_foreign++;
-	}
-	if (z->node == local)
-		zz->local_node++;
-	else
-		zz->other_node++;
-}
-
 uint32_t
-zs26_get_page_from_freelist(struct zs_vm *vm, struct zs_alloc_req *req, uint32_t gfp,
-			    unsigned order, const int *zl, int nzl, int alloc_flags,
-			    struct zs26_zlc *zlc)
+zs26_walk_zonelist(struct zs_vm *vm, struct zs_alloc_req *req, uint32_t gfp, unsigned order,
+		   const int *zl, int nzl, int alloc_flags, struct zs26_zlc *zlc, unsigned cpu,
+		   int first_failed)
 {
 	struct zs_machine *m = vm->machine;
 	struct zs26 *k = zs26_of(vm);
 	const int v32 = k->kver == ZS_KV_2632;
 	int zlc_active = 0, did_zlc_setup = 0;
-	int classzone_idx;
-	unsigned cpu;
-
-	if (nzl <= 0)
-		return ZS_NIL;
 	/* KERNEL: 2.6.18 classzone = zone_idx(zonelist->zones[0]); 2.6.32 preferred_zone */
-	classzone_idx = (int)m->zones[zl[0]].type;
-	cpu = zs_cpu_index(m, req->cpu);
+	int classzone_idx = (int)m->zones[zl[0]].type;
+
 zonelist_scan:
 	for (int i = 0; i < nzl; i++) {
 		struct zs_zone *z = &m->zones[zl[i]];
 		uint32_t pfn;
 
+		if (first_failed) {
+			/* the caller's rmqueue of the first zone, on the first scan only */
+			first_failed = 0;
+			goto this_zone_full;
+		}
 		/* KERNEL: 2.6.32 mm/page_alloc.c get_page_from_freelist(): zlc skips full zones */
 		if (zlc_active && !zs26_zlc_zone_worth_trying(zlc, z->id)) {
 			k->zlc_skipped++;
@@ -123,12 +80,8 @@ zonelist_scan:
 			}
 		}
 		pfn = zs26_buffered_rmqueue(vm, z, order, gfp, cpu);
-		if (pfn != ZS_NIL) {
-			zone_statistics(&m->zones[zl[0]], z, m->cpu_node[cpu]);
-			/* the NUMA_* differentials this CPU now holds on z (2.6.32 expire) */
-			zs26_zone(z)->pageset[cpu].stat_touched = 1;
-			return pfn;
-		}
+		if (pfn != ZS_NIL)
+			return zs26_numa_served(m, &m->zones[zl[0]], z, cpu, pfn);
 this_zone_full:
 		zs26_zlc_mark_zone_full(zlc, z->id);
 try_next_zone:
@@ -146,6 +99,14 @@ try_next_zone:
 		goto zonelist_scan;
 	}
 	return ZS_NIL;
+}
+
+uint32_t
+zs26_get_page_from_freelist(struct zs_vm *vm, struct zs_alloc_req *req, uint32_t gfp,
+			    unsigned order, const int *zl, int nzl, int alloc_flags,
+			    struct zs26_zlc *zlc)
+{
+	return zs26_get_page_from_freelist_inline(vm, req, gfp, order, zl, nzl, alloc_flags, zlc);
 }
 
 unsigned

@@ -67,8 +67,8 @@ restart:
 	req->step = S_RESTART;
 	if (nzl == 0)
 		return zs26_done(req, ZS_NIL, ZS26_P_FAIL_NOZONE);
-	pfn = zs26_get_page_from_freelist(vm, req, gfp | GFP26_HARDWALL, order, zl, nzl,
-					  ZS26_ALLOC_WMARK_LOW | ZS26_ALLOC_CPUSET, NULL);
+	pfn = zs26_get_page_from_freelist_inline(vm, req, gfp | GFP26_HARDWALL, order, zl, nzl,
+						 ZS26_ALLOC_WMARK_LOW | ZS26_ALLOC_CPUSET, NULL);
 	if (pfn != ZS_NIL)
 		return zs26_done(req, pfn, zs26_served(req, ZS26_P_FAST));
 

@@ -113,8 +113,8 @@ zs26_alloc_2632(struct zs_vm *vm, struct zs_alloc_req *req)
 	/* KERNEL: 2.6.32 mm/page_alloc.c __alloc_pages_nodemask(): no preferred zone -> NULL */
 	if (nzl == 0)
 		return zs26_done(req, ZS_NIL, ZS26_P_FAIL_NOZONE);
-	pfn = zs26_get_page_from_freelist(vm, req, gfp | GFP26_HARDWALL, order, zl, nzl,
-					  ZS26_ALLOC_WMARK_LOW | ZS26_ALLOC_CPUSET, zlc);
+	pfn = zs26_get_page_from_freelist_inline(vm, req, gfp | GFP26_HARDWALL, order, zl, nzl,
+						 ZS26_ALLOC_WMARK_LOW | ZS26_ALLOC_CPUSET, zlc);
 	if (pfn != ZS_NIL)
 		return zs26_done(req, pfn, ZS26_P_FAST);
 

@@ -78,15 +78,6 @@ zs26_setup_pagesets(struct zs_vm *vm, struct zs_zone *z)
 	}
 }
 
-/* The page leaves the buddy for a pcp list. */
-static void
-mark_pcp(struct zs_page *p, int mt)
-{
-	p->flags = (p->flags & ~ZS_PG_HEAD) | ZS_PG_PCP;
-	p->order = 0;
-	p->aux = (uint32_t)mt;
-}
-
 /* Insert pfn right after `after` in l (after == ZS_NIL: at the head). */
 static void
 list_insert_after(struct zs_page *pages, struct zs_list *l, uint32_t after, uint32_t pfn)
@@ -150,7 +141,7 @@ rmqueue_bulk(struct zs_vm *vm, struct zs_zone *z, uint32_t count, struct zs_list
 
 		if (pfn == ZS_NIL)
 			break;
-		mark_pcp(&pages[pfn], mt);
+		zs26_mark_pcp(&pages[pfn], mt);
 		if (zs26_of(vm)->kver == ZS_KV_2618)
 			zs_list_add_tail(pages, list, pfn, ZS_LST_PCP);
 		else if (!cold)
@@ -163,42 +154,18 @@ rmqueue_bulk(struct zs_vm *vm, struct zs_zone *z, uint32_t count, struct zs_list
 }
 
 uint32_t
-zs26_pcp_alloc(struct zs_vm *vm, struct zs_zone *z, unsigned cpu, uint32_t gfp, int mt)
+zs26_pcp_refill(struct zs_vm *vm, struct zs_zone *z, unsigned cpu, struct zs26_pcp *pcp,
+		struct zs_list *list, int mt, int cold)
 {
-	struct zs26 *k = zs26_of(vm);
-	struct zs_page *pages = vm->machine->pages;
-	int cold = (gfp & GFP26_COLD) != 0;
-	struct zs26_pcp *pcp;
-	struct zs_list *list;
-	uint32_t pfn;
+	uint32_t got = rmqueue_bulk(vm, z, pcp->batch, list, mt, cold);
 
-	if (k->kver == ZS_KV_2618) {
-		/* KERNEL: 2.6.18 mm/page_alloc.c buffered_rmqueue(): pcp[cold], head */
-		pcp = &zs26_zone(z)->pageset[cpu].pcp[cold];
-		list = &pcp->lists[0];
-		if (pcp->count == 0) {
-			pcp->count += rmqueue_bulk(vm, z, pcp->batch, list, 0, cold);
-			if (pcp->count == 0)
-				return ZS_NIL;
-		}
-		pfn = zs_list_pop_head(pages, list);
-	} else {
-		/* KERNEL: 2.6.32 mm/page_alloc.c buffered_rmqueue(): lists[mt], hot head, cold tail */
-		pcp = &zs26_zone(z)->pageset[cpu].pcp[0];
-		list = &pcp->lists[mt];
-		if (list->count == 0) {
-			uint32_t got = rmqueue_bulk(vm, z, pcp->batch, list, mt, cold);
-
-			pcp->count += got;
-			zs26_mod_free_diff(z, cpu, -(int)got);
-			if (list->count == 0)
-				return ZS_NIL;
-		}
-		pfn = cold ? zs_list_pop_tail(pages, list) : zs_list_pop_head(pages, list);
-	}
-	pcp->count--;
-	pages[pfn].flags &= ~ZS_PG_PCP;
-	return pfn;
+	pcp->count += got;
+	if (zs26_of(vm)->kver == ZS_KV_2618)
+		/* KERNEL: 2.6.18 mm/page_alloc.c buffered_rmqueue(): NULL if pcp->count stays 0 */
+		return pcp->count;
+	/* KERNEL: 2.6.32 mm/page_alloc.c buffered_rmqueue(): NULL if list_empty(list) */
+	zs26_mod_free_diff(z, cpu, -(int)got);
+	return list->count;
 }
 
 /* free_pages_bulk (2.6.18): up to `count` pages from the tail of list to the buddy. */
@@ -256,49 +223,17 @@ free_pcppages_bulk(struct zs_vm *vm, struct zs_zone *z, uint32_t count, struct z
 }
 
 void
-zs26_free_hot_cold(struct zs_vm *vm, struct zs_zone *z, uint32_t pfn, unsigned cpu, int cold)
+zs26_pcp_spill(struct zs_vm *vm, struct zs_zone *z, unsigned cpu, struct zs26_pcp *pcp)
 {
-	struct zs26 *k = zs26_of(vm);
-	struct zs_page *pages = vm->machine->pages;
-	struct zs_page *p = &pages[pfn];
-
-	z->pgfree++;
-	z->free_blocks[0]++;
-	p->flags &= ~ZS_PG_HEAD;
-	if (k->kver == ZS_KV_2618) {
-		/* KERNEL: 2.6.18 mm/page_alloc.c free_hot_cold_page(): head of pcp[cold] */
-		struct zs26_pcp *pcp = &zs26_zone(z)->pageset[cpu].pcp[cold];
-
-		mark_pcp(p, 0);
-		zs_list_add(pages, &pcp->lists[0], pfn, ZS_LST_PCP);
-		pcp->count++;
-		if (pcp->count >= pcp->high)
-			pcp->count -= free_pages_bulk(vm, z, pcp->batch, &pcp->lists[0]);
+	if (zs26_of(vm)->kver == ZS_KV_2618) {
+		/* KERNEL: 2.6.18 mm/page_alloc.c free_hot_cold_page(): free_pages_bulk(batch) */
+		pcp->count -= free_pages_bulk(vm, z, pcp->batch, &pcp->lists[0]);
 		return;
 	}
-	/* KERNEL: 2.6.32 mm/page_alloc.c free_hot_cold_page() */
-	struct zs26_pcp *pcp = &zs26_zone(z)->pageset[cpu].pcp[0];
-	int mt = zs26_pageblock_mt(vm, z, pfn);
-
-	if (mt >= ZS26_MT_PCPTYPES) {
-		if (mt == ZS26_MT_ISOLATE) {
-			zs26_zone_freed(z);
-			zs26_free_one_page(vm, z, pfn, 0, mt);
-			return;
-		}
-		mt = ZS26_MT_MOVABLE; /* RESERVE pages ride on the movable list */
-	}
-	mark_pcp(p, mt);
-	if (cold)
-		zs_list_add_tail(pages, &pcp->lists[mt], pfn, ZS_LST_PCP);
-	else
-		zs_list_add(pages, &pcp->lists[mt], pfn, ZS_LST_PCP);
-	pcp->count++;
-	if (pcp->count >= pcp->high) {
-		free_pcppages_bulk(vm, z, pcp->batch, pcp);
-		pcp->count -= pcp->batch;
-		zs26_mod_free_diff(z, cpu, (int)pcp->batch);
-	}
+	/* KERNEL: 2.6.32 mm/page_alloc.c free_hot_cold_page(): free_pcppages_bulk(batch) */
+	free_pcppages_bulk(vm, z, pcp->batch, pcp);
+	pcp->count -= pcp->batch;
+	zs26_mod_free_diff(z, cpu, (int)pcp->batch);
 }
 
 void

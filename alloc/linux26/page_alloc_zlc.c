@@ -24,17 +24,6 @@
 
 #include <string.h>
 
-struct zs26_zlc *
-zs26_zlc_of(struct zs_vm *vm, int node, uint32_t gfp)
-{
-	struct zs26_node *nm = vm->machine->nodes[node].model;
-
-	/* KERNEL: 2.6.32 mm/page_alloc.c build_zonelist_cache(): node_zonelists[0] only */
-	if (zs26_of(vm)->kver != ZS_KV_2632 || (gfp & GFP26_THISNODE))
-		return NULL;
-	return &nm->zlc;
-}
-
 void
 zs26_zlc_setup(struct zs_vm *vm, struct zs26_zlc *zlc)
 {
