@@ -31,7 +31,7 @@
  * slot still holding a sequence number is less than FREE_WINDOW + SWEEP < 2^SEQ_BITS
  * events old and its age modulo 2^SEQ_BITS is its true age.
  *
- * Invariant: used <= cap / 2 groups after every insert; live_blocks = number of
+ * Invariant: used <= cap * 7 / 8 groups after every insert; live_blocks = number of
  * LIVE slots.
  */
 
@@ -153,7 +153,7 @@ next_seq(struct zs_trace_cook *c)
 				forget_stale(c, &c->tab[i]);
 }
 
-/* Rebuild the table without groups holding only stale slots, doubling it if still a quarter full. */
+/* Rebuild the table without groups holding only stale slots, doubling it if still 7/16 full. */
 static int
 rebuild(struct zs_trace_cook *c)
 {
@@ -163,7 +163,7 @@ rebuild(struct zs_trace_cook *c)
 	for (uint64_t i = 0; i < old_cap; i++)
 		if (old[i].key && forget_stale(c, &old[i]))
 			keep++;
-	if (table_alloc(c, keep * 4 > old_cap ? old_cap * 2 : old_cap) < 0) {
+	if (table_alloc(c, keep * 16 > old_cap * 7 ? old_cap * 2 : old_cap) < 0) {
 		c->tab = old;
 		c->cap = old_cap;
 		return -1;
@@ -192,7 +192,7 @@ find_or_add(struct zs_trace_cook *c, uint64_t pfn)
 
 	if (g)
 		return &g->val[pfn & (GROUP - 1)];
-	if ((c->used + 1) * 2 > c->cap && rebuild(c) < 0)
+	if ((c->used + 1) * 8 > c->cap * 7 && rebuild(c) < 0)
 		return NULL;
 	i = group_of(c, key);
 	while (c->tab[i].key)
