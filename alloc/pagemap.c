@@ -62,16 +62,32 @@ struct zs_pagemap {
 };
 
 /*
- * The index is linear probing without tombstones: a removal shifts the rest of
- * its probe run back (backward-shift deletion), so a run only ever holds live
- * bindings and a miss stops at the first empty slot.  A key's home slot is the
- * hash of its group of GROUP consecutive handles plus its offset in the group:
- * the consecutive handles of a run (a trace's neighbouring pfns, a task's
- * neighbouring pages) share a cache line of the index.  Each slot keeps the
- * key's hash word, so probing and shifting never read a binding that is not
- * the one sought: the index can run at up to 7/8 load.
- * Invariant: live <= index_cap * 7 / 8; every binding in use is reachable
- * from its home slot without crossing an empty slot.
+ * The index: open addressing in Robin Hood order, without tombstones.  The
+ * GROUP consecutive handles of a group (a trace's neighbouring pfns, a task's
+ * neighbouring pages) have their home slots in one aligned block of GROUP
+ * slots, one cache line: the block is the hash of the group, the slot in it
+ * the handle's offset permuted by that hash.  Each slot keeps the key's hash
+ * word, so probing and shifting never read a binding that is not the one
+ * sought: the index can run at up to 7/8 load.
+ *
+ * Probing steps a block at a time, keeping the slot in its block: slot s of
+ * block b, then of block b + 1, ... (at the last block, on to slot s + 1 of
+ * block 0), one cycle through every slot.  So the GROUP slots of a block
+ * belong to GROUP separate probe sequences, and a group's handles never
+ * collide with each other: stepping one slot at a time instead, a dense group
+ * filled GROUP consecutive slots at once and the runs merged into clusters
+ * that a miss walked to the end of (46 slots a miss on the hog replay at half
+ * load).  The offset is permuted so that handles all at one offset (a stride
+ * of 8) still spread over every slot of the blocks.
+ *
+ * Robin Hood order keeps each probe run sorted by home: an insert goes before
+ * the first entry that lies nearer its own home than the new key would, and
+ * shifts the rest of the run on one step; a removal shifts the rest of the run
+ * back one step, up to the first entry in its home (backward-shift deletion).
+ * A miss stops where the insert would go, not at the end of the run.
+ * Invariant: live <= index_cap * 7 / 8; along every run, an entry's distance
+ * (in steps) from its home exceeds the one before it by at most 1, and an
+ * entry right after an empty slot is in its home.
  */
 #define GROUP_BITS 3
 #define GROUP (1u << GROUP_BITS)
@@ -86,7 +102,23 @@ hash_word(uint64_t key)
 	k ^= k >> 33;
 	k *= 0xc4ceb9fe1a85ec53ull;
 	k ^= k >> 33;
-	return (uint32_t)((k << GROUP_BITS) | (key & (GROUP - 1)));
+	/* block from the low bits of k, the offset permuted by its top bits */
+	return (uint32_t)((k << GROUP_BITS) | ((key + (k >> (64 - GROUP_BITS))) & (GROUP - 1)));
+}
+
+/* The slot after h in the probe cycle (see above): the same slot of the next block. */
+static inline uint64_t
+next_slot(uint64_t h, uint64_t cap)
+{
+	h += GROUP;
+	return h < cap ? h : (h - cap + 1) & (GROUP - 1);
+}
+
+/* Slot h's place in the probe cycle: its offset's sequence, then its block. */
+static inline uint64_t
+cycle_pos(uint64_t h, uint64_t cap)
+{
+	return ((h & (GROUP - 1)) * (cap >> GROUP_BITS)) | (h >> GROUP_BITS);
 }
 
 static struct slot *
@@ -193,14 +225,43 @@ zs_pagemap_destroy(struct zs_pagemap *pm)
 	free(pm);
 }
 
-static void
-place(struct slot *ix, uint64_t mask, uint32_t word, uint32_t b)
+/* How many steps of the probe cycle slot h's entry lies past its home. */
+static inline uint64_t
+dist(const struct slot *ix, uint64_t cap, uint64_t h)
 {
-	uint64_t h = word & mask;
+	uint64_t home = ix[h].word & (cap - 1);
 
-	while (ix[h].b != ZS_NIL)
-		h = (h + 1) & mask;
-	ix[h] = (struct slot){b, word};
+	/* the common case: home in the same sequence, not wrapped round past block 0 */
+	if (((home ^ h) & (GROUP - 1)) == 0 && home <= h)
+		return (h - home) >> GROUP_BITS;
+	return (cycle_pos(h, cap) - cycle_pos(home, cap)) & (cap - 1);
+}
+
+/* Put e at slot h, where the Robin Hood search for it stopped: the rest of the run moves on a step. */
+static void
+shift_in(struct slot *ix, uint64_t cap, uint64_t h, struct slot e)
+{
+	while (ix[h].b != ZS_NIL) {
+		struct slot t = ix[h];
+
+		ix[h] = e;
+		e = t;
+		h = next_slot(h, cap);
+	}
+	ix[h] = e;
+}
+
+/* Insert an entry whose key is not in the index (no key is compared). */
+static void
+place(struct slot *ix, uint64_t cap, uint32_t word, uint32_t b)
+{
+	uint64_t h = word & (cap - 1), d = 0;
+
+	while (ix[h].b != ZS_NIL && dist(ix, cap, h) >= d) {
+		h = next_slot(h, cap);
+		d++;
+	}
+	shift_in(ix, cap, h, (struct slot){b, word});
 }
 
 static void
@@ -215,27 +276,36 @@ grow(struct zs_pagemap *pm)
 	pm->gen++;
 	for (uint64_t i = 0; i < old_cap; i++)
 		if (old[i].b != ZS_NIL)
-			place(pm->index, cap - 1, old[i].word, old[i].b);
+			place(pm->index, cap, old[i].word, old[i].b);
 	free(old);
 }
 
 uint32_t
 zs_pagemap_find(struct zs_pagemap *pm, uint64_t key)
 {
-	uint64_t mask = pm->index_cap - 1;
+	uint64_t cap = pm->index_cap;
 	uint32_t word = hash_word(key);
+	uint64_t h = word & (cap - 1), d = 0;
+	uint32_t b;
 
-	for (uint64_t h = word & mask;; h = (h + 1) & mask) {
+	for (;; h = next_slot(h, cap), d++) {
 		const struct slot *s = &pm->index[h];
 
-		if (s->b == ZS_NIL || (s->word == word && pm->slab[s->b].key == key)) {
-			pm->hint_gen = pm->gen;
-			pm->hint_key = key;
-			pm->hint_slot = h;
-			pm->hint_b = s->b;
-			return s->b;
+		/* an empty slot, or an entry nearer its home than key would be: key is absent */
+		if (s->b == ZS_NIL || dist(pm->index, cap, h) < d) {
+			b = ZS_NIL;
+			break;
+		}
+		if (s->word == word && pm->slab[s->b].key == key) {
+			b = s->b;
+			break;
 		}
 	}
+	pm->hint_gen = pm->gen;
+	pm->hint_key = key;
+	pm->hint_slot = h;
+	pm->hint_b = b;
+	return b;
 }
 
 uint32_t
@@ -268,10 +338,10 @@ zs_pagemap_insert(struct zs_pagemap *pm, uint64_t key)
 	*bd = (struct zs_binding){.key = key, .pfn = ZS_NIL, .task = ZS_NIL, .slot = UINT32_MAX,
 				  .tnext = ZS_NIL, .tprev = ZS_NIL, .state = ZS_BIND_PENDING};
 	if (pm->hint_gen == pm->gen && pm->hint_b == ZS_NIL && pm->hint_key == key)
-		/* the miss stopped at the first empty slot from the home: where place() would */
-		pm->index[pm->hint_slot] = (struct slot){b, hash_word(key)};
+		/* the miss stopped where place() would insert */
+		shift_in(pm->index, pm->index_cap, pm->hint_slot, (struct slot){b, hash_word(key)});
 	else
-		place(pm->index, pm->index_cap - 1, hash_word(key), b);
+		place(pm->index, pm->index_cap, hash_word(key), b);
 	pm->gen++;
 	pm->live++;
 	return b;
@@ -280,29 +350,26 @@ zs_pagemap_insert(struct zs_pagemap *pm, uint64_t key)
 void
 zs_pagemap_remove(struct zs_pagemap *pm, uint32_t idx)
 {
-	uint64_t mask = pm->index_cap - 1;
+	uint64_t cap = pm->index_cap;
 	struct slot *ix = pm->index;
 	uint64_t hole;
 
 	if (pm->hint_gen == pm->gen && pm->hint_b == idx) {
 		hole = pm->hint_slot;
 	} else {
-		hole = hash_word(pm->slab[idx].key) & mask;
+		hole = hash_word(pm->slab[idx].key) & (cap - 1);
 		while (ix[hole].b != idx) {
 			ZS_BUG_ON(ix[hole].b == ZS_NIL);
-			hole = (hole + 1) & mask;
+			hole = next_slot(hole, cap);
 		}
 	}
 	ZS_BUG_ON(ix[hole].b != idx);
 	pm->gen++;
-	/* Backward shift: pull back each later entry of the run whose home is at or before the hole. */
-	for (uint64_t j = (hole + 1) & mask; ix[j].b != ZS_NIL; j = (j + 1) & mask) {
-		uint64_t h = ix[j].word & mask;
-
-		if (((j - h) & mask) >= ((j - hole) & mask)) {
-			ix[hole] = ix[j];
-			hole = j;
-		}
+	/* Backward shift: the rest of the run moves down one, up to the first entry in its home. */
+	for (uint64_t j = next_slot(hole, cap); ix[j].b != ZS_NIL && dist(ix, cap, j) > 0;
+	     j = next_slot(j, cap)) {
+		ix[hole] = ix[j];
+		hole = j;
 	}
 	ix[hole].b = ZS_NIL;
 	pm->slab[idx].state = ZS_BIND_FREE;

@@ -61,6 +61,35 @@ Test(pagemap, churn_against_reference)
 	zs_pagemap_destroy(pm);
 }
 
+/*
+ * Handles all at one offset in their group of 8 (a stride of 8), to near the
+ * index's 7/8 load and through its growths: the probe sequences of one slot of
+ * the blocks would fill long before the index did if the offset were not
+ * permuted by the group's hash and a sequence did not go on into the next
+ * (an insert would never find an empty slot).  Every key is found, then every
+ * other one is removed and the rest are still found.
+ */
+Test(pagemap, one_offset_spreads_over_every_slot)
+{
+	struct zs_pagemap *pm = zs_pagemap_create();
+	enum { N = 229000 }; /* 7/8 of 2^18, less a little */
+	uint32_t *ref = malloc(N * sizeof(*ref));
+
+	cr_assert(ref);
+	for (uint32_t i = 0; i < N; i++)
+		ref[i] = zs_pagemap_insert(pm, zs_pagemap_key(0, (uint64_t)i * 8));
+	for (uint32_t i = 0; i < N; i++)
+		cr_assert_eq(zs_pagemap_find(pm, zs_pagemap_key(0, (uint64_t)i * 8)), ref[i], "key %u", i);
+	for (uint32_t i = 0; i < N; i += 2)
+		zs_pagemap_remove(pm, ref[i]);
+	for (uint32_t i = 0; i < N; i++)
+		cr_assert_eq(zs_pagemap_find(pm, zs_pagemap_key(0, (uint64_t)i * 8)),
+			     i % 2 ? ref[i] : ZS_NIL, "key %u after the removals", i);
+	cr_assert_eq(zs_pagemap_count(pm), N / 2);
+	free(ref);
+	zs_pagemap_destroy(pm);
+}
+
 /* Bind key 8192 + i when it is not bound, else remove it. */
 static void
 toggle(struct zs_pagemap *pm, uint32_t *ref, uint32_t i)

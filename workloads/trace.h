@@ -106,6 +106,9 @@ uint64_t zs_trace_lines(const struct zs_trace_reader *r);
 uint64_t zs_trace_bad_lines(const struct zs_trace_reader *r);
 /* Events the tracer reported lost ("CPU:N [LOST M EVENTS]" lines). */
 uint64_t zs_trace_lost_events(const struct zs_trace_reader *r);
+/* The three counts above in one call (the cook takes them after every read). */
+void zs_trace_counts_now(const struct zs_trace_reader *r, uint64_t *lines, uint64_t *bad_lines,
+			 uint64_t *lost_events);
 /* The format in use (never AUTO once open). */
 enum zs_trace_format zs_trace_format_of(const struct zs_trace_reader *r);
 /* Decoded bytes consumed so far (text bytes for a text trace). */
@@ -260,6 +263,8 @@ struct zs_tin *zs_tin_open(const char *path, struct zs_error *err);
 int zs_tin_getline(struct zs_tin *t, const char **line, size_t *len, struct zs_error *err);
 /* Make at least want bytes available (fewer only at end); returns how many, or -1 with err. */
 long zs_tin_fill(struct zs_tin *t, size_t want, struct zs_error *err);
+/* zs_tin_fill(t, want) then zs_tin_data() in one call: *avail as fill returns (-1: err). */
+const unsigned char *zs_tin_peek(struct zs_tin *t, size_t want, long *avail, struct zs_error *err);
 /* The available bytes (after zs_tin_fill). */
 const unsigned char *zs_tin_data(const struct zs_tin *t, size_t *avail);
 /* Mark n available bytes used. */

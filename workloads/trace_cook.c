@@ -31,7 +31,7 @@
  * slot still holding a sequence number is less than FREE_WINDOW + SWEEP < 2^SEQ_BITS
  * events old and its age modulo 2^SEQ_BITS is its true age.
  *
- * Invariant: used <= cap / 2 groups after every insert; live_blocks = number of
+ * Invariant: used <= cap * 7 / 8 groups after every insert; live_blocks = number of
  * LIVE slots.
  */
 
@@ -65,11 +65,17 @@ struct zs_trace_cook {
 	unsigned shift;     /* 64 - log2(cap) */
 	uint64_t seq;       /* page events (alloc and free kinds) seen */
 	struct zs_trace_counts counts;
-	struct zs_trace_event raw;
-	/* One raw event read ahead (so its group is prefetched while the current one
-	 * is replayed): the read's result and the reader's counts right after it. */
+	/*
+	 * One raw event read ahead (so its group is prefetched while the current one
+	 * is replayed): the read's result and the reader's counts right after it.
+	 * The reader fills the two buffers in turn: raw is the one it filled last
+	 * time, ahead.ev the other (no copy of a whole event per event; every reader
+	 * sets every field it returns, so no field carries over from two reads ago).
+	 */
+	struct zs_trace_event buf[2];
+	const struct zs_trace_event *raw;
 	struct {
-		struct zs_trace_event ev; /* the reader's only output buffer, as raw was */
+		struct zs_trace_event *ev;
 		int rc, valid;
 		uint64_t lines, bad_lines, lost_events;
 		struct zs_error err;
@@ -147,7 +153,7 @@ next_seq(struct zs_trace_cook *c)
 				forget_stale(c, &c->tab[i]);
 }
 
-/* Rebuild the table without groups holding only stale slots, doubling it if still a quarter full. */
+/* Rebuild the table without groups holding only stale slots, doubling it if still 7/16 full. */
 static int
 rebuild(struct zs_trace_cook *c)
 {
@@ -157,7 +163,7 @@ rebuild(struct zs_trace_cook *c)
 	for (uint64_t i = 0; i < old_cap; i++)
 		if (old[i].key && forget_stale(c, &old[i]))
 			keep++;
-	if (table_alloc(c, keep * 4 > old_cap ? old_cap * 2 : old_cap) < 0) {
+	if (table_alloc(c, keep * 16 > old_cap * 7 ? old_cap * 2 : old_cap) < 0) {
 		c->tab = old;
 		c->cap = old_cap;
 		return -1;
@@ -186,7 +192,7 @@ find_or_add(struct zs_trace_cook *c, uint64_t pfn)
 
 	if (g)
 		return &g->val[pfn & (GROUP - 1)];
-	if ((c->used + 1) * 2 > c->cap && rebuild(c) < 0)
+	if ((c->used + 1) * 8 > c->cap * 7 && rebuild(c) < 0)
 		return NULL;
 	i = group_of(c, key);
 	while (c->tab[i].key)
@@ -208,6 +214,8 @@ zs_trace_cook_new(struct zs_trace_reader *r)
 		return NULL;
 	}
 	c->r = r;
+	c->raw = &c->buf[1]; /* nothing read yet: a zeroed event */
+	c->ahead.ev = &c->buf[0];
 	return c;
 }
 
@@ -253,18 +261,18 @@ to_page_event(const struct zs_trace_event *ev, enum zs_page_ev kind, unsigned or
 static void
 read_ahead(struct zs_trace_cook *c)
 {
-	c->ahead.rc = zs_trace_read(c->r, &c->ahead.ev, &c->ahead.err);
-	c->ahead.lines = zs_trace_lines(c->r);
-	c->ahead.bad_lines = zs_trace_bad_lines(c->r);
-	c->ahead.lost_events = zs_trace_lost_events(c->r);
+	const struct zs_trace_event *ev = c->ahead.ev;
+
+	c->ahead.rc = zs_trace_read(c->r, c->ahead.ev, &c->ahead.err);
+	zs_trace_counts_now(c->r, &c->ahead.lines, &c->ahead.bad_lines, &c->ahead.lost_events);
 	c->ahead.valid = 1;
-	if (c->ahead.rc == 1 && (c->ahead.ev.ev == ZS_TEV_ALLOC || c->ahead.ev.ev == ZS_TEV_FREE ||
-				 c->ahead.ev.ev == ZS_TEV_FREE_BATCHED))
-		__builtin_prefetch(&c->tab[group_of(c, (c->ahead.ev.pfn >> GROUP_BITS) + 1)]);
+	if (c->ahead.rc == 1 &&
+	    (ev->ev == ZS_TEV_ALLOC || ev->ev == ZS_TEV_FREE || ev->ev == ZS_TEV_FREE_BATCHED))
+		__builtin_prefetch(&c->tab[group_of(c, (ev->pfn >> GROUP_BITS) + 1)]);
 }
 
 /*
- * The next raw event into c->raw, with the reader's counts as they were right
+ * The next raw event in c->raw, with the reader's counts as they were right
  * after reading it: what zs_trace_read() would give, one event in advance.
  * After an end or an error nothing is read ahead (the next call reads again).
  */
@@ -284,7 +292,9 @@ read_raw(struct zs_trace_cook *c, struct zs_error *err)
 		*err = c->ahead.err;
 	if (rc != 1)
 		return rc;
+	/* the buffer just read becomes raw; the next read goes into the other one */
 	c->raw = c->ahead.ev;
+	c->ahead.ev = c->ahead.ev == &c->buf[0] ? &c->buf[1] : &c->buf[0];
 	read_ahead(c);
 	return rc;
 }
@@ -299,7 +309,7 @@ oom(struct zs_error *err)
 static int
 cook_alloc(struct zs_trace_cook *c, struct zs_page_event *pe, struct zs_error *err)
 {
-	const struct zs_trace_event *ev = &c->raw;
+	const struct zs_trace_event *ev = c->raw;
 	struct zs_trace_counts *k = &c->counts;
 	uint32_t *s;
 	unsigned order = ev->order;
@@ -340,7 +350,7 @@ cook_alloc(struct zs_trace_cook *c, struct zs_page_event *pe, struct zs_error *e
 static int
 cook_free(struct zs_trace_cook *c, struct zs_page_event *pe, struct zs_error *err)
 {
-	const struct zs_trace_event *ev = &c->raw;
+	const struct zs_trace_event *ev = c->raw;
 	struct zs_trace_counts *k = &c->counts;
 	int batched = ev->ev == ZS_TEV_FREE_BATCHED;
 	unsigned new_state = batched ? ST_BATCHED : ST_FREED, flag;
@@ -400,12 +410,12 @@ zs_trace_cook_next(struct zs_trace_cook *c, struct zs_page_event *pe, struct zs_
 		if (rc <= 0)
 			return rc;
 		k->events++;
-		if (!c->seen_event || c->raw.time_ns < k->first_ns)
-			k->first_ns = c->raw.time_ns;
-		if (!c->seen_event || c->raw.time_ns > k->last_ns)
-			k->last_ns = c->raw.time_ns;
+		if (!c->seen_event || c->raw->time_ns < k->first_ns)
+			k->first_ns = c->raw->time_ns;
+		if (!c->seen_event || c->raw->time_ns > k->last_ns)
+			k->last_ns = c->raw->time_ns;
 		c->seen_event = 1;
-		switch (c->raw.ev) {
+		switch (c->raw->ev) {
 		case ZS_TEV_ALLOC:
 			rc = cook_alloc(c, pe, err);
 			break;
@@ -436,7 +446,7 @@ zs_trace_cook_next(struct zs_trace_cook *c, struct zs_page_event *pe, struct zs_
 const struct zs_trace_event *
 zs_trace_cook_raw(const struct zs_trace_cook *c)
 {
-	return &c->raw;
+	return c->raw;
 }
 
 const struct zs_trace_counts *

@@ -342,6 +342,17 @@ zs_tin_fill(struct zs_tin *t, size_t want, struct zs_error *err)
 }
 
 const unsigned char *
+zs_tin_peek(struct zs_tin *t, size_t want, long *avail, struct zs_error *err)
+{
+	/* the common case first: a record already decoded, no call to fill */
+	if (t->end - t->start < want)
+		*avail = zs_tin_fill(t, want, err);
+	else
+		*avail = (long)(t->end - t->start);
+	return (const unsigned char *)t->buf + t->start;
+}
+
+const unsigned char *
 zs_tin_data(const struct zs_tin *t, size_t *avail)
 {
 	*avail = t->end - t->start;
@@ -507,15 +518,15 @@ fail:
 	return NULL;
 }
 
-int
-zs_trace_read(struct zs_trace_reader *r, struct zs_trace_event *ev, struct zs_error *err)
+/* zs_trace_read() of a text trace: lines until one is an event (not inlined: its
+ * line buffer would give the native path a frame too). */
+static __attribute__((noinline)) int
+read_text(struct zs_trace_reader *r, struct zs_trace_event *ev, struct zs_error *err)
 {
 	char why[ZS_TRACE_WHY_LEN];
 	const char *line;
 	size_t len;
 
-	if (r->fmt == ZS_TRACE_NATIVE)
-		return zs_trace_native_next(r->in, &r->native, ev, err);
 	for (;;) {
 		int rc = zs_tin_getline(r->in, &line, &len, err);
 
@@ -539,6 +550,24 @@ zs_trace_read(struct zs_trace_reader *r, struct zs_trace_event *ev, struct zs_er
 			break;
 		}
 	}
+}
+
+int
+zs_trace_read(struct zs_trace_reader *r, struct zs_trace_event *ev, struct zs_error *err)
+{
+	/* a native record needs no line buffer: a tail call, no frame of its own */
+	if (r->fmt == ZS_TRACE_NATIVE)
+		return zs_trace_native_next(r->in, &r->native, ev, err);
+	return read_text(r, ev, err);
+}
+
+void
+zs_trace_counts_now(const struct zs_trace_reader *r, uint64_t *lines, uint64_t *bad_lines,
+		    uint64_t *lost_events)
+{
+	*lines = zs_trace_lines(r);
+	*bad_lines = r->bad_lines;
+	*lost_events = r->lost;
 }
 
 uint64_t

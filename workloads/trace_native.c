@@ -337,9 +337,8 @@ zs_trace_native_next(struct zs_tin *t, struct zs_trace_native_state *st,
 		     struct zs_trace_event *ev, struct zs_error *err)
 {
 	for (;;) {
-		const unsigned char *p;
-		size_t avail;
-		long n = zs_tin_fill(t, REC, err);
+		long n;
+		const unsigned char *p = zs_tin_peek(t, REC, &n, err);
 
 		if (n < 0)
 			return -1;
@@ -354,7 +353,6 @@ zs_trace_native_next(struct zs_tin *t, struct zs_trace_native_state *st,
 		}
 		if (n < (long)REC)
 			return rec_error(t, st, err, "truncated record");
-		p = zs_tin_data(t, &avail);
 
 		unsigned kind = p[43];
 
