@@ -14,6 +14,12 @@ PKG_CONFIG ?= pkg-config
 BUILD      ?= build
 CC         ?= cc
 OPT        ?= -O2 -g
+# The release build links zsim and the bench with link-time optimisation (calls between
+# files inlined: 8-9 % fewer instructions a replayed event). The library's objects are
+# fat, so the test runner links them without it, and tests/ compiles without it:
+# Criterion's parameterized tests do not survive LTO (8 of 502 vanished, even from a
+# non-LTO link of fat objects). The other builds set LTO= (none).
+LTO        ?= -flto=auto -ffat-lto-objects
 EXTRA_CFLAGS ?=
 EXTRA_LDFLAGS ?=
 
@@ -24,7 +30,7 @@ DEB_PKGS := build-essential pkg-config libyaml-dev libgsl-dev liblzma-dev zlib1g
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Wno-format-nonliteral
-CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(WARN) $(OPT) -I. -MMD -MP \
+CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(WARN) $(OPT) $(LTO) -I. -MMD -MP \
              $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) $(EXTRA_CFLAGS)
 LIBS_ALL   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lm
 CR_CFLAGS  = $(shell $(PKG_CONFIG) --cflags criterion 2>/dev/null)
@@ -49,11 +55,11 @@ ZSIM_BIN := $(BUILD)/zsim
 endif
 
 zsim $(BUILD)/zsim: $(BUILD)/sim/main.o $(LIB_OBJ)
-	$(CC) $(OPT) $(EXTRA_LDFLAGS) -o $@ $^ $(LIBS_ALL)
+	$(CC) $(OPT) $(LTO) $(EXTRA_LDFLAGS) -o $@ $^ $(LIBS_ALL)
 
 $(BUILD)/tests/%.o: tests/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) $(CR_CFLAGS) -c -o $@ $<
+	$(CC) $(filter-out $(LTO),$(CFLAGS_ALL)) $(CR_CFLAGS) -c -o $@ $<
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
@@ -63,7 +69,7 @@ $(BUILD)/zsim-tests: $(TEST_OBJ) $(LIB_OBJ)
 	$(CC) $(OPT) $(EXTRA_LDFLAGS) -o $@ $^ $(LIBS_ALL) $(CR_LIBS)
 
 $(BUILD)/zsim-bench: $(BENCH_OBJ) $(LIB_OBJ)
-	$(CC) $(OPT) $(EXTRA_LDFLAGS) -o $@ $^ $(LIBS_ALL)
+	$(CC) $(OPT) $(LTO) $(EXTRA_LDFLAGS) -o $@ $^ $(LIBS_ALL)
 
 # Install whatever Debian packages are missing (apt-get, with sudo when not root).
 deps:
@@ -80,12 +86,12 @@ test: deps
 
 asan: deps
 	@LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
-	  $(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g" \
+	  $(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g" LTO= \
 	  EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 	  EXTRA_LDFLAGS="-fsanitize=address,undefined" test
 
 debug: deps
-	@$(MAKE) --no-print-directory BUILD=build-debug OPT="-O0 -g" EXTRA_CFLAGS="-DZS_DEBUG" build-debug/zsim
+	@$(MAKE) --no-print-directory BUILD=build-debug OPT="-O0 -g" LTO= EXTRA_CFLAGS="-DZS_DEBUG" build-debug/zsim
 
 bench: deps
 	@$(MAKE) --no-print-directory $(BUILD)/zsim-bench zsim
@@ -109,7 +115,7 @@ fuzz-deps: deps
 	@sh tests/install-deps.sh $(FUZZ_DEB_PKGS)
 
 fuzz-build: fuzz-deps
-	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=$(FUZZ_CC) OPT="-O1 -g" \
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=$(FUZZ_CC) OPT="-O1 -g" LTO= \
 	  EXTRA_CFLAGS="$(FUZZ_SAN) -fsanitize=fuzzer-no-link" \
 	  $(FUZZ_TARGETS:%=build-fuzz/%)
 
