@@ -1,6 +1,7 @@
 /*
  * pagemap.c - bindings in a stable slab (indices never move) with an
- * open-addressing index from key to slot (no tombstones); see pagemap.h.
+ * open-addressing index from key to slot (no tombstones), or kept by their
+ * source (zs_bind_keeper); see pagemap.h.
  */
 #include "alloc/pagemap.h"
 
@@ -59,7 +60,13 @@ struct zs_pagemap {
 	uint64_t hint_key, hint_slot;
 	uint32_t hint_b;      /* the binding found, ZS_NIL for a miss */
 	struct gfp_table gfp;
+	/* per source, the keeper of its bindings (NULL: the index holds them) */
+	const struct zs_bind_keeper **keep;
+	unsigned nkeep;
+	uint64_t indexed;     /* live bindings in the index */
 };
+
+#define HANDLE_MASK 0xffffffffffffull /* zs_pagemap_key(): the handle's bits */
 
 /*
  * The index: open addressing in Robin Hood order, without tombstones.  The
@@ -222,7 +229,32 @@ zs_pagemap_destroy(struct zs_pagemap *pm)
 	free(pm->gfp.masks);
 	free(pm->gfp.mhash);
 	free(pm->gfp.wide);
+	free(pm->keep);
 	free(pm);
+}
+
+void
+zs_pagemap_keep(struct zs_pagemap *pm, unsigned source, const struct zs_bind_keeper *k)
+{
+	if (source >= pm->nkeep) {
+		const struct zs_bind_keeper **n = realloc(pm->keep, (source + 1) * sizeof(*n));
+
+		ZS_BUG_ON(!n);
+		for (unsigned i = pm->nkeep; i <= source; i++)
+			n[i] = NULL;
+		pm->keep = n;
+		pm->nkeep = source + 1;
+	}
+	pm->keep[source] = k;
+}
+
+/* The keeper of key's source, NULL when the index holds its bindings. */
+static inline const struct zs_bind_keeper *
+keeper_of(const struct zs_pagemap *pm, uint64_t key)
+{
+	uint64_t source = key >> 48;
+
+	return source < pm->nkeep ? pm->keep[source] : NULL;
 }
 
 /* How many steps of the probe cycle slot h's entry lies past its home. */
@@ -283,11 +315,19 @@ grow(struct zs_pagemap *pm)
 uint32_t
 zs_pagemap_find(struct zs_pagemap *pm, uint64_t key)
 {
+	const struct zs_bind_keeper *k = keeper_of(pm, key);
 	uint64_t cap = pm->index_cap;
-	uint32_t word = hash_word(key);
-	uint64_t h = word & (cap - 1), d = 0;
+	uint32_t word;
+	uint64_t h, d = 0;
 	uint32_t b;
 
+	if (k) {
+		b = k->get(k->ctx, key & HANDLE_MASK);
+		if (b != ZS_BIND_UNKEPT)
+			return b;
+	}
+	word = hash_word(key);
+	h = word & (cap - 1);
 	for (;; h = next_slot(h, cap), d++) {
 		const struct slot *s = &pm->index[h];
 
@@ -311,10 +351,9 @@ zs_pagemap_find(struct zs_pagemap *pm, uint64_t key)
 uint32_t
 zs_pagemap_insert(struct zs_pagemap *pm, uint64_t key)
 {
+	const struct zs_bind_keeper *k = keeper_of(pm, key);
 	uint32_t b;
 
-	if ((pm->live + 1) * 8 > pm->index_cap * 7)
-		grow(pm);
 	if (pm->free_head != ZS_NIL) {
 		b = pm->free_head;
 		pm->free_head = pm->slab[b].tnext;
@@ -337,27 +376,53 @@ zs_pagemap_insert(struct zs_pagemap *pm, uint64_t key)
 	struct zs_binding *bd = &pm->slab[b];
 	*bd = (struct zs_binding){.key = key, .pfn = ZS_NIL, .task = ZS_NIL, .slot = UINT32_MAX,
 				  .tnext = ZS_NIL, .tprev = ZS_NIL, .state = ZS_BIND_PENDING};
+	pm->live++;
+	if (k && k->set(k->ctx, key & HANDLE_MASK, b))
+		return b;
+	if ((pm->indexed + 1) * 8 > pm->index_cap * 7)
+		grow(pm);
 	if (pm->hint_gen == pm->gen && pm->hint_b == ZS_NIL && pm->hint_key == key)
 		/* the miss stopped where place() would insert */
 		shift_in(pm->index, pm->index_cap, pm->hint_slot, (struct slot){b, hash_word(key)});
 	else
 		place(pm->index, pm->index_cap, hash_word(key), b);
 	pm->gen++;
-	pm->live++;
+	pm->indexed++;
 	return b;
+}
+
+/* Binding idx's slab slot goes back on the free list. */
+static void
+slab_release(struct zs_pagemap *pm, uint32_t idx)
+{
+	pm->slab[idx].state = ZS_BIND_FREE;
+	pm->slab[idx].tnext = pm->free_head;
+	pm->free_head = idx;
+	pm->live--;
 }
 
 void
 zs_pagemap_remove(struct zs_pagemap *pm, uint32_t idx)
 {
+	uint64_t key = pm->slab[idx].key;
+	const struct zs_bind_keeper *k = keeper_of(pm, key);
 	uint64_t cap = pm->index_cap;
 	struct slot *ix = pm->index;
 	uint64_t hole;
 
+	if (k) {
+		int kept = k->get(k->ctx, key & HANDLE_MASK) == idx;
+
+		k->set(k->ctx, key & HANDLE_MASK, ZS_NIL);
+		if (kept) {
+			slab_release(pm, idx);
+			return;
+		}
+	}
 	if (pm->hint_gen == pm->gen && pm->hint_b == idx) {
 		hole = pm->hint_slot;
 	} else {
-		hole = hash_word(pm->slab[idx].key) & (cap - 1);
+		hole = hash_word(key) & (cap - 1);
 		while (ix[hole].b != idx) {
 			ZS_BUG_ON(ix[hole].b == ZS_NIL);
 			hole = next_slot(hole, cap);
@@ -372,10 +437,8 @@ zs_pagemap_remove(struct zs_pagemap *pm, uint32_t idx)
 		hole = j;
 	}
 	ix[hole].b = ZS_NIL;
-	pm->slab[idx].state = ZS_BIND_FREE;
-	pm->slab[idx].tnext = pm->free_head;
-	pm->free_head = idx;
-	pm->live--;
+	pm->indexed--;
+	slab_release(pm, idx);
 }
 
 struct zs_binding *
@@ -388,6 +451,12 @@ uint64_t
 zs_pagemap_count(const struct zs_pagemap *pm)
 {
 	return pm->live;
+}
+
+uint64_t
+zs_pagemap_indexed(const struct zs_pagemap *pm)
+{
+	return pm->indexed;
 }
 
 uint32_t

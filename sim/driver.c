@@ -534,6 +534,11 @@ zs_run_create(struct zs_scenario *sc, struct zs_error *err)
 		/* scenario_dir was valid during create only */
 		c->src->env.scenario_dir = NULL;
 		c->closed = c->src->ops->done != NULL;
+		if (c->src->keeper) {
+			/* the keeper's contract: every request issued before the next is read */
+			ZS_BUG_ON(c->closed);
+			zs_pagemap_keep(r->vm->pagemap, i, c->src->keeper);
+		}
 	}
 	return r;
 }

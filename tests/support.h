@@ -35,6 +35,14 @@ int zt_exists(const char *path);
 /* Where the value of `key: ` starts in summary.txt text; cr_assert when absent. */
 const char *zt_summary_find(const char *sum, const char *key);
 
+/* A native trace written to a fresh /tmp/zsim-test-trace-XXXXXX (name into path,
+ * 64 bytes): open it, put page events (pid 1, time and line from *seq, which
+ * counts them), finish it. */
+struct zs_trace_writer;
+struct zs_trace_writer *zt_native_open(char *path, FILE **f);
+void zt_native_put(struct zs_trace_writer *w, int kind, uint64_t pfn, unsigned order, uint64_t *seq);
+void zt_native_finish(struct zs_trace_writer *w, FILE *f, uint64_t seq);
+
 struct zs_error;
 /* Load and parse scenario text named t.yaml and build its run, which must fail:
  * err holds the message (the test fails if the run could be built). */

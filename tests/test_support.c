@@ -10,6 +10,7 @@
 #include "alloc/buddy.h"
 #include "alloc/vm.h"
 #include "sim/driver.h"
+#include "workloads/trace.h"
 #include "tests/support.h"
 
 struct zs_machine *
@@ -224,4 +225,47 @@ zt_same_file(const char *a, const char *b)
 	free(x);
 	free(y);
 	return same;
+}
+
+struct zs_trace_writer *
+zt_native_open(char *path, FILE **f)
+{
+	struct zs_error err = {0, ""};
+	int fd;
+
+	strcpy(path, "/tmp/zsim-test-trace-XXXXXX");
+	fd = mkstemp(path);
+	cr_assert(fd >= 0);
+	*f = fdopen(fd, "wb");
+	cr_assert(*f);
+	struct zs_trace_writer *w = zs_trace_native_create(*f, path, ZS_TRACE_PERF, &err);
+	cr_assert(w, "%s", err.msg);
+	return w;
+}
+
+void
+zt_native_put(struct zs_trace_writer *w, int kind, uint64_t pfn, unsigned order, uint64_t *seq)
+{
+	struct zs_trace_event ev;
+	struct zs_error err = {0, ""};
+
+	memset(&ev, 0, sizeof(ev));
+	ev.ev = (enum zs_trace_ev)kind;
+	ev.pfn = pfn;
+	ev.order = (uint8_t)order;
+	ev.pid = 1;
+	ev.migratetype = -1;
+	ev.time_ns = (int64_t)*seq;
+	ev.line = *seq + 1;
+	cr_assert_eq(zs_trace_native_put(w, &ev, &err), 0, "%s", err.msg);
+	(*seq)++;
+}
+
+void
+zt_native_finish(struct zs_trace_writer *w, FILE *f, uint64_t seq)
+{
+	struct zs_error err = {0, ""};
+
+	cr_assert_eq(zs_trace_native_finish(w, seq, &err), 0, "%s", err.msg);
+	cr_assert_eq(fclose(f), 0);
 }

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "sim/diag.h"
+#include "tests/support.h"
 #include "workloads/trace.h"
 
 #define WINDOW (1u << 18) /* the cook's FREE_WINDOW, in page events */
@@ -14,18 +15,7 @@
 static void
 put(struct zs_trace_writer *w, enum zs_trace_ev kind, uint64_t pfn, uint64_t *seq)
 {
-	struct zs_trace_event ev;
-	struct zs_error err = {0, ""};
-
-	memset(&ev, 0, sizeof(ev));
-	ev.ev = kind;
-	ev.pfn = pfn;
-	ev.pid = 1;
-	ev.migratetype = -1;
-	ev.time_ns = (int64_t)*seq;
-	ev.line = *seq + 1;
-	cr_assert_eq(zs_trace_native_put(w, &ev, &err), 0, "%s", err.msg);
-	(*seq)++;
+	zt_native_put(w, kind, pfn, 0, seq);
 }
 
 static unsigned odd_allocs; /* allocations fill_to() leaves live */
@@ -57,15 +47,8 @@ Test(trace_cook, sweep_forgets_only_stale_frees)
 	struct zs_page_event pe;
 	uint64_t seq = 0;
 	FILE *f;
-	int fd;
+	struct zs_trace_writer *w = zt_native_open(path, &f);
 
-	strcpy(path, "/tmp/zsim-test-sweep-XXXXXX");
-	fd = mkstemp(path);
-	cr_assert(fd >= 0);
-	f = fdopen(fd, "wb");
-	cr_assert(f);
-	struct zs_trace_writer *w = zs_trace_native_create(f, path, ZS_TRACE_PERF, &err);
-	cr_assert(w, "%s", err.msg);
 	put(w, ZS_TEV_ALLOC, 7, &seq);                  /* live across the sweep */
 	fill_to(w, &seq, SWEEP - WINDOW - 2);
 	put(w, ZS_TEV_FREE, 3, &seq);                   /* older than the window at the sweep */
@@ -75,8 +58,7 @@ Test(trace_cook, sweep_forgets_only_stale_frees)
 	put(w, ZS_TEV_FREE_BATCHED, 2, &seq);           /* its twin: a duplicate */
 	put(w, ZS_TEV_FREE_BATCHED, 3, &seq);           /* too late: unmatched */
 	put(w, ZS_TEV_FREE, 7, &seq);                   /* a matched free of order 0 */
-	cr_assert_eq(zs_trace_native_finish(w, seq, &err), 0, "%s", err.msg);
-	cr_assert_eq(fclose(f), 0);
+	zt_native_finish(w, f, seq);
 
 	struct zs_trace_cook *c = zs_trace_cook_open(path, ZS_TRACE_NATIVE, 0, &err);
 	cr_assert(c, "%s", err.msg);

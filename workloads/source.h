@@ -85,6 +85,9 @@ struct zs_source {
 	/* `context: interrupt` (set by create): the source stands for interrupt handlers,
 	 * so its threads never wait for a CPU (zs_thread_set_irq) */
 	int interrupt;
+	/* set by create when the source keeps its bindings itself (alloc/pagemap.h);
+	 * an open-loop source only */
+	const struct zs_bind_keeper *keeper;
 };
 
 /*

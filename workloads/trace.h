@@ -164,6 +164,16 @@ int zs_trace_cook_next(struct zs_trace_cook *c, struct zs_page_event *pe, struct
 void zs_trace_cook_emit_skipped(struct zs_trace_cook *c, int on);
 /* The raw event behind the last page event returned (its comm, its gfp text class). */
 const struct zs_trace_event *zs_trace_cook_raw(const struct zs_trace_cook *c);
+/*
+ * The cook's pfn table keeps, beside each live pfn, the index of the binding the
+ * replay gave it: a zs_bind_keeper (alloc/pagemap.h) over the cook's pfns, whose
+ * get() answers for the pfn of the last page event returned as it was before that
+ * event (a FREE's pfn is no longer live in the table when the driver frees it).
+ * Bindings up to 2^24 - 3 are kept; a larger index is left to the pagemap's own
+ * index (ZS_BIND_UNKEPT).  Pfns must be below 2^48 (a binding key's handle).
+ */
+struct zs_bind_keeper;
+const struct zs_bind_keeper *zs_trace_cook_keeper(struct zs_trace_cook *c);
 
 struct zs_trace_counts {
 	uint64_t lines, events, bad_lines;

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "alloc/page.h" /* ZS_NIL */
+#include "alloc/pagemap.h"
 #include "sim/diag.h"
 
 /*
@@ -49,7 +51,8 @@ enum { ST_LIVE = 1, ST_FREED = 2, ST_BATCHED = 3 };
 
 struct pfn_group {
 	uint64_t key;        /* pfn / GROUP + 1; 0 = empty */
-	uint32_t val[GROUP]; /* per pfn: state | order << 2 | (seq mod 2^SEQ_BITS) << 8 */
+	uint32_t val[GROUP]; /* per pfn: state | order << 2 | (seq mod 2^SEQ_BITS) << 8,
+			      * a LIVE one: state | order << 2 | bind field << 8 */
 };
 
 #define VAL(st, order, seq) \
@@ -57,6 +60,23 @@ struct pfn_group {
 #define VAL_STATE(v) ((unsigned)((v)&3))
 #define VAL_ORDER(v) ((unsigned)(((v) >> 2) & 0x3f))
 #define VAL_SEQ(v) ((uint64_t)(v) >> 8)
+
+/*
+ * A LIVE slot has no use for a sequence number (only a free goes stale): its
+ * upper 24 bits hold the binding the replay gave the pfn: 0 none, b + 1 for
+ * binding b, BIND_UNKEPT when b was too large to hold (the pagemap's index
+ * has it).  A fresh allocation starts with none.
+ */
+#define BIND_UNKEPT ((1u << SEQ_BITS) - 1)
+#define BIND_MAX (BIND_UNKEPT - 2) /* the largest binding kept */
+#define LIVE_VAL(order, field) ((uint32_t)ST_LIVE | ((uint32_t)(order) << 2) | ((field) << 8))
+#define VAL_BIND(v) ((uint32_t)(v) >> 8)
+
+static inline uint32_t
+bind_decode(uint32_t field)
+{
+	return field == 0 ? ZS_NIL : field == BIND_UNKEPT ? ZS_BIND_UNKEPT : field - 1;
+}
 
 struct zs_trace_cook {
 	struct zs_trace_reader *r;
@@ -84,6 +104,18 @@ struct zs_trace_cook {
 	int have_pending;
 	int emit_skipped;
 	int seen_event;
+	/*
+	 * The pfn of the last page event returned, its slot (valid until the next
+	 * call: only a call changes the table) and the binding the pfn had before
+	 * that event: what the keeper says of it while the driver issues it.
+	 */
+	struct {
+		uint64_t pfn;
+		uint32_t *slot;
+		uint32_t bind;
+		int valid;
+	} cur;
+	struct zs_bind_keeper keeper;
 };
 
 static inline uint64_t
@@ -305,6 +337,15 @@ oom(struct zs_error *err)
 	return zs_error_set(err, EX_OSERR, "out of memory tracking live pages");
 }
 
+static inline void
+set_cur(struct zs_trace_cook *c, uint64_t pfn, uint32_t *slot, uint32_t bind)
+{
+	c->cur.pfn = pfn;
+	c->cur.slot = slot;
+	c->cur.bind = bind;
+	c->cur.valid = 1;
+}
+
 /* An allocation: returns 1 with *pe set (maybe an implied FREE, the ALLOC pending). */
 static int
 cook_alloc(struct zs_trace_cook *c, struct zs_page_event *pe, struct zs_error *err)
@@ -325,10 +366,14 @@ cook_alloc(struct zs_trace_cook *c, struct zs_page_event *pe, struct zs_error *e
 	if (!s)
 		return oom(err);
 	k->allocs_by_order[order]++;
+	uint32_t field = 0;
+
 	if (*s && VAL_STATE(*s) == ST_LIVE) {
-		/* The trace lost this pfn's free: free the old block first. */
+		/* The trace lost this pfn's free: free the old block first (its binding
+		 * stays in the slot until that FREE is issued). */
 		unsigned old = VAL_ORDER(*s);
 
+		field = VAL_BIND(*s);
 		k->realloc_live++;
 		k->live_pages -= UINT64_C(1) << old;
 		k->live_blocks--;
@@ -338,7 +383,8 @@ cook_alloc(struct zs_trace_cook *c, struct zs_page_event *pe, struct zs_error *e
 	} else {
 		to_page_event(ev, ZS_PEV_ALLOC, order, 0, pe);
 	}
-	*s = VAL(ST_LIVE, order, c->seq);
+	*s = LIVE_VAL(order, field);
+	set_cur(c, ev->pfn, s, bind_decode(field));
 	k->live_blocks++;
 	k->live_pages += UINT64_C(1) << order;
 	if (k->live_pages > k->peak_live_pages)
@@ -369,6 +415,7 @@ cook_free(struct zs_trace_cook *c, struct zs_page_event *pe, struct zs_error *er
 		k->frees_by_order[order]++;
 		k->live_blocks--;
 		k->live_pages -= UINT64_C(1) << order;
+		set_cur(c, ev->pfn, s, bind_decode(VAL_BIND(*s)));
 		*s = VAL(new_state, order, c->seq);
 		to_page_event(ev, ZS_PEV_FREE, order, 0, pe);
 		return 1;
@@ -390,6 +437,7 @@ cook_free(struct zs_trace_cook *c, struct zs_page_event *pe, struct zs_error *er
 	*s = VAL(new_state, ev->order, c->seq);
 	if (!c->emit_skipped)
 		return 0;
+	set_cur(c, ev->pfn, s, ZS_NIL);
 	to_page_event(ev, ZS_PEV_FREE, ev->order, flag, pe);
 	return 1;
 }
@@ -400,10 +448,13 @@ zs_trace_cook_next(struct zs_trace_cook *c, struct zs_page_event *pe, struct zs_
 	struct zs_trace_counts *k = &c->counts;
 
 	if (c->have_pending) {
+		/* the implied FREE before it was issued: the slot holds what is left */
 		*pe = c->pending;
 		c->have_pending = 0;
+		c->cur.bind = bind_decode(VAL_BIND(*c->cur.slot));
 		return 1;
 	}
+	c->cur.valid = 0;
 	for (;;) {
 		int rc = read_raw(c, err);
 
@@ -447,6 +498,52 @@ const struct zs_trace_event *
 zs_trace_cook_raw(const struct zs_trace_cook *c)
 {
 	return c->raw;
+}
+
+/* zs_bind_keeper.get over the cook's pfns: see trace.h. */
+static uint32_t
+keeper_get(void *ctx, uint64_t pfn)
+{
+	struct zs_trace_cook *c = ctx;
+	const struct pfn_group *g;
+	uint32_t v;
+
+	if (c->cur.valid && pfn == c->cur.pfn)
+		return c->cur.bind;
+	g = find_group(c, (pfn >> GROUP_BITS) + 1);
+	v = g ? g->val[pfn & (GROUP - 1)] : 0;
+	return VAL_STATE(v) == ST_LIVE ? bind_decode(VAL_BIND(v)) : ZS_NIL;
+}
+
+/* zs_bind_keeper.set: keep b (ZS_NIL: none) for pfn; 0 when b is too large to keep. */
+static int
+keeper_set(void *ctx, uint64_t pfn, uint32_t b)
+{
+	struct zs_trace_cook *c = ctx;
+	uint32_t field = b == ZS_NIL ? 0 : b <= BIND_MAX ? b + 1 : BIND_UNKEPT;
+	uint32_t *s;
+
+	if (c->cur.valid && pfn == c->cur.pfn) {
+		c->cur.bind = bind_decode(field);
+		s = c->cur.slot;
+	} else {
+		struct pfn_group *g = find_group(c, (pfn >> GROUP_BITS) + 1);
+
+		s = g ? &g->val[pfn & (GROUP - 1)] : NULL;
+	}
+	if (s && VAL_STATE(*s) == ST_LIVE)
+		*s = LIVE_VAL(VAL_ORDER(*s), field);
+	else
+		/* a binding is made only for an allocation, whose pfn is live */
+		ZS_BUG_ON(b != ZS_NIL);
+	return field != BIND_UNKEPT;
+}
+
+const struct zs_bind_keeper *
+zs_trace_cook_keeper(struct zs_trace_cook *c)
+{
+	c->keeper = (struct zs_bind_keeper){.ctx = c, .get = keeper_get, .set = keeper_set};
+	return &c->keeper;
 }
 
 const struct zs_trace_counts *

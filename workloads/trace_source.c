@@ -53,6 +53,7 @@ struct trace_src {
  */
 #define TRACE_MAX_SPAN_NS (1000000000LL * 3600 * 24 * 365)
 #define TRACE_MAX_BACKSTEP_NS 1000000000LL
+#define TRACE_MAX_PFN ((UINT64_C(1) << 48) - 1)
 
 static int
 trace_create(struct zs_source *s, struct zs_cfg *cfg, const struct zs_source_env *env,
@@ -98,6 +99,8 @@ trace_create(struct zs_source *s, struct zs_cfg *cfg, const struct zs_source_env
 		err->code = code == EX_NOINPUT ? EX_NOINPUT : EX_DATAERR;
 		return -1;
 	}
+	/* the replay's bindings live beside the cook's live pfns: one lookup an event */
+	s->keeper = zs_trace_cook_keeper(t->cook);
 	return 0;
 }
 
@@ -180,6 +183,11 @@ again:
 					    t->path, pe.line);
 		}
 	}
+	if (pe.pfn > TRACE_MAX_PFN)
+		/* a binding's handle has 48 bits (zs_pagemap_key) */
+		return zs_error_set(err, EX_DATAERR,
+				    "%s:%" PRIu64 ": pfn %" PRIu64 " is beyond 2^48 - 1, the largest "
+				    "page zsim replays", t->path, pe.line, pe.pfn);
 	int64_t when = trace_time(t, &pe, err);
 	if (when < 0)
 		return -1;

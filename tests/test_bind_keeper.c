@@ -1,0 +1,213 @@
+/* test_bind_keeper.c - bindings kept by their source (alloc/pagemap.h zs_bind_keeper): the
+ * pagemap's side, the trace cook's keeper, and a replay's refusal of pfns a key cannot hold. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "alloc/page.h"
+#include "alloc/pagemap.h"
+#include "sim/diag.h"
+#include "tests/support.h"
+#include "workloads/trace.h"
+
+#define NHANDLES 4096u
+#define KEEP_LIMIT 300u /* the array keeper below keeps bindings below this */
+
+/* A keeper over a plain array that, like the cook past 2^24, cannot keep large indices. */
+struct array_keeper {
+	uint32_t cell[NHANDLES];
+	unsigned gets, sets;
+};
+
+static uint32_t
+array_get(void *ctx, uint64_t h)
+{
+	struct array_keeper *a = ctx;
+
+	cr_assert_lt(h, NHANDLES);
+	a->gets++;
+	return a->cell[h];
+}
+
+static int
+array_set(void *ctx, uint64_t h, uint32_t b)
+{
+	struct array_keeper *a = ctx;
+
+	cr_assert_lt(h, NHANDLES);
+	a->sets++;
+	a->cell[h] = b == ZS_NIL || b < KEEP_LIMIT ? b : ZS_BIND_UNKEPT;
+	return a->cell[h] != ZS_BIND_UNKEPT;
+}
+
+static uint64_t
+lcg(uint64_t *s)
+{
+	*s = *s * 6364136223846793005ull + 1442695040888963407ull;
+	return *s >> 33;
+}
+
+/*
+ * Source 1 keeps its bindings, source 0 does not: under random churn every
+ * handle of both is found exactly when it is bound, the kept source's small
+ * indices never enter the index and its large ones do (and leave it), and a
+ * removal always tells the keeper.
+ */
+Test(bind_keeper, pagemap_asks_the_keeper_and_indexes_what_it_cannot_keep)
+{
+	static struct array_keeper ak;
+	struct zs_bind_keeper k = {.ctx = &ak, .get = array_get, .set = array_set};
+	struct zs_pagemap *pm = zs_pagemap_create();
+	uint32_t ref[2][NHANDLES];
+	uint64_t s = 7;
+
+	for (unsigned i = 0; i < NHANDLES; i++)
+		ak.cell[i] = ref[0][i] = ref[1][i] = ZS_NIL;
+	zs_pagemap_keep(pm, 1, &k);
+	for (int step = 0; step < 100000; step++) {
+		unsigned src = (unsigned)(lcg(&s) & 1), h = (unsigned)(lcg(&s) % NHANDLES);
+		uint64_t key = zs_pagemap_key(src, h);
+		unsigned gets = ak.gets, sets = ak.sets;
+		uint32_t b = zs_pagemap_find(pm, key);
+
+		cr_assert_eq(b, ref[src][h], "step %d: source %u handle %u found %u, bound %u", step,
+			     src, h, b, ref[src][h]);
+		cr_assert_eq(ak.gets, gets + src, "only the keeping source's keeper is asked");
+		if (b == ZS_NIL) {
+			b = ref[src][h] = zs_pagemap_insert(pm, key);
+			cr_assert_eq(zs_pagemap_at(pm, b)->key, key);
+			if (src == 1)
+				cr_assert_eq(ak.cell[h], b < KEEP_LIMIT ? b : ZS_BIND_UNKEPT);
+		} else if (lcg(&s) % 3) {
+			zs_pagemap_remove(pm, b);
+			ref[src][h] = ZS_NIL;
+			if (src == 1) {
+				cr_assert_eq(ak.sets, sets + 1, "a removal tells the keeper");
+				cr_assert_eq(ak.cell[h], ZS_NIL);
+			}
+		}
+		uint64_t live = 0, indexed = 0;
+
+		if (step % 5000 == 0) {
+			for (unsigned x = 0; x < 2; x++)
+				for (unsigned i = 0; i < NHANDLES; i++) {
+					uint32_t r = ref[x][i];
+
+					cr_assert_eq(zs_pagemap_find(pm, zs_pagemap_key(x, i)), r);
+					live += r != ZS_NIL;
+					indexed += r != ZS_NIL && (x == 0 || r >= KEEP_LIMIT);
+				}
+			cr_assert_eq(zs_pagemap_count(pm), live);
+			cr_assert_eq(zs_pagemap_indexed(pm), indexed, "step %d", step);
+		}
+	}
+	zs_pagemap_destroy(pm);
+}
+
+static struct zs_trace_cook *
+cook_of(void (*write)(struct zs_trace_writer *, uint64_t *), char *path)
+{
+	struct zs_error err = {0, ""};
+	uint64_t seq = 0;
+	FILE *f;
+	struct zs_trace_writer *w = zt_native_open(path, &f);
+
+	write(w, &seq);
+	zt_native_finish(w, f, seq);
+	struct zs_trace_cook *c = zs_trace_cook_open(path, ZS_TRACE_NATIVE, 0, &err);
+	cr_assert(c, "%s", err.msg);
+	return c;
+}
+
+static void
+write_lifecycle(struct zs_trace_writer *w, uint64_t *seq)
+{
+	zt_native_put(w, ZS_TEV_ALLOC, 100, 0, seq); /* bound to 5 */
+	zt_native_put(w, ZS_TEV_ALLOC, 101, 1, seq); /* bound to 6 */
+	zt_native_put(w, ZS_TEV_FREE, 100, 0, seq);
+	zt_native_put(w, ZS_TEV_ALLOC, 101, 0, seq); /* 101's free was lost: an implied FREE first */
+	zt_native_put(w, ZS_TEV_ALLOC, 102, 0, seq); /* a binding too large to keep */
+	zt_native_put(w, ZS_TEV_FREE, 102, 0, seq);
+}
+
+/*
+ * The cook's keeper as the driver uses it: the pfn of the event just returned
+ * reads as it was before that event (a FREE's binding is still there to free,
+ * an implied FREE's too), other pfns as their slot says, and a binding past
+ * the 24 bits of a live slot is left to the index.
+ */
+Test(bind_keeper, cook_keeps_each_live_pfns_binding)
+{
+	char path[64];
+	struct zs_error err = {0, ""};
+	struct zs_page_event pe;
+	struct zs_trace_cook *c = cook_of(write_lifecycle, path);
+	const struct zs_bind_keeper *k = zs_trace_cook_keeper(c);
+
+	unlink(path);
+	cr_assert_eq(zs_trace_cook_next(c, &pe, &err), 1);
+	cr_assert(pe.ev == ZS_PEV_ALLOC && pe.pfn == 100);
+	cr_assert_eq(k->get(k->ctx, 100), ZS_NIL);
+	cr_assert_eq(k->set(k->ctx, 100, 5), 1);
+	cr_assert_eq(k->get(k->ctx, 100), 5);
+	cr_assert_eq(zs_trace_cook_next(c, &pe, &err), 1);
+	cr_assert(pe.ev == ZS_PEV_ALLOC && pe.pfn == 101 && pe.order == 1);
+	cr_assert_eq(k->set(k->ctx, 101, 6), 1);
+	/* a pfn other than the current one: looked up in the table */
+	cr_assert_eq(k->get(k->ctx, 100), 5);
+	cr_assert_eq(k->get(k->ctx, 99), ZS_NIL);
+
+	cr_assert_eq(zs_trace_cook_next(c, &pe, &err), 1);
+	cr_assert(pe.ev == ZS_PEV_FREE && pe.pfn == 100);
+	cr_assert_eq(k->get(k->ctx, 100), 5, "a FREE's pfn keeps its binding until it is issued");
+	cr_assert_eq(k->set(k->ctx, 100, ZS_NIL), 1);
+	cr_assert_eq(k->get(k->ctx, 100), ZS_NIL);
+
+	cr_assert_eq(zs_trace_cook_next(c, &pe, &err), 1);
+	cr_assert(pe.ev == ZS_PEV_FREE && pe.pfn == 101 && (pe.flags & ZS_PEF_IMPLIED));
+	cr_assert_eq(k->get(k->ctx, 101), 6);
+	cr_assert_eq(k->set(k->ctx, 101, ZS_NIL), 1);
+	cr_assert_eq(zs_trace_cook_next(c, &pe, &err), 1);
+	cr_assert(pe.ev == ZS_PEV_ALLOC && pe.pfn == 101 && pe.order == 0);
+	cr_assert_eq(k->get(k->ctx, 101), ZS_NIL, "the new allocation starts unbound");
+	cr_assert_eq(k->set(k->ctx, 101, 9), 1);
+
+	cr_assert_eq(zs_trace_cook_next(c, &pe, &err), 1);
+	cr_assert(pe.ev == ZS_PEV_ALLOC && pe.pfn == 102);
+	cr_assert_eq(k->set(k->ctx, 102, (1u << 24) - 3), 1, "the largest binding kept");
+	cr_assert_eq(k->get(k->ctx, 102), (1u << 24) - 3);
+	cr_assert_eq(k->set(k->ctx, 102, (1u << 24) - 2), 0, "too large: the index keeps it");
+	cr_assert_eq(k->get(k->ctx, 102), ZS_BIND_UNKEPT);
+	cr_assert_eq(zs_trace_cook_next(c, &pe, &err), 1);
+	cr_assert(pe.ev == ZS_PEV_FREE && pe.pfn == 102);
+	cr_assert_eq(k->get(k->ctx, 102), ZS_BIND_UNKEPT);
+	cr_assert_eq(k->set(k->ctx, 102, ZS_NIL), 1);
+	cr_assert_eq(k->get(k->ctx, 101), 9);
+	cr_assert_eq(zs_trace_cook_next(c, &pe, &err), 0);
+	zs_trace_cook_close(c);
+}
+
+/* A binding key holds a 48-bit handle: a replayed pfn beyond it is refused at its line. */
+Test(bind_keeper, replay_refuses_a_pfn_beyond_48_bits)
+{
+	char dir[128], trace[192], args[512], err[1024], sum[256];
+	FILE *f;
+
+	zt_tmpdir(dir, sizeof(dir), "keeper");
+	snprintf(trace, sizeof(trace), "%s/big.txt", dir);
+	f = fopen(trace, "w");
+	cr_assert(f);
+	fprintf(f, "            perf  6429 [000]    22.498450:             kmem:mm_page_alloc: "
+		   "page=0x1 pfn=281474976710655 order=0 migratetype=0 gfp_flags=GFP_KERNEL\n"
+		   "            perf  6429 [000]    22.498460:             kmem:mm_page_alloc: "
+		   "page=0x2 pfn=281474976710656 order=0 migratetype=0 gfp_flags=GFP_KERNEL\n");
+	cr_assert_eq(fclose(f), 0);
+	snprintf(args, sizeof(args), "replay %s -q --out %s/r", trace, dir);
+	cr_assert_eq(zt_zsim(args, err, sizeof(err)), 65, "%s", err);
+	cr_assert(strstr(err, "big.txt:2:") && strstr(err, "pfn 281474976710656"), "%s", err);
+	snprintf(sum, sizeof(sum), "%s/r/summary.txt", dir);
+	cr_assert(!zt_exists(sum));
+	zt_rm_rf(dir);
+}
