@@ -174,6 +174,65 @@ same_cooked_events(const char *text, const char *native)
 	zs_trace_cook_close(b);
 }
 
+/*
+ * zs_trace_read_pages() of path returns exactly the page events zs_trace_read()
+ * does, in order, and tallies exactly the others: their number, kinds and time range.
+ */
+static uint64_t
+pages_skip_only_the_others(const char *path)
+{
+	struct zs_error err = { 0, "" };
+	struct zs_trace_reader *a = zs_trace_open(path, ZS_TRACE_AUTO, 0, &err);
+	struct zs_trace_reader *b = zs_trace_open(path, ZS_TRACE_AUTO, 0, &err);
+	struct zs_trace_tally want = { 0 }, got = { 0 };
+	struct zs_trace_event x, y;
+	uint64_t pages = 0;
+	int ra, rb;
+
+	cr_assert(a && b, "%s", err.msg);
+	for (;;) {
+		while ((ra = zs_trace_read(a, &x, &err)) == 1 && x.ev > ZS_TEV_FREE_BATCHED)
+			zs_trace_tally_add(&want, x.ev, x.time_ns);
+		rb = zs_trace_read_pages(b, &y, &got, &err);
+		cr_assert_eq(ra, rb, "%s", err.msg);
+		if (ra <= 0)
+			break;
+		pages++;
+		cr_assert(x.ev == y.ev && x.time_ns == y.time_ns && x.pfn == y.pfn &&
+				  x.order == y.order && x.line == y.line && x.gfp_modern == y.gfp_modern,
+			  "page event %llu differs", (unsigned long long)pages);
+		cr_assert_eq(zs_trace_lines(a), zs_trace_lines(b));
+		cr_assert_eq(got.n, want.n);
+	}
+	cr_assert_eq(ra, 0, "%s", err.msg);
+	cr_assert_gt(pages, 0);
+	cr_assert(got.n == want.n && got.pcpu_drain == want.pcpu_drain &&
+			  got.zone_locked == want.zone_locked && got.other == want.other &&
+			  got.min_ns == want.min_ns && got.max_ns == want.max_ns,
+		  "%s: tallied %llu others, %llu read", path, (unsigned long long)got.n,
+		  (unsigned long long)want.n);
+	zs_trace_close(a);
+	zs_trace_close(b);
+	return got.n;
+}
+
+Test(trace_native, read_pages_skips_exactly_the_other_events)
+{
+	const char *text[] = { FTRACE, HOG, DD };
+	char out[128];
+
+	for (int i = 0; i < 3; i++) {
+		snprintf(out, sizeof(out), "%s/p%d.zst", dir, i);
+		convert(text[i], out, "native");
+		uint64_t others = pages_skip_only_the_others(text[i]);
+
+		cr_assert_eq(pages_skip_only_the_others(out), others);
+		/* the hog trace has per-cpu drains and refills among its page events */
+		if (i == 1)
+			cr_assert_gt(others, 200000, "%llu", (unsigned long long)others);
+	}
+}
+
 Test(trace_native, round_trip_ftrace)
 {
 	char out[128];

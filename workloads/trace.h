@@ -69,6 +69,8 @@ enum zs_trace_ev {
 	ZS_TEV_OTHER,        /* any other event: header fields only */
 	ZS_TEV_NR
 };
+_Static_assert(ZS_TEV_ALLOC == 0 && ZS_TEV_FREE == 1 && ZS_TEV_FREE_BATCHED == 2,
+	       "the page events come first: kind <= ZS_TEV_FREE_BATCHED tells them");
 
 /* zs_trace_event.flags */
 #define ZS_TEVF_PAGE_NULL 0x01u /* page= NULL, (nil) or absent: with pfn 0, a failed allocation */
@@ -100,6 +102,33 @@ struct zs_trace_reader *zs_trace_open(const char *path, enum zs_trace_format fmt
 				      int skip_bad_lines, struct zs_error *err);
 /* Next event: 1 = got one, 0 = end of trace, -1 = error ("PATH:LINE: what", EX_DATAERR). */
 int zs_trace_read(struct zs_trace_reader *r, struct zs_trace_event *ev, struct zs_error *err);
+/*
+ * Events that are not page allocations or frees (zs_trace_read_pages() consumes
+ * them without returning them): how many, of which kind, their time range.
+ */
+struct zs_trace_tally {
+	uint64_t n, pcpu_drain, zone_locked, other;
+	int64_t min_ns, max_ns; /* valid when n > 0 */
+};
+/*
+ * zs_trace_read() of the next ALLOC, FREE or FREE_BATCHED event; the events
+ * before it are added to *t.  Same errors, at the same records and lines, as
+ * reading every event would give.
+ */
+int zs_trace_read_pages(struct zs_trace_reader *r, struct zs_trace_event *ev,
+			struct zs_trace_tally *t, struct zs_error *err);
+static inline void
+zs_trace_tally_add(struct zs_trace_tally *t, enum zs_trace_ev kind, int64_t time_ns)
+{
+	if (!t->n || time_ns < t->min_ns)
+		t->min_ns = time_ns;
+	if (!t->n || time_ns > t->max_ns)
+		t->max_ns = time_ns;
+	t->n++;
+	t->pcpu_drain += kind == ZS_TEV_PCPU_DRAIN;
+	t->zone_locked += kind == ZS_TEV_ZONE_LOCKED;
+	t->other += kind != ZS_TEV_PCPU_DRAIN && kind != ZS_TEV_ZONE_LOCKED;
+}
 /* Lines read so far (event records, for a native trace). */
 uint64_t zs_trace_lines(const struct zs_trace_reader *r);
 /* Malformed lines skipped so far (only with skip_bad_lines). */
@@ -302,9 +331,11 @@ struct zs_trace_native_state {
 /* Read and check the header; 0 or -1 with err. */
 int zs_trace_native_begin(struct zs_tin *t, struct zs_trace_native_state *st,
 			  struct zs_error *err);
-/* Next event record: 1, 0 at end, -1 with err ("PATH:RECORD: what"). */
+/* Next event record: 1, 0 at end, -1 with err ("PATH:RECORD: what").  With a
+ * tally, records that are not page events are checked, tallied and skipped. */
 int zs_trace_native_next(struct zs_tin *t, struct zs_trace_native_state *st,
-			 struct zs_trace_event *ev, struct zs_error *err);
+			 struct zs_trace_event *ev, struct zs_trace_tally *tally,
+			 struct zs_error *err);
 void zs_trace_native_end(struct zs_trace_native_state *st);
 
 #endif

@@ -98,6 +98,7 @@ struct zs_trace_cook {
 		struct zs_trace_event *ev;
 		int rc, valid;
 		uint64_t lines, bad_lines, lost_events;
+		struct zs_trace_tally tally; /* the other events the read passed over */
 		struct zs_error err;
 	} ahead;
 	struct zs_page_event pending; /* the ALLOC that follows an implied FREE */
@@ -295,12 +296,34 @@ read_ahead(struct zs_trace_cook *c)
 {
 	const struct zs_trace_event *ev = c->ahead.ev;
 
-	c->ahead.rc = zs_trace_read(c->r, c->ahead.ev, &c->ahead.err);
+	c->ahead.tally.n = c->ahead.tally.pcpu_drain = c->ahead.tally.zone_locked = 0;
+	c->ahead.tally.other = 0;
+	c->ahead.rc = zs_trace_read_pages(c->r, c->ahead.ev, &c->ahead.tally, &c->ahead.err);
 	zs_trace_counts_now(c->r, &c->ahead.lines, &c->ahead.bad_lines, &c->ahead.lost_events);
 	c->ahead.valid = 1;
-	if (c->ahead.rc == 1 &&
-	    (ev->ev == ZS_TEV_ALLOC || ev->ev == ZS_TEV_FREE || ev->ev == ZS_TEV_FREE_BATCHED))
+	if (c->ahead.rc == 1)
 		__builtin_prefetch(&c->tab[group_of(c, (ev->pfn >> GROUP_BITS) + 1)]);
+}
+
+/* The events that are not page events, as if each had been cooked. */
+static void
+count_others(struct zs_trace_cook *c, const struct zs_trace_tally *t)
+{
+	struct zs_trace_counts *k = &c->counts;
+
+	if (!t->n)
+		return;
+	k->events += t->n;
+	if (!c->seen_event || t->min_ns < k->first_ns)
+		k->first_ns = t->min_ns;
+	if (!c->seen_event || t->max_ns > k->last_ns)
+		k->last_ns = t->max_ns;
+	c->seen_event = 1;
+	/* a per-cpu list handing pages back to the buddy (not a free), a per-cpu list
+	 * refill (percpu_refill=1: not an allocation), anything else */
+	k->pcpu_drain += t->pcpu_drain;
+	k->zone_locked += t->zone_locked;
+	k->other_events += t->other;
 }
 
 /*
@@ -317,6 +340,7 @@ read_raw(struct zs_trace_cook *c, struct zs_error *err)
 		read_ahead(c);
 	rc = c->ahead.rc;
 	c->ahead.valid = 0;
+	count_others(c, &c->ahead.tally);
 	c->counts.lines = c->ahead.lines;
 	c->counts.bad_lines = c->ahead.bad_lines;
 	c->counts.lost_events = c->ahead.lost_events;
@@ -470,23 +494,8 @@ zs_trace_cook_next(struct zs_trace_cook *c, struct zs_page_event *pe, struct zs_
 		case ZS_TEV_ALLOC:
 			rc = cook_alloc(c, pe, err);
 			break;
-		case ZS_TEV_FREE:
-		case ZS_TEV_FREE_BATCHED:
+		default: /* zs_trace_read_pages() returns page events only */
 			rc = cook_free(c, pe, err);
-			break;
-		case ZS_TEV_PCPU_DRAIN:
-			/* a per-cpu list handing pages back to the buddy: not a free */
-			k->pcpu_drain++;
-			rc = 0;
-			break;
-		case ZS_TEV_ZONE_LOCKED:
-			/* a per-cpu list refill (percpu_refill=1): not an allocation */
-			k->zone_locked++;
-			rc = 0;
-			break;
-		default:
-			k->other_events++;
-			rc = 0;
 			break;
 		}
 		if (rc != 0)

@@ -557,8 +557,23 @@ zs_trace_read(struct zs_trace_reader *r, struct zs_trace_event *ev, struct zs_er
 {
 	/* a native record needs no line buffer: a tail call, no frame of its own */
 	if (r->fmt == ZS_TRACE_NATIVE)
-		return zs_trace_native_next(r->in, &r->native, ev, err);
+		return zs_trace_native_next(r->in, &r->native, ev, NULL, err);
 	return read_text(r, ev, err);
+}
+
+int
+zs_trace_read_pages(struct zs_trace_reader *r, struct zs_trace_event *ev,
+		    struct zs_trace_tally *t, struct zs_error *err)
+{
+	if (r->fmt == ZS_TRACE_NATIVE)
+		return zs_trace_native_next(r->in, &r->native, ev, t, err);
+	for (;;) {
+		int rc = read_text(r, ev, err);
+
+		if (rc <= 0 || ev->ev <= ZS_TEV_FREE_BATCHED)
+			return rc;
+		zs_trace_tally_add(t, ev->ev, ev->time_ns);
+	}
 }
 
 void

@@ -334,7 +334,7 @@ rec_error(struct zs_tin *t, struct zs_trace_native_state *st, struct zs_error *e
 
 int
 zs_trace_native_next(struct zs_tin *t, struct zs_trace_native_state *st,
-		     struct zs_trace_event *ev, struct zs_error *err)
+		     struct zs_trace_event *ev, struct zs_trace_tally *tally, struct zs_error *err)
 {
 	for (;;) {
 		long n;
@@ -383,6 +383,12 @@ zs_trace_native_next(struct zs_tin *t, struct zs_trace_native_state *st,
 			return rec_error(t, st, err, "order out of range");
 		if (id >= st->nr_comms)
 			return rec_error(t, st, err, "comm id not defined");
+		if (tally && kind > ZS_TEV_FREE_BATCHED) {
+			zs_trace_tally_add(tally, (enum zs_trace_ev)kind, (int64_t)get64(p));
+			st->records++;
+			zs_tin_consume(t, REC);
+			continue;
+		}
 		ev->ev = (enum zs_trace_ev)kind;
 		ev->time_ns = (int64_t)get64(p);
 		ev->pfn = get64(p + 8);
