@@ -79,6 +79,9 @@ struct src_ctx {
 	uint64_t *tkeys;
 	uint32_t *tvals;
 	uint32_t tcap, tn;
+	/* the last number looked up and its id (a trace names one pid for long runs);
+	 * valid while memo_id != ZS_NIL (task_store sets it) */
+	uint32_t memo_key, memo_id;
 	uint64_t requests;
 	uint32_t oldest;     /* no task of this source below this id is alive (parent_source) */
 	/* open-loop lag: how late requests were issued after their own time */

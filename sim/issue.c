@@ -18,11 +18,16 @@ task_lookup(struct src_ctx *c, uint32_t key)
 {
 	if (!c->tcap)
 		return ZS_NIL;
+	if (key == c->memo_key && c->memo_id != ZS_NIL)
+		return c->memo_id;
 	for (uint32_t h = (key * 2654435761u) & (c->tcap - 1);; h = (h + 1) & (c->tcap - 1)) {
 		if (c->tkeys[h] == UINT64_MAX)
 			return ZS_NIL;
-		if (c->tkeys[h] == key)
-			return c->tvals[h];
+		if (c->tkeys[h] == key) {
+			c->memo_key = key;
+			c->memo_id = c->tvals[h];
+			return c->memo_id;
+		}
 	}
 }
 
@@ -53,6 +58,8 @@ task_store(struct src_ctx *c, uint32_t key, uint32_t id)
 		c->tn++;
 	c->tkeys[h] = key;
 	c->tvals[h] = id;
+	c->memo_key = key;
+	c->memo_id = id;
 }
 
 /* The vm task for a request; a task never started is started implicitly. */

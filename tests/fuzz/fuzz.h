@@ -30,4 +30,14 @@ uint64_t zs_fuzz_machine_pages(const struct zs_machine_spec *ms);
 /* /dev/null for output the target does not look at. */
 FILE *zs_fuzz_null(void);
 
+struct zs_scenario;
+/*
+ * Run a parsed scenario with events on and every result file written to
+ * /dev/null, cut at 1 s of CPU time (a valid scenario may ask for 1e12
+ * allocations a second, a trace may span a year: that is the cost asked for,
+ * not a bug).  The invariant checker's report (EX_SOFTWARE) aborts: the model
+ * broke its own state.  Bad input, a missing trace or out of memory do not.
+ */
+void zs_fuzz_execute(struct zs_scenario *sc);
+
 #endif

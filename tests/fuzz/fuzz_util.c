@@ -2,10 +2,16 @@
 #include "tests/fuzz/fuzz.h"
 #include "alloc/machine.h"
 #include "sim/cfg.h"
+#include "sim/driver.h"
+#include "sim/engine.h"
+#include "sim/scenario.h"
 
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/time.h>
+#include <sysexits.h>
 #include <unistd.h>
 
 static int fd = -1;
@@ -86,4 +92,38 @@ zs_fuzz_load(const uint8_t *data, size_t size)
 	const char *text = zs_fuzz_text(data, size);
 
 	return text ? zs_cfg_load_string("fuzz.yaml", text, &err) : NULL;
+}
+
+static struct zs_engine *volatile running;
+
+static void
+on_cpu_limit(int sig)
+{
+	(void)sig;
+	if (running)
+		zs_engine_stop(running);
+}
+
+void
+zs_fuzz_execute(struct zs_scenario *sc)
+{
+	struct zs_error err = {0, ""};
+	struct itimerval limit = {{0, 0}, {1, 0}}, off = {{0, 0}, {0, 0}};
+	struct zs_run *r;
+
+	sc->events = 1;
+	r = zs_run_create(sc, &err);
+	if (!r)
+		return;
+	signal(SIGPROF, on_cpu_limit);
+	running = zs_run_engine(r);
+	setitimer(ITIMER_PROF, &limit, NULL);
+	int rc = zs_run_execute(r, zs_fuzz_null(), zs_fuzz_null(), zs_fuzz_null(), 0, &err);
+	setitimer(ITIMER_PROF, &off, NULL);
+	running = NULL;
+	if (rc && err.code == EX_SOFTWARE) {
+		fprintf(stderr, "zsim invariant: %s\n", err.msg);
+		abort();
+	}
+	zs_run_destroy(r);
 }
