@@ -341,6 +341,12 @@ zs_vm_check(struct zs_vm *vm, struct zs_error *err)
 					return zs_error_set(err, EX_SOFTWARE,
 							    "page %u bound to binding %u that does not hold it",
 							    pfn, p->owner);
+				/* found from its key: by the pagemap's index or by the source
+				 * keeping it (a full pass: a lookup per bound page) */
+				if (!skip && zs_pagemap_find(vm->pagemap, b->key) != p->owner)
+					return zs_error_set(err, EX_SOFTWARE,
+							    "page %u's binding %u is not found by its key",
+							    pfn, p->owner);
 				if (p->flags & (ZS_PG_BUDDY | ZS_PG_PCP))
 					return zs_error_set(err, EX_SOFTWARE,
 							    "page %u is bound and free", pfn);

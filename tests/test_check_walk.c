@@ -88,6 +88,34 @@ Test(zs_check_walk, pages_in_use_are_checked_on_every_in_use_pass)
 	t26_free(&t);
 }
 
+/* A bound page whose binding its key no longer finds (a keeper or index out of step). */
+Test(zs_check_walk, a_binding_lost_by_its_key_is_caught_on_every_full_pass)
+{
+	struct t26 t = boot();
+	struct zs_zone *z = &t.m->zones[0];
+	uint32_t pfn = zs26_rmqueue(t.vm, z, 0, ZS26_MT_MOVABLE);
+	struct zs_page *p = &t.m->pages[pfn];
+	struct zs_error err = {0};
+
+	cr_assert_neq(pfn, ZS_NIL);
+	p->flags |= ZS_PG_HEAD;
+	p->order = 0;
+	t26_bind(&t, NULL, pfn, ZS_KIND_KERNEL, zs_pagemap_key(0, 77));
+	cr_assert_eq(check_event(&t), 0, "the first call is a full pass over a sound state");
+	struct zs_binding *bd = zs_pagemap_at(t.vm->pagemap, p->owner);
+	uint64_t key = bd->key;
+
+	bd->key = zs_pagemap_key(0, 78); /* the index still files it under 77 */
+	cr_assert_eq(zs_vm_check(t.vm, &err), -1);
+	cr_assert_not_null(strstr(err.msg, "not found by its key"), "%s", err.msg);
+	for (int i = 1; i < ZS_CHECK_FULL_EVERY; i++)
+		cr_assert_eq(check_event(&t), 0, "call %d is no full pass", i);
+	cr_assert_eq(check_event(&t), -1, "call %d is a full pass", ZS_CHECK_FULL_EVERY);
+	bd->key = key;
+	cr_assert_eq(zs_vm_check(t.vm, &err), 0, "%s", err.msg);
+	t26_free(&t);
+}
+
 Test(zs_check_walk, a_broken_counter_is_caught_on_every_pass)
 {
 	struct t26 t = boot();
