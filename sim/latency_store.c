@@ -58,6 +58,7 @@ rehash(struct zs_latency_store *st, size_t cap)
 	st->slot = calloc(cap, sizeof(*st->slot));
 	ZS_BUG_ON(!st->slot);
 	st->cap = cap;
+	st->last = NULL;
 	for (size_t i = 0; i < oldcap; i++)
 		if (old[i].count)
 			st->slot[empty_slot(st, &old[i])] = old[i];
@@ -83,9 +84,16 @@ void
 zs_latency_store_add(struct zs_latency_store *st, int64_t ns, uint8_t order, uint8_t path,
 		     uint8_t cls)
 {
-	struct zs_latency_tuple *t;
+	struct zs_latency_tuple *t = st->last;
 	size_t i;
 
+	/* the probe below would find this entry: a tuple has one entry not full */
+	if (t && t->ns == ns && t->order == order && t->path == path && t->cls == cls &&
+	    t->count < st->count_max) {
+		t->count++;
+		st->in_table++;
+		return;
+	}
 	if (!st->cap)
 		rehash(st, ZS_LATENCY_FIRST_SLOTS);
 	for (i = slot_of(ns, order, path, cls, st->cap); (t = &st->slot[i])->count;
@@ -95,6 +103,7 @@ zs_latency_store_add(struct zs_latency_store *st, int64_t ns, uint8_t order, uin
 		    t->count < st->count_max) {
 			t->count++;
 			st->in_table++;
+			st->last = t;
 			return;
 		}
 	}
@@ -110,6 +119,7 @@ zs_latency_store_add(struct zs_latency_store *st, int64_t ns, uint8_t order, uin
 	*t = (struct zs_latency_tuple){ns, 1, order, path, cls, 0};
 	st->used++;
 	st->in_table++;
+	st->last = t;
 }
 
 uint64_t

@@ -50,6 +50,9 @@ struct zs_latency_store {
 	/* owned by latency_store.c */
 	struct zs_latency_tuple *slot;   /* cap slots, a power of two; NULL before the first sample */
 	size_t cap, used;                /* slots, and slots in use */
+	/* the entry the last sample went to (a run repeats a few latencies); NULL after
+	 * a rehash.  The only entry of its tuple not full, if it is not full itself. */
+	struct zs_latency_tuple *last;
 	uint64_t in_table;               /* samples the table counts */
 	struct zs_latency_sample *list;  /* the samples the table did not take */
 	size_t nlist, listcap;
