@@ -722,8 +722,11 @@ int zs26_zone_stat_check(struct zs_vm *vm, struct zs_zone *z, struct zs_error *e
 void zs26_zone_reclaim_summary(struct zs_vm *vm, FILE *f);
 
 /* ---- page_alloc_2618.c / page_alloc_2632.c ---- */
-enum zs_alloc_status zs26_alloc_2618(struct zs_vm *vm, struct zs_alloc_req *req);
-enum zs_alloc_status zs26_alloc_2632(struct zs_vm *vm, struct zs_alloc_req *req);
+/* Each version's __alloc_pages over pz, the zonelists zs26_policy_zonelist gave this call. */
+enum zs_alloc_status zs26_alloc_2618(struct zs_vm *vm, struct zs_alloc_req *req,
+				     const struct zs26_pzl *pz);
+enum zs_alloc_status zs26_alloc_2632(struct zs_vm *vm, struct zs_alloc_req *req,
+				     const struct zs26_pzl *pz);
 
 /* ---- reclaim: vmscan.h ---- */
 

@@ -29,22 +29,18 @@ enum {
 
 
 enum zs_alloc_status
-zs26_alloc_2618(struct zs_vm *vm, struct zs_alloc_req *req)
+zs26_alloc_2618(struct zs_vm *vm, struct zs_alloc_req *req, const struct zs26_pzl *pz)
 {
 	const uint32_t gfp = req->gfp;
 	const unsigned order = req->order;
 	const int wait = (gfp & GFP26_WAIT) != 0;
 	const uint32_t tflags = req->task ? req->task->flags : 0;
-	struct zs26_pzl pz;
-	const int *zl;
-	int nzl;
+	/* the policy's zonelist (alloc_pages_current / alloc_page_vma, mempolicy.c) */
+	const int *zl = pz->zl;
+	const int nzl = pz->nzl;
 	uint32_t pfn;
 	int alloc_flags;
 
-	/* KERNEL: 2.6.18 alloc_pages_current() / alloc_page_vma(): the policy's zonelist */
-	zs26_policy_zonelist(vm, req, &pz);
-	zl = pz.zl;
-	nzl = pz.nzl;
 	switch (req->step) {
 	case S_RESTART:
 		break;
