@@ -118,19 +118,17 @@ bind_zonelist(const struct zs_machine *m, uint64_t nodes, int policy_zone, int *
 }
 
 /* The name events.csv shows for mode: `local` is PREFERRED without a node. */
-static const char *
+static inline const char *
 mode_name(const struct zs_alloc_req *req, int mode)
 {
-	switch (mode) {
-	case ZS_MPOL_PREFERRED:
-		return req->task->mpol_nodes ? "preferred" : "local";
-	case ZS_MPOL_BIND:
-		return "bind";
-	case ZS_MPOL_INTERLEAVE:
-		return "interleave";
-	default:
-		return "default";
-	}
+	static const char *const names[] = {
+		[ZS_MPOL_DEFAULT] = "default", [ZS_MPOL_PREFERRED] = "preferred",
+		[ZS_MPOL_BIND] = "bind", [ZS_MPOL_INTERLEAVE] = "interleave",
+	};
+
+	if (mode == ZS_MPOL_PREFERRED && !req->task->mpol_nodes)
+		return "local";
+	return (unsigned)mode < sizeof(names) / sizeof(names[0]) ? names[mode] : "default";
 }
 
 /* The BIND cases of policy_zonelist: the private zonelist (2.6.18) or the nodemask
@@ -167,7 +165,9 @@ policy_zonelist(struct zs_vm *vm, struct zs_alloc_req *req, struct zs26_pzl *p)
 	int64_t d;
 
 	if (!req->local[ZS26_L_MPOL])
-		req->local[ZS26_L_MPOL] = decide(vm, req, mode);
+		/* MPOL_DEFAULT (every kernel thread's) is decide()'s default case, inline */
+		req->local[ZS26_L_MPOL] =
+			mode == ZS_MPOL_DEFAULT ? 1 + zs26_req_node(vm, req) : decide(vm, req, mode);
 	d = req->local[ZS26_L_MPOL];
 	p->node = (int)((d - 1) & 0xff);
 	p->interleave = (d - 1) & D_INTERLEAVE ? 1 : 0;

@@ -220,6 +220,8 @@ struct zs26 {
 	/* geometry decided at boot */
 	int pageblock_order;
 	int group_by_mobility_disabled;
+	uint32_t mt_mask;             /* 3 where allocflags_to_migratetype groups (2.6.32 with
+					 grouping on), else 0: set with group_by_mobility_disabled */
 	int zone_reclaim_mode;        /* acted on by get_page_from_freelist (vmscan_zone.c) */
 	int zone_reclaim_mode_user;   /* the scenario's zone_reclaim_mode, -1 = from the distances */
 	int min_unmapped_ratio;       /* sysctl_min_unmapped_ratio (1) */
@@ -368,10 +370,10 @@ zs26_gfp_migratetype(struct zs_vm *vm, uint32_t gfp)
 {
 	struct zs26 *k = zs26_of(vm);
 
-	/* KERNEL: 2.6.32 include/linux/gfp.h allocflags_to_migratetype() */
-	if (k->kver == ZS_KV_2618 || k->group_by_mobility_disabled)
-		return ZS26_MT_UNMOVABLE;
-	int mt = (((gfp & GFP26_MOVABLE) != 0) << 1) | ((gfp & GFP26_RECLAIMABLE) != 0);
+	/* KERNEL: 2.6.32 include/linux/gfp.h allocflags_to_migratetype(); UNMOVABLE on
+	 * 2.6.18 and when grouping is disabled: then mt_mask is 0 */
+	int mt = (int)(((((gfp & GFP26_MOVABLE) != 0) << 1) | ((gfp & GFP26_RECLAIMABLE) != 0)) &
+		       k->mt_mask);
 	/* both bits give MIGRATE_RESERVE, past the pcp lists: gfp.c and trace_source.c refuse them */
 	ZS_BUG_ON(mt == ZS26_MT_RESERVE);
 	return mt;
