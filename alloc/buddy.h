@@ -101,7 +101,7 @@ unsigned zs_buddy_free_26(struct zs_machine *m, struct zs_zone *z, uint32_t pfn,
  * Inline where the list of `order` itself has a block (nothing to split, the
  * search's first step); zs_buddy_rmqueue_search otherwise.
  */
-static inline uint32_t
+static inline __attribute__((always_inline)) uint32_t
 zs_buddy_rmqueue(struct zs_machine *m, struct zs_zone *z, unsigned order, unsigned mt)
 {
 	const int is24 = z->discipline == ZS_BUDDY_24;
@@ -130,7 +130,7 @@ zs_buddy_rmqueue(struct zs_machine *m, struct zs_zone *z, unsigned order, unsign
  * 2.4.0's pair bit says the buddy is in use (no merge); the merge loops and 2.6's
  * buddy test are out of line.
  */
-static inline unsigned
+static inline __attribute__((always_inline)) unsigned
 zs_buddy_free(struct zs_machine *m, struct zs_zone *z, uint32_t pfn, unsigned order, unsigned mt)
 {
 	struct zs_page *p = &m->pages[pfn];

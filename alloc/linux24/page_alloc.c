@@ -128,8 +128,9 @@ zs24_zonelist(struct z24 *s, int node, uint32_t gfp, struct zs_zone **zl)
 
 /* ---- rmqueue / __free_pages_ok ---- */
 
-uint32_t
-zs24_rmqueue(struct z24 *s, struct zs_zone *z, unsigned order)
+/* zs24_rmqueue, inline in pass A (nearly every allocation takes its page there). */
+static inline __attribute__((always_inline)) uint32_t
+rmqueue(struct z24 *s, struct zs_zone *z, unsigned order)
 {
 	/* KERNEL: 2.4.0 mm/page_alloc.c rmqueue() (mechanics in buddy.c) */
 	uint32_t pfn = zs_buddy_rmqueue(s->m, z, order, 0);
@@ -142,6 +143,12 @@ zs24_rmqueue(struct z24 *s, struct zs_zone *z, unsigned order)
 		p->aux = ZS_NIL;
 	}
 	return pfn;
+}
+
+uint32_t
+zs24_rmqueue(struct z24 *s, struct zs_zone *z, unsigned order)
+{
+	return rmqueue(s, z, order);
 }
 
 /* zs24_free_pages_ok, inline in ops->free (every free of the model ends here). */
@@ -230,7 +237,7 @@ pass_a(struct z24 *s, struct zs_zone *const *zl, int nz, unsigned order, struct 
 		struct zs_zone *z = zl[i];
 
 		if (z->free_pages >= z->pages_low) {
-			uint32_t pfn = zs24_rmqueue(s, z, order);
+			uint32_t pfn = rmqueue(s, z, order);
 
 			if (pfn != ZS_NIL) {
 				*from = z;
@@ -364,10 +371,11 @@ zone_statistics(struct z24 *s, const struct zs_alloc_req *req, struct zs_zone *z
 		zz->other_node++;
 }
 
-/* End the allocation with pfn, from zone z (NULL: the zone holding pfn) or none. */
-static enum zs_alloc_status
-done(struct z24 *s, struct zs_alloc_req *req, struct z24_ctx *c, struct zs_zone *z, uint32_t pfn,
-     int path)
+/* End the allocation with pfn, from zone z (NULL: the zone holding pfn) or none.
+ * always_inline for pass A's exit; done() below for the others. */
+static inline __attribute__((always_inline)) enum zs_alloc_status
+done_inline(struct z24 *s, struct zs_alloc_req *req, struct z24_ctx *c, struct zs_zone *z,
+	    uint32_t pfn, int path)
 {
 	charge(s, req, c);
 	req->pfn = pfn;
@@ -377,6 +385,13 @@ done(struct z24 *s, struct zs_alloc_req *req, struct z24_ctx *c, struct zs_zone 
 		path = req->local[Z24_L_RETRIED] == 1 ? Z24_P_RETRY_KSWAPD : Z24_P_RETRY_TFP;
 	req->path = path;
 	return ZS_ALLOC_DONE;
+}
+
+static __attribute__((noinline)) enum zs_alloc_status
+done(struct z24 *s, struct zs_alloc_req *req, struct z24_ctx *c, struct zs_zone *z, uint32_t pfn,
+     int path)
+{
+	return done_inline(s, req, c, z, pfn, path);
 }
 
 /* Try a node's zonelist; returns DONE (served or failed on every node) or BLOCKED. */
@@ -472,7 +487,7 @@ try_again:
 	/* 4. Pass A: zones with lots of free memory. */
 	pfn = pass_a(s, zl, nz, order, &from);
 	if (pfn != ZS_NIL)
-		return done(s, req, &c, from, pfn, Z24_P_PASSA);
+		return done_inline(s, req, &c, from, pfn, Z24_P_PASSA);
 	/* 5, 6. free + inactive_clean above pages_high, then pages_low */
 	pfn = zs24_alloc_pages_limit(s, zl, nz, order, Z24_PAGES_HIGH, (int)req->local[Z24_L_DIRECT], &c);
 	if (pfn != ZS_NIL)
