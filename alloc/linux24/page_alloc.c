@@ -340,7 +340,7 @@ current_pfm(const struct zs_alloc_req *req)
 }
 
 /* Account the step's CPU time to the allocating thread. */
-static void
+static inline __attribute__((always_inline)) void
 charge(struct z24 *s, struct zs_alloc_req *req, struct z24_ctx *c)
 {
 	if (c->cost_ns > 0) {
@@ -359,7 +359,7 @@ charge(struct z24 *s, struct zs_alloc_req *req, struct z24_ctx *c)
  * is the first zone of the start node's zonelist (alloc_pages()' round-robin
  * node), a hit is a block served on that node, `local` the allocating CPU's node.
  */
-static void
+static inline __attribute__((always_inline)) void
 zone_statistics(struct z24 *s, const struct zs_alloc_req *req, struct zs_zone *z)
 {
 	struct zs_zone *const *zl;
@@ -442,23 +442,26 @@ next_node:
 	if (nz == 0)
 		goto node_failed;
 
-	switch (req->step) {
-	case Z24_S_ENTRY:
-		break;
-	case Z24_S_TRY_AGAIN:
-		goto try_again;
-	case Z24_S_PASS_D:
-		goto pass_d;
-	case Z24_S_HO_RECLAIM:
-		goto ho_reclaim;
-	case Z24_S_AFTER_KSWAPD:
-		goto after_kswapd;
-	case Z24_S_AFTER_TFP:
-		goto try_again;
-	case Z24_S_FINAL:
-		goto final;
-	default:
-		ZS_BUG_ON(1);
+	/* a new allocation (nearly every call) skips the dispatch's jump table */
+	if (req->step != Z24_S_ENTRY) {
+		switch (req->step) {
+		case Z24_S_ENTRY:
+			break;
+		case Z24_S_TRY_AGAIN:
+			goto try_again;
+		case Z24_S_PASS_D:
+			goto pass_d;
+		case Z24_S_HO_RECLAIM:
+			goto ho_reclaim;
+		case Z24_S_AFTER_KSWAPD:
+			goto after_kswapd;
+		case Z24_S_AFTER_TFP:
+			goto try_again;
+		case Z24_S_FINAL:
+			goto final;
+		default:
+			ZS_BUG_ON(1);
+		}
 	}
 
 	/* 1. Allocations put pressure on the VM subsystem. */

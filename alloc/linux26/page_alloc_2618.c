@@ -41,21 +41,24 @@ zs26_alloc_2618(struct zs_vm *vm, struct zs_alloc_req *req, const struct zs26_pz
 	uint32_t pfn;
 	int alloc_flags;
 
-	switch (req->step) {
-	case S_RESTART:
-		break;
-	case S_NOFAIL_LOOP:
-		goto nofail_alloc;
-	case S_REBALANCE:
-		alloc_flags = (int)req->local[L_AFLAGS];
-		goto rebalance;
-	case S_OOM_SLEPT:
-		goto restart;
-	case S_RECLAIM:
-		alloc_flags = (int)req->local[L_AFLAGS];
-		goto reclaim;
-	default:
-		ZS_BUG_ON(1);
+	/* a new allocation (nearly every call) skips the dispatch's jump table */
+	if (req->step != S_RESTART) {
+		switch (req->step) {
+		case S_RESTART:
+			break;
+		case S_NOFAIL_LOOP:
+			goto nofail_alloc;
+		case S_REBALANCE:
+			alloc_flags = (int)req->local[L_AFLAGS];
+			goto rebalance;
+		case S_OOM_SLEPT:
+			goto restart;
+		case S_RECLAIM:
+			alloc_flags = (int)req->local[L_AFLAGS];
+			goto reclaim;
+		default:
+			ZS_BUG_ON(1);
+		}
 	}
 
 restart:
