@@ -106,15 +106,20 @@ zs_buddy_rmqueue(struct zs_machine *m, struct zs_zone *z, unsigned order, unsign
 {
 	const int is24 = z->discipline == ZS_BUDDY_24;
 	const unsigned t = is24 ? 0 : mt;
+	struct zs_list *l;
 	uint32_t pfn;
 
 	if (order >= (unsigned)z->max_order)
 		return ZS_NIL;
-	pfn = z->free_area[order].list[t].head;
-	if (pfn == ZS_NIL)
+	l = &z->free_area[order].list[t];
+	if (l->head == ZS_NIL)
 		return zs_buddy_rmqueue_search(m, z, order, mt);
-	/* KERNEL: 2.4.0 rmqueue() / 2.6.32 __rmqueue_smallest() at current_order == order */
-	zs_buddy_list_del(m, z, pfn, order, t);
+	/* KERNEL: 2.4.0 rmqueue() / 2.6.32 __rmqueue_smallest() at current_order == order:
+	 * the head block off its list (zs_buddy_list_del of the head) */
+	pfn = zs_list_pop_head(m->pages, l);
+	m->pages[pfn].flags &= ~ZS_PG_BUDDY;
+	z->free_area[order].nr_free--;
+	z->nr_free_mt[order][t]--;
 	if (is24)
 		zs_buddy_toggle_pair_bit(z, pfn - z->start_pfn, order);
 	z->free_pages -= 1u << order;
