@@ -647,6 +647,34 @@ zs26_zlc_mark_zone_full(struct zs26_zlc *zlc, int zone_id)
 uint32_t zs26_walk_zonelist(struct zs_vm *vm, struct zs_alloc_req *req, uint32_t gfp,
 			    unsigned order, const int *zl, int nzl, int alloc_flags,
 			    struct zs26_zlc *zlc, unsigned cpu, int first_failed);
+/*
+ * The first zone of get_page_from_freelist's walk (zl[0], nzl > 0), where nearly every
+ * allocation ends: no zlc test (the cache is set up after the first zone tried),
+ * classzone is this zone's type.  A block from it, or ZS_NIL with *first_failed as
+ * zs26_walk_zonelist takes it (0: below its mark, 1: buffered_rmqueue found nothing).
+ */
+ZS26_FAST uint32_t
+zs26_first_zone(struct zs_vm *vm, struct zs_alloc_req *req, uint32_t gfp, unsigned order,
+		const int *zl, int alloc_flags, unsigned cpu, int *first_failed)
+{
+	struct zs_machine *m = vm->machine;
+	struct zs_zone *z = &m->zones[zl[0]];
+	uint32_t pfn;
+
+	(void)req;
+	if (!(alloc_flags & ZS26_ALLOC_NO_WATERMARKS) &&
+	    !zs26_zone_watermark_ok(z, order, zs26_mark(z, alloc_flags), (int)z->type, alloc_flags)) {
+		*first_failed = 0;
+		return ZS_NIL;
+	}
+	pfn = zs26_buffered_rmqueue(vm, z, order, gfp, cpu);
+	if (pfn == ZS_NIL) {
+		*first_failed = 1;
+		return ZS_NIL;
+	}
+	return zs26_numa_served(m, z, z, cpu, pfn);
+}
+
 /* zs26_get_page_from_freelist, inline for the first pass of __alloc_pages (nearly every
  * allocation ends there): the first zone here, the rest of the walk out of line. */
 ZS26_FAST uint32_t
@@ -654,29 +682,18 @@ zs26_get_page_from_freelist_inline(struct zs_vm *vm, struct zs_alloc_req *req, u
 				   unsigned order, const int *zl, int nzl, int alloc_flags,
 				   struct zs26_zlc *zlc)
 {
-	struct zs_machine *m = vm->machine;
-	struct zs_zone *z;
 	unsigned cpu;
 	uint32_t pfn;
+	int first_failed;
 
 	if (nzl <= 0)
 		return ZS_NIL;
-	cpu = zs_cpu_index(m, req->cpu);
-	/*
-	 * The walk's first zone, where nearly every allocation ends: no zlc test
-	 * (the cache is set up after the first zone tried), classzone is this
-	 * zone's type.  Anything but a block from it goes on in zs26_walk_zonelist.
-	 */
-	z = &m->zones[zl[0]];
-	if (!(alloc_flags & ZS26_ALLOC_NO_WATERMARKS) &&
-	    !zs26_zone_watermark_ok(z, order, zs26_mark(z, alloc_flags), (int)z->type, alloc_flags))
-		return zs26_walk_zonelist(vm, req, gfp, order, zl, nzl, alloc_flags, zlc, cpu,
-					  0);
-	pfn = zs26_buffered_rmqueue(vm, z, order, gfp, cpu);
-	if (pfn == ZS_NIL)
-		return zs26_walk_zonelist(vm, req, gfp, order, zl, nzl, alloc_flags, zlc, cpu,
-					  1);
-	return zs26_numa_served(m, z, z, cpu, pfn);
+	cpu = zs_cpu_index(vm->machine, req->cpu);
+	pfn = zs26_first_zone(vm, req, gfp, order, zl, alloc_flags, cpu, &first_failed);
+	if (pfn != ZS_NIL)
+		return pfn;
+	return zs26_walk_zonelist(vm, req, gfp, order, zl, nzl, alloc_flags, zlc, cpu,
+				  first_failed);
 }
 
 /* Resolve the request's node (req->node < 0: the CPU's node). */

@@ -207,20 +207,27 @@ reclaim:
 enum zs_alloc_status
 zs26_alloc_2632(struct zs_vm *vm, struct zs_alloc_req *req, const struct zs26_pzl *pz)
 {
+	const uint32_t gfp = req->gfp | GFP26_HARDWALL;
+	const int alloc_flags = ZS26_ALLOC_WMARK_LOW | ZS26_ALLOC_CPUSET;
+	unsigned cpu;
 	uint32_t pfn;
+	int first_failed;
 
 	/* a resumed allocation goes on where it slept */
 	if (req->step != S_START)
 		return alloc_pages_slowpath(vm, req, pz);
 	/* KERNEL: 2.6.32 mm/page_alloc.c __alloc_pages_nodemask(): no preferred zone -> NULL */
-	if (pz->nzl == 0)
+	if (pz->nzl <= 0)
 		return zs26_done(req, ZS_NIL, ZS26_P_FAIL_NOZONE);
 	/* KERNEL: 2.6.32 __alloc_pages_nodemask(): the first get_page_from_freelist at
-	 * the low watermark (zl is the zonelist filtered by the nodemask) */
-	pfn = zs26_get_page_from_freelist_inline(vm, req, req->gfp | GFP26_HARDWALL, req->order,
-						 pz->zl, pz->nzl,
-						 ZS26_ALLOC_WMARK_LOW | ZS26_ALLOC_CPUSET,
-						 zs26_zlc_of(vm, pz->node, req->gfp));
+	 * the low watermark (zl is the zonelist filtered by the nodemask); this is
+	 * zs26_get_page_from_freelist_inline with the zonelist cache looked up only
+	 * for the walk past the first zone */
+	cpu = zs_cpu_index(vm->machine, req->cpu);
+	pfn = zs26_first_zone(vm, req, gfp, req->order, pz->zl, alloc_flags, cpu, &first_failed);
+	if (pfn == ZS_NIL)
+		pfn = zs26_walk_zonelist(vm, req, gfp, req->order, pz->zl, pz->nzl, alloc_flags,
+					 zs26_zlc_of(vm, pz->node, req->gfp), cpu, first_failed);
 	if (pfn != ZS_NIL)
 		return zs26_done(req, pfn, ZS26_P_FAST);
 	return alloc_pages_slowpath(vm, req, pz);
