@@ -403,71 +403,14 @@ done(struct z24 *s, struct zs_alloc_req *req, struct z24_ctx *c, struct zs_zone 
 	return done_inline(s, req, c, z, pfn, path);
 }
 
-/* Try a node's zonelist; returns DONE (served or failed on every node) or BLOCKED. */
-enum zs_alloc_status
-zs24_alloc(struct zs_vm *vm, struct zs_alloc_req *req)
+/* __alloc_pages steps 1-3 of a new allocation (zs24_alloc and alloc_pages). */
+static inline __attribute__((always_inline)) void
+alloc_steps_1_3(struct z24 *s, struct zs_alloc_req *req, uint32_t gfp, unsigned order, int pfm)
 {
-	struct z24 *s = zs24_state(vm);
-	struct z24_ctx c = {req->thread, req->task, current_pfm(req), 0, 0, 0};
-	struct zs_zone *const *zl;
-	unsigned order = req->order;
-	uint32_t gfp = req->gfp;
-	struct zs_zone *from;
-	uint32_t pfn;
-	int nz, node;
-
-	if (req->step == Z24_S_ENTRY && req->local[Z24_L_NODEI] == 0) {
-		/* KERNEL: 2.4.0 mm/numa.c alloc_pages(): round-robin start node */
-		if (s->m->nr_nodes > 1) {
-			req->local[Z24_L_NODE0] = s->numa_next % (unsigned)s->m->nr_nodes;
-			s->numa_next = (unsigned)req->local[Z24_L_NODE0] + 1;
-		} else {
-			req->local[Z24_L_NODE0] = 0;
-		}
-		if (req->kind == ZS_KIND_BUFFER && order == 0) {
-			/* KERNEL: 2.4.0 fs/buffer.c refill_freelist(): balance_dirty, a
-			 * launder without I/O on a free shortage, then grow_buffers()
-			 * allocates with GFP_BUFFER whatever the caller's mask */
-			zs24_balance_dirty(s);
-			if (zs24_free_shortage(s))
-				zs24_page_launder(s, GFP24_BUFFER, 0, &c);
-			gfp = req->gfp = GFP24_BUFFER;
-		}
-	}
-next_node:
-	node = (int)(req->local[Z24_L_NODE0] + req->local[Z24_L_NODEI]);
-	if (node >= s->m->nr_nodes) /* both are < nr_nodes: one wrap at most (no division) */
-		node -= s->m->nr_nodes;
-	nz = zonelist_of(s, node, gfp, &zl);
-	if (nz == 0)
-		goto node_failed;
-
-	/* a new allocation (nearly every call) skips the dispatch's jump table */
-	if (req->step != Z24_S_ENTRY) {
-		switch (req->step) {
-		case Z24_S_ENTRY:
-			break;
-		case Z24_S_TRY_AGAIN:
-			goto try_again;
-		case Z24_S_PASS_D:
-			goto pass_d;
-		case Z24_S_HO_RECLAIM:
-			goto ho_reclaim;
-		case Z24_S_AFTER_KSWAPD:
-			goto after_kswapd;
-		case Z24_S_AFTER_TFP:
-			goto try_again;
-		case Z24_S_FINAL:
-			goto final;
-		default:
-			ZS_BUG_ON(1);
-		}
-	}
-
 	/* 1. Allocations put pressure on the VM subsystem. */
 	s->memory_pressure++;
 	/* 2. KERNEL: 2.4.0 mm/page_alloc.c: may we take pages from inactive_clean? */
-	req->local[Z24_L_DIRECT] = order == 0 && (gfp & GFP24_WAIT) && !c.pfm;
+	req->local[Z24_L_DIRECT] = order == 0 && (gfp & GFP24_WAIT) && !pfm;
 	req->local[Z24_L_RETRIED] = 0;
 	/*
 	 * 3. kswapd, or else bdflush.  The shortage tests only read state, so the zone
@@ -499,12 +442,83 @@ next_node:
 				zs24_wakeup_bdflush(s, 0);
 		}
 	}
+}
+
+/*
+ * __alloc_pages over each node's zonelist; returns DONE (served or failed on every
+ * node) or BLOCKED.  after_pass_a: zs24_alloc ran steps 1-4 of a new allocation on
+ * the only node and pass A found nothing, so go on at step 5.
+ */
+static __attribute__((noinline)) enum zs_alloc_status
+alloc_pages(struct zs_vm *vm, struct zs_alloc_req *req, int after_pass_a)
+{
+	struct z24 *s = zs24_state(vm);
+	struct z24_ctx c = {req->thread, req->task, current_pfm(req), 0, 0, 0};
+	struct zs_zone *const *zl;
+	unsigned order = req->order;
+	uint32_t gfp = req->gfp;
+	struct zs_zone *from;
+	uint32_t pfn;
+	int nz, node;
+
+	if (req->step == Z24_S_ENTRY && req->local[Z24_L_NODEI] == 0 && !after_pass_a) {
+		/* KERNEL: 2.4.0 mm/numa.c alloc_pages(): round-robin start node */
+		if (s->m->nr_nodes > 1) {
+			req->local[Z24_L_NODE0] = s->numa_next % (unsigned)s->m->nr_nodes;
+			s->numa_next = (unsigned)req->local[Z24_L_NODE0] + 1;
+		} else {
+			req->local[Z24_L_NODE0] = 0;
+		}
+		if (req->kind == ZS_KIND_BUFFER && order == 0) {
+			/* KERNEL: 2.4.0 fs/buffer.c refill_freelist(): balance_dirty, a
+			 * launder without I/O on a free shortage, then grow_buffers()
+			 * allocates with GFP_BUFFER whatever the caller's mask */
+			zs24_balance_dirty(s);
+			if (zs24_free_shortage(s))
+				zs24_page_launder(s, GFP24_BUFFER, 0, &c);
+			gfp = req->gfp = GFP24_BUFFER;
+		}
+	}
+next_node:
+	node = (int)(req->local[Z24_L_NODE0] + req->local[Z24_L_NODEI]);
+	if (node >= s->m->nr_nodes) /* both are < nr_nodes: one wrap at most (no division) */
+		node -= s->m->nr_nodes;
+	nz = zonelist_of(s, node, gfp, &zl);
+	if (nz == 0)
+		goto node_failed;
+
+	if (after_pass_a)
+		goto pass_a_failed;
+	/* a new allocation (nearly every call) skips the dispatch's jump table */
+	if (req->step != Z24_S_ENTRY) {
+		switch (req->step) {
+		case Z24_S_ENTRY:
+			break;
+		case Z24_S_TRY_AGAIN:
+			goto try_again;
+		case Z24_S_PASS_D:
+			goto pass_d;
+		case Z24_S_HO_RECLAIM:
+			goto ho_reclaim;
+		case Z24_S_AFTER_KSWAPD:
+			goto after_kswapd;
+		case Z24_S_AFTER_TFP:
+			goto try_again;
+		case Z24_S_FINAL:
+			goto final;
+		default:
+			ZS_BUG_ON(1);
+		}
+	}
+
+	alloc_steps_1_3(s, req, gfp, order, c.pfm);
 
 try_again:
 	/* 4. Pass A: zones with lots of free memory. */
 	pfn = pass_a(s, zl, nz, order, &from);
 	if (pfn != ZS_NIL)
-		return done_inline(s, req, &c, from, pfn, Z24_P_PASSA);
+		return done(s, req, &c, from, pfn, Z24_P_PASSA);
+pass_a_failed:
 	/* 5, 6. free + inactive_clean above pages_high, then pages_low */
 	pfn = zs24_alloc_pages_limit(s, zl, nz, order, Z24_PAGES_HIGH, (int)req->local[Z24_L_DIRECT], &c);
 	if (pfn != ZS_NIL)
@@ -627,4 +641,32 @@ node_failed:
 		zs_vm_kill_task(vm, req->task, "vm_kill");
 	}
 	return done(s, req, &c, NULL, ZS_NIL, Z24_P_FAIL);
+}
+
+enum zs_alloc_status
+zs24_alloc(struct zs_vm *vm, struct zs_alloc_req *req)
+{
+	struct z24 *s = zs24_state(vm);
+	struct zs_zone *const *zl;
+	struct zs_zone *from;
+	uint32_t pfn;
+	int nz;
+
+	/* a resumed call, several nodes, a buffer-cache refill: the whole function */
+	if (req->step != Z24_S_ENTRY || req->local[Z24_L_NODEI] != 0 || s->m->nr_nodes != 1 ||
+	    (req->kind == ZS_KIND_BUFFER && req->order == 0))
+		return alloc_pages(vm, req, 0);
+	nz = zonelist_of(s, 0, req->gfp, &zl);
+	if (nz == 0)
+		return alloc_pages(vm, req, 0);
+	/* a new allocation on the only node: alloc_pages' first steps, pass A inline */
+	struct z24_ctx c = {req->thread, req->task, current_pfm(req), 0, 0, 0};
+
+	req->local[Z24_L_NODE0] = 0; /* KERNEL: 2.4.0 mm/numa.c alloc_pages(): one node */
+	alloc_steps_1_3(s, req, req->gfp, req->order, c.pfm);
+	/* 4. Pass A: zones with lots of free memory. */
+	pfn = pass_a(s, zl, nz, req->order, &from);
+	if (pfn != ZS_NIL)
+		return done_inline(s, req, &c, from, pfn, Z24_P_PASSA);
+	return alloc_pages(vm, req, 1);
 }
