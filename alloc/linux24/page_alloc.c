@@ -279,22 +279,12 @@ zs24_alloc_nowait(struct z24 *s, uint32_t gfp, struct z24_ctx *c)
 
 /* ---- ops->free ---- */
 
-void
-zs24_free(struct zs_vm *vm, uint32_t pfn, unsigned order, unsigned cpu)
+/* zs24_free of a page on a list or with state to undo (the tests one by one). */
+static __attribute__((noinline)) void
+free_page_with_state(struct z24 *s, uint32_t pfn, unsigned order)
 {
-	struct z24 *s = zs24_state(vm);
 	struct zs_page *p = z24_pg(s, pfn);
 
-	(void)cpu;
-	/* SUBTLE: every flag the tests below act on (and free_pages_ok's BUG_ONs):
-	 * with none set and the page on no list, each test is false and the flags
-	 * they would clear are cleared by free_pages_ok anyway */
-	if (p->list == ZS_LST_NONE &&
-	    !(p->flags & (ZS_PG_SWAPCACHE | ZS_PG_LOCKED | ZS_PG_WRITEBACK | Z24_PG_BUFDIRTY |
-			  Z24_PG_CACHE | Z24_PG_BUFFERS))) {
-		free_pages_ok(s, pfn, order);
-		return;
-	}
 	if ((p->flags & ZS_PG_SWAPCACHE) && (p->flags & ZS_PG_LOCKED)) {
 		/* KERNEL: 2.4.0 mm/swap_state.c free_page_and_swap_cache(): TryLockPage
 		 * fails under I/O, so the page stays in the swap cache and on its list,
@@ -329,6 +319,25 @@ zs24_free(struct zs_vm *vm, uint32_t pfn, unsigned order, unsigned cpu)
 		return;
 	}
 	free_pages_ok(s, pfn, order);
+}
+
+void
+zs24_free(struct zs_vm *vm, uint32_t pfn, unsigned order, unsigned cpu)
+{
+	struct z24 *s = zs24_state(vm);
+	struct zs_page *p = z24_pg(s, pfn);
+
+	(void)cpu;
+	/* SUBTLE: every flag the tests of free_page_with_state act on (and
+	 * free_pages_ok's BUG_ONs): with none set and the page on no list, each test
+	 * is false and the flags they would clear are cleared by free_pages_ok anyway */
+	if (p->list == ZS_LST_NONE &&
+	    !(p->flags & (ZS_PG_SWAPCACHE | ZS_PG_LOCKED | ZS_PG_WRITEBACK | Z24_PG_BUFDIRTY |
+			  Z24_PG_CACHE | Z24_PG_BUFFERS))) {
+		free_pages_ok(s, pfn, order);
+		return;
+	}
+	free_page_with_state(s, pfn, order);
 }
 
 /* ---- __alloc_pages ---- */
