@@ -8,30 +8,8 @@
 #include <string.h>
 #include <sysexits.h>
 
-/* ---- free-list primitives: keep nr_free and the per-(order, type) counts in step ---- */
-
-static inline void
-list_add_block(struct zs_machine *m, struct zs_zone *z, uint32_t pfn, unsigned order,
-	       unsigned mt)
-{
-	struct zs_page *p = &m->pages[pfn];
-
-	zs_list_add(m->pages, &z->free_area[order].list[mt], pfn, (uint8_t)(ZS_LST_BUDDY + mt));
-	p->flags = (p->flags & ~ZS_PG_HEAD) | ZS_PG_BUDDY;
-	p->order = (uint8_t)order;
-	z->free_area[order].nr_free++;
-	z->nr_free_mt[order][mt]++;
-}
-
-static inline void
-list_del_block(struct zs_machine *m, struct zs_zone *z, uint32_t pfn, unsigned order,
-	       unsigned mt)
-{
-	zs_list_del(m->pages, &z->free_area[order].list[mt], pfn);
-	m->pages[pfn].flags &= ~ZS_PG_BUDDY;
-	z->free_area[order].nr_free--;
-	z->nr_free_mt[order][mt]--;
-}
+#define list_add_block zs_buddy_list_add
+#define list_del_block zs_buddy_list_del
 
 void
 zs_buddy_del_block(struct zs_machine *m, struct zs_zone *z, uint32_t pfn, unsigned order,
@@ -49,18 +27,7 @@ zs_buddy_add_block(struct zs_machine *m, struct zs_zone *z, uint32_t pfn, unsign
 
 /* ---- 2.4.0 free_area bitmaps ---- */
 
-/* MARK_USED / test_and_change_bit on the pair bit of order k covering zone index idx. */
-static inline int
-toggle_pair_bit(struct zs_zone *z, uint32_t idx, unsigned k)
-{
-	uint32_t bit = idx >> (k + 1);
-	uint8_t *byte = &z->free_area[k].map[bit >> 3];
-	uint8_t mask = (uint8_t)(1u << (bit & 7));
-	int was = (*byte & mask) != 0;
-
-	*byte ^= mask;
-	return was;
-}
+#define toggle_pair_bit zs_buddy_toggle_pair_bit
 
 static inline int
 pair_bit(const struct zs_zone *z, uint32_t idx, unsigned k)
@@ -165,7 +132,7 @@ rmqueue_26(struct zs_machine *m, struct zs_zone *z, unsigned order, unsigned mt)
 }
 
 uint32_t
-zs_buddy_rmqueue(struct zs_machine *m, struct zs_zone *z, unsigned order, unsigned mt)
+zs_buddy_rmqueue_search(struct zs_machine *m, struct zs_zone *z, unsigned order, unsigned mt)
 {
 	uint32_t pfn;
 
@@ -185,35 +152,34 @@ zs_buddy_rmqueue(struct zs_machine *m, struct zs_zone *z, unsigned order, unsign
 }
 
 /* ---- free ----
- * free_24 and free_26 are noinline: with both merge loops inlined, zs_buddy_free saved
- * six registers on every call; apart, it is a tail call and each loop keeps its own
- * (11 instructions fewer on a 2.4.0 order-0 free). */
+ * The merge loops are out of line (zs_buddy_free, inline in buddy.h, frees a block
+ * whose buddy is in use without a call). */
 
-/* KERNEL: 2.4.0 mm/page_alloc.c __free_pages_ok(): the pair bit decides merging. */
-static __attribute__((noinline)) unsigned
-free_24(struct zs_machine *m, struct zs_zone *z, uint32_t pfn, unsigned order)
+unsigned
+zs_buddy_free_24_merge(struct zs_machine *m, struct zs_zone *z, uint32_t pfn, unsigned order)
 {
+	/* KERNEL: 2.4.0 mm/page_alloc.c __free_pages_ok(): the pair bit decides merging;
+	 * it was 1 at `order` (toggled to 0 by the caller): the buddy is free, merge */
 	uint32_t idx = pfn - z->start_pfn;
 
 	z->free_pages += 1u << order;
-	while (order < (unsigned)z->max_order - 1) {
-		/* bit was 0: the buddy is in use, stop */
-		if (!toggle_pair_bit(z, idx, order))
-			break;
+	do {
 		uint32_t buddy = z->start_pfn + (idx ^ (1u << order));
 
 		list_del_block(m, z, buddy, order, 0);
 		order++;
 		idx &= ~((1u << order) - 1);
-	}
+		/* bit was 0: the buddy is in use, stop */
+	} while (order < (unsigned)z->max_order - 1 && toggle_pair_bit(z, idx, order));
 	list_add_block(m, z, z->start_pfn + idx, order, 0);
 	return order;
 }
 
-/* KERNEL: 2.6.32 mm/page_alloc.c __free_one_page() / page_is_buddy() */
-static __attribute__((noinline)) unsigned
-free_26(struct zs_machine *m, struct zs_zone *z, uint32_t pfn, unsigned order, unsigned mt)
+unsigned
+zs_buddy_free_26(struct zs_machine *m, struct zs_zone *z, uint32_t pfn, unsigned order,
+		 unsigned mt)
 {
+	/* KERNEL: 2.6.32 mm/page_alloc.c __free_one_page() / page_is_buddy() */
 	uint32_t end = z->start_pfn + z->spanned;
 
 	z->free_pages += 1u << order;
@@ -233,19 +199,6 @@ free_26(struct zs_machine *m, struct zs_zone *z, uint32_t pfn, unsigned order, u
 	}
 	list_add_block(m, z, pfn, order, mt);
 	return order;
-}
-
-unsigned
-zs_buddy_free(struct zs_machine *m, struct zs_zone *z, uint32_t pfn, unsigned order, unsigned mt)
-{
-	struct zs_page *p = &m->pages[pfn];
-
-	ZS_BUG_ON(p->flags & (ZS_PG_BUDDY | ZS_PG_RESERVED));
-	ZS_BUG_ON(p->list != ZS_LST_NONE);
-	p->flags &= ~ZS_PG_HEAD;
-	if (z->discipline == ZS_BUDDY_24)
-		return free_24(m, z, pfn, order);
-	return free_26(m, z, pfn, order, mt);
 }
 
 void

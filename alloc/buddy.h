@@ -28,6 +28,7 @@
 #include <stdint.h>
 
 #include "alloc/machine.h"
+#include "sim/diag.h"
 
 enum zs_buddy_discipline {
 	ZS_BUDDY_24 = 0,
@@ -39,22 +40,120 @@ int zs_buddy_init(struct zs_zone *z, enum zs_buddy_discipline d, struct zs_error
 /* Release the bitmaps. */
 void zs_buddy_fini(struct zs_zone *z);
 
+/* ---- free-list primitives: keep nr_free and the per-(order, type) counts in step ---- */
+
+/* Put a free block on list mt of its order at the head (list_add + set_page_order). */
+static inline void
+zs_buddy_list_add(struct zs_machine *m, struct zs_zone *z, uint32_t pfn, unsigned order,
+		  unsigned mt)
+{
+	struct zs_page *p = &m->pages[pfn];
+
+	zs_list_add(m->pages, &z->free_area[order].list[mt], pfn, (uint8_t)(ZS_LST_BUDDY + mt));
+	p->flags = (p->flags & ~ZS_PG_HEAD) | ZS_PG_BUDDY;
+	p->order = (uint8_t)order;
+	z->free_area[order].nr_free++;
+	z->nr_free_mt[order][mt]++;
+}
+
+/* Unlink a free block from list mt of its order (list_del + rmv_page_order). */
+static inline void
+zs_buddy_list_del(struct zs_machine *m, struct zs_zone *z, uint32_t pfn, unsigned order,
+		  unsigned mt)
+{
+	zs_list_del(m->pages, &z->free_area[order].list[mt], pfn);
+	m->pages[pfn].flags &= ~ZS_PG_BUDDY;
+	z->free_area[order].nr_free--;
+	z->nr_free_mt[order][mt]--;
+}
+
+/* 2.4.0 MARK_USED / test_and_change_bit on the pair bit of order k covering zone
+ * index idx: the bit's value before. */
+static inline int
+zs_buddy_toggle_pair_bit(struct zs_zone *z, uint32_t idx, unsigned k)
+{
+	uint32_t bit = idx >> (k + 1);
+	uint8_t *byte = &z->free_area[k].map[bit >> 3];
+	uint8_t mask = (uint8_t)(1u << (bit & 7));
+	int was = (*byte & mask) != 0;
+
+	*byte ^= mask;
+	return was;
+}
+
+/* zs_buddy_rmqueue's whole search, out of line (the split of a larger block). */
+uint32_t zs_buddy_rmqueue_search(struct zs_machine *m, struct zs_zone *z, unsigned order,
+				 unsigned mt);
+/* 2.4.0 __free_pages_ok's merge loop, from a block of `order` whose pair bit was 1 (the
+ * buddy free) and is now 0; the final order. */
+unsigned zs_buddy_free_24_merge(struct zs_machine *m, struct zs_zone *z, uint32_t pfn,
+				unsigned order);
+/* 2.6 __free_one_page: the merge loop and the listing; the final order. */
+unsigned zs_buddy_free_26(struct zs_machine *m, struct zs_zone *z, uint32_t pfn, unsigned order,
+			  unsigned mt);
+
 /*
  * rmqueue / __rmqueue_smallest: take a block of `order` from the first
  * non-empty list of order >= `order` (of migratetype mt; 2.4 ignores mt), split
  * it with the discipline's expand.  Returns the first pfn of the block, or
  * ZS_NIL.  free_pages drops by 2^order.  The returned pages are marked
  * ZS_PG_HEAD on the first page with order recorded; no other state is set.
+ * Inline where the list of `order` itself has a block (nothing to split, the
+ * search's first step); zs_buddy_rmqueue_search otherwise.
  */
-uint32_t zs_buddy_rmqueue(struct zs_machine *m, struct zs_zone *z, unsigned order, unsigned mt);
+static inline __attribute__((always_inline)) uint32_t
+zs_buddy_rmqueue(struct zs_machine *m, struct zs_zone *z, unsigned order, unsigned mt)
+{
+	const int is24 = z->discipline == ZS_BUDDY_24;
+	const unsigned t = is24 ? 0 : mt;
+	struct zs_list *l;
+	uint32_t pfn;
+
+	if (order >= (unsigned)z->max_order)
+		return ZS_NIL;
+	l = &z->free_area[order].list[t];
+	if (l->head == ZS_NIL)
+		return zs_buddy_rmqueue_search(m, z, order, mt);
+	/* KERNEL: 2.4.0 rmqueue() / 2.6.32 __rmqueue_smallest() at current_order == order:
+	 * the head block off its list (zs_buddy_list_del of the head) */
+	pfn = zs_list_pop_head(m->pages, l);
+	m->pages[pfn].flags &= ~ZS_PG_BUDDY;
+	z->free_area[order].nr_free--;
+	z->nr_free_mt[order][t]--;
+	if (is24)
+		zs_buddy_toggle_pair_bit(z, pfn - z->start_pfn, order);
+	z->free_pages -= 1u << order;
+	m->pages[pfn].flags |= ZS_PG_HEAD;
+	m->pages[pfn].order = (uint8_t)order;
+	return pfn;
+}
 
 /*
  * __free_pages_ok (2.4) / __free_one_page (2.6): return a block to the free
  * lists, coalescing with free buddies; the merged block goes to the head of the
- * list of migratetype mt (2.4: list 0).  Returns the final order.
+ * list of migratetype mt (2.4: list 0).  Returns the final order.  Inline where
+ * 2.4.0's pair bit says the buddy is in use (no merge); the merge loops and 2.6's
+ * buddy test are out of line.
  */
-unsigned zs_buddy_free(struct zs_machine *m, struct zs_zone *z, uint32_t pfn, unsigned order,
-		       unsigned mt);
+static inline __attribute__((always_inline)) unsigned
+zs_buddy_free(struct zs_machine *m, struct zs_zone *z, uint32_t pfn, unsigned order, unsigned mt)
+{
+	struct zs_page *p = &m->pages[pfn];
+
+	ZS_BUG_ON(p->flags & (ZS_PG_BUDDY | ZS_PG_RESERVED));
+	ZS_BUG_ON(p->list != ZS_LST_NONE);
+	p->flags &= ~ZS_PG_HEAD;
+	if (z->discipline != ZS_BUDDY_24)
+		return zs_buddy_free_26(m, z, pfn, order, mt);
+	/* KERNEL: 2.4.0 mm/page_alloc.c __free_pages_ok(): the pair bit decides merging */
+	if (order < (unsigned)z->max_order - 1 &&
+	    zs_buddy_toggle_pair_bit(z, pfn - z->start_pfn, order))
+		return zs_buddy_free_24_merge(m, z, pfn, order);
+	/* bit was 0 (the buddy is in use), or the top order: list it as it is */
+	z->free_pages += 1u << order;
+	zs_buddy_list_add(m, z, pfn, order, 0);
+	return order;
+}
 
 /* Primitives for 2.6.32's __rmqueue_fallback and move_freepages. */
 /* Unlink a specific free block (pfn must be a free head of `order` on list mt). */

@@ -170,6 +170,25 @@ zs_machine_create(const struct zs_machine_spec *spec, struct zs_error *err)
 	}
 	m->nr_zones = nz;
 	m->nr_cpus = cpu;
+	/* zone_map (machine.h): the zone of each chunk's first and last pfn */
+	size_t chunks = ((size_t)m->nr_pages >> ZS_ZONE_MAP_SHIFT) + 1;
+	m->zone_map = malloc(chunks);
+	if (!m->zone_map)
+		goto oom;
+	for (size_t c = 0; c < chunks; c++) {
+		uint64_t first = (uint64_t)c << ZS_ZONE_MAP_SHIFT;
+		uint64_t last = first + (1u << ZS_ZONE_MAP_SHIFT) - 1;
+
+		if (last >= m->nr_pages)
+			last = m->nr_pages ? m->nr_pages - 1 : 0;
+		if (first > last)
+			first = last;
+		struct zs_zone *a = zs_pfn_zone_search(m, (uint32_t)first);
+		struct zs_zone *b = zs_pfn_zone_search(m, (uint32_t)last);
+
+		m->zone_map[c] = a == b && a->id < ZS_ZONE_MAP_MIXED ? (uint8_t)a->id
+								      : ZS_ZONE_MAP_MIXED;
+	}
 	return m;
 oom:
 	zs_machine_destroy(m);
@@ -186,5 +205,6 @@ zs_machine_destroy(struct zs_machine *m)
 	if (m->pages)
 		page_array_unmap(m->pages, m->pages_len);
 	free(m->zones);
+	free(m->zone_map);
 	free(m);
 }

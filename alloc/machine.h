@@ -120,6 +120,7 @@ struct zs_machine {
 	struct zs_zone *zones; /* every populated zone, in pfn order */
 	int nr_cpus;
 	int cpu_node[ZS_MAX_CPUS]; /* node of each CPU */
+	uint8_t *zone_map;         /* [pfn >> ZS_ZONE_MAP_SHIFT]: see zs_pfn_zone */
 	struct zs_machine_spec spec;
 };
 
@@ -130,9 +131,18 @@ struct zs_machine {
 struct zs_machine *zs_machine_create(const struct zs_machine_spec *spec, struct zs_error *err);
 void zs_machine_destroy(struct zs_machine *m);
 
-/* The zone holding pfn (binary search over the zones; inline: every free asks it). */
+/*
+ * zone_map: one byte per chunk of 2^ZS_ZONE_MAP_SHIFT pfns (4 MiB, the largest
+ * 2.6 buddy block), 0.001 B a page: the index of the zone that holds the whole
+ * chunk, or ZS_ZONE_MAP_MIXED where a zone boundary falls inside the chunk (or the
+ * zone's index does not fit in a byte), and zs_pfn_zone searches the zones.
+ */
+#define ZS_ZONE_MAP_SHIFT 10
+#define ZS_ZONE_MAP_MIXED 0xff
+
+/* The zone holding pfn by binary search over the zones (zs_pfn_zone's slow case). */
 static inline struct zs_zone *
-zs_pfn_zone(struct zs_machine *m, uint32_t pfn)
+zs_pfn_zone_search(struct zs_machine *m, uint32_t pfn)
 {
 	int lo = 0, hi = m->nr_zones - 1;
 
@@ -145,6 +155,18 @@ zs_pfn_zone(struct zs_machine *m, uint32_t pfn)
 			hi = mid - 1;
 	}
 	return &m->zones[lo];
+}
+
+/* The zone holding pfn (< nr_pages): one load from zone_map, the search only in a
+ * chunk a zone boundary cuts.  Inline: every free asks it. */
+static inline struct zs_zone *
+zs_pfn_zone(struct zs_machine *m, uint32_t pfn)
+{
+	unsigned i = m->zone_map[pfn >> ZS_ZONE_MAP_SHIFT];
+
+	if (__builtin_expect(i != ZS_ZONE_MAP_MIXED, 1))
+		return &m->zones[i];
+	return zs_pfn_zone_search(m, pfn);
 }
 
 /* cpu % nr_cpus without the division when cpu is already in range (the common case). */

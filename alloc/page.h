@@ -136,14 +136,25 @@ zs_list_del(struct zs_page *pages, struct zs_list *l, uint32_t pfn)
 	l->count--;
 }
 
-/* Remove and return the head (or ZS_NIL when empty). */
+/* Remove and return the head (or ZS_NIL when empty): zs_list_del knowing that the
+ * head has no prev. */
 static inline uint32_t
 zs_list_pop_head(struct zs_page *pages, struct zs_list *l)
 {
 	uint32_t pfn = l->head;
 
-	if (pfn != ZS_NIL)
-		zs_list_del(pages, l, pfn);
+	if (pfn == ZS_NIL)
+		return ZS_NIL;
+	struct zs_page *p = &pages[pfn];
+
+	l->head = p->next;
+	if (p->next != ZS_NIL)
+		pages[p->next].prev = ZS_NIL;
+	else
+		l->tail = ZS_NIL;
+	p->next = p->prev = ZS_NIL;
+	p->list = ZS_LST_NONE;
+	l->count--;
 	return pfn;
 }
 

@@ -128,8 +128,9 @@ zs24_zonelist(struct z24 *s, int node, uint32_t gfp, struct zs_zone **zl)
 
 /* ---- rmqueue / __free_pages_ok ---- */
 
-uint32_t
-zs24_rmqueue(struct z24 *s, struct zs_zone *z, unsigned order)
+/* zs24_rmqueue, inline in pass A (nearly every allocation takes its page there). */
+static inline __attribute__((always_inline)) uint32_t
+rmqueue(struct z24 *s, struct zs_zone *z, unsigned order)
 {
 	/* KERNEL: 2.4.0 mm/page_alloc.c rmqueue() (mechanics in buddy.c) */
 	uint32_t pfn = zs_buddy_rmqueue(s->m, z, order, 0);
@@ -142,6 +143,12 @@ zs24_rmqueue(struct z24 *s, struct zs_zone *z, unsigned order)
 		p->aux = ZS_NIL;
 	}
 	return pfn;
+}
+
+uint32_t
+zs24_rmqueue(struct z24 *s, struct zs_zone *z, unsigned order)
+{
+	return rmqueue(s, z, order);
 }
 
 /* zs24_free_pages_ok, inline in ops->free (every free of the model ends here). */
@@ -230,7 +237,7 @@ pass_a(struct z24 *s, struct zs_zone *const *zl, int nz, unsigned order, struct 
 		struct zs_zone *z = zl[i];
 
 		if (z->free_pages >= z->pages_low) {
-			uint32_t pfn = zs24_rmqueue(s, z, order);
+			uint32_t pfn = rmqueue(s, z, order);
 
 			if (pfn != ZS_NIL) {
 				*from = z;
@@ -272,13 +279,12 @@ zs24_alloc_nowait(struct z24 *s, uint32_t gfp, struct z24_ctx *c)
 
 /* ---- ops->free ---- */
 
-void
-zs24_free(struct zs_vm *vm, uint32_t pfn, unsigned order, unsigned cpu)
+/* zs24_free of a page on a list or with state to undo (the tests one by one). */
+static __attribute__((noinline)) void
+free_page_with_state(struct z24 *s, uint32_t pfn, unsigned order)
 {
-	struct z24 *s = zs24_state(vm);
 	struct zs_page *p = z24_pg(s, pfn);
 
-	(void)cpu;
 	if ((p->flags & ZS_PG_SWAPCACHE) && (p->flags & ZS_PG_LOCKED)) {
 		/* KERNEL: 2.4.0 mm/swap_state.c free_page_and_swap_cache(): TryLockPage
 		 * fails under I/O, so the page stays in the swap cache and on its list,
@@ -315,6 +321,25 @@ zs24_free(struct zs_vm *vm, uint32_t pfn, unsigned order, unsigned cpu)
 	free_pages_ok(s, pfn, order);
 }
 
+void
+zs24_free(struct zs_vm *vm, uint32_t pfn, unsigned order, unsigned cpu)
+{
+	struct z24 *s = zs24_state(vm);
+	struct zs_page *p = z24_pg(s, pfn);
+
+	(void)cpu;
+	/* SUBTLE: every flag the tests of free_page_with_state act on (and
+	 * free_pages_ok's BUG_ONs): with none set and the page on no list, each test
+	 * is false and the flags they would clear are cleared by free_pages_ok anyway */
+	if (p->list == ZS_LST_NONE &&
+	    !(p->flags & (ZS_PG_SWAPCACHE | ZS_PG_LOCKED | ZS_PG_WRITEBACK | Z24_PG_BUFDIRTY |
+			  Z24_PG_CACHE | Z24_PG_BUFFERS))) {
+		free_pages_ok(s, pfn, order);
+		return;
+	}
+	free_page_with_state(s, pfn, order);
+}
+
 /* ---- __alloc_pages ---- */
 
 static int
@@ -324,7 +349,7 @@ current_pfm(const struct zs_alloc_req *req)
 }
 
 /* Account the step's CPU time to the allocating thread. */
-static void
+static inline __attribute__((always_inline)) void
 charge(struct z24 *s, struct zs_alloc_req *req, struct z24_ctx *c)
 {
 	if (c->cost_ns > 0) {
@@ -343,7 +368,7 @@ charge(struct z24 *s, struct zs_alloc_req *req, struct z24_ctx *c)
  * is the first zone of the start node's zonelist (alloc_pages()' round-robin
  * node), a hit is a block served on that node, `local` the allocating CPU's node.
  */
-static void
+static inline __attribute__((always_inline)) void
 zone_statistics(struct z24 *s, const struct zs_alloc_req *req, struct zs_zone *z)
 {
 	struct zs_zone *const *zl;
@@ -364,10 +389,11 @@ zone_statistics(struct z24 *s, const struct zs_alloc_req *req, struct zs_zone *z
 		zz->other_node++;
 }
 
-/* End the allocation with pfn, from zone z (NULL: the zone holding pfn) or none. */
-static enum zs_alloc_status
-done(struct z24 *s, struct zs_alloc_req *req, struct z24_ctx *c, struct zs_zone *z, uint32_t pfn,
-     int path)
+/* End the allocation with pfn, from zone z (NULL: the zone holding pfn) or none.
+ * always_inline for pass A's exit; done() below for the others. */
+static inline __attribute__((always_inline)) enum zs_alloc_status
+done_inline(struct z24 *s, struct zs_alloc_req *req, struct z24_ctx *c, struct zs_zone *z,
+	    uint32_t pfn, int path)
 {
 	charge(s, req, c);
 	req->pfn = pfn;
@@ -379,9 +405,61 @@ done(struct z24 *s, struct zs_alloc_req *req, struct z24_ctx *c, struct zs_zone 
 	return ZS_ALLOC_DONE;
 }
 
-/* Try a node's zonelist; returns DONE (served or failed on every node) or BLOCKED. */
-enum zs_alloc_status
-zs24_alloc(struct zs_vm *vm, struct zs_alloc_req *req)
+static __attribute__((noinline)) enum zs_alloc_status
+done(struct z24 *s, struct zs_alloc_req *req, struct z24_ctx *c, struct zs_zone *z, uint32_t pfn,
+     int path)
+{
+	return done_inline(s, req, c, z, pfn, path);
+}
+
+/* __alloc_pages steps 1-3 of a new allocation (zs24_alloc and alloc_pages). */
+static inline __attribute__((always_inline)) void
+alloc_steps_1_3(struct z24 *s, struct zs_alloc_req *req, uint32_t gfp, unsigned order, int pfm)
+{
+	/* 1. Allocations put pressure on the VM subsystem. */
+	s->memory_pressure++;
+	/* 2. KERNEL: 2.4.0 mm/page_alloc.c: may we take pages from inactive_clean? */
+	req->local[Z24_L_DIRECT] = order == 0 && (gfp & GFP24_WAIT) && !pfm;
+	req->local[Z24_L_RETRIED] = 0;
+	/*
+	 * 3. kswapd, or else bdflush.  The shortage tests only read state, so the zone
+	 * sums are computed once for both, and free_shortage() (a walk of the zones)
+	 * only where the answer depends on it: the kernel's
+	 *   if (inactive_shortage() > inactive_target / 2 && free_shortage())
+	 *           wakeup_kswapd(0);
+	 *   else if (free_shortage() && nr_inactive_dirty_pages > free_shortage()
+	 *            && nr_inactive_dirty_pages >= freepages.high)
+	 *           wakeup_bdflush(0);
+	 * with the cheap comparison of the second test first.
+	 */
+	{
+		uint64_t nr_free = 0, nr_clean = 0, fs;
+
+		/* nr_free_pages() and nr_inactive_clean_pages() in one walk of the zones */
+		for (int i = 0; i < s->m->nr_zones; i++) {
+			nr_free += s->m->zones[i].free_pages;
+			nr_clean += zs24_zone(&s->m->zones[i])->inactive_clean.count;
+		}
+
+		if (zs24_inactive_shortage_of(s, nr_free, nr_clean) > zs24_inactive_target(s) / 2) {
+			fs = zs24_free_shortage_of(s, nr_free, nr_clean);
+			if (fs)
+				zs24_wakeup_kswapd(s);
+		} else if (s->inactive_dirty.count >= s->freepages_high) {
+			fs = zs24_free_shortage_of(s, nr_free, nr_clean);
+			if (fs && s->inactive_dirty.count > fs)
+				zs24_wakeup_bdflush(s, 0);
+		}
+	}
+}
+
+/*
+ * __alloc_pages over each node's zonelist; returns DONE (served or failed on every
+ * node) or BLOCKED.  after_pass_a: zs24_alloc ran steps 1-4 of a new allocation on
+ * the only node and pass A found nothing, so go on at step 5.
+ */
+static __attribute__((noinline)) enum zs_alloc_status
+alloc_pages(struct zs_vm *vm, struct zs_alloc_req *req, int after_pass_a)
 {
 	struct z24 *s = zs24_state(vm);
 	struct z24_ctx c = {req->thread, req->task, current_pfm(req), 0, 0, 0};
@@ -392,7 +470,7 @@ zs24_alloc(struct zs_vm *vm, struct zs_alloc_req *req)
 	uint32_t pfn;
 	int nz, node;
 
-	if (req->step == Z24_S_ENTRY && req->local[Z24_L_NODEI] == 0) {
+	if (req->step == Z24_S_ENTRY && req->local[Z24_L_NODEI] == 0 && !after_pass_a) {
 		/* KERNEL: 2.4.0 mm/numa.c alloc_pages(): round-robin start node */
 		if (s->m->nr_nodes > 1) {
 			req->local[Z24_L_NODE0] = s->numa_next % (unsigned)s->m->nr_nodes;
@@ -418,61 +496,38 @@ next_node:
 	if (nz == 0)
 		goto node_failed;
 
-	switch (req->step) {
-	case Z24_S_ENTRY:
-		break;
-	case Z24_S_TRY_AGAIN:
-		goto try_again;
-	case Z24_S_PASS_D:
-		goto pass_d;
-	case Z24_S_HO_RECLAIM:
-		goto ho_reclaim;
-	case Z24_S_AFTER_KSWAPD:
-		goto after_kswapd;
-	case Z24_S_AFTER_TFP:
-		goto try_again;
-	case Z24_S_FINAL:
-		goto final;
-	default:
-		ZS_BUG_ON(1);
-	}
-
-	/* 1. Allocations put pressure on the VM subsystem. */
-	s->memory_pressure++;
-	/* 2. KERNEL: 2.4.0 mm/page_alloc.c: may we take pages from inactive_clean? */
-	req->local[Z24_L_DIRECT] = order == 0 && (gfp & GFP24_WAIT) && !c.pfm;
-	req->local[Z24_L_RETRIED] = 0;
-	/*
-	 * 3. kswapd, or else bdflush.  The shortage tests only read state, so the zone
-	 * sums are computed once for both, and free_shortage() (a walk of the zones)
-	 * only where the answer depends on it: the kernel's
-	 *   if (inactive_shortage() > inactive_target / 2 && free_shortage())
-	 *           wakeup_kswapd(0);
-	 *   else if (free_shortage() && nr_inactive_dirty_pages > free_shortage()
-	 *            && nr_inactive_dirty_pages >= freepages.high)
-	 *           wakeup_bdflush(0);
-	 * with the cheap comparison of the second test first.
-	 */
-	{
-		uint64_t nr_free = zs24_nr_free_pages(s), nr_clean = zs24_nr_inactive_clean_pages(s);
-		uint64_t fs;
-
-		if (zs24_inactive_shortage_of(s, nr_free, nr_clean) > zs24_inactive_target(s) / 2) {
-			fs = zs24_free_shortage_of(s, nr_free, nr_clean);
-			if (fs)
-				zs24_wakeup_kswapd(s);
-		} else if (s->inactive_dirty.count >= s->freepages_high) {
-			fs = zs24_free_shortage_of(s, nr_free, nr_clean);
-			if (fs && s->inactive_dirty.count > fs)
-				zs24_wakeup_bdflush(s, 0);
+	if (after_pass_a)
+		goto pass_a_failed;
+	/* a new allocation (nearly every call) skips the dispatch's jump table */
+	if (req->step != Z24_S_ENTRY) {
+		switch (req->step) {
+		case Z24_S_ENTRY:
+			break;
+		case Z24_S_TRY_AGAIN:
+			goto try_again;
+		case Z24_S_PASS_D:
+			goto pass_d;
+		case Z24_S_HO_RECLAIM:
+			goto ho_reclaim;
+		case Z24_S_AFTER_KSWAPD:
+			goto after_kswapd;
+		case Z24_S_AFTER_TFP:
+			goto try_again;
+		case Z24_S_FINAL:
+			goto final;
+		default:
+			ZS_BUG_ON(1);
 		}
 	}
+
+	alloc_steps_1_3(s, req, gfp, order, c.pfm);
 
 try_again:
 	/* 4. Pass A: zones with lots of free memory. */
 	pfn = pass_a(s, zl, nz, order, &from);
 	if (pfn != ZS_NIL)
 		return done(s, req, &c, from, pfn, Z24_P_PASSA);
+pass_a_failed:
 	/* 5, 6. free + inactive_clean above pages_high, then pages_low */
 	pfn = zs24_alloc_pages_limit(s, zl, nz, order, Z24_PAGES_HIGH, (int)req->local[Z24_L_DIRECT], &c);
 	if (pfn != ZS_NIL)
@@ -595,4 +650,32 @@ node_failed:
 		zs_vm_kill_task(vm, req->task, "vm_kill");
 	}
 	return done(s, req, &c, NULL, ZS_NIL, Z24_P_FAIL);
+}
+
+enum zs_alloc_status
+zs24_alloc(struct zs_vm *vm, struct zs_alloc_req *req)
+{
+	struct z24 *s = zs24_state(vm);
+	struct zs_zone *const *zl;
+	struct zs_zone *from;
+	uint32_t pfn;
+	int nz;
+
+	/* a resumed call, several nodes, a buffer-cache refill: the whole function */
+	if (req->step != Z24_S_ENTRY || req->local[Z24_L_NODEI] != 0 || s->m->nr_nodes != 1 ||
+	    (req->kind == ZS_KIND_BUFFER && req->order == 0))
+		return alloc_pages(vm, req, 0);
+	nz = zonelist_of(s, 0, req->gfp, &zl);
+	if (nz == 0)
+		return alloc_pages(vm, req, 0);
+	/* a new allocation on the only node: alloc_pages' first steps, pass A inline */
+	struct z24_ctx c = {req->thread, req->task, current_pfm(req), 0, 0, 0};
+
+	req->local[Z24_L_NODE0] = 0; /* KERNEL: 2.4.0 mm/numa.c alloc_pages(): one node */
+	alloc_steps_1_3(s, req, req->gfp, req->order, c.pfm);
+	/* 4. Pass A: zones with lots of free memory. */
+	pfn = pass_a(s, zl, nz, req->order, &from);
+	if (pfn != ZS_NIL)
+		return done_inline(s, req, &c, from, pfn, Z24_P_PASSA);
+	return alloc_pages(vm, req, 1);
 }

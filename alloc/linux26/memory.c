@@ -198,6 +198,19 @@ zs26_dirty(struct zs_vm *vm, uint32_t pfn)
 	}
 }
 
+/* The page's state flags cleared, then free_hot_cold_page: release_page's tail. */
+ZS26_FAST void
+free_page_flags_clear(struct zs_vm *vm, struct zs_zone *z, uint32_t pfn, unsigned cpu, int cold)
+{
+	struct zs_page *p = &vm->machine->pages[pfn];
+
+	p->flags &= ~(ZS_PG_REFERENCED | ZS_PG_DIRTY | ZS_PG_ACTIVE | ZS_PG_LRU | ZS_PG_MAPPED |
+		      ZS_PG_YOUNG | ZS26_PG_RECLAIM | ZS26_PG_SWAPBACKED | ZS26_PG_UNEVICTABLE |
+		      ZS26_PG_MLOCKED | ZS26_PG_EXEC | ZS26_PG_FREEPEND | ZS26_PG_ANON |
+		      ZS26_PG_SWAPIN);
+	zs26_free_hot_cold(vm, z, pfn, zs_cpu_index(vm->machine, cpu), cold);
+}
+
 /* zs26_release_page of a page in zone z (zs26_free has looked the zone up already). */
 ZS26_FAST void
 release_page(struct zs_vm *vm, struct zs_zone *z, uint32_t pfn, unsigned cpu, int cold)
@@ -217,11 +230,7 @@ release_page(struct zs_vm *vm, struct zs_zone *z, uint32_t pfn, unsigned cpu, in
 	/* KERNEL: 2.6.32 mm/page_alloc.c free_page_mlock(): NR_MLOCK drops with the page */
 	if (k->kver == ZS_KV_2632 && (p->flags & ZS26_PG_MLOCKED))
 		zs26_zone(z)->lru.nr_mlock--;
-	p->flags &= ~(ZS_PG_REFERENCED | ZS_PG_DIRTY | ZS_PG_ACTIVE | ZS_PG_LRU | ZS_PG_MAPPED |
-		      ZS_PG_YOUNG | ZS26_PG_RECLAIM | ZS26_PG_SWAPBACKED | ZS26_PG_UNEVICTABLE |
-		      ZS26_PG_MLOCKED | ZS26_PG_EXEC | ZS26_PG_FREEPEND | ZS26_PG_ANON |
-		      ZS26_PG_SWAPIN);
-	zs26_free_hot_cold(vm, z, pfn, zs_cpu_index(vm->machine, cpu), cold);
+	free_page_flags_clear(vm, z, pfn, cpu, cold);
 }
 
 void
@@ -229,6 +238,35 @@ zs26_release_page(struct zs_vm *vm, uint32_t pfn, unsigned cpu, int cold)
 {
 	release_page(vm, zs_pfn_zone(vm->machine, pfn), pfn, cpu, cold);
 }
+
+/* zs26_free of an order-0 page that is on a list or has state to undo (below). */
+static __attribute__((noinline)) void
+free_page_with_state(struct zs_vm *vm, struct zs_zone *z, uint32_t pfn, unsigned cpu)
+{
+	struct zs_page *p = &vm->machine->pages[pfn];
+
+	if (p->list != ZS_LST_NONE)
+		zs26_lru_forget(vm, pfn);
+	if (p->flags & ZS_PG_SWAPCACHE)
+		zs26_delete_from_swap_cache(vm, pfn); /* the driver releases the slot */
+	if (p->flags & ZS_PG_MAPPED)
+		zs26_page_unmap(vm, pfn);
+	if (p->flags & ZS_PG_WRITEBACK) {
+		/* the write holds a reference: the page is freed when it completes */
+		p->flags |= ZS26_PG_FREEPEND;
+		return;
+	}
+	release_page(vm, z, pfn, cpu, 0);
+}
+
+/*
+ * The flags whose state a free undoes (free_page_with_state and release_page each test
+ * them); a page off every list with none of them set - a kernel page, an anonymous
+ * page never swapped or mapped - has nothing to undo.
+ */
+#define FREE_STATE_FLAGS                                                                     \
+	(ZS_PG_SWAPCACHE | ZS_PG_MAPPED | ZS_PG_WRITEBACK | ZS_PG_DIRTY | ZS26_PG_PAGECACHE |  \
+	 ZS26_PG_MLOCKED)
 
 void
 zs26_free(struct zs_vm *vm, uint32_t pfn, unsigned order, unsigned cpu)
@@ -238,18 +276,13 @@ zs26_free(struct zs_vm *vm, uint32_t pfn, unsigned order, unsigned cpu)
 
 	/* KERNEL: 2.6.32 mm/page_alloc.c __free_pages(): order 0 is a hot free to the pcp */
 	if (order == 0) {
-		if (p->list != ZS_LST_NONE)
-			zs26_lru_forget(vm, pfn);
-		if (p->flags & ZS_PG_SWAPCACHE)
-			zs26_delete_from_swap_cache(vm, pfn); /* the driver releases the slot */
-		if (p->flags & ZS_PG_MAPPED)
-			zs26_page_unmap(vm, pfn);
-		if (p->flags & ZS_PG_WRITEBACK) {
-			/* the write holds a reference: the page is freed when it completes */
-			p->flags |= ZS26_PG_FREEPEND;
-			return;
-		}
-		release_page(vm, z, pfn, cpu, 0);
+		/* every test of free_page_with_state and release_page at once: nothing to
+		 * undo, so the free is release_page's tail (SUBTLE: the test must name every
+		 * flag those two act on) */
+		if (p->list == ZS_LST_NONE && !(p->flags & FREE_STATE_FLAGS))
+			free_page_flags_clear(vm, z, pfn, cpu, 0);
+		else
+			free_page_with_state(vm, z, pfn, cpu);
 		return;
 	}
 	p->flags &= ~(ZS_PG_REFERENCED | ZS_PG_DIRTY | ZS_PG_ACTIVE | ZS_PG_LRU | ZS_PG_MAPPED |

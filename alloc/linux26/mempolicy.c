@@ -71,7 +71,6 @@ decide(struct zs_vm *vm, struct zs_alloc_req *req, int mode)
 {
 	struct zs_task *t = req->task;
 	int nd = zs26_req_node(vm, req); /* numa_node_id() */
-	int bound = zs26_gfp_zone(vm->kver, req->gfp) >= zs26_of(vm)->policy_zone;
 
 	switch (mode) {
 	case ZS_MPOL_INTERLEAVE:
@@ -83,7 +82,9 @@ decide(struct zs_vm *vm, struct zs_alloc_req *req, int mode)
 		if (t->mpol_nodes)
 			nd = __builtin_ctzll(t->mpol_nodes);
 		return 1 + nd;
-	case ZS_MPOL_BIND:
+	case ZS_MPOL_BIND: {
+		int bound = zs26_gfp_zone(vm->kver, req->gfp) >= zs26_of(vm)->policy_zone;
+
 		/* KERNEL: 2.6.32 policy_zonelist(): __GFP_THISNODE off the mask starts at first_node */
 		if (vm->kver == ZS_KV_2632 && (req->gfp & GFP26_THISNODE) &&
 		    !(t->mpol_nodes & (1ull << nd)))
@@ -91,6 +92,7 @@ decide(struct zs_vm *vm, struct zs_alloc_req *req, int mode)
 		/* KERNEL: 2.6.18 zonelist_policy() / 2.6.32 policy_nodemask(): "lower zones
 		 * don't get a policy applied" - below policy_zone the local zonelist */
 		return 1 + nd + (bound ? D_BIND : 0);
+	}
 	default:
 		return 1 + nd;
 	}
@@ -116,38 +118,26 @@ bind_zonelist(const struct zs_machine *m, uint64_t nodes, int policy_zone, int *
 }
 
 /* The name events.csv shows for mode: `local` is PREFERRED without a node. */
-static const char *
+static inline const char *
 mode_name(const struct zs_alloc_req *req, int mode)
 {
-	switch (mode) {
-	case ZS_MPOL_PREFERRED:
-		return req->task->mpol_nodes ? "preferred" : "local";
-	case ZS_MPOL_BIND:
-		return "bind";
-	case ZS_MPOL_INTERLEAVE:
-		return "interleave";
-	default:
-		return "default";
-	}
+	static const char *const names[] = {
+		[ZS_MPOL_DEFAULT] = "default", [ZS_MPOL_PREFERRED] = "preferred",
+		[ZS_MPOL_BIND] = "bind", [ZS_MPOL_INTERLEAVE] = "interleave",
+	};
+
+	if (mode == ZS_MPOL_PREFERRED && !req->task->mpol_nodes)
+		return "local";
+	return (unsigned)mode < sizeof(names) / sizeof(names[0]) ? names[mode] : "default";
 }
 
-/* The policy's zonelist into p (see mempolicy.h); the BIND cases filter or replace it. */
+/* The BIND cases of policy_zonelist: the private zonelist (2.6.18) or the nodemask
+ * over the local zonelist (2.6.32) into p->buf (out of line: a bound task's only). */
 static void
-policy_zonelist(struct zs_vm *vm, struct zs_alloc_req *req, struct zs26_pzl *p, int mode)
+bind_policy_zonelist(struct zs_vm *vm, struct zs_alloc_req *req, struct zs26_pzl *p)
 {
 	const struct zs_machine *m = vm->machine;
-	int64_t d;
 
-	if (!req->local[ZS26_L_MPOL])
-		req->local[ZS26_L_MPOL] = decide(vm, req, mode);
-	d = req->local[ZS26_L_MPOL];
-	p->node = (int)((d - 1) & 0xff);
-	p->interleave = (d - 1) & D_INTERLEAVE ? 1 : 0;
-	p->nall = zs26_zonelist(vm, p->node, req->gfp, &p->all);
-	p->zl = p->all;
-	p->nzl = p->nall;
-	if (!((d - 1) & D_BIND))
-		return;
 	if (vm->kver == ZS_KV_2618) {
 		/* the private zonelist replaces the node's for everything __alloc_pages does */
 		p->nzl = bind_zonelist(m, req->task->mpol_nodes, zs26_of(vm)->policy_zone, p->buf);
@@ -163,34 +153,58 @@ policy_zonelist(struct zs_vm *vm, struct zs_alloc_req *req, struct zs26_pzl *p, 
 	p->zl = p->buf;
 }
 
-void
-zs26_policy_zonelist(struct zs_vm *vm, struct zs_alloc_req *req, struct zs26_pzl *p)
+/*
+ * The policy's zonelist into p (see mempolicy.h), req->pref_node and req->policy.
+ * Inline: ops->alloc (zs26_alloc_pages) runs it on every call.
+ */
+static inline __attribute__((always_inline)) void
+policy_zonelist(struct zs_vm *vm, struct zs_alloc_req *req, struct zs26_pzl *p)
 {
 	/* the task's policy as it stands at this call (a resumed call's name too) */
 	int mode = effective_mode(vm, req);
+	int64_t d;
 
-	policy_zonelist(vm, req, p, mode);
+	if (!req->local[ZS26_L_MPOL])
+		/* MPOL_DEFAULT (every kernel thread's) is decide()'s default case, inline */
+		req->local[ZS26_L_MPOL] =
+			mode == ZS_MPOL_DEFAULT ? 1 + zs26_req_node(vm, req) : decide(vm, req, mode);
+	d = req->local[ZS26_L_MPOL];
+	p->node = (int)((d - 1) & 0xff);
+	p->interleave = (d - 1) & D_INTERLEAVE ? 1 : 0;
+	p->nall = zs26_zonelist(vm, p->node, req->gfp, &p->all);
+	p->zl = p->all;
+	p->nzl = p->nall;
+	if ((d - 1) & D_BIND)
+		bind_policy_zonelist(vm, req, p);
 	/* for events.csv: the node of zone_statistics()' preferred zone (zonelist->zones[0],
 	 * 2.6.32 preferred_zone), the policy's node when no zone is left */
 	req->pref_node = p->nzl > 0 ? vm->machine->zones[p->zl[0]].node : p->node;
 	req->policy = mode_name(req, mode);
 }
 
+void
+zs26_policy_zonelist(struct zs_vm *vm, struct zs_alloc_req *req, struct zs26_pzl *p)
+{
+	policy_zonelist(vm, req, p);
+}
+
 enum zs_alloc_status
 zs26_alloc_pages(struct zs_vm *vm, struct zs_alloc_req *req)
 {
-	enum zs_alloc_status st = vm->kver == ZS_KV_2618 ? zs26_alloc_2618(vm, req)
-							 : zs26_alloc_2632(vm, req);
-	int64_t d = req->local[ZS26_L_MPOL];
+	struct zs26_pzl pz;
+	enum zs_alloc_status st;
 
+	/* KERNEL: 2.6.18 / 2.6.32 alloc_pages_current() / alloc_page_vma(): the policy's
+	 * zonelist (policy_zonelist, policy_nodemask), then __alloc_pages over it */
+	policy_zonelist(vm, req, &pz);
+	st = vm->kver == ZS_KV_2618 ? zs26_alloc_2618(vm, req, &pz) : zs26_alloc_2632(vm, req, &pz);
 	/* KERNEL: 2.6.18 alloc_page_interleave(): a page from the first zone of the
-	 * interleave node's zonelist counts NUMA_INTERLEAVE_HIT on its zone */
-	if (st == ZS_ALLOC_DONE && req->pfn != ZS_NIL && d && ((d - 1) & D_INTERLEAVE)) {
-		const int *zl;
-		int n = zs26_zonelist(vm, (int)((d - 1) & 0xff), req->gfp, &zl);
+	 * interleave node's zonelist counts NUMA_INTERLEAVE_HIT on its zone (pz.all is
+	 * that zonelist: interleave never binds) */
+	if (st == ZS_ALLOC_DONE && req->pfn != ZS_NIL && pz.interleave) {
 		struct zs_zone *z = zs_pfn_zone(vm->machine, req->pfn);
 
-		if (n > 0 && z->id == zl[0])
+		if (pz.nall > 0 && z->id == pz.all[0])
 			zs26_zone(z)->interleave_hit++;
 	}
 	return st;

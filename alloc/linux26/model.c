@@ -257,6 +257,7 @@ zs26_init(struct zs_vm *vm, struct zs_cfg *kcfg, struct zs_error *err)
 	if (k->kver == ZS_KV_2632 &&
 	    vm_total_pages < ((uint64_t)1 << k->pageblock_order) * ZS_MIGRATE_TYPES)
 		k->group_by_mobility_disabled = 1;
+	k->mt_mask = k->kver == ZS_KV_2632 && !k->group_by_mobility_disabled ? 3 : 0;
 
 	/* KERNEL: free_all_bootmem(): every page freed once, in pfn order */
 	for (int i = 0; i < m->nr_zones; i++)

@@ -220,6 +220,8 @@ struct zs26 {
 	/* geometry decided at boot */
 	int pageblock_order;
 	int group_by_mobility_disabled;
+	uint32_t mt_mask;             /* 3 where allocflags_to_migratetype groups (2.6.32 with
+					 grouping on), else 0: set with group_by_mobility_disabled */
 	int zone_reclaim_mode;        /* acted on by get_page_from_freelist (vmscan_zone.c) */
 	int zone_reclaim_mode_user;   /* the scenario's zone_reclaim_mode, -1 = from the distances */
 	int min_unmapped_ratio;       /* sysctl_min_unmapped_ratio (1) */
@@ -368,10 +370,10 @@ zs26_gfp_migratetype(struct zs_vm *vm, uint32_t gfp)
 {
 	struct zs26 *k = zs26_of(vm);
 
-	/* KERNEL: 2.6.32 include/linux/gfp.h allocflags_to_migratetype() */
-	if (k->kver == ZS_KV_2618 || k->group_by_mobility_disabled)
-		return ZS26_MT_UNMOVABLE;
-	int mt = (((gfp & GFP26_MOVABLE) != 0) << 1) | ((gfp & GFP26_RECLAIMABLE) != 0);
+	/* KERNEL: 2.6.32 include/linux/gfp.h allocflags_to_migratetype(); UNMOVABLE on
+	 * 2.6.18 and when grouping is disabled: then mt_mask is 0 */
+	int mt = (int)(((((gfp & GFP26_MOVABLE) != 0) << 1) | ((gfp & GFP26_RECLAIMABLE) != 0)) &
+		       k->mt_mask);
 	/* both bits give MIGRATE_RESERVE, past the pcp lists: gfp.c and trace_source.c refuse them */
 	ZS_BUG_ON(mt == ZS26_MT_RESERVE);
 	return mt;
@@ -645,6 +647,34 @@ zs26_zlc_mark_zone_full(struct zs26_zlc *zlc, int zone_id)
 uint32_t zs26_walk_zonelist(struct zs_vm *vm, struct zs_alloc_req *req, uint32_t gfp,
 			    unsigned order, const int *zl, int nzl, int alloc_flags,
 			    struct zs26_zlc *zlc, unsigned cpu, int first_failed);
+/*
+ * The first zone of get_page_from_freelist's walk (zl[0], nzl > 0), where nearly every
+ * allocation ends: no zlc test (the cache is set up after the first zone tried),
+ * classzone is this zone's type.  A block from it, or ZS_NIL with *first_failed as
+ * zs26_walk_zonelist takes it (0: below its mark, 1: buffered_rmqueue found nothing).
+ */
+ZS26_FAST uint32_t
+zs26_first_zone(struct zs_vm *vm, struct zs_alloc_req *req, uint32_t gfp, unsigned order,
+		const int *zl, int alloc_flags, unsigned cpu, int *first_failed)
+{
+	struct zs_machine *m = vm->machine;
+	struct zs_zone *z = &m->zones[zl[0]];
+	uint32_t pfn;
+
+	(void)req;
+	if (!(alloc_flags & ZS26_ALLOC_NO_WATERMARKS) &&
+	    !zs26_zone_watermark_ok(z, order, zs26_mark(z, alloc_flags), (int)z->type, alloc_flags)) {
+		*first_failed = 0;
+		return ZS_NIL;
+	}
+	pfn = zs26_buffered_rmqueue(vm, z, order, gfp, cpu);
+	if (pfn == ZS_NIL) {
+		*first_failed = 1;
+		return ZS_NIL;
+	}
+	return zs26_numa_served(m, z, z, cpu, pfn);
+}
+
 /* zs26_get_page_from_freelist, inline for the first pass of __alloc_pages (nearly every
  * allocation ends there): the first zone here, the rest of the walk out of line. */
 ZS26_FAST uint32_t
@@ -652,29 +682,18 @@ zs26_get_page_from_freelist_inline(struct zs_vm *vm, struct zs_alloc_req *req, u
 				   unsigned order, const int *zl, int nzl, int alloc_flags,
 				   struct zs26_zlc *zlc)
 {
-	struct zs_machine *m = vm->machine;
-	struct zs_zone *z;
 	unsigned cpu;
 	uint32_t pfn;
+	int first_failed;
 
 	if (nzl <= 0)
 		return ZS_NIL;
-	cpu = zs_cpu_index(m, req->cpu);
-	/*
-	 * The walk's first zone, where nearly every allocation ends: no zlc test
-	 * (the cache is set up after the first zone tried), classzone is this
-	 * zone's type.  Anything but a block from it goes on in zs26_walk_zonelist.
-	 */
-	z = &m->zones[zl[0]];
-	if (!(alloc_flags & ZS26_ALLOC_NO_WATERMARKS) &&
-	    !zs26_zone_watermark_ok(z, order, zs26_mark(z, alloc_flags), (int)z->type, alloc_flags))
-		return zs26_walk_zonelist(vm, req, gfp, order, zl, nzl, alloc_flags, zlc, cpu,
-					  0);
-	pfn = zs26_buffered_rmqueue(vm, z, order, gfp, cpu);
-	if (pfn == ZS_NIL)
-		return zs26_walk_zonelist(vm, req, gfp, order, zl, nzl, alloc_flags, zlc, cpu,
-					  1);
-	return zs26_numa_served(m, z, z, cpu, pfn);
+	cpu = zs_cpu_index(vm->machine, req->cpu);
+	pfn = zs26_first_zone(vm, req, gfp, order, zl, alloc_flags, cpu, &first_failed);
+	if (pfn != ZS_NIL)
+		return pfn;
+	return zs26_walk_zonelist(vm, req, gfp, order, zl, nzl, alloc_flags, zlc, cpu,
+				  first_failed);
 }
 
 /* Resolve the request's node (req->node < 0: the CPU's node). */
@@ -722,8 +741,11 @@ int zs26_zone_stat_check(struct zs_vm *vm, struct zs_zone *z, struct zs_error *e
 void zs26_zone_reclaim_summary(struct zs_vm *vm, FILE *f);
 
 /* ---- page_alloc_2618.c / page_alloc_2632.c ---- */
-enum zs_alloc_status zs26_alloc_2618(struct zs_vm *vm, struct zs_alloc_req *req);
-enum zs_alloc_status zs26_alloc_2632(struct zs_vm *vm, struct zs_alloc_req *req);
+/* Each version's __alloc_pages over pz, the zonelists zs26_policy_zonelist gave this call. */
+enum zs_alloc_status zs26_alloc_2618(struct zs_vm *vm, struct zs_alloc_req *req,
+				     const struct zs26_pzl *pz);
+enum zs_alloc_status zs26_alloc_2632(struct zs_vm *vm, struct zs_alloc_req *req,
+				     const struct zs26_pzl *pz);
 
 /* ---- reclaim: vmscan.h ---- */
 

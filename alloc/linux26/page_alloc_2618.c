@@ -28,50 +28,59 @@ enum {
 };
 
 
-enum zs_alloc_status
-zs26_alloc_2618(struct zs_vm *vm, struct zs_alloc_req *req)
+/*
+ * __alloc_pages past its first get_page_from_freelist: entered with first_failed = 1
+ * when zs26_alloc_2618 tried that pass and found nothing, else (a resumed call, or no
+ * zone) at the top.  Out of line, so the first pass keeps a small frame.
+ */
+static __attribute__((noinline)) enum zs_alloc_status
+alloc_pages_2618(struct zs_vm *vm, struct zs_alloc_req *req, const struct zs26_pzl *pz,
+		 int first_failed)
 {
 	const uint32_t gfp = req->gfp;
 	const unsigned order = req->order;
 	const int wait = (gfp & GFP26_WAIT) != 0;
 	const uint32_t tflags = req->task ? req->task->flags : 0;
-	struct zs26_pzl pz;
-	const int *zl;
-	int nzl;
+	/* the policy's zonelist (alloc_pages_current / alloc_page_vma, mempolicy.c) */
+	const int *zl = pz->zl;
+	const int nzl = pz->nzl;
 	uint32_t pfn;
 	int alloc_flags;
 
-	/* KERNEL: 2.6.18 alloc_pages_current() / alloc_page_vma(): the policy's zonelist */
-	zs26_policy_zonelist(vm, req, &pz);
-	zl = pz.zl;
-	nzl = pz.nzl;
-	switch (req->step) {
-	case S_RESTART:
-		break;
-	case S_NOFAIL_LOOP:
-		goto nofail_alloc;
-	case S_REBALANCE:
-		alloc_flags = (int)req->local[L_AFLAGS];
-		goto rebalance;
-	case S_OOM_SLEPT:
-		goto restart;
-	case S_RECLAIM:
-		alloc_flags = (int)req->local[L_AFLAGS];
-		goto reclaim;
-	default:
-		ZS_BUG_ON(1);
+	/* a new allocation (nearly every call) skips the dispatch's jump table */
+	if (req->step != S_RESTART) {
+		switch (req->step) {
+		case S_RESTART:
+			break;
+		case S_NOFAIL_LOOP:
+			goto nofail_alloc;
+		case S_REBALANCE:
+			alloc_flags = (int)req->local[L_AFLAGS];
+			goto rebalance;
+		case S_OOM_SLEPT:
+			goto restart;
+		case S_RECLAIM:
+			alloc_flags = (int)req->local[L_AFLAGS];
+			goto reclaim;
+		default:
+			ZS_BUG_ON(1);
+		}
 	}
+
+	if (first_failed)
+		goto first_pass_failed;
 
 restart:
 	/* KERNEL: 2.6.18 mm/page_alloc.c __alloc_pages() restart: */
 	req->step = S_RESTART;
 	if (nzl == 0)
 		return zs26_done(req, ZS_NIL, ZS26_P_FAIL_NOZONE);
-	pfn = zs26_get_page_from_freelist_inline(vm, req, gfp | GFP26_HARDWALL, order, zl, nzl,
-						 ZS26_ALLOC_WMARK_LOW | ZS26_ALLOC_CPUSET, NULL);
+	pfn = zs26_get_page_from_freelist(vm, req, gfp | GFP26_HARDWALL, order, zl, nzl,
+					  ZS26_ALLOC_WMARK_LOW | ZS26_ALLOC_CPUSET, NULL);
 	if (pfn != ZS_NIL)
 		return zs26_done(req, pfn, zs26_served(req, ZS26_P_FAST));
 
+first_pass_failed:
 	/* below the low mark somewhere: kick background reclaim on every zone of the list */
 	for (int i = 0; i < nzl; i++)
 		zs26_wakeup_kswapd(vm, &vm->machine->zones[zl[i]], order);
@@ -149,4 +158,22 @@ reclaim:
 		return zs26_congestion_wait(vm, req, zs26_hz50(vm), S_REBALANCE);
 	}
 	return zs26_done(req, ZS_NIL, ZS26_P_FAIL_NORETRY);
+}
+
+enum zs_alloc_status
+zs26_alloc_2618(struct zs_vm *vm, struct zs_alloc_req *req, const struct zs26_pzl *pz)
+{
+	uint32_t pfn;
+
+	/* a resumed call, or no zone: the whole function */
+	if (req->step != S_RESTART || pz->nzl == 0)
+		return alloc_pages_2618(vm, req, pz, 0);
+	/* KERNEL: 2.6.18 mm/page_alloc.c __alloc_pages(): the first get_page_from_freelist
+	 * at the low watermark (restart: in alloc_pages_2618 runs it again after an OOM kill) */
+	pfn = zs26_get_page_from_freelist_inline(vm, req, req->gfp | GFP26_HARDWALL, req->order,
+						 pz->zl, pz->nzl,
+						 ZS26_ALLOC_WMARK_LOW | ZS26_ALLOC_CPUSET, NULL);
+	if (pfn != ZS_NIL)
+		return zs26_done(req, pfn, zs26_served(req, ZS26_P_FAST));
+	return alloc_pages_2618(vm, req, pz, 1);
 }

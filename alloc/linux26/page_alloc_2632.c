@@ -65,32 +65,29 @@ should_alloc_retry(uint32_t gfp, unsigned order, uint64_t pages_reclaimed)
 	return 0;
 }
 
-enum zs_alloc_status
-zs26_alloc_2632(struct zs_vm *vm, struct zs_alloc_req *req)
+/*
+ * KERNEL: 2.6.32 mm/page_alloc.c __alloc_pages_slowpath(), entered after the first
+ * get_page_from_freelist of __alloc_pages_nodemask found nothing (req->step ==
+ * S_START) or to resume a sleeping allocation at req->step.  Out of line, so the
+ * first pass (zs26_alloc_2632) keeps a small frame.
+ */
+static __attribute__((noinline)) enum zs_alloc_status
+alloc_pages_slowpath(struct zs_vm *vm, struct zs_alloc_req *req, const struct zs26_pzl *pz)
 {
 	struct zs26 *k = zs26_of(vm);
 	const uint32_t gfp = req->gfp;
 	const unsigned order = req->order;
 	const int wait = (gfp & GFP26_WAIT) != 0;
-	struct zs26_pzl pz;
-	const int *zl, *wl;
-	struct zs26_zlc *zlc;
-	int nzl, nwl;
+	const int *zl = pz->zl, *wl = pz->all;
+	const int nzl = pz->nzl, nwl = pz->nall;
+	struct zs26_zlc *zlc = zs26_zlc_of(vm, pz->node, gfp);
 	uint32_t pfn;
 	int alloc_flags = (int)req->local[L_AFLAGS];
 	uint64_t progress;
 
-	/* KERNEL: 2.6.32 alloc_pages_current() / alloc_page_vma(): policy_zonelist() and
-	 * policy_nodemask(); zl is the zonelist filtered by the nodemask, wl without it */
-	zs26_policy_zonelist(vm, req, &pz);
-	zl = pz.zl;
-	nzl = pz.nzl;
-	wl = pz.all;
-	nwl = pz.nall;
-	zlc = zs26_zlc_of(vm, pz.node, gfp);
 	switch (req->step) {
 	case S_START:
-		break;
+		break; /* the first pass found nothing */
 	case S_OOM_BACKOFF:
 		/* __alloc_pages_may_oom returned NULL after its jiffy */
 		if (order > ZS26_COSTLY_ORDER && !(gfp & GFP26_NOFAIL))
@@ -109,14 +106,6 @@ zs26_alloc_2632(struct zs_vm *vm, struct zs_alloc_req *req)
 	default:
 		ZS_BUG_ON(1);
 	}
-
-	/* KERNEL: 2.6.32 mm/page_alloc.c __alloc_pages_nodemask(): no preferred zone -> NULL */
-	if (nzl == 0)
-		return zs26_done(req, ZS_NIL, ZS26_P_FAIL_NOZONE);
-	pfn = zs26_get_page_from_freelist_inline(vm, req, gfp | GFP26_HARDWALL, order, zl, nzl,
-						 ZS26_ALLOC_WMARK_LOW | ZS26_ALLOC_CPUSET, zlc);
-	if (pfn != ZS_NIL)
-		return zs26_done(req, pfn, ZS26_P_FAST);
 
 	/* KERNEL: 2.6.32 __alloc_pages_slowpath() (order >= MAX_ORDER is refused by the driver) */
 	/* KERNEL: NUMA_BUILD && (gfp_mask & GFP_THISNODE) == GFP_THISNODE: no reclaim;
@@ -213,4 +202,33 @@ reclaim:
 		return zs26_congestion_wait(vm, req, zs26_hz50(vm), S_REBALANCE);
 	}
 	return zs26_done(req, ZS_NIL, ZS26_P_FAIL_NORETRY);
+}
+
+enum zs_alloc_status
+zs26_alloc_2632(struct zs_vm *vm, struct zs_alloc_req *req, const struct zs26_pzl *pz)
+{
+	const uint32_t gfp = req->gfp | GFP26_HARDWALL;
+	const int alloc_flags = ZS26_ALLOC_WMARK_LOW | ZS26_ALLOC_CPUSET;
+	unsigned cpu;
+	uint32_t pfn;
+	int first_failed;
+
+	/* a resumed allocation goes on where it slept */
+	if (req->step != S_START)
+		return alloc_pages_slowpath(vm, req, pz);
+	/* KERNEL: 2.6.32 mm/page_alloc.c __alloc_pages_nodemask(): no preferred zone -> NULL */
+	if (pz->nzl <= 0)
+		return zs26_done(req, ZS_NIL, ZS26_P_FAIL_NOZONE);
+	/* KERNEL: 2.6.32 __alloc_pages_nodemask(): the first get_page_from_freelist at
+	 * the low watermark (zl is the zonelist filtered by the nodemask); this is
+	 * zs26_get_page_from_freelist_inline with the zonelist cache looked up only
+	 * for the walk past the first zone */
+	cpu = zs_cpu_index(vm->machine, req->cpu);
+	pfn = zs26_first_zone(vm, req, gfp, req->order, pz->zl, alloc_flags, cpu, &first_failed);
+	if (pfn == ZS_NIL)
+		pfn = zs26_walk_zonelist(vm, req, gfp, req->order, pz->zl, pz->nzl, alloc_flags,
+					 zs26_zlc_of(vm, pz->node, req->gfp), cpu, first_failed);
+	if (pfn != ZS_NIL)
+		return zs26_done(req, pfn, ZS26_P_FAST);
+	return alloc_pages_slowpath(vm, req, pz);
 }
