@@ -67,17 +67,24 @@ until_in_use(int done)
 	return ZS_CHECK_IN_USE_EVERY - done % ZS_CHECK_IN_USE_EVERY;
 }
 
+/* An order-0 page taken from the buddy and marked allocated, as a model would leave it. */
+static uint32_t
+allocated_page(struct t26 *t)
+{
+	uint32_t pfn = zs26_rmqueue(t->vm, &t->m->zones[0], 0, ZS26_MT_MOVABLE);
+
+	cr_assert_neq(pfn, ZS_NIL);
+	t->m->pages[pfn].flags |= ZS_PG_HEAD;
+	t->m->pages[pfn].order = 0;
+	return pfn;
+}
+
 Test(zs_check_walk, pages_in_use_are_checked_on_every_in_use_pass)
 {
 	struct t26 t = boot();
-	struct zs_zone *z = &t.m->zones[0];
-	uint32_t pfn = zs26_rmqueue(t.vm, z, 0, ZS26_MT_MOVABLE);
-	struct zs_page *p = &t.m->pages[pfn];
+	struct zs_page *p = &t.m->pages[allocated_page(&t)];
 	struct zs_error err = {0};
 
-	cr_assert_neq(pfn, ZS_NIL);
-	p->flags |= ZS_PG_HEAD;
-	p->order = 0;
 	cr_assert_eq(check_event(&t), 0);
 	cr_assert_eq(check_event(&t), 0, "a counters-only pass over a sound state");
 	p->flags |= ZS_PG_LRU; /* marked LRU, on no LRU list: only a page walk sees it */
@@ -92,14 +99,10 @@ Test(zs_check_walk, pages_in_use_are_checked_on_every_in_use_pass)
 Test(zs_check_walk, a_binding_lost_by_its_key_is_caught_on_every_full_pass)
 {
 	struct t26 t = boot();
-	struct zs_zone *z = &t.m->zones[0];
-	uint32_t pfn = zs26_rmqueue(t.vm, z, 0, ZS26_MT_MOVABLE);
+	uint32_t pfn = allocated_page(&t);
 	struct zs_page *p = &t.m->pages[pfn];
 	struct zs_error err = {0};
 
-	cr_assert_neq(pfn, ZS_NIL);
-	p->flags |= ZS_PG_HEAD;
-	p->order = 0;
 	t26_bind(&t, NULL, pfn, ZS_KIND_KERNEL, zs_pagemap_key(0, 77));
 	cr_assert_eq(check_event(&t), 0, "the first call is a full pass over a sound state");
 	struct zs_binding *bd = zs_pagemap_at(t.vm->pagemap, p->owner);
