@@ -18,6 +18,10 @@ struct zs_engine {
 	zs_time_t now;
 	uint64_t events;
 	int stop;
+	/* zs_engine_run's bound, and whether a CPU may run its next event in place
+	 * (no after_each to call between events): see next_is_ours() */
+	zs_time_t until;
+	int in_place;
 	struct zs_thread **threads;
 	int nr_threads, cap_threads;
 	struct zs_sched_params sp;
@@ -154,22 +158,24 @@ pop(struct zs_engine *e)
 uint64_t
 zs_engine_run(struct zs_engine *e, zs_time_t until, void (*after_each)(void *), void *cookie)
 {
-	uint64_t ran = 0;
+	uint64_t first = e->events;
 
 	e->stop = 0;
+	e->until = until;
+	e->in_place = after_each == NULL;
 	while (e->n && e->heap[0].time <= until && !e->stop) {
 		struct zs_event ev = pop(e);
 
 		e->now = ev.time;
 		ev.fn(ev.arg, ev.data);
 		e->events++;
-		ran++;
 		if (after_each)
 			after_each(cookie);
 	}
+	e->in_place = 0;
 	if (!e->stop && e->now < until)
 		e->now = until;
-	return ran;
+	return e->events - first; /* those run in place included */
 }
 
 void
@@ -228,6 +234,15 @@ run_step(struct zs_thread *t)
 	ZS_BUG_ON(!t->decided); /* run() must choose sleep, wait, yield or exit */
 }
 
+/* The timeout of t's sleep expired. */
+static void
+timer_expired(struct zs_thread *t)
+{
+	wq_remove(t);
+	t->woken_by_timeout = 1;
+	t->state = ZS_T_RUNNING;
+}
+
 static void
 thread_event(void *arg, uint64_t gen)
 {
@@ -235,12 +250,8 @@ thread_event(void *arg, uint64_t gen)
 
 	if (gen != t->gen || t->state == ZS_T_DEAD)
 		return; /* a timer of a sleep that already ended */
-	if (t->state == ZS_T_SLEEPING) {
-		/* the sleep's timeout expired */
-		wq_remove(t);
-		t->woken_by_timeout = 1;
-		t->state = ZS_T_RUNNING;
-	}
+	if (t->state == ZS_T_SLEEPING)
+		timer_expired(t);
 	if (queues(t)) {
 		sched_enqueue(t, 1); /* its start or its timer: runnable, it waits for its CPU */
 		return;
@@ -538,6 +549,51 @@ cpu_slice_end(struct zs_cpu *c, struct zs_thread *t)
 	return 1;
 }
 
+/* The CPU t queues for. */
+static inline struct zs_cpu *
+cpu_of(const struct zs_thread *t)
+{
+	return &t->engine->cpus[(unsigned)t->cpu % (unsigned)t->engine->sp.nr_cpus];
+}
+
+/* t becomes runnable on c: sched_enqueue before it looks at c's current thread. */
+static void
+rq_add(struct zs_cpu *c, struct zs_thread *t)
+{
+	ZS_BUG_ON(t->on_cpu);
+	t->on_cpu = 1;
+	t->rq_cpu = c;
+	t->action = ACT_STEP;
+	t->work = 0;
+	if (t->slice_left <= 0)
+		t->slice_left = full_slice(c, c->nr_queued + 1 + (c->curr != NULL));
+	rq_append(c, &c->active, t);
+}
+
+/*
+ * Would an event at `at`, scheduled now from inside an event, be the next one
+ * zs_engine_run pops?  Yes when it is due within the run's bound and strictly
+ * before every queued event (on a tie the queued one goes first: it was
+ * scheduled first), no handler asked to stop, and the run calls nothing
+ * between events.  The CPU then ends the current event and runs that one in
+ * place (run_in_place): nothing else could run in between, so the result is
+ * what queueing it would give, without the queue's push and pop.
+ */
+static inline int
+next_is_ours(const struct zs_engine *e, zs_time_t at)
+{
+	return e->in_place && !e->stop && at <= e->until && (e->n == 0 || at < e->heap[0].time);
+}
+
+/* End the current event and start the next (next_is_ours), due at `at`. */
+static inline void
+run_in_place(struct zs_engine *e, zs_time_t at)
+{
+	e->seq++;    /* the sequence number queueing it would have taken */
+	e->events++; /* the event that ends here, as zs_engine_run counts it */
+	e->now = at;
+}
+
 /*
  * Run CPU c from now: steps, served work, preemption, until it waits for the
  * end of a segment of work or has nothing to run.  Called only at an event
@@ -547,12 +603,27 @@ static void
 cpu_serve(struct zs_cpu *c)
 {
 	struct zs_engine *e = c->e;
-	struct zs_thread *t = c->curr;
+	struct zs_thread *t = c->curr, *sleeper = NULL; /* its timer not yet queued */
+	zs_time_t timer_at = 0;
 	int stepped = 0;
 
 	for (;;) {
 		if (!t) {
 			t = cpu_pick(c);
+			if (sleeper && (t || cpu_of(sleeper) != c || !next_is_ours(e, timer_at))) {
+				zs_event_at(e, timer_at, thread_event, sleeper, sleeper->gen);
+				sleeper = NULL;
+			}
+			if (sleeper) {
+				/* c is idle and the timer is the next event: thread_event in
+				 * place, which puts the sleeper on c and serves c at once */
+				ZS_BUG_ON(c->armed); /* sched_enqueue would then only queue it */
+				run_in_place(e, timer_at);
+				timer_expired(sleeper);
+				rq_add(c, sleeper);
+				sleeper = NULL;
+				t = cpu_pick(c);
+			}
 			if (!t)
 				return; /* idle */
 			stepped = 0;
@@ -568,7 +639,16 @@ cpu_serve(struct zs_cpu *c)
 				continue;
 			}
 			c->seg_start = e->now;
-			cpu_arm(c, e->now + (t->work < c->slice_left ? t->work : c->slice_left));
+			zs_time_t end = e->now + (t->work < c->slice_left ? t->work : c->slice_left);
+
+			if (next_is_ours(e, end)) {
+				/* cpu_event at the segment's end, in place */
+				run_in_place(e, end);
+				cpu_account(c);
+				stepped = 0;
+				continue;
+			}
+			cpu_arm(c, end);
 			return;
 		}
 		/* the step's work is all served: the action run() chose takes effect */
@@ -576,8 +656,11 @@ cpu_serve(struct zs_cpu *c)
 		    (t->action == ACT_SLEEP && t->state == ZS_T_SLEEPING)) {
 			cpu_put(c, t);
 			t->on_cpu = 0;
-			if (t->action == ACT_SLEEP && t->sleep_timeout != ZS_FOREVER)
-				zs_event_at(e, e->now + t->sleep_timeout, thread_event, t, t->gen);
+			if (t->action == ACT_SLEEP && t->sleep_timeout != ZS_FOREVER) {
+				/* its timer, queued once we know whether c idles (above) */
+				sleeper = t;
+				timer_at = e->now + t->sleep_timeout;
+			}
 			t->action = ACT_STEP;
 			t = NULL;
 			continue;
@@ -621,16 +704,9 @@ static void
 sched_enqueue(struct zs_thread *t, int at_event)
 {
 	struct zs_engine *e = t->engine;
-	struct zs_cpu *c = &e->cpus[(unsigned)t->cpu % (unsigned)e->sp.nr_cpus];
+	struct zs_cpu *c = cpu_of(t);
 
-	ZS_BUG_ON(t->on_cpu);
-	t->on_cpu = 1;
-	t->rq_cpu = c;
-	t->action = ACT_STEP;
-	t->work = 0;
-	if (t->slice_left <= 0)
-		t->slice_left = full_slice(c, c->nr_queued + 1 + (c->curr != NULL));
-	rq_append(c, &c->active, t);
+	rq_add(c, t);
 	if (c->curr) {
 		/* the running thread's run and slice as of now, its segment included */
 		zs_time_t seg = e->now - c->seg_start;

@@ -261,6 +261,7 @@ struct busy {
 static int log_t[4096];
 static zs_time_t log_at[4096];
 static int nlog;
+static int stop_at_step; /* 0, or the step (1-based) that asks the run to stop */
 
 static void
 busy_run(struct zs_thread *t)
@@ -271,6 +272,8 @@ busy_run(struct zs_thread *t)
 	if (nlog < 4096) {
 		log_t[nlog] = t->id;
 		log_at[nlog++] = zs_now(t->engine);
+		if (nlog == stop_at_step)
+			zs_engine_stop(t->engine);
 	}
 	zs_thread_charge(t, (zs_time_t)((b->x >> 33) % 700));
 	switch ((b->x >> 20) % 4) {
@@ -298,13 +301,26 @@ check_each(void *arg)
 		check_failures++;
 }
 
-/* Run 9 threads on 2 CPUs for 200 us; the step log in log_t/log_at. */
-static void
-busy_scenario(zs_time_t *cpu_total, zs_time_t *wait_total)
+/* What a busy_scenario run ended with. */
+struct busy_end {
+	zs_time_t cpu, wait; /* served and waited, all threads */
+	zs_time_t now;       /* the time the run stopped at */
+	uint64_t events;     /* zs_engine_run's count */
+	int nlog;
+};
+
+/*
+ * Run 9 threads on 2 CPUs for 200 us; the step log in log_t/log_at.  checked:
+ * the invariant checker after every event, which also makes every event go
+ * through the queue (no after_each lets a CPU run its next event in place).
+ */
+static struct busy_end
+busy_scenario_run(int checked)
 {
 	struct zs_engine *e = rr_engine(2, 250);
 	struct zs_waitqueue wq = {0};
 	struct busy b[9];
+	struct busy_end r = {0};
 
 	nlog = 0;
 	check_failures = 0;
@@ -315,15 +331,27 @@ busy_scenario(zs_time_t *cpu_total, zs_time_t *wait_total)
 		snprintf(name, sizeof(name), "b%d", i);
 		zs_thread_create(e, name, i % 3, busy_run, &b[i], i * 7);
 	}
-	zs_engine_run(e, 200000, check_each, e);
-	*cpu_total = *wait_total = 0;
+	r.events = zs_engine_run(e, 200000, checked ? check_each : NULL, e);
+	cr_assert_eq(r.events, zs_engine_events(e), "one run: its count is the engine's");
+	r.now = zs_now(e);
+	r.nlog = nlog;
 	zs_engine_sched_sync(e);
 	for (int i = 0; i < zs_engine_nr_threads(e); i++) {
-		*cpu_total += zs_engine_thread(e, i)->cpu_ns;
-		*wait_total += zs_engine_thread(e, i)->wait_ns;
+		r.cpu += zs_engine_thread(e, i)->cpu_ns;
+		r.wait += zs_engine_thread(e, i)->wait_ns;
 	}
-	cr_assert_eq(*cpu_total, zs_engine_cpu_busy_ns(e, 0) + zs_engine_cpu_busy_ns(e, 1));
+	cr_assert_eq(r.cpu, zs_engine_cpu_busy_ns(e, 0) + zs_engine_cpu_busy_ns(e, 1));
 	zs_engine_destroy(e);
+	return r;
+}
+
+static void
+busy_scenario(zs_time_t *cpu_total, zs_time_t *wait_total)
+{
+	struct busy_end r = busy_scenario_run(1);
+
+	*cpu_total = r.cpu;
+	*wait_total = r.wait;
 }
 
 Test(sched, served_cpu_never_exceeds_cpus_times_time)
@@ -359,6 +387,51 @@ Test(sched, same_sequence_twice_gives_identical_times)
 		cr_assert_eq(at1[i], log_at[i], "step %d", i);
 		cr_assert_eq(t1[i], log_t[i], "step %d", i);
 	}
+}
+
+/* The checked run queues every event; the unchecked one lets a CPU run the next
+ * event in place when nothing else is due before it.  Both must be the same run. */
+static struct busy_end
+assert_in_place_is_the_queued_run(int stop_step)
+{
+	static int t1[4096];
+	static zs_time_t at1[4096];
+	struct busy_end queued, in_place;
+
+	stop_at_step = stop_step;
+	queued = busy_scenario_run(1);
+	for (int i = 0; i < queued.nlog; i++) {
+		at1[i] = log_at[i];
+		t1[i] = log_t[i];
+	}
+	in_place = busy_scenario_run(0);
+	stop_at_step = 0;
+	cr_assert_eq(in_place.nlog, queued.nlog, "steps: %d vs %d", in_place.nlog, queued.nlog);
+	cr_assert_eq(in_place.events, queued.events, "events: %llu vs %llu",
+		     (unsigned long long)in_place.events, (unsigned long long)queued.events);
+	cr_assert_eq(in_place.now, queued.now);
+	cr_assert_eq(in_place.cpu, queued.cpu);
+	cr_assert_eq(in_place.wait, queued.wait);
+	for (int i = 0; i < queued.nlog; i++) {
+		cr_assert_eq(log_at[i], at1[i], "step %d", i);
+		cr_assert_eq(log_t[i], t1[i], "step %d", i);
+	}
+	return in_place;
+}
+
+Test(sched, events_run_in_place_give_the_queued_run)
+{
+	assert_in_place_is_the_queued_run(0);
+}
+
+Test(sched, a_stop_inside_an_in_place_chain_ends_the_run_where_queued_does)
+{
+	struct busy_end r = assert_in_place_is_the_queued_run(97);
+
+	cr_assert_lt(r.now, 200000, "stopped early, at %lld", (long long)r.now);
+	cr_assert_geq(r.nlog, 97);
+	cr_assert_lt(r.nlog, 97 + 9, "no more steps after the stop than the event's own: %d",
+		     r.nlog);
 }
 
 /* ---- the scenario switch and the summary ---- */
