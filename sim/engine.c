@@ -610,20 +610,18 @@ cpu_serve(struct zs_cpu *c)
 	for (;;) {
 		if (!t) {
 			t = cpu_pick(c);
-			if (sleeper && (t || cpu_of(sleeper) != c || !next_is_ours(e, timer_at))) {
-				zs_event_at(e, timer_at, thread_event, sleeper, sleeper->gen);
-				sleeper = NULL;
-			}
-			if (sleeper) {
+			if (sleeper && !t && cpu_of(sleeper) == c && next_is_ours(e, timer_at)) {
 				/* c is idle and the timer is the next event: thread_event in
 				 * place, which puts the sleeper on c and serves c at once */
 				ZS_BUG_ON(c->armed); /* sched_enqueue would then only queue it */
 				run_in_place(e, timer_at);
 				timer_expired(sleeper);
 				rq_add(c, sleeper);
-				sleeper = NULL;
 				t = cpu_pick(c);
+			} else if (sleeper) {
+				zs_event_at(e, timer_at, thread_event, sleeper, sleeper->gen);
 			}
+			sleeper = NULL;
 			if (!t)
 				return; /* idle */
 			stepped = 0;
