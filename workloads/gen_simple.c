@@ -21,6 +21,8 @@
  * Invariant: a task that is neither busy nor dead has exactly one valid
  * EV_TASK entry (matching its gen) when either stream is still running; a
  * busy task has none valid.
+ *
+ * The heap, and the parked events of busy tasks, are gen_simple_queue.c's.
  */
 #include <math.h>
 #include <stdio.h>
@@ -31,116 +33,10 @@
 #include "sim/cfg.h"
 #include "sim/diag.h"
 #include "sim/rng.h"
-#include "workloads/gen_node.h"
+#include "workloads/gen_simple.h"
 #include "workloads/gen_task.h"
 #include "workloads/gen_util.h"
 #include "workloads/source.h"
-
-enum ev_type { EV_TASK, EV_FREE, EV_START, EV_EXIT };
-
-struct ev {
-	int64_t time;
-	uint64_t seq;
-	uint32_t type;
-	uint32_t task;
-	uint32_t slot;
-	uint32_t gen;
-};
-
-struct slot {
-	uint32_t task;
-	uint32_t gen;      /* bumped when the slot is released */
-	uint32_t live_pos; /* index in its task's live[], or the free list link */
-	uint8_t order;
-	uint8_t alive;
-};
-
-struct stask {
-	int64_t next_alloc, next_touch; /* ZS_GEN_NEVER: that stream has ended */
-	uint32_t gen;      /* of its EV_TASK entry; bumped when that entry is replaced */
-	uint8_t busy, dead, started;
-	uint32_t *live;    /* its live blocks (slots), for touches */
-	uint32_t nlive, caplive;
-	struct ev *parked; /* its frees and exit that came up while it was busy */
-	struct zs_rng *rng; /* its own draws: gaps, orders, lifetimes, touched blocks */
-	uint32_t nparked, capparked;
-};
-
-struct simple {
-	uint32_t tasks;
-	double rate;
-	double order_w[16];
-	int nr_orders;
-	uint32_t gfp;
-	enum zs_page_kind kind;
-	int64_t lifetime_ns; /* mean; < 0: forever */
-	int64_t start_ns, stop_ns;
-	int cpu;             /* -1: task i on the i-th CPU of cpus */
-	struct zs_gen_cpus cpus; /* the machine's, or node:'s */
-	double touch_rate;   /* per task per second */
-	double dirty_fraction;
-	char comm[16];
-	int8_t nice;
-	uint8_t root;
-	struct zs_task_attrs attrs;
-	struct zs_rng *rng;
-
-	struct ev *heap;
-	size_t n, cap;
-	uint64_t seq;
-	struct slot *slots;
-	uint32_t nslots, capslots, free_slot;
-	struct stask *t;   /* per task */
-	uint64_t allocs, failed;
-};
-
-static int
-ev_before(const struct ev *a, const struct ev *b)
-{
-	return a->time < b->time || (a->time == b->time && a->seq < b->seq);
-}
-
-static void
-push(struct simple *g, struct ev e)
-{
-	size_t i;
-
-	if (g->n == g->cap) {
-		g->cap = g->cap ? 2 * g->cap : 256;
-		g->heap = realloc(g->heap, g->cap * sizeof(*g->heap));
-		ZS_BUG_ON(!g->heap);
-	}
-	e.seq = g->seq++;
-	for (i = g->n++; i > 0; i = (i - 1) / 2) {
-		if (!ev_before(&e, &g->heap[(i - 1) / 2]))
-			break;
-		g->heap[i] = g->heap[(i - 1) / 2];
-	}
-	g->heap[i] = e;
-}
-
-static struct ev
-pop(struct simple *g)
-{
-	struct ev top = g->heap[0], last = g->heap[--g->n];
-	size_t i = 0;
-
-	for (;;) {
-		size_t c = 2 * i + 1;
-
-		if (c >= g->n)
-			break;
-		if (c + 1 < g->n && ev_before(&g->heap[c + 1], &g->heap[c]))
-			c++;
-		if (!ev_before(&g->heap[c], &last))
-			break;
-		g->heap[i] = g->heap[c];
-		i = c;
-	}
-	if (g->n)
-		g->heap[i] = last;
-	return top;
-}
 
 static int64_t
 exp_ns(struct zs_rng *rng, double per_sec)
@@ -164,6 +60,7 @@ slot_get(struct simple *g)
 		ZS_BUG_ON(!g->slots);
 	}
 	g->slots[g->nslots].gen = 0;
+	g->slots[g->nslots].parked = 0;
 	return g->nslots++;
 }
 
@@ -197,11 +94,31 @@ live_del(struct simple *g, uint32_t s)
 static void
 slot_put(struct simple *g, uint32_t s)
 {
+	zs_simple_slot_released(g, s);
 	live_del(g, s);
 	g->slots[s].alive = 0;
 	g->slots[s].gen++;
 	g->slots[s].live_pos = g->free_slot; /* free list link */
 	g->free_slot = s;
+}
+
+/* Tests only (source.h): sources that park without chains, and what their heaps agree on. */
+static int use_chains = 1;
+
+void
+zs_gen_simple_use_chains(int on)
+{
+	use_chains = on;
+}
+
+void
+zs_gen_simple_peek(const struct zs_source *s, int64_t *time, uint64_t *seq, uint64_t *used)
+{
+	const struct simple *g = s->priv;
+
+	*time = g->n ? g->heap[0].time : INT64_MAX;
+	*seq = g->n ? g->heap[0].seq : 0;
+	*used = g->seq;
 }
 
 static const char *const kinds[] = {"anon", "file", "file_dirty", "kernel", "buffer", NULL};
@@ -232,6 +149,7 @@ simple_create(struct zs_source *s, struct zs_cfg *cfg, const struct zs_source_en
 	g->lifetime_ns = 10 * 1000 * 1000;
 	g->stop_ns = env->duration_ns;
 	g->free_slot = UINT32_MAX;
+	g->chains = use_chains;
 	if (zs_cfg_check_keys(cfg, known, err) ||
 	    zs_cfg_uint(cfg, "tasks", 1, 100000, &tasks, err) ||
 	    zs_cfg_double(cfg, "rate", 0, 1e9, &g->rate, err) ||
@@ -309,7 +227,8 @@ simple_create(struct zs_source *s, struct zs_cfg *cfg, const struct zs_source_en
 				    kind);
 	g->kind = (enum zs_page_kind)k;
 	g->t = calloc(g->tasks, sizeof(*g->t));
-	if (!g->t)
+	g->aside = calloc(g->tasks, sizeof(*g->aside));
+	if (!g->t || !g->aside)
 		return zs_error_set(err, EX_OSERR, "out of memory");
 	uint64_t task_seed = zs_rng_uniform_int(g->rng, UINT64_MAX);
 
@@ -317,13 +236,14 @@ simple_create(struct zs_source *s, struct zs_cfg *cfg, const struct zs_source_en
 		struct stask *st = &g->t[t];
 
 		st->rng = zs_rng_create_small(task_seed, "simple-task", t);
-		push(g, (struct ev){g->start_ns, 0, EV_START, t, 0, 0});
+		st->parked_sorted = 1;
+		zs_simple_push(g, (struct ev){g->start_ns, 0, EV_START, t, 0, 0});
 		st->next_alloc =
 			g->rate > 0 ? g->start_ns + exp_ns(st->rng, g->rate) : ZS_GEN_NEVER;
 		st->next_touch = g->touch_rate > 0 ? g->start_ns + exp_ns(st->rng, g->touch_rate)
 						   : ZS_GEN_NEVER;
 		if (g->stop_ns < env->duration_ns)
-			push(g, (struct ev){g->stop_ns, 0, EV_EXIT, t, 0, 0});
+			zs_simple_push(g, (struct ev){g->stop_ns, 0, EV_EXIT, t, 0, 0});
 	}
 	return 0;
 }
@@ -360,7 +280,7 @@ task_schedule(struct simple *g, uint32_t task, int64_t floor)
 	when = t->next_alloc < t->next_touch ? t->next_alloc : t->next_touch;
 	if (when == ZS_GEN_NEVER)
 		return;
-	push(g, (struct ev){when < floor ? floor : when, 0, EV_TASK, task, 0, ++t->gen});
+	zs_simple_push(g, (struct ev){when < floor ? floor : when, 0, EV_TASK, task, 0, ++t->gen});
 }
 
 static void
@@ -395,7 +315,7 @@ task_step(struct simple *g, const struct ev *e, struct zs_request *req)
 		if (g->lifetime_ns >= 0) {
 			int64_t life = (int64_t)llround(
 				zs_rng_exponential(t->rng, (double)g->lifetime_ns));
-			push(g, (struct ev){e->time + life, 0, EV_FREE, e->task, sl, st->gen});
+			zs_simple_push(g, (struct ev){e->time + life, 0, EV_FREE, e->task, sl, st->gen});
 		}
 		t->next_alloc = e->time + exp_ns(t->rng, g->rate);
 		return 1;
@@ -412,27 +332,22 @@ task_step(struct simple *g, const struct ev *e, struct zs_request *req)
 	return 1;
 }
 
-static void
-park(struct stask *t, const struct ev *e)
-{
-	if (t->nparked == t->capparked) {
-		t->capparked = t->capparked ? 2 * t->capparked : 8;
-		t->parked = realloc(t->parked, t->capparked * sizeof(*t->parked));
-		ZS_BUG_ON(!t->parked);
-	}
-	t->parked[t->nparked++] = *e;
-}
-
+/* Pop entries until one makes a request: 1 and that entry in *out, or 0 when none is left. */
 static int
-simple_next(struct zs_source *s, struct zs_request *req, struct zs_error *err)
+next_entry(struct simple *g, struct zs_request *req, struct ev *out)
 {
-	struct simple *g = s->priv;
-
-	(void)err;
 	while (g->n) {
-		struct ev e = pop(g);
+		struct ev e = zs_simple_pop(g);
 		struct stask *t = &g->t[e.task];
 
+		if (e.type == EV_CHAIN) {
+			if (t->busy) {
+				zs_simple_chain_aside(g, e.task);
+				continue;
+			}
+			e = zs_simple_chain_take(g, e.task); /* an EV_FREE or EV_EXIT */
+		}
+		*out = e;
 		req_base(g, req, &e);
 		switch (e.type) {
 		case EV_START:
@@ -448,7 +363,7 @@ simple_next(struct zs_source *s, struct zs_request *req, struct zs_error *err)
 			if (t->dead)
 				continue;
 			if (t->busy) {
-				park(t, &e); /* issued once its request completes */
+				zs_simple_park(g, e.task, &e); /* issued once its request completes */
 				continue;
 			}
 			t->dead = 1;
@@ -470,7 +385,7 @@ simple_next(struct zs_source *s, struct zs_request *req, struct zs_error *err)
 			if (g->slots[e.slot].gen != e.gen || !g->slots[e.slot].alive)
 				continue; /* its allocation failed, or its task exited */
 			if (t->busy) {
-				park(t, &e);
+				zs_simple_park(g, e.task, &e);
 				continue;
 			}
 			req->type = ZS_REQ_FREE;
@@ -483,6 +398,18 @@ simple_next(struct zs_source *s, struct zs_request *req, struct zs_error *err)
 		}
 	}
 	return 0;
+}
+
+static int
+simple_next(struct zs_source *s, struct zs_request *req, struct zs_error *err)
+{
+	struct simple *g = s->priv;
+	struct ev e;
+	int rc = next_entry(g, req, &e);
+
+	(void)err;
+	zs_simple_chains_restore(g, rc ? &e : NULL);
+	return rc;
 }
 
 /* The task's request completed at `when`: its streams move by the delay. */
@@ -506,15 +433,7 @@ simple_done(struct zs_source *s, const struct zs_request *req, int64_t when)
 	if (t->next_touch != ZS_GEN_NEVER)
 		t->next_touch = zs_gen_after(t->next_touch, delay);
 	task_schedule(g, req->task, when);
-	/* the driver may pull ahead, so these were not necessarily due yet */
-	for (uint32_t i = 0; i < t->nparked; i++) {
-		struct ev e = t->parked[i];
-
-		if (e.time < when)
-			e.time = when;
-		push(g, e);
-	}
-	t->nparked = 0;
+	zs_simple_unpark(g, req->task, when);
 }
 
 static int64_t
@@ -554,10 +473,12 @@ simple_destroy(struct zs_source *s)
 	free(g->slots);
 	for (uint32_t i = 0; g->t && i < g->tasks; i++) {
 		free(g->t[i].live);
-		free(g->t[i].parked);
+		free(g->t[i].parked.a);
+		free(g->t[i].chain.a);
 		zs_rng_destroy(g->t[i].rng);
 	}
 	free(g->t);
+	free(g->aside);
 	free(g);
 }
 

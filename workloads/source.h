@@ -100,6 +100,13 @@ int zs_source_context(struct zs_cfg *cfg, enum zs_kver kver, uint32_t gfp, int d
 
 /* The source types (defined in workloads/gen_*.c and workloads/trace_source.c). */
 extern const struct zs_source_ops zs_source_simple;
+/* Tests only: simple sources created while this is 0 park without chains
+ * (gen_simple.c), one heap entry per parked event, so that a test can run the two
+ * side by side; peek says what their heaps and sequence numbers must agree on:
+ * the earliest entry's time and sequence number (INT64_MAX, 0 when none) and the
+ * sequence numbers used. */
+void zs_gen_simple_use_chains(int on);
+void zs_gen_simple_peek(const struct zs_source *s, int64_t *time, uint64_t *seq, uint64_t *used);
 extern const struct zs_source_ops zs_source_anon;
 extern const struct zs_source_ops zs_source_filecache;
 extern const struct zs_source_ops zs_source_kernel;
