@@ -237,6 +237,7 @@ simple_create(struct zs_source *s, struct zs_cfg *cfg, const struct zs_source_en
 
 		st->rng = zs_rng_create_small(task_seed, "simple-task", t);
 		st->parked_sorted = 1;
+		st->parked_floor = INT64_MIN;
 		zs_simple_push(g, (struct ev){g->start_ns, 0, EV_START, t, 0, 0});
 		st->next_alloc =
 			g->rate > 0 ? g->start_ns + exp_ns(st->rng, g->rate) : ZS_GEN_NEVER;

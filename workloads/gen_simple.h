@@ -50,6 +50,7 @@ struct stask {
 	uint32_t nlive, caplive;
 	struct evq parked; /* its frees and exit that came up while it was busy */
 	int64_t parked_last; /* the time of the last one parked */
+	int64_t parked_floor; /* parked entry e stands for max(e.time, this) (gen_simple_queue.c) */
 	uint8_t parked_sorted; /* their times do not decrease */
 	uint32_t nstale;   /* frees in parked or chain whose slot was released since */
 	/* its chain (gen_simple_queue.c): entry i of chain stands for the heap entry

@@ -28,8 +28,16 @@
  * as with one entry per event (tests/test_gen_simple_park.c runs both side by
  * side).
  *
+ * A chain that parks whole with nothing stale in it becomes the parked queue
+ * as it is: its entries keep the times they were stored with, under the
+ * chain's floor (parked_floor), which the next done() takes over.  Its
+ * completion time is at least that floor, so max(time, floor, when) is what
+ * each entry's time would have become.
+ *
  * Invariant: a task has an EV_CHAIN entry in the heap iff its chain is not
- * empty and not set aside; nstale = the frees in its parked queue and chain
+ * empty and not set aside; an entry of the parked queue stands for the time
+ * max(time, parked_floor), and every entry parked after a whole chain is at
+ * least parked_floor already; nstale = the frees in its parked queue and chain
  * whose slot's gen moved on; a slot's `parked` mark is set iff its free of
  * the current gen is in its task's parked queue or chain.
  */
@@ -231,6 +239,16 @@ chain_settle(struct simple *g, uint32_t ti, const struct ev *upto)
 		struct evq q = *c;
 		uint32_t w = q.head;
 
+		if (!check) {
+			/* none is dropped: the entries stay as they are, under the chain's floor */
+			t->parked_floor = t->chain_floor;
+			t->parked_last = chain_time(t, q.tail - 1);
+			t->parked_sorted = 1;
+			*c = *pq;
+			c->head = c->tail = 0;
+			*pq = q;
+			return;
+		}
 		for (uint32_t i = q.head; i < q.tail; i++) {
 			if (check && parked_stale(g, t, &q.a[i])) {
 				parked_leaves(g, t, &q.a[i]);
@@ -315,7 +333,7 @@ zs_simple_unpark(struct simple *g, uint32_t ti, int64_t when)
 
 		t->chain = t->parked;
 		t->parked = q;
-		t->chain_floor = when;
+		t->chain_floor = when > t->parked_floor ? when : t->parked_floor;
 		t->chain_seq = g->seq;
 		g->seq += n;
 		chain_insert(g, ti);
@@ -324,6 +342,8 @@ zs_simple_unpark(struct simple *g, uint32_t ti, int64_t when)
 			struct ev e = t->parked.a[i];
 
 			parked_leaves(g, t, &e);
+			if (e.time < t->parked_floor)
+				e.time = t->parked_floor;
 			if (e.time < when)
 				e.time = when;
 			zs_simple_push(g, e);
@@ -331,6 +351,7 @@ zs_simple_unpark(struct simple *g, uint32_t ti, int64_t when)
 	}
 	t->parked.head = t->parked.tail = 0;
 	t->parked_sorted = 1;
+	t->parked_floor = INT64_MIN;
 }
 
 /* Task ti is busy and its EV_CHAIN popped: set the chain aside (see the top). */
