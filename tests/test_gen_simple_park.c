@@ -1,7 +1,7 @@
 /*
  * test_gen_simple_park.c - the `simple` source's parked events: the frees and
- * exit of a busy task, kept as a chain (gen_simple.c) instead of one heap entry
- * each.  Two sources from the same scenario and seed, one with chains and one
+ * exit of a busy task, kept as a chain (gen_simple_queue.c) instead of one heap
+ * entry each.  Two sources from the same scenario and seed, one with chains and one
  * without (zs_gen_simple_use_chains(0): one entry per parked event, the way the
  * source parked before chains), run side by side under one driver with random
  * service times, long holds, completions that tie, pulls ahead of completions
