@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,50 @@ zs_csvtab_col(const struct zs_csvtab *t, const char *name)
 		if (!strcmp(t->cols[i], name))
 			return i;
 	return -1;
+}
+
+/*
+ * The field at s, up to the next ',' or newline (or the end), as strtod would read it:
+ * NaN unless the whole field is a number.  *len is the field's length.  Fields of
+ * zsim's CSV files are mostly plain decimals, [-]digits[.digits], of at most 15
+ * digits: their digits as an integer w < 2^53 and the power of ten 10^f (f <= 15)
+ * are both exact doubles, so one division, correctly rounded, gives the same double
+ * as strtod's correctly rounded conversion.  Anything else goes to strtod.
+ */
+static double
+field_value(const char *s, size_t *len)
+{
+	static const double pow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
+				       1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+	const char *p = s + (*s == '-');
+	uint64_t w = 0;
+	int digits = 0, frac = -1;
+
+	for (;; p++) {
+		if (*p >= '0' && *p <= '9') {
+			w = w * 10 + (uint64_t)(*p - '0');
+			digits++;
+			if (frac >= 0)
+				frac++;
+		} else if (*p == '.' && frac < 0 && digits > 0) {
+			frac = 0;
+		} else {
+			break;
+		}
+	}
+	if ((*p == ',' || *p == '\n' || *p == '\0') && digits > 0 && digits <= 15 && frac != 0) {
+		double v = (double)w / pow10[frac > 0 ? frac : 0];
+
+		*len = (size_t)(p - s);
+		return *s == '-' ? -v : v;
+	}
+	/* not a plain decimal: strtod, NaN unless it reads the whole field */
+	size_t n = strcspn(s, ",\n");
+	char *end;
+	double v = strtod(s, &end);
+
+	*len = n;
+	return end == s || end != s + n ? NAN : v;
 }
 
 int
@@ -73,12 +118,9 @@ zs_csvtab_read(struct zs_csvtab *t, const char *path, const char *textcol, struc
 		}
 		double *row = t->v + t->nrows * (size_t)t->ncols;
 		for (int i = 0; i < t->ncols; i++) {
-			char *end;
-			size_t n = strcspn(s, ",\n");
+			size_t n;
 
-			row[i] = strtod(s, &end);
-			if (end == s || end != s + n)
-				row[i] = NAN;
+			row[i] = field_value(s, &n);
 			if (i == tc)
 				t->text[t->nrows] = strndup(s, n);
 			s += n;

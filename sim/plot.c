@@ -439,6 +439,99 @@ static const struct band_fig bands[] = {
 	 "direct_reclaim_cpu_ns", 1},
 };
 
+#define NBANDS (sizeof(bands) / sizeof(bands[0]))
+
+/* One band figure across kernels: its .dat file (a block per kernel that has the
+ * series), the block of each kernel (0: none) and whether any mean was nonzero. */
+struct band_out {
+	FILE *d;
+	int block, used[8], nonzero;
+};
+
+/* One band over one kernel's seeds: each seed's series and the ticks they share. */
+struct band_runs {
+	double **vals, *t;
+	size_t len;
+	int nr;
+};
+
+/* Add run rt's series of band b to br. */
+static void
+band_add(struct band_runs *br, const struct band_fig *b, const struct run_ticks *rt)
+{
+	double *y = calloc(rt->ntick + 1, sizeof(*y));
+
+	ZS_BUG_ON(!y);
+	if (!series(rt, b->col, -1, y)) {
+		free(y);
+		return;
+	}
+	if (b->share)
+		to_share(rt, y);
+	if (!br->t) {
+		br->t = malloc((rt->ntick + 1) * sizeof(*br->t));
+		ZS_BUG_ON(!br->t);
+		memcpy(br->t, rt->time_s, rt->ntick * sizeof(*br->t));
+	}
+	if (rt->ntick < br->len)
+		br->len = rt->ntick;
+	br->vals[br->nr++] = y;
+}
+
+/* Kernel k's block of band b: per tick the mean over seeds and its 95 % band. */
+static void
+band_write(struct fig *fg, const struct band_fig *b, struct band_out *bo, struct band_runs *br,
+	   int k)
+{
+	if (br->nr && br->len >= 2) {
+		double *x = malloc((size_t)br->nr * sizeof(*x));
+		struct zs_stats_sum st;
+
+		ZS_BUG_ON(!x);
+		if (!bo->d)
+			bo->d = dat_open(fg, b->name);
+		for (size_t i = 0; bo->d && i < br->len; i++) {
+			for (int r = 0; r < br->nr; r++)
+				x[r] = br->vals[r][i];
+			zs_stats_summary(x, (size_t)br->nr, &st);
+			bo->nonzero |= st.mean != 0;
+			fprintf(bo->d, "%.9g %.9g %.9g %.9g\n", br->t[i], st.mean,
+				isnan(st.ci_lo) ? st.mean : st.ci_lo,
+				isnan(st.ci_hi) ? st.mean : st.ci_hi);
+		}
+		if (bo->d)
+			fputs("\n\n", bo->d);
+		bo->used[k] = ++bo->block;
+		free(x);
+	}
+	for (int r = 0; r < br->nr; r++)
+		free(br->vals[r]);
+	free(br->vals);
+	free(br->t);
+}
+
+/* Add run rdir's latency counts to kernel k's CDF (counts summed over seeds). */
+static void
+latency_add(const char *rdir, double *lx, double *lc, int *ln)
+{
+	double x1[65], c1[65];
+	int n1;
+
+	latency_cdf_rows(rdir, x1, c1, &n1);
+	for (int i = 0; i < n1; i++) {
+		lc[i] = (i < *ln ? lc[i] : 0) + (isnan(c1[i]) ? 0 : c1[i]);
+		lx[i] = x1[i];
+	}
+	for (int i = n1; i < *ln; i++)
+		lc[i] += n1 && !isnan(c1[n1 - 1]) ? c1[n1 - 1] : 0;
+	if (n1 > *ln)
+		*ln = n1;
+}
+
+/*
+ * Each run's ticks.csv is read once, for every band figure at a time (a compare of
+ * 60 runs of 120 s read 3.3 GB when each band read them all again).
+ */
 static int
 plot_compare(struct fig *fg, const char *dir, struct zs_error *err)
 {
@@ -447,99 +540,46 @@ plot_compare(struct fig *fg, const char *dir, struct zs_error *err)
 	char **kernels;
 	double lx[8][65], lc[8][65];
 	int ln[8] = {0};
+	struct band_out bo[NBANDS];
 
+	memset(bo, 0, sizeof(bo));
 	snprintf(runs, sizeof(runs), "%s/runs", dir);
 	kernels = subdirs(runs, "", &nk);
 	if (nk > 8)
 		nk = 8;
-	for (size_t b = 0; b < sizeof(bands) / sizeof(bands[0]); b++) {
-		FILE *d = NULL;
-		int block = 0, used[8] = {0}, nonzero = 0;
+	for (int k = 0; k < nk; k++) {
+		struct band_runs br[NBANDS];
+		int ns;
+		char **seeds;
 
-		for (int k = 0; k < nk; k++) {
-			int ns;
-			char **seeds;
-			double *sum = NULL, **vals = NULL, *t = NULL;
-			size_t len = SIZE_MAX;
-			int nr = 0;
-
-			snprintf(kdir, sizeof(kdir), "%s/%s", runs, kernels[k]);
-			seeds = subdirs(kdir, "seed-", &ns);
-			vals = calloc((size_t)ns + 1, sizeof(*vals));
-			ZS_BUG_ON(!vals);
-			for (int s = 0; s < ns; s++) {
-				struct run_ticks rt;
-				struct zs_error e2;
-
-				snprintf(rdir, sizeof(rdir), "%s/%s", kdir, seeds[s]);
-				if (run_ticks_read(&rt, rdir, &e2))
-					continue;
-				double *y = calloc(rt.ntick + 1, sizeof(*y));
-				ZS_BUG_ON(!y);
-				if (series(&rt, bands[b].col, -1, y)) {
-					if (bands[b].share)
-						to_share(&rt, y);
-					if (!t) {
-						t = malloc((rt.ntick + 1) * sizeof(*t));
-						ZS_BUG_ON(!t);
-						memcpy(t, rt.time_s, rt.ntick * sizeof(*t));
-					}
-					if (rt.ntick < len)
-						len = rt.ntick;
-					vals[nr++] = y;
-				} else {
-					free(y);
-				}
-				if (b == 0 && k < 8) {
-					/* the latency CDF, counts summed over seeds */
-					double x1[65], c1[65];
-					int n1;
-
-					latency_cdf_rows(rdir, x1, c1, &n1);
-					for (int i = 0; i < n1; i++) {
-						lc[k][i] = (i < ln[k] ? lc[k][i] : 0) +
-							   (isnan(c1[i]) ? 0 : c1[i]);
-						lx[k][i] = x1[i];
-					}
-					for (int i = n1; i < ln[k]; i++)
-						lc[k][i] += n1 && !isnan(c1[n1 - 1]) ? c1[n1 - 1] : 0;
-					if (n1 > ln[k])
-						ln[k] = n1;
-				}
-				run_ticks_free(&rt);
-			}
-			if (nr && len >= 2) {
-				double *x = malloc((size_t)nr * sizeof(*x));
-				struct zs_stats_sum st;
-
-				ZS_BUG_ON(!x);
-				if (!d)
-					d = dat_open(fg, bands[b].name);
-				for (size_t i = 0; d && i < len; i++) {
-					for (int r = 0; r < nr; r++)
-						x[r] = vals[r][i];
-					zs_stats_summary(x, (size_t)nr, &st);
-					nonzero |= st.mean != 0;
-					fprintf(d, "%.9g %.9g %.9g %.9g\n", t[i], st.mean,
-						isnan(st.ci_lo) ? st.mean : st.ci_lo,
-						isnan(st.ci_hi) ? st.mean : st.ci_hi);
-				}
-				if (d)
-					fputs("\n\n", d);
-				used[k] = ++block;
-				free(x);
-			}
-			for (int r = 0; r < nr; r++)
-				free(vals[r]);
-			free(vals);
-			free(t);
-			free(sum);
-			free_names(seeds, ns);
+		snprintf(kdir, sizeof(kdir), "%s/%s", runs, kernels[k]);
+		seeds = subdirs(kdir, "seed-", &ns);
+		for (size_t b = 0; b < NBANDS; b++) {
+			br[b] = (struct band_runs){calloc((size_t)ns + 1, sizeof(double *)), NULL,
+						   SIZE_MAX, 0};
+			ZS_BUG_ON(!br[b].vals);
 		}
-		if (!d)
+		for (int s = 0; s < ns; s++) {
+			struct run_ticks rt;
+			struct zs_error e2;
+
+			snprintf(rdir, sizeof(rdir), "%s/%s", kdir, seeds[s]);
+			if (run_ticks_read(&rt, rdir, &e2))
+				continue;
+			for (size_t b = 0; b < NBANDS; b++)
+				band_add(&br[b], &bands[b], &rt);
+			latency_add(rdir, lx[k], lc[k], &ln[k]);
+			run_ticks_free(&rt);
+		}
+		for (size_t b = 0; b < NBANDS; b++)
+			band_write(fg, &bands[b], &bo[b], &br[b], k);
+		free_names(seeds, ns);
+	}
+	for (size_t b = 0; b < NBANDS; b++) {
+		if (!bo[b].d)
 			continue;
-		fclose(d);
-		if (!nonzero) {
+		fclose(bo[b].d);
+		if (!bo[b].nonzero) {
 			char path[4400];
 
 			snprintf(path, sizeof(path), "%s/%s.dat", fg->pdir, bands[b].name);
@@ -549,14 +589,14 @@ plot_compare(struct fig *fg, const char *dir, struct zs_error *err)
 		fig_begin(fg, bands[b].name, bands[b].title, "simulated time (s)", bands[b].ylabel);
 		fputs("plot ", fg->gp);
 		for (int k = 0, first = 1; k < nk; k++) {
-			if (!used[k])
+			if (!bo[b].used[k])
 				continue;
 			fprintf(fg->gp,
 				"%s'%s/%s.dat' index %d using 1:3:4 with filledcurves fs transparent "
 				"solid 0.25 noborder lc %d notitle, \\\n     '' index %d using 1:2 with "
 				"lines lw 2 lc %d title '%s'",
-				first ? "" : ", \\\n     ", fg->pdir, bands[b].name, used[k] - 1, k + 1,
-				used[k] - 1, k + 1, kernels[k]);
+				first ? "" : ", \\\n     ", fg->pdir, bands[b].name, bo[b].used[k] - 1,
+				k + 1, bo[b].used[k] - 1, k + 1, kernels[k]);
 			first = 0;
 		}
 		fputc('\n', fg->gp);

@@ -1,0 +1,136 @@
+/*
+ * test_csvtab.c - the plots' CSV reader (sim/csvtab.c): every field reads as the
+ * double strtod gives for it when strtod reads the whole field, NaN otherwise,
+ * bit for bit, whether the reader's own decimal path or strtod took it.
+ */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/csvtab.h"
+#include "tests/support.h"
+
+static char tmpdir[64];
+
+static void
+mk_tmp(void)
+{
+	zt_tmpdir(tmpdir, sizeof(tmpdir), "csvtab");
+}
+
+static void
+rm_tmp(void)
+{
+	zt_rm_rf(tmpdir);
+}
+
+TestSuite(csvtab, .init = mk_tmp, .fini = rm_tmp);
+
+/* What the reader must give for field s: strtod's value when it reads all of s. */
+static double
+want(const char *s)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	return end == s || *end ? NAN : v;
+}
+
+static int
+same(double a, double b)
+{
+	return (isnan(a) && isnan(b)) || !memcmp(&a, &b, sizeof(a));
+}
+
+/* Write fields as a CSV of `cols` columns (a header row first), read it back and
+ * compare every value with want(). */
+static void
+check_fields(char **fields, int n, int cols)
+{
+	char path[128];
+	FILE *f;
+	struct zs_csvtab t;
+	struct zs_error err = {0, ""};
+
+	snprintf(path, sizeof(path), "%s/t.csv", tmpdir);
+	f = fopen(path, "w");
+	cr_assert(f);
+	for (int c = 0; c < cols; c++)
+		fprintf(f, "%sc%d", c ? "," : "", c);
+	fputc('\n', f);
+	for (int i = 0; i < n; i++)
+		fprintf(f, "%s%s", fields[i], (i + 1) % cols ? "," : "\n");
+	cr_assert_eq(fclose(f), 0);
+	cr_assert_eq(zs_csvtab_read(&t, path, "c0", &err), 0, "%s", err.msg);
+	cr_assert_eq(t.ncols, cols);
+	cr_assert_eq(t.nrows, (size_t)(n / cols));
+	for (int i = 0; i < n; i++) {
+		double got = zs_csvtab_at(&t, (size_t)(i / cols), i % cols);
+
+		cr_assert(same(got, want(fields[i])), "field '%s': read %.17g, strtod %.17g",
+			  fields[i], got, want(fields[i]));
+		if (i % cols == 0)
+			cr_assert_str_eq(t.text[i / cols], fields[i]);
+	}
+	zs_csvtab_free(&t);
+}
+
+Test(csvtab, edge_fields_read_as_strtod_reads_them)
+{
+	static const char *const edge[] = {
+		"0", "-0", "7", "-7", "007", "2.5", "-2.5", "5.", ".5", "-.5", "0.1", "0.3",
+		"123456789012345", "1234567890123456", "12345678901234567890", "999999999999999",
+		"0.000000000000001", "0.00000000000001", "1.00000000000000", "9007199254740993",
+		"1e5", "1E-3", "+4", " 4", "4 ", "0x10", "nan", "inf", "-inf", "", "-", ".",
+		"2.4.0", "DMA", "DMA32", "1,5", "3.14159265358979", "2.718281828459045",
+		"18446744073709551615", "1.5e308", "4.9e-324", "0.1234567890123456789"};
+	char *fields[48];
+	int n = 0;
+
+	/* one field a row, in column c1 (c0 holds a label), so a comma inside a field is
+	 * not possible here: "1,5" is two fields, each checked */
+	for (size_t i = 0; i < sizeof(edge) / sizeof(edge[0]); i++) {
+		if (strchr(edge[i], ','))
+			continue;
+		fields[n++] = (char *)edge[i];
+	}
+	if (n % 2)
+		fields[n++] = "1";
+	check_fields(fields, n, 2);
+}
+
+Test(csvtab, random_decimals_read_as_strtod_reads_them)
+{
+	enum { N = 60000, COLS = 12 };
+	char **fields = malloc(N * sizeof(*fields));
+	uint64_t x = 0x9E3779B97F4A7C15u;
+
+	cr_assert(fields);
+	for (int i = 0; i < N; i++) {
+		char buf[40];
+		int len = 0, digits, dot;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		digits = 1 + (int)(x % 19);    /* 1..19: past the reader's 15 too */
+		dot = (int)((x >> 8) % (unsigned)(digits + 2)) - 1; /* -1: none */
+		if ((x >> 16) & 1)
+			buf[len++] = '-';
+		for (int d = 0; d < digits; d++) {
+			if (d == dot && d > 0)
+				buf[len++] = '.';
+			buf[len++] = (char)('0' + (x >> (20 + 2 * (d % 20))) % 10);
+		}
+		buf[len] = '\0';
+		fields[i] = strdup(buf);
+		cr_assert(fields[i]);
+	}
+	check_fields(fields, N, COLS);
+	for (int i = 0; i < N; i++)
+		free(fields[i]);
+	free(fields);
+}
