@@ -75,14 +75,27 @@ field_value(const char *s, size_t *len)
 	return end == s || end != s + n ? NAN : v;
 }
 
+static int
+wanted(const char *name, const char *textcol, const char *const *only)
+{
+	if (!only || (textcol && !strcmp(name, textcol)))
+		return 1;
+	for (; *only; only++)
+		if (!strcmp(name, *only))
+			return 1;
+	return 0;
+}
+
 int
-zs_csvtab_read(struct zs_csvtab *t, const char *path, const char *textcol, struct zs_error *err)
+zs_csvtab_read_cols(struct zs_csvtab *t, const char *path, const char *textcol,
+		    const char *const *only, struct zs_error *err)
 {
 	FILE *f = fopen(path, "r");
 	char *line = NULL;
 	size_t cap = 0, rcap = 0;
 	ssize_t len;
-	int tc = -1;
+	int tc = -1, nfile = 0;
+	int *to = NULL; /* per column of the file: its column in t, -1 when not kept */
 
 	memset(t, 0, sizeof(*t));
 	if (!f)
@@ -98,8 +111,14 @@ zs_csvtab_read(struct zs_csvtab *t, const char *path, const char *textcol, struc
 		c = strchr(s, ',');
 		if (c)
 			*c = '\0';
+		to = realloc(to, (size_t)(nfile + 1) * sizeof(*to));
+		ZS_BUG_ON(!to);
+		to[nfile++] = -1;
+		if (!wanted(s, textcol, only))
+			continue;
 		t->cols = realloc(t->cols, (size_t)(t->ncols + 1) * sizeof(*t->cols));
 		ZS_BUG_ON(!t->cols);
+		to[nfile - 1] = t->ncols;
 		t->cols[t->ncols++] = strdup(s);
 	}
 	if (textcol)
@@ -109,7 +128,7 @@ zs_csvtab_read(struct zs_csvtab *t, const char *path, const char *textcol, struc
 
 		if (t->nrows == rcap) {
 			rcap = rcap ? 2 * rcap : 1024;
-			t->v = realloc(t->v, rcap * (size_t)t->ncols * sizeof(*t->v));
+			t->v = realloc(t->v, rcap * (size_t)(t->ncols ? t->ncols : 1) * sizeof(*t->v));
 			ZS_BUG_ON(!t->v);
 			if (tc >= 0) {
 				t->text = realloc(t->text, rcap * sizeof(*t->text));
@@ -117,19 +136,32 @@ zs_csvtab_read(struct zs_csvtab *t, const char *path, const char *textcol, struc
 			}
 		}
 		double *row = t->v + t->nrows * (size_t)t->ncols;
-		for (int i = 0; i < t->ncols; i++) {
+		for (int i = 0; i < nfile; i++) {
 			size_t n;
 
-			row[i] = field_value(s, &n);
-			if (i == tc)
-				t->text[t->nrows] = strndup(s, n);
+			if (to[i] < 0) {
+				/* a skipped field: short ones mostly ("0"), so a plain scan */
+				for (n = 0; s[n] && s[n] != ',' && s[n] != '\n'; n++)
+					;
+			} else {
+				row[to[i]] = field_value(s, &n);
+				if (to[i] == tc)
+					t->text[t->nrows] = strndup(s, n);
+			}
 			s += n;
 			if (*s == ',')
 				s++;
 		}
 		t->nrows++;
 	}
+	free(to);
 	free(line);
 	fclose(f);
 	return 0;
+}
+
+int
+zs_csvtab_read(struct zs_csvtab *t, const char *path, const char *textcol, struct zs_error *err)
+{
+	return zs_csvtab_read_cols(t, path, textcol, NULL, err);
 }

@@ -58,15 +58,18 @@ run_kernel(const char *dir)
 	return zs_policy_for(v);
 }
 
+/* Read dir's ticks.csv; only: the columns to keep besides tick, time_ns and zone
+ * (NULL-terminated), NULL for all. */
 static int
-run_ticks_read(struct run_ticks *rt, const char *dir, struct zs_error *err)
+run_ticks_read(struct run_ticks *rt, const char *dir, const char *const *only,
+	       struct zs_error *err)
 {
 	char path[4200];
 	int tc;
 
 	memset(rt, 0, sizeof(*rt));
 	snprintf(path, sizeof(path), "%s/ticks.csv", dir);
-	if (zs_csvtab_read(&rt->t, path, "zone", err))
+	if (zs_csvtab_read_cols(&rt->t, path, "zone", only, err))
 		return -1;
 	rt->ops = run_kernel(dir);
 	tc = zs_csvtab_col(&rt->t, "tick");
@@ -542,6 +545,11 @@ plot_compare(struct fig *fg, const char *dir, struct zs_error *err)
 	int ln[8] = {0};
 	struct band_out bo[NBANDS];
 
+	/* the columns the bands read (a compare's ticks.csv has some 130) */
+	const char *cols[NBANDS + 3] = {"tick", "time_ns"};
+
+	for (size_t b = 0; b < NBANDS; b++)
+		cols[2 + b] = bands[b].col;
 	memset(bo, 0, sizeof(bo));
 	snprintf(runs, sizeof(runs), "%s/runs", dir);
 	kernels = subdirs(runs, "", &nk);
@@ -564,7 +572,7 @@ plot_compare(struct fig *fg, const char *dir, struct zs_error *err)
 			struct zs_error e2;
 
 			snprintf(rdir, sizeof(rdir), "%s/%s", kdir, seeds[s]);
-			if (run_ticks_read(&rt, rdir, &e2))
+			if (run_ticks_read(&rt, rdir, cols, &e2))
 				continue;
 			for (size_t b = 0; b < NBANDS; b++)
 				band_add(&br[b], &bands[b], &rt);
@@ -683,7 +691,7 @@ zs_plot_dir(const char *dir, const char *format, struct zs_plots *out, struct zs
 	if (is_run) {
 		struct run_ticks rt;
 
-		rc = run_ticks_read(&rt, dir, err);
+		rc = run_ticks_read(&rt, dir, NULL, err);
 		if (!rc) {
 			plot_run(&fg, dir, &rt);
 			run_ticks_free(&rt);

@@ -1,7 +1,8 @@
 /*
  * test_csvtab.c - the plots' CSV reader (sim/csvtab.c): every field reads as the
  * double strtod gives for it when strtod reads the whole field, NaN otherwise,
- * bit for bit, whether the reader's own decimal path or strtod took it.
+ * bit for bit, whether the reader's own decimal path or strtod took it; and a read
+ * of some columns keeps exactly those, with the values a full read gives.
  */
 #include <criterion/criterion.h>
 #include <math.h>
@@ -133,4 +134,38 @@ Test(csvtab, random_decimals_read_as_strtod_reads_them)
 	for (int i = 0; i < N; i++)
 		free(fields[i]);
 	free(fields);
+}
+
+Test(csvtab, only_the_named_columns_and_the_text_column_are_kept)
+{
+	char path[128];
+	FILE *f;
+	struct zs_csvtab all, some;
+	struct zs_error err = {0, ""};
+	static const char *const only[] = {"b", "d", "absent", NULL};
+
+	snprintf(path, sizeof(path), "%s/t.csv", tmpdir);
+	f = fopen(path, "w");
+	cr_assert(f);
+	fputs("zone,a,b,c,d\nDMA,1,2.5,x,-4\nNormal,5,,7,8.25\nshort,9\n", f);
+	cr_assert_eq(fclose(f), 0);
+	cr_assert_eq(zs_csvtab_read(&all, path, "zone", &err), 0, "%s", err.msg);
+	cr_assert_eq(zs_csvtab_read_cols(&some, path, "zone", only, &err), 0, "%s", err.msg);
+	cr_assert_eq(some.ncols, 3, "zone, b and d, in the file's order");
+	cr_assert_str_eq(some.cols[0], "zone");
+	cr_assert_str_eq(some.cols[1], "b");
+	cr_assert_str_eq(some.cols[2], "d");
+	cr_assert_eq(some.nrows, all.nrows);
+	for (size_t r = 0; r < all.nrows; r++) {
+		cr_assert_str_eq(some.text[r], all.text[r]);
+		for (int c = 0; c < some.ncols; c++)
+			cr_assert(same(zs_csvtab_at(&some, r, c),
+				       zs_csvtab_at(&all, r, zs_csvtab_col(&all, some.cols[c]))),
+				  "row %zu column %s", r, some.cols[c]);
+	}
+	cr_assert(isnan(zs_csvtab_at(&some, 1, 1)), "an empty field is NaN");
+	cr_assert(isnan(zs_csvtab_at(&some, 2, 2)), "a field past a short row's end is NaN");
+	cr_assert_eq(zs_csvtab_at(&some, 1, 2), 8.25);
+	zs_csvtab_free(&all);
+	zs_csvtab_free(&some);
 }
