@@ -111,8 +111,10 @@ zs_csvtab_read_cols(struct zs_csvtab *t, const char *path, const char *textcol,
 		c = strchr(s, ',');
 		if (c)
 			*c = '\0';
-		to = realloc(to, (size_t)(nfile + 1) * sizeof(*to));
-		ZS_BUG_ON(!to);
+		int *grown = realloc(to, (size_t)(nfile + 1) * sizeof(*to));
+
+		ZS_BUG_ON(!grown);
+		to = grown;
 		to[nfile++] = -1;
 		if (!wanted(s, textcol, only))
 			continue;
