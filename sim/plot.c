@@ -358,14 +358,19 @@ plot_run(struct fig *fg, const char *dir, struct run_ticks *rt)
 			top = k + 1;
 	}
 	if (d && top && n >= 2) {
-		for (size_t i = 0; i < n; i++) {
-			for (int k = 0; k < top; k++) {
-				char c[24];
+		/* each order's series once (y[k]; NaN where the run lacks the column), then
+		 * the grid tick by tick */
+		for (int k = 0; k < top; k++) {
+			char c[24];
 
-				snprintf(c, sizeof(c), "order_%d", k);
-				series(rt, c, -1, y[0]);
-				fprintf(d, "%.9g %d %.6g\n", rt->time_s[i], k, log2(1 + y[0][i]));
-			}
+			snprintf(c, sizeof(c), "order_%d", k);
+			if (!series(rt, c, -1, y[k]))
+				for (size_t i = 0; i < n; i++)
+					y[k][i] = NAN;
+		}
+		for (size_t i = 0; i < n; i++) {
+			for (int k = 0; k < top; k++)
+				fprintf(d, "%.9g %d %.6g\n", rt->time_s[i], k, log2(1 + y[k][i]));
 			fputc('\n', d);
 		}
 		fclose(d);

@@ -5,10 +5,12 @@
  * inline, with nothing fetched from elsewhere.
  */
 #include <criterion/criterion.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/csvtab.h"
 #include "tests/support.h"
 
 static char tmpdir[64];
@@ -67,6 +69,48 @@ Test(plot, a_run_directory)
 		cr_assert(!memcmp(png, "\x89PNG", 4), "%s is not a PNG", path);
 		free(png);
 	}
+	/* buddyinfo.dat: per tick, for each order, log2(1 + that order's free blocks summed
+	 * over the zones): checked at every tick against ticks.csv itself */
+	struct zs_csvtab t;
+	struct zs_error e = {0, ""};
+
+	snprintf(path, sizeof(path), "%s/r/ticks.csv", tmpdir);
+	cr_assert_eq(zs_csvtab_read(&t, path, NULL, &e), 0, "%s", e.msg);
+	snprintf(path, sizeof(path), "%s/r/plots/buddyinfo.dat", tmpdir);
+	FILE *bf = fopen(path, "r");
+	int tick_col = zs_csvtab_col(&t, "tick"), lines = 0;
+	double ts, v;
+	int k;
+
+	cr_assert(bf && tick_col >= 0);
+	for (size_t r = 0; r < t.nrows;) {
+		size_t end = r;
+
+		while (end < t.nrows && zs_csvtab_at(&t, end, tick_col) == zs_csvtab_at(&t, r, tick_col))
+			end++;
+		for (int order = 0;; order++) {
+			char name[24];
+			double sum = 0;
+			int col;
+
+			snprintf(name, sizeof(name), "order_%d", order);
+			if ((col = zs_csvtab_col(&t, name)) < 0)
+				break;
+			for (size_t z = r; z < end; z++)
+				sum += zs_csvtab_at(&t, z, col);
+			cr_assert_eq(fscanf(bf, "%lf %d %lf", &ts, &k, &v), 3, "line %d", lines);
+			cr_assert_eq(k, order);
+			cr_assert(fabs(v - log2(1 + sum)) < 1e-5 * (1 + v),
+				  "tick row %zu order %d: %g, ticks.csv says %g", r, order, v,
+				  log2(1 + sum));
+			lines++;
+		}
+		r = end;
+	}
+	cr_assert_eq(fscanf(bf, "%lf", &ts), EOF, "buddyinfo.dat has more rows than ticks");
+	cr_assert(lines > 100);
+	fclose(bf);
+	zs_csvtab_free(&t);
 	/* 2.4.0 has no nr_inactive: the LRU figure draws the 2.4 lists only */
 	snprintf(path, sizeof(path), "%s/r/plots/plots.gp", tmpdir);
 	char *gp = zt_read_file(path, NULL);
