@@ -17,6 +17,13 @@
 #include "sim/csvtab.h"
 #include "sim/stats.h"
 
+/*
+ * The buddyinfo heat map is an image a pixel per tick and order; gnuplot's cairo
+ * terminals cannot make one wider than 32,767 pixels (a run of 328 s at HZ 100), so
+ * past this many ticks each column is the mean of a run of consecutive ticks.
+ */
+#define HEAT_COLUMNS 16384
+
 /* ---- one run's ticks.csv as series over ticks ---- */
 
 struct run_ticks {
@@ -359,7 +366,10 @@ plot_run(struct fig *fg, const char *dir, struct run_ticks *rt)
 	}
 	if (d && top && n >= 2) {
 		/* each order's series once (y[k]; NaN where the run lacks the column), then
-		 * the grid tick by tick */
+		 * the grid a column at a time: a tick each, or past HEAT_COLUMNS ticks the
+		 * mean of a run of `per` ticks at the time of its first */
+		size_t per = (n + HEAT_COLUMNS - 1) / HEAT_COLUMNS;
+
 		for (int k = 0; k < top; k++) {
 			char c[24];
 
@@ -368,9 +378,17 @@ plot_run(struct fig *fg, const char *dir, struct run_ticks *rt)
 				for (size_t i = 0; i < n; i++)
 					y[k][i] = NAN;
 		}
-		for (size_t i = 0; i < n; i++) {
-			for (int k = 0; k < top; k++)
-				fprintf(d, "%.9g %d %.6g\n", rt->time_s[i], k, log2(1 + y[k][i]));
+		for (size_t i = 0; i < n; i += per) {
+			size_t m = n - i < per ? n - i : per;
+
+			for (int k = 0; k < top; k++) {
+				double sum = 0;
+
+				for (size_t j = i; j < i + m; j++)
+					sum += y[k][j];
+				fprintf(d, "%.9g %d %.6g\n", rt->time_s[i], k,
+					log2(1 + sum / (double)m));
+			}
 			fputc('\n', d);
 		}
 		fclose(d);
@@ -712,10 +730,12 @@ zs_plot_dir(const char *dir, const char *format, struct zs_plots *out, struct zs
 		return zs_error_set(err, EX_DATAERR, "%s: nothing to draw", dir);
 	snprintf(cmd, sizeof(cmd), "gnuplot '%s' </dev/null", path);
 	st_code = system(cmd);
+	if (st_code != -1 && WIFEXITED(st_code) && WEXITSTATUS(st_code) == 127)
+		return zs_error_set(err, EX_UNAVAILABLE,
+				    "gnuplot not found, needed for %s (`make deps` installs it)", path);
 	if (st_code == -1 || !WIFEXITED(st_code) || WEXITSTATUS(st_code))
-		return zs_error_set(err, WIFEXITED(st_code) && WEXITSTATUS(st_code) == 127
-						 ? EX_UNAVAILABLE
-						 : EX_SOFTWARE,
-				    "gnuplot failed on %s (is gnuplot installed? `make deps`)", path);
+		return zs_error_set(err, EX_SOFTWARE,
+				    "gnuplot failed on %s (exit status %d; its messages are above)",
+				    path, st_code != -1 && WIFEXITED(st_code) ? WEXITSTATUS(st_code) : -1);
 	return 0;
 }

@@ -1,7 +1,8 @@
 /*
  * plot.h - `zsim plot` and the report's figures: gnuplot images of a run
  * directory (free pages per zone against min/low/high, LRU list sizes,
- * buddyinfo over time as a heat map, allocator exits, kswapd and direct
+ * buddyinfo over time as a heat map (at most 16,384 columns: a longer run's ticks
+ * averaged in runs), allocator exits, kswapd and direct
  * reclaim CPU, swap, the allocation latency CDF) or of a compare directory
  * (each kernel's mean over seeds with its 95 % band; the latency CDF per
  * kernel).
