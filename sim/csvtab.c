@@ -75,14 +75,19 @@ field_value(const char *s, size_t *len)
 	return end == s || end != s + n ? NAN : v;
 }
 
+/* Whether column `name` is kept: named in only ("prefix*" names every column that
+ * starts so), the text column, or everything when only is NULL. */
 static int
 wanted(const char *name, const char *textcol, const char *const *only)
 {
 	if (!only || (textcol && !strcmp(name, textcol)))
 		return 1;
-	for (; *only; only++)
-		if (!strcmp(name, *only))
+	for (; *only; only++) {
+		size_t n = strlen(*only);
+
+		if (n && (*only)[n - 1] == '*' ? !strncmp(name, *only, n - 1) : !strcmp(name, *only))
 			return 1;
+	}
 	return 0;
 }
 

@@ -21,8 +21,9 @@ struct zs_csvtab {
 /* Read path; keep the text of column `textcol` (NULL: none).  0, or -1 with err. */
 int zs_csvtab_read(struct zs_csvtab *t, const char *path, const char *textcol,
 		   struct zs_error *err);
-/* The same, keeping only the columns named in `only` (NULL-terminated; NULL: all) and
- * the text column: the others are skipped, neither parsed nor stored. */
+/* The same, keeping only the columns named in `only` (NULL-terminated; NULL: all; a
+ * name ending in '*' names every column starting with the rest) and the text column:
+ * the others are skipped, neither parsed nor stored. */
 int zs_csvtab_read_cols(struct zs_csvtab *t, const char *path, const char *textcol,
 			const char *const *only, struct zs_error *err);
 void zs_csvtab_free(struct zs_csvtab *t);

@@ -293,6 +293,34 @@ fig_latency(struct fig *fg, int nk, const char *const *names, double (*x)[65],
 	fputc('\n', fg->gp);
 }
 
+/* The columns a run directory's figures read (each figure takes those the run has). */
+static const char *const free_cols[] = {"nr_free_pages", "min", "low", "high", NULL};
+/* LRU and cache lists, whichever the model has */
+static const char *const lru_cols[] = {"active",      "inact_dirty",  "inact_clean_total",
+				       "cached",      "swap_cache",   "buffers",
+				       "nr_inactive", "nr_pcp_pages", "nr_bound_pages",
+				       NULL};
+static const char *const cpu_cols[] = {"kswapd_cpu_ns", "direct_reclaim_cpu_ns",
+				       "kreclaimd_cpu_ns", "bdflush_cpu_ns", NULL};
+static const char *const swap_cols[] = {"pswpin", "pswpout", "pgmajfault", NULL};
+static const char *const prefix_cols[] = {"path_*", "order_*", NULL};
+
+/* All of them, for zs_csvtab_read_cols: out has room for 32. */
+static void
+run_columns(const char **out)
+{
+	const char *const *lists[] = {free_cols, lru_cols, cpu_cols, swap_cols, prefix_cols};
+	int n = 0;
+
+	out[n++] = "tick";
+	out[n++] = "time_ns";
+	for (size_t l = 0; l < sizeof(lists) / sizeof(lists[0]); l++)
+		for (const char *const *c = lists[l]; *c; c++)
+			out[n++] = *c;
+	ZS_BUG_ON(n >= 32);
+	out[n] = NULL;
+}
+
 static void
 plot_run(struct fig *fg, const char *dir, struct run_ticks *rt)
 {
@@ -305,7 +333,7 @@ plot_run(struct fig *fg, const char *dir, struct run_ticks *rt)
 		y[i] = calloc(n + 1, sizeof(double));
 	/* free pages of each zone against its watermarks */
 	for (int z = 0; z < rt->nzones; z++) {
-		static const char *const c[] = {"nr_free_pages", "min", "low", "high"};
+		const char *const *c = free_cols;
 		char name[64], title[128];
 		const char *zone = rt->t.text ? rt->t.text[rt->first[0] + (size_t)z] : "?";
 
@@ -319,9 +347,7 @@ plot_run(struct fig *fg, const char *dir, struct run_ticks *rt)
 		fig_lines(fg, name, title, "pages", rt->time_s, n, ns, titles, y);
 	}
 	/* LRU and cache lists, whichever the model has */
-	static const char *const lru[] = {"active", "inact_dirty", "inact_clean_total", "cached",
-					  "swap_cache", "buffers", "nr_inactive", "nr_pcp_pages",
-					  "nr_bound_pages", NULL};
+	const char *const *lru = lru_cols;
 	ns = 0;
 	for (int i = 0; lru[i]; i++)
 		if (series(rt, lru[i], -1, y[ns]))
@@ -337,8 +363,7 @@ plot_run(struct fig *fg, const char *dir, struct run_ticks *rt)
 	fig_lines(fg, "paths", "allocations by __alloc_pages exit (cumulative)", "allocations",
 		  rt->time_s, n, ns, titles, y);
 	/* reclaim CPU as a share of each tick */
-	static const char *const cpu[] = {"kswapd_cpu_ns", "direct_reclaim_cpu_ns",
-					  "kreclaimd_cpu_ns", "bdflush_cpu_ns", NULL};
+	const char *const *cpu = cpu_cols;
 	ns = 0;
 	for (int i = 0; cpu[i]; i++)
 		if (series(rt, cpu[i], -1, y[ns])) {
@@ -347,7 +372,7 @@ plot_run(struct fig *fg, const char *dir, struct run_ticks *rt)
 		}
 	fig_lines(fg, "cpu", "kswapd and direct reclaim CPU (% of each tick)", "% CPU", rt->time_s,
 		  n, ns, titles, y);
-	static const char *const swp[] = {"pswpin", "pswpout", "pgmajfault", NULL};
+	const char *const *swp = swap_cols;
 	ns = 0;
 	for (int i = 0; swp[i]; i++)
 		if (series(rt, swp[i], -1, y[ns]))
@@ -714,7 +739,10 @@ zs_plot_dir(const char *dir, const char *format, struct zs_plots *out, struct zs
 	if (is_run) {
 		struct run_ticks rt;
 
-		rc = run_ticks_read(&rt, dir, NULL, err);
+		const char *cols[32];
+
+		run_columns(cols);
+		rc = run_ticks_read(&rt, dir, cols, err);
 		if (!rc) {
 			plot_run(&fg, dir, &rt);
 			run_ticks_free(&rt);

@@ -169,3 +169,28 @@ Test(csvtab, only_the_named_columns_and_the_text_column_are_kept)
 	zs_csvtab_free(&all);
 	zs_csvtab_free(&some);
 }
+
+Test(csvtab, a_name_ending_in_a_star_keeps_every_column_it_begins)
+{
+	char path[128];
+	FILE *f;
+	struct zs_csvtab t;
+	struct zs_error err = {0, ""};
+	static const char *const only[] = {"path_*", "tick", NULL};
+
+	snprintf(path, sizeof(path), "%s/t.csv", tmpdir);
+	f = fopen(path, "w");
+	cr_assert(f);
+	fputs("tick,path_fast,order_0,path_min,pathx,path_\n1,2,3,4,5,6\n", f);
+	cr_assert_eq(fclose(f), 0);
+	cr_assert_eq(zs_csvtab_read_cols(&t, path, NULL, only, &err), 0, "%s", err.msg);
+	cr_assert_eq(t.ncols, 4, "tick, path_fast, path_min and path_");
+	cr_assert_str_eq(t.cols[1], "path_fast");
+	cr_assert_str_eq(t.cols[2], "path_min");
+	cr_assert_str_eq(t.cols[3], "path_");
+	cr_assert_eq(zs_csvtab_at(&t, 0, 0), 1);
+	cr_assert_eq(zs_csvtab_at(&t, 0, 2), 4);
+	cr_assert_eq(zs_csvtab_at(&t, 0, 3), 6);
+	cr_assert(!t.text, "no text column asked for");
+	zs_csvtab_free(&t);
+}
