@@ -25,20 +25,18 @@ zs_buddy_add_block(struct zs_machine *m, struct zs_zone *z, uint32_t pfn, unsign
 	list_add_block(m, z, pfn, order, mt);
 }
 
-/* ---- 2.4.0 free_area bitmaps ---- */
+/* ---- 2.4.0 free_area bitmaps (in the page array: buddy.h) ---- */
 
 #define toggle_pair_bit zs_buddy_toggle_pair_bit
 
 static inline int
-pair_bit(const struct zs_zone *z, uint32_t idx, unsigned k)
+pair_bit(const struct zs_machine *m, const struct zs_zone *z, uint32_t idx, unsigned k)
 {
-	uint32_t bit = idx >> (k + 1);
-
-	return (z->free_area[k].map[bit >> 3] >> (bit & 7)) & 1;
+	return (m->pages[zs_buddy_pair_holder(z, idx, k)].flags & ZS_PG_PAIRBIT) != 0;
 }
 
-int
-zs_buddy_init(struct zs_zone *z, enum zs_buddy_discipline d, struct zs_error *err)
+void
+zs_buddy_init(struct zs_zone *z, enum zs_buddy_discipline d)
 {
 	z->discipline = (int)d;
 	z->max_order = d == ZS_BUDDY_24 ? 10 : 11;
@@ -50,28 +48,12 @@ zs_buddy_init(struct zs_zone *z, enum zs_buddy_discipline d, struct zs_error *er
 		for (int t = 0; t < ZS_MIGRATE_TYPES; t++)
 			zs_list_init(&a->list[t]);
 		a->nr_free = 0;
-		a->map = NULL;
-		if (d == ZS_BUDDY_24 && k < z->max_order) {
-			/* KERNEL: 2.4.0 mm/page_alloc.c free_area_init_core(): one bit per pair */
-			size_t bits = ((size_t)z->spanned >> (k + 1)) + 1;
-
-			a->map = calloc((bits + 7) / 8, 1);
-			if (!a->map) {
-				zs_buddy_fini(z);
-				return zs_error_set(err, EX_OSERR, "out of memory for buddy bitmaps");
-			}
-		}
 	}
-	return 0;
-}
-
-void
-zs_buddy_fini(struct zs_zone *z)
-{
-	for (int k = 0; k < ZS_MAX_ORDER_LIMIT; k++) {
-		free(z->free_area[k].map);
-		z->free_area[k].map = NULL;
-	}
+	/*
+	 * KERNEL: 2.4.0 mm/page_alloc.c free_area_init_core(): zeroed bitmaps, a bit per
+	 * pair.  Here no page has ZS_PG_PAIRBIT before boot (the machine creates them
+	 * reserved), and zs_buddy_boot_fresh writes each page whole before it sets bits.
+	 */
 }
 
 /* ---- rmqueue ---- */
@@ -88,13 +70,13 @@ rmqueue_24(struct zs_machine *m, struct zs_zone *z, unsigned order)
 			continue;
 		list_del_block(m, z, pfn, cur, 0);
 		uint32_t idx = pfn - z->start_pfn;
-		toggle_pair_bit(z, idx, cur);
+		toggle_pair_bit(m, z, idx, cur);
 		z->free_pages -= 1u << order;
 		while (cur > order) {
 			cur--;
 			/* the lower half goes on the list; go on with the upper half */
 			list_add_block(m, z, pfn, cur, 0);
-			toggle_pair_bit(z, idx, cur);
+			toggle_pair_bit(m, z, idx, cur);
 			idx += 1u << cur;
 			pfn += 1u << cur;
 		}
@@ -170,7 +152,7 @@ zs_buddy_free_24_merge(struct zs_machine *m, struct zs_zone *z, uint32_t pfn, un
 		order++;
 		idx &= ~((1u << order) - 1);
 		/* bit was 0: the buddy is in use, stop */
-	} while (order < (unsigned)z->max_order - 1 && toggle_pair_bit(z, idx, order));
+	} while (order < (unsigned)z->max_order - 1 && toggle_pair_bit(m, z, idx, order));
 	list_add_block(m, z, z->start_pfn + idx, order, 0);
 	return order;
 }
@@ -208,7 +190,7 @@ zs_buddy_boot_by_frees(struct zs_machine *m, struct zs_zone *z, unsigned mt)
 	for (uint32_t pfn = z->start_pfn; pfn < z->start_pfn + z->spanned; pfn++) {
 		struct zs_page *p = &m->pages[pfn];
 
-		p->flags = 0;
+		p->flags &= ZS_PG_PAIRBIT; /* no free toggled it yet: see zs_buddy_toggle_pair_bit */
 		p->order = 0;
 		zs_buddy_free(m, z, pfn, 0, mt);
 	}
@@ -314,7 +296,7 @@ zs_buddy_boot_fresh(struct zs_machine *m, struct zs_zone *z, unsigned mt, uint8_
 			uint32_t pair = rel_end & ~(2 * half - 1);
 
 			if (rel_end - pair >= half) /* left half in the zone, right half cut */
-				toggle_pair_bit(z, pair, k);
+				toggle_pair_bit(m, z, pair, k);
 		}
 	}
 }
@@ -362,7 +344,7 @@ zs_buddy_check(struct zs_machine *m, struct zs_zone *z, int tails, struct zs_err
 						return zs_error_set(err, EX_SOFTWARE,
 								    "%s: free buddies %u and %u of order %d",
 								    z->name, pfn, b, k);
-					if (is24 && pair_bit(z, rel, (unsigned)k) != 1 &&
+					if (is24 && pair_bit(m, z, rel, (unsigned)k) != 1 &&
 					    !(b >= z->start_pfn && b < end &&
 					      (m->pages[b].flags & ZS_PG_BUDDY) &&
 					      m->pages[b].order == k))

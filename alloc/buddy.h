@@ -4,7 +4,8 @@
  * Mechanism only: no watermarks, no per-cpu lists, no reclaim, no policy.
  *
  * ZS_BUDDY_24 (2.4.0 mm/page_alloc.c): MAX_ORDER 10; one list per order; a
- * free_area bitmap per order with XOR pair semantics; buddies are found
+ * free_area bitmap per order with XOR pair semantics (its bits kept in the
+ * page array: zs_buddy_toggle_pair_bit below); buddies are found
  * relative to the zone's first page (page_idx); expand() puts the LOWER half on
  * the list and carries on with the UPPER half, so rmqueue returns the highest
  * addressed pages of a block; coalescing stops at order 9.
@@ -35,10 +36,8 @@ enum zs_buddy_discipline {
 	ZS_BUDDY_26 = 1
 };
 
-/* Set up zone's free areas for a discipline (empty lists; 2.4 bitmaps allocated). */
-int zs_buddy_init(struct zs_zone *z, enum zs_buddy_discipline d, struct zs_error *err);
-/* Release the bitmaps. */
-void zs_buddy_fini(struct zs_zone *z);
+/* Set up zone's free areas for a discipline (empty lists). */
+void zs_buddy_init(struct zs_zone *z, enum zs_buddy_discipline d);
 
 /* ---- free-list primitives: keep nr_free and the per-(order, type) counts in step ---- */
 
@@ -67,17 +66,32 @@ zs_buddy_list_del(struct zs_machine *m, struct zs_zone *z, uint32_t pfn, unsigne
 	z->nr_free_mt[order][mt]--;
 }
 
+/*
+ * 2.4.0's free_area[k].map has a bit per pair of order-k buddies (zone indices
+ * 2^(k+1) i and 2^(k+1) i + 2^k), the XOR of "this half is free as an order-k
+ * block" over the two halves.  Here the bits live in the page array instead of
+ * bitmaps beside it: the bit of pair i of order k is ZS_PG_PAIRBIT of the page
+ * at zone index 2^(k+1) i + 2^k - 1, the last page of the pair's lower half.
+ * That index ends in exactly k one bits, so a page holds at most one pair's bit
+ * (of the order its trailing ones give); and the page lies in the block toggled
+ * (its lower half) or below it (its upper half), so always inside the zone.
+ * The same bits as the kernel's bitmaps, at no byte more per page.
+ */
+static inline uint32_t
+zs_buddy_pair_holder(const struct zs_zone *z, uint32_t idx, unsigned k)
+{
+	return z->start_pfn + ((idx & ~((2u << k) - 1)) | ((1u << k) - 1));
+}
+
 /* 2.4.0 MARK_USED / test_and_change_bit on the pair bit of order k covering zone
  * index idx: the bit's value before. */
 static inline int
-zs_buddy_toggle_pair_bit(struct zs_zone *z, uint32_t idx, unsigned k)
+zs_buddy_toggle_pair_bit(struct zs_machine *m, const struct zs_zone *z, uint32_t idx, unsigned k)
 {
-	uint32_t bit = idx >> (k + 1);
-	uint8_t *byte = &z->free_area[k].map[bit >> 3];
-	uint8_t mask = (uint8_t)(1u << (bit & 7));
-	int was = (*byte & mask) != 0;
+	uint32_t *flags = &m->pages[zs_buddy_pair_holder(z, idx, k)].flags;
+	int was = (*flags & ZS_PG_PAIRBIT) != 0;
 
-	*byte ^= mask;
+	*flags ^= ZS_PG_PAIRBIT;
 	return was;
 }
 
@@ -121,7 +135,7 @@ zs_buddy_rmqueue(struct zs_machine *m, struct zs_zone *z, unsigned order, unsign
 	z->free_area[order].nr_free--;
 	z->nr_free_mt[order][t]--;
 	if (is24)
-		zs_buddy_toggle_pair_bit(z, pfn - z->start_pfn, order);
+		zs_buddy_toggle_pair_bit(m, z, pfn - z->start_pfn, order);
 	z->free_pages -= 1u << order;
 	m->pages[pfn].flags |= ZS_PG_HEAD;
 	m->pages[pfn].order = (uint8_t)order;
@@ -147,7 +161,7 @@ zs_buddy_free(struct zs_machine *m, struct zs_zone *z, uint32_t pfn, unsigned or
 		return zs_buddy_free_26(m, z, pfn, order, mt);
 	/* KERNEL: 2.4.0 mm/page_alloc.c __free_pages_ok(): the pair bit decides merging */
 	if (order < (unsigned)z->max_order - 1 &&
-	    zs_buddy_toggle_pair_bit(z, pfn - z->start_pfn, order))
+	    zs_buddy_toggle_pair_bit(m, z, pfn - z->start_pfn, order))
 		return zs_buddy_free_24_merge(m, z, pfn, order);
 	/* bit was 0 (the buddy is in use), or the top order: list it as it is */
 	z->free_pages += 1u << order;

@@ -43,7 +43,6 @@ int zs_zone_type_parse(const char *s);
 struct zs_free_area {
 	struct zs_list list[ZS_MIGRATE_TYPES]; /* 2.4.0 and 2.6.18 use list[0] only */
 	uint32_t nr_free;                      /* free blocks of this order (all types) */
-	uint8_t *map;                          /* 2.4.0 buddy-pair XOR bitmap, else NULL */
 };
 
 struct zs_node;

@@ -35,6 +35,7 @@ enum {
 	ZS_PG_YOUNG = 1u << 11,     /* the PTE young (accessed) bit */
 	ZS_PG_PCP = 1u << 12,       /* on a per-cpu list (counted as allocated by the buddy) */
 	ZS_PG_BOUND = 1u << 13,     /* owner is a pagemap binding index */
+	ZS_PG_PAIRBIT = 1u << 14,   /* 2.4.0 buddy: the free_area pair bit this page holds (buddy.h) */
 	ZS_PG_MODEL0 = 1u << 16     /* first bit a kernel model may use */
 };
 

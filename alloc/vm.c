@@ -75,8 +75,6 @@ zs_vm_destroy(struct zs_vm *vm)
 		return;
 	if (vm->ops && vm->model && vm->ops->destroy)
 		vm->ops->destroy(vm);
-	for (int i = 0; vm->machine && i < vm->machine->nr_zones; i++)
-		zs_buddy_fini(&vm->machine->zones[i]);
 	for (uint32_t i = 0; i < vm->nr_tasks; i++)
 		free(vm->tasks[i]);
 	free(vm->tasks);

@@ -219,8 +219,7 @@ z24_init(struct zs_vm *vm, struct zs_cfg *kcfg, struct zs_error *err)
 		}
 		zs_list_init(&zz->inactive_clean);
 		z->model = zz;
-		if (zs_buddy_init(z, ZS_BUDDY_24, err))
-			goto fail;
+		zs_buddy_init(z, ZS_BUDDY_24);
 		/* KERNEL: 2.4.0 mm/bootmem.c free_all_bootmem(): every page, ascending.
 		 * DEVIATION: nothing is reserved at boot: page 0, the 640 KiB - 1 MiB
 		 * ISA hole, the kernel image and mem_map (sizeof(struct page) per

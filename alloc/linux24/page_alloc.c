@@ -139,7 +139,7 @@ rmqueue(struct z24 *s, struct zs_zone *z, unsigned order)
 		struct zs_page *p = z24_pg(s, pfn);
 
 		p->order = (uint8_t)order;
-		p->flags &= ZS_PG_HEAD;
+		p->flags &= ZS_PG_HEAD | ZS_PG_PAIRBIT; /* the pair bit it may hold is the buddy's */
 		p->aux = ZS_NIL;
 	}
 	return pfn;
@@ -162,7 +162,7 @@ free_pages_ok(struct z24 *s, uint32_t pfn, unsigned order)
 	ZS_BUG_ON(p->flags & (ZS_PG_LOCKED | ZS_PG_WRITEBACK | ZS_PG_SWAPCACHE | Z24_PG_BUFFERS));
 	/* KERNEL: 2.4.0 mm/page_alloc.c __free_pages_ok(): clear referenced and dirty,
 	 * age = PAGE_AGE_START */
-	p->flags &= ZS_PG_HEAD | ZS_PG_BOUND;
+	p->flags &= ZS_PG_HEAD | ZS_PG_BOUND | ZS_PG_PAIRBIT;
 	p->age = Z24_PAGE_AGE_START;
 	p->aux = ZS_NIL;
 	zs_buddy_free(s->m, z, pfn, order, 0);

@@ -192,7 +192,8 @@ zone_model_init(struct zs_vm *vm, struct zs_zone *z, struct zs_error *err)
 		memset(zz->pageblock, ZS26_MT_MOVABLE, zz->nr_pageblocks);
 		zz->pb_count[ZS26_MT_MOVABLE] = zz->nr_pageblocks;
 	}
-	return zs_buddy_init(z, ZS_BUDDY_26, err);
+	zs_buddy_init(z, ZS_BUDDY_26);
+	return 0;
 }
 
 static void zs26_destroy(struct zs_vm *vm);
