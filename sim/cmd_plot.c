@@ -1,4 +1,4 @@
-/* cmd_plot.c - `zsim plot DIR [--format png|svg]`: gnuplot figures of a run or compare directory. */
+/* cmd_plot.c - `zsim plot DIR [--format png|svg]`: gnuplot figures of a run, compare or sweep directory. */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,8 +14,11 @@ const char zs_usage_plot[] =
 	"Draw DIR's figures with gnuplot into DIR/plots/ (NAME.png or NAME.svg, the numbers in\n"
 	"NAME.dat, the script in plots.gp).  DIR is a run directory (zsim run: free pages per\n"
 	"zone with min/low/high, LRU lists, buddyinfo heat map, allocator exits, reclaim CPU,\n"
-	"swap, latency CDF) or a compare directory (zsim compare: each kernel's mean over seeds\n"
-	"with its 95% band, latency CDF per kernel).  Figures the data lacks are left out.\n";
+	"swap, latency CDF), a compare directory (zsim compare: each kernel's mean over seeds\n"
+	"with its 95% band, latency CDF per kernel) or a sweep directory (zsim sweep: each\n"
+	"headline metric against each axis, a line per kernel and combination of the other\n"
+	"axes, the mean over seeds with its 95% interval).  Figures the data lacks are left\n"
+	"out.\n";
 
 int
 zs_cmd_plot(int argc, char **argv)

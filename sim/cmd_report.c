@@ -10,10 +10,12 @@
 const char zs_usage_report[] =
 	"usage: zsim report DIR\n"
 	"\n"
-	"Write DIR/report.html for a run directory (zsim run) or a compare directory (zsim\n"
-	"compare): the scenario and machine, the summary table (95% intervals, paired\n"
-	"differences and markers for a comparison) and every figure of `zsim plot`, inline\n"
-	"as SVG.  The file needs nothing else: no scripts, fonts or images from elsewhere.\n";
+	"Write DIR/report.html for a run directory (zsim run), a compare directory (zsim\n"
+	"compare) or a sweep directory (zsim sweep): the scenario and machine, the summary\n"
+	"table (95% intervals, paired differences and markers for a comparison; for a sweep,\n"
+	"its points, their axis values and finished runs) and every figure of `zsim plot`,\n"
+	"inline as SVG.  The file needs nothing else: no scripts, fonts or images from\n"
+	"elsewhere.\n";
 
 int
 zs_cmd_report(int argc, char **argv)

@@ -15,6 +15,8 @@
 #include "alloc/gfp.h"
 #include "alloc/policy.h"
 #include "sim/csvtab.h"
+#include "sim/plot_fig.h"
+#include "sim/sweep_points.h"
 #include "sim/stats.h"
 
 /*
@@ -159,15 +161,8 @@ to_share(const struct run_ticks *rt, double *y)
 
 /* ---- the gnuplot script ---- */
 
-struct fig {
-	FILE *gp;
-	char pdir[4200];
-	const char *fmt;
-	struct zs_plots *out;
-};
-
-static FILE *
-dat_open(struct fig *fg, const char *name)
+FILE *
+zs_fig_dat_open(struct zs_fig *fg, const char *name)
 {
 	char path[4400];
 
@@ -175,9 +170,8 @@ dat_open(struct fig *fg, const char *name)
 	return fopen(path, "w");
 }
 
-/* Start a figure: output file, title, axes. */
-static void
-fig_begin(struct fig *fg, const char *name, const char *title, const char *xl, const char *yl)
+void
+zs_fig_begin(struct zs_fig *fg, const char *name, const char *title, const char *xl, const char *yl)
 {
 	if (fg->out->n < ZS_PLOT_MAX) {
 		snprintf(fg->out->name[fg->out->n], sizeof(fg->out->name[0]), "%s", name);
@@ -195,7 +189,7 @@ fig_begin(struct fig *fg, const char *name, const char *title, const char *xl, c
 
 /* A line figure of named series over x; series all NaN are left out. */
 static void
-fig_lines(struct fig *fg, const char *name, const char *title, const char *yl, const double *x,
+fig_lines(struct zs_fig *fg, const char *name, const char *title, const char *yl, const double *x,
 	  size_t n, int ns, const char *const *titles, double *const *ys)
 {
 	FILE *d;
@@ -214,7 +208,7 @@ fig_lines(struct fig *fg, const char *name, const char *title, const char *yl, c
 			keep[nk++] = s;
 	}
 	/* nothing but zeros says nothing: left out like a missing column */
-	if (!nk || !nonzero || n < 2 || !(d = dat_open(fg, name)))
+	if (!nk || !nonzero || n < 2 || !(d = zs_fig_dat_open(fg, name)))
 		return;
 	for (size_t i = 0; i < n; i++) {
 		fprintf(d, "%.9g", x[i]);
@@ -223,7 +217,7 @@ fig_lines(struct fig *fg, const char *name, const char *title, const char *yl, c
 		fputc('\n', d);
 	}
 	fclose(d);
-	fig_begin(fg, name, title, "simulated time (s)", yl);
+	zs_fig_begin(fg, name, title, "simulated time (s)", yl);
 	fputs("plot ", fg->gp);
 	for (int k = 0; k < nk; k++)
 		fprintf(fg->gp, "%s'%s/%s.dat' using 1:%d with lines lw 2 title '%s'",
@@ -260,7 +254,7 @@ latency_cdf_rows(const char *dir, double *lo, double *cum, int *n)
 }
 
 static void
-fig_latency(struct fig *fg, int nk, const char *const *names, double (*x)[65],
+fig_latency(struct zs_fig *fg, int nk, const char *const *names, double (*x)[65],
 	    double (*cum)[65], const int *n)
 {
 	FILE *d;
@@ -269,7 +263,7 @@ fig_latency(struct fig *fg, int nk, const char *const *names, double (*x)[65],
 	/* every latency 0 is one bucket: nothing to draw a distribution with */
 	for (int k = 0; k < nk; k++)
 		any |= n[k] > 1 && !isnan(cum[k][0]);
-	if (!any || !(d = dat_open(fg, "latency_cdf")))
+	if (!any || !(d = zs_fig_dat_open(fg, "latency_cdf")))
 		return;
 	for (int k = 0; k < nk; k++) {
 		double total = n[k] ? cum[k][n[k] - 1] : 0;
@@ -280,7 +274,7 @@ fig_latency(struct fig *fg, int nk, const char *const *names, double (*x)[65],
 		fputs("\n\n", d);
 	}
 	fclose(d);
-	fig_begin(fg, "latency_cdf", "allocation latency CDF (log2 buckets)",
+	zs_fig_begin(fg, "latency_cdf", "allocation latency CDF (log2 buckets)",
 		  "latency (ns, bucket upper bound)", "% of allocations done within");
 	fputs("set logscale x 2\nset yrange [0:100]\nplot ", fg->gp);
 	for (int k = 0, first = 1; k < nk; k++) {
@@ -322,7 +316,7 @@ run_columns(const char **out)
 }
 
 static void
-plot_run(struct fig *fg, const char *dir, struct run_ticks *rt)
+plot_run(struct zs_fig *fg, const char *dir, struct run_ticks *rt)
 {
 	size_t n = rt->ntick;
 	double *y[64];
@@ -380,7 +374,7 @@ plot_run(struct fig *fg, const char *dir, struct run_ticks *rt)
 	fig_lines(fg, "swap", "swap traffic and major faults (cumulative)", "pages", rt->time_s, n,
 		  ns, titles, y);
 	/* buddyinfo over time: log2(1 + free blocks) per order, all zones */
-	FILE *d = dat_open(fg, "buddyinfo");
+	FILE *d = zs_fig_dat_open(fg, "buddyinfo");
 	int top = 0;
 	for (int k = 0; k < 16; k++) {
 		char c[24];
@@ -417,7 +411,7 @@ plot_run(struct fig *fg, const char *dir, struct run_ticks *rt)
 			fputc('\n', d);
 		}
 		fclose(d);
-		fig_begin(fg, "buddyinfo", "buddyinfo over time: log2(1 + free blocks), all zones",
+		zs_fig_begin(fg, "buddyinfo", "buddyinfo over time: log2(1 + free blocks), all zones",
 			  "simulated time (s)", "order");
 		fprintf(fg->gp, "set yrange [-0.5:%d.5]\nset autoscale xfix\nset palette rgb 33,13,10\n"
 				"plot '%s/buddyinfo.dat' using 1:2:3 with image notitle\n",
@@ -531,7 +525,7 @@ band_add(struct band_runs *br, const struct band_fig *b, const struct run_ticks 
 
 /* Kernel k's block of band b: per tick the mean over seeds and its 95 % band. */
 static void
-band_write(struct fig *fg, const struct band_fig *b, struct band_out *bo, struct band_runs *br,
+band_write(struct zs_fig *fg, const struct band_fig *b, struct band_out *bo, struct band_runs *br,
 	   int k)
 {
 	if (br->nr && br->len >= 2) {
@@ -540,7 +534,7 @@ band_write(struct fig *fg, const struct band_fig *b, struct band_out *bo, struct
 
 		ZS_BUG_ON(!x);
 		if (!bo->d)
-			bo->d = dat_open(fg, b->name);
+			bo->d = zs_fig_dat_open(fg, b->name);
 		for (size_t i = 0; bo->d && i < br->len; i++) {
 			for (int r = 0; r < br->nr; r++)
 				x[r] = br->vals[r][i];
@@ -584,7 +578,7 @@ latency_add(const char *rdir, double *lx, double *lc, int *ln)
  * 60 runs of 120 s read 3.3 GB when each band read them all again).
  */
 static int
-plot_compare(struct fig *fg, const char *dir, struct zs_error *err)
+plot_compare(struct zs_fig *fg, const char *dir, struct zs_error *err)
 {
 	char runs[4200], kdir[4400], rdir[4600];
 	int nk, drawn = 0;
@@ -642,7 +636,7 @@ plot_compare(struct fig *fg, const char *dir, struct zs_error *err)
 			unlink(path);
 			continue;
 		}
-		fig_begin(fg, bands[b].name, bands[b].title, "simulated time (s)", bands[b].ylabel);
+		zs_fig_begin(fg, bands[b].name, bands[b].title, "simulated time (s)", bands[b].ylabel);
 		fputs("plot ", fg->gp);
 		for (int k = 0, first = 1; k < nk; k++) {
 			if (!bo[b].used[k])
@@ -703,13 +697,17 @@ zs_plot_remove(const char *dir)
 	return 0;
 }
 
+static int plot_dir(struct zs_fig *fg_in, const char *dir, int is_run,
+		    const struct zs_sweep_points *sp, struct zs_plots *out, struct zs_error *err);
+
 int
 zs_plot_dir(const char *dir, const char *format, struct zs_plots *out, struct zs_error *err)
 {
-	struct fig fg;
-	char path[4400], cmd[4600];
+	struct zs_fig fg;
+	struct zs_sweep_points sp;
+	char path[4400];
 	struct stat st;
-	int rc = 0, st_code;
+	int rc;
 
 	memset(out, 0, sizeof(*out));
 	memset(&fg, 0, sizeof(fg));
@@ -722,12 +720,41 @@ zs_plot_dir(const char *dir, const char *format, struct zs_plots *out, struct zs
 	snprintf(fg.pdir, sizeof(fg.pdir), "%s/plots", dir);
 	snprintf(path, sizeof(path), "%s/ticks.csv", dir);
 	int is_run = !stat(path, &st);
+	snprintf(path, sizeof(path), "%s/points.csv", dir);
+	int is_sweep = !is_run && !stat(path, &st);
 	snprintf(path, sizeof(path), "%s/runs", dir);
-	if (!is_run && stat(path, &st))
+	if (!is_run && !is_sweep && stat(path, &st))
 		return zs_error_set(err, EX_NOINPUT,
-				    "%s: neither a run directory (ticks.csv) nor a compare directory "
-				    "(runs/)",
+				    "%s: not a run directory (ticks.csv), a compare directory (runs/) "
+				    "or a sweep directory (points.csv)",
 				    dir);
+	if (is_sweep) {
+		/* read (and checked) before anything is written */
+		if (zs_sweep_points_read(&sp, dir, err)) {
+			zs_sweep_points_free(&sp);
+			return -1;
+		}
+		if (!sp.finished) {
+			zs_sweep_points_free(&sp);
+			return zs_error_set(err, EX_NOINPUT,
+					    "%s: no point of the sweep has a finished run", dir);
+		}
+	}
+	rc = plot_dir(&fg, dir, is_run, is_sweep ? &sp : NULL, out, err);
+	if (is_sweep)
+		zs_sweep_points_free(&sp);
+	return rc;
+}
+
+/* zs_plot_dir once the kind of directory is known (and a sweep's points read). */
+static int
+plot_dir(struct zs_fig *fg_in, const char *dir, int is_run, const struct zs_sweep_points *sp,
+	 struct zs_plots *out, struct zs_error *err)
+{
+	struct zs_fig fg = *fg_in;
+	char path[4400], cmd[4600];
+	int rc = 0, st_code;
+
 	if (mkdir(fg.pdir, 0777) && errno != EEXIST)
 		return zs_error_set(err, EX_CANTCREAT, "%s: %s", fg.pdir, strerror(errno));
 	remove_old_figures(fg.pdir);
@@ -735,7 +762,7 @@ zs_plot_dir(const char *dir, const char *format, struct zs_plots *out, struct zs
 	fg.gp = fopen(path, "w");
 	if (!fg.gp)
 		return zs_error_set(err, EX_CANTCREAT, "%s: %s", path, strerror(errno));
-	fprintf(fg.gp, "# zsim plot %s --format %s: rerun with gnuplot %s\n", dir, format, path);
+	fprintf(fg.gp, "# zsim plot %s --format %s: rerun with gnuplot %s\n", dir, fg.fmt, path);
 	if (is_run) {
 		struct run_ticks rt;
 
@@ -747,6 +774,8 @@ zs_plot_dir(const char *dir, const char *format, struct zs_plots *out, struct zs
 			plot_run(&fg, dir, &rt);
 			run_ticks_free(&rt);
 		}
+	} else if (sp) {
+		rc = zs_plot_sweep(&fg, sp, dir, err);
 	} else {
 		rc = plot_compare(&fg, dir, err);
 	}

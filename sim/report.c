@@ -11,6 +11,7 @@
 #include "sim/aggregate.h"
 #include "sim/output.h"
 #include "sim/plot.h"
+#include "sim/sweep_points.h"
 
 static void
 html_text(FILE *f, const char *s)
@@ -134,6 +135,52 @@ run_table(FILE *f, const struct zs_kv *kv)
 	fputs("</table>\n", f);
 }
 
+/* A sweep's points: their axis values and how many runs of each kernel have finished. */
+static int
+sweep_table(FILE *f, const char *dir, struct zs_error *err)
+{
+	struct zs_sweep_points sp;
+
+	if (zs_sweep_points_read(&sp, dir, err)) {
+		zs_sweep_points_free(&sp);
+		return -1;
+	}
+	fputs("<table id=points><tr><th>point</th>", f);
+	for (int a = 0; a < sp.naxes; a++) {
+		fputs("<th>", f);
+		html_text(f, sp.axis[a]);
+		fputs("</th>", f);
+	}
+	fputs("<th>finished runs</th></tr>\n", f);
+	for (int p = 0; p < sp.npoints; p++) {
+		const struct zs_agg *a = &sp.p[p].agg;
+
+		fprintf(f, "<tr><td class=m>%s</td>", sp.p[p].name);
+		for (int x = 0; x < sp.naxes; x++) {
+			fputs("<td class=m>", f);
+			html_text(f, sp.p[p].value[x]);
+			fputs("</td>", f);
+		}
+		fputs("<td class=m>", f);
+		if (!a->nkernels)
+			fputs("none yet", f);
+		for (int k = 0; k < a->nkernels; k++) {
+			int n = 0;
+
+			for (int r = 0; r < a->nruns; r++)
+				n += a->runs[r].kernel == k;
+			fprintf(f, "%s%s: %d", k ? ", " : "", a->kernels[k], n);
+		}
+		fputs("</td></tr>\n", f);
+	}
+	fputs("</table>\n<p>Each point is a compare directory (<code>points/p&lt;NNN&gt;/</code>): "
+	      "<code>zsim report</code> of one gives its table with intervals and paired "
+	      "differences.</p>\n",
+	      f);
+	zs_sweep_points_free(&sp);
+	return 0;
+}
+
 /* A summary.txt to describe the scenario and machine: the run's, or a compare's first run. */
 static void
 identity(FILE *f, const char *summary, int is_run)
@@ -187,15 +234,20 @@ zs_report_write(const char *dir, struct zs_error *err)
 	char path[4400], sum[4400];
 	struct stat st;
 	FILE *f;
-	int is_run;
+	int is_run, is_sweep;
 
 	if (zs_plot_dir(dir, "svg", &plots, err))
 		return -1;
 	snprintf(path, sizeof(path), "%s/ticks.csv", dir);
 	is_run = !stat(path, &st);
+	snprintf(path, sizeof(path), "%s/points.csv", dir);
+	is_sweep = !is_run && !stat(path, &st);
 	zs_agg_init(&agg);
 	zs_kv_init(&kv);
-	if (is_run) {
+	sum[0] = '\0';
+	if (is_sweep) {
+		/* the points' table below says what there is */
+	} else if (is_run) {
 		snprintf(sum, sizeof(sum), "%s/summary.txt", dir);
 		if (zs_kv_read_summary(&kv, sum, err))
 			return -1;
@@ -215,8 +267,11 @@ zs_report_write(const char *dir, struct zs_error *err)
 	html_text(f, dir);
 	fprintf(f, "</title>\n<style>%s</style></head><body>\n<h1>zsim report: ", css);
 	html_text(f, dir);
-	fputs("</h1>\n<h2>Scenario and machine</h2>\n", f);
-	identity(f, sum, is_run);
+	fputs("</h1>\n", f);
+	if (!is_sweep) {
+		fputs("<h2>Scenario and machine</h2>\n", f);
+		identity(f, sum, is_run);
+	}
 	snprintf(path, sizeof(path), "%s/compare.txt", dir);
 	FILE *hdr = is_run ? NULL : fopen(path, "r");
 	if (hdr) {
@@ -228,11 +283,21 @@ zs_report_write(const char *dir, struct zs_error *err)
 		fputs("</pre>\n", f);
 		fclose(hdr);
 	}
-	fputs("<h2>Summary</h2>\n", f);
-	if (is_run)
-		run_table(f, &kv);
-	else
-		compare_table(f, &agg);
+	if (is_sweep) {
+		fputs("<h2>Points</h2>\n", f);
+		if (sweep_table(f, dir, err)) {
+			zs_out_abort(&out);
+			zs_agg_free(&agg);
+			zs_kv_free(&kv);
+			return -1;
+		}
+	} else {
+		fputs("<h2>Summary</h2>\n", f);
+		if (is_run)
+			run_table(f, &kv);
+		else
+			compare_table(f, &agg);
+	}
 	fputs("<h2>Figures</h2>\n", f);
 	for (int i = 0; i < plots.n; i++) {
 		fprintf(f, "<figure class=plot id=\"plot-%s\"><figcaption>", plots.name[i]);

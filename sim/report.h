@@ -1,7 +1,8 @@
 /*
- * report.h - one self-contained report.html for a run or compare directory:
- * the scenario, the machine, the summary table (intervals and markers for a
- * comparison) and every figure of plot.h inline as SVG.  No scripts, fonts or
+ * report.h - one self-contained report.html for a run, compare or sweep
+ * directory: the scenario, the machine, the summary table (intervals and
+ * markers for a comparison; a sweep's points with their axis values and
+ * finished runs) and every figure of plot.h inline as SVG.  No scripts, fonts or
  * images from elsewhere: the file alone is the report.
  */
 #ifndef ZS_REPORT_H

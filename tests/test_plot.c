@@ -1,14 +1,16 @@
 /*
  * test_plot.c - `zsim plot` and `zsim report` on each kind of directory: a
- * run and a comparison give their figures (real PNG / SVG files, none for
- * data the run lacks), and report.html holds the table and every figure
- * inline, with nothing fetched from elsewhere.
+ * run, a comparison and a sweep give their figures (real PNG / SVG files,
+ * none for data the run lacks), and report.html holds the table and every
+ * figure inline, with nothing fetched from elsewhere.
  */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "sim/csvtab.h"
 #include "tests/support.h"
@@ -219,7 +221,160 @@ Test(plot, not_a_result_directory)
 
 	snprintf(args, sizeof(args), "plot %s", tmpdir);
 	cr_assert_eq(zt_zsim(args, err, sizeof(err)), 66, "%s", err);
-	cr_assert(strstr(err, "neither a run directory"), "%s", err);
+	cr_assert(strstr(err, "not a run directory"), "%s", err);
 	snprintf(args, sizeof(args), "plot %s --format gif", tmpdir);
 	cr_assert_eq(zt_zsim(args, err, sizeof(err)), 64, "%s", err);
+}
+
+/* summary.txt's value of key, NaN when the run has none. */
+static double
+summary_value(const char *path, const char *key)
+{
+	char *text = zt_read_file(path, NULL), pat[128];
+	double v = NAN;
+
+	snprintf(pat, sizeof(pat), "\n%s: ", key);
+	const char *p = text ? strstr(text, pat) : NULL;
+
+	if (p)
+		v = strtod(p + strlen(pat), NULL);
+	free(text);
+	return v;
+}
+
+/*
+ * A sweep directory: each headline metric against each axis of two values or more,
+ * a line per kernel, each point the mean over seeds with its interval; a point
+ * with no finished run is a gap; the report lists the points and inlines the
+ * figures.
+ */
+Test(plot, a_sweep_directory_and_its_report)
+{
+	char args[512], path[512], cwd[4096];
+	FILE *f;
+
+	cr_assert(getcwd(cwd, sizeof(cwd)));
+	snprintf(path, sizeof(path), "%s/s.yaml", tmpdir);
+	f = fopen(path, "w");
+	cr_assert(f);
+	fprintf(f, "base: %s/configs/mixed.yaml\nkernels: [2.4, 2.6.32]\nseeds: 2\n"
+		   "axes: {machine.memory: [64MiB, 128MiB], duration: [1s]}\nout: %s/sw\n",
+		cwd, tmpdir);
+	fclose(f);
+	snprintf(args, sizeof(args), "sweep %s/s.yaml --run --jobs 2 -q", tmpdir);
+	zsim_ok(args);
+	snprintf(args, sizeof(args), "plot %s/sw", tmpdir);
+	zsim_ok(args);
+
+	/* x 0 and 1 (64 and 128 MiB); per kernel the mean and interval of alloc_ok */
+	static const char *const kernels[] = {"2.4.0", "2.6.32"};
+	snprintf(path, sizeof(path), "%s/sw/plots/sweep-a0-alloc_ok.dat", tmpdir);
+	f = fopen(path, "r");
+	cr_assert(f, "%s", path);
+	char line[1024];
+	int rows = 0;
+	while (fgets(line, sizeof(line), f)) {
+		double v[7];
+
+		if (line[0] == '#')
+			continue;
+		cr_assert_eq(sscanf(line, "%lf %lf %lf %lf %lf %lf %lf", &v[0], &v[1], &v[2], &v[3],
+				    &v[4], &v[5], &v[6]),
+			     7, "%s", line);
+		cr_assert_eq(v[0], rows);
+		for (int k = 0; k < 2; k++) {
+			double sum = 0;
+
+			for (int seed = 1; seed <= 2; seed++) {
+				char sp[600];
+
+				snprintf(sp, sizeof(sp), "%s/sw/points/p%03d/runs/%s/seed-%d/summary.txt",
+					 tmpdir, rows, kernels[k], seed);
+				sum += summary_value(sp, "alloc_ok");
+			}
+			cr_assert(fabs(v[1 + 3 * k] - sum / 2) <= 1e-6 * fabs(sum),
+				  "point %d %s: mean %g, the runs say %g", rows, kernels[k],
+				  v[1 + 3 * k], sum / 2);
+			cr_assert(v[2 + 3 * k] <= v[1 + 3 * k] && v[1 + 3 * k] <= v[3 + 3 * k]);
+		}
+		rows++;
+	}
+	fclose(f);
+	cr_assert_eq(rows, 2);
+	snprintf(path, sizeof(path), "%s/sw/plots/sweep-a0-alloc_ok.png", tmpdir);
+	size_t png_len = 0;
+	char *png = zt_read_file(path, &png_len);
+	cr_assert(png && png_len > 8 && !memcmp(png, "\x89PNG", 4), "%s", path);
+	free(png);
+	/* duration has one value: no figure against it, and the script says why */
+	snprintf(path, sizeof(path), "%s/sw/plots/sweep-a1-alloc_ok.dat", tmpdir);
+	cr_assert(!fopen(path, "r"), "%s", path);
+	snprintf(path, sizeof(path), "%s/sw/plots/plots.gp", tmpdir);
+	char *gp = zt_read_file(path, NULL);
+	cr_assert(gp && strstr(gp, "# against duration: one value"));
+	cr_assert(strstr(gp, "title '2.6.32, duration=1s'"), "a line's title names the other axes");
+	free(gp);
+
+	snprintf(args, sizeof(args), "report %s/sw", tmpdir);
+	zsim_ok(args);
+	snprintf(path, sizeof(path), "%s/sw/report.html", tmpdir);
+	char *html = zt_read_file(path, NULL);
+	cr_assert(html && strstr(html, "<table id=points>"));
+	cr_assert(strstr(html, "<td class=m>p001</td><td class=m>128MiB</td><td class=m>1s</td>"
+			       "<td class=m>2.4.0: 2, 2.6.32: 2</td>"));
+	int figures = count(html, "<figure class=plot");
+	cr_assert(figures >= 5, "%d figures", figures);
+	cr_assert_eq(count(html, "<svg"), figures);
+	cr_assert(!strstr(html, "<script") && !strstr(html, "src="));
+	free(html);
+
+	/* the second point's runs not finished: a gap there, the first point still drawn */
+	for (int k = 0; k < 2; k++)
+		for (int seed = 1; seed <= 2; seed++) {
+			snprintf(path, sizeof(path), "%s/sw/points/p001/runs/%s/seed-%d/summary.txt",
+				 tmpdir, kernels[k], seed);
+			cr_assert_eq(unlink(path), 0, "%s", path);
+		}
+	snprintf(args, sizeof(args), "plot %s/sw", tmpdir);
+	zsim_ok(args);
+	snprintf(path, sizeof(path), "%s/sw/plots/sweep-a0-alloc_ok.dat", tmpdir);
+	char *dat = zt_read_file(path, NULL);
+	cr_assert(dat && strstr(dat, "\n1 NaN NaN NaN NaN NaN NaN\n"), "%s", dat);
+	free(dat);
+	/* and none finished: an error, not empty figures */
+	for (int k = 0; k < 2; k++)
+		for (int seed = 1; seed <= 2; seed++) {
+			snprintf(path, sizeof(path), "%s/sw/points/p000/runs/%s/seed-%d/summary.txt",
+				 tmpdir, kernels[k], seed);
+			cr_assert_eq(unlink(path), 0, "%s", path);
+		}
+	char err[1024];
+	snprintf(args, sizeof(args), "plot %s/sw", tmpdir);
+	cr_assert_eq(zt_zsim(args, err, sizeof(err)), 66, "%s", err);
+	cr_assert(strstr(err, "no point of the sweep has a finished run"), "%s", err);
+}
+
+/* A points.csv whose line does not match its header names the line. */
+Test(plot, a_sweep_with_a_broken_points_file)
+{
+	char args[512], path[256], err[1024];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/bad", tmpdir);
+	cr_assert_eq(mkdir(path, 0777), 0);
+	snprintf(path, sizeof(path), "%s/bad/points.csv", tmpdir);
+	f = fopen(path, "w");
+	cr_assert(f);
+	fputs("point,machine.memory\np000,64MiB\np001,128MiB,extra\n", f);
+	fclose(f);
+	snprintf(args, sizeof(args), "plot %s/bad", tmpdir);
+	cr_assert_eq(zt_zsim(args, err, sizeof(err)), 65, "%s", err);
+	cr_assert(strstr(err, "points.csv:3:"), "%s", err);
+	snprintf(args, sizeof(args), "report %s/bad", tmpdir);
+	cr_assert_eq(zt_zsim(args, err, sizeof(err)), 65, "%s", err);
+	snprintf(path, sizeof(path), "%s/bad/report.html", tmpdir);
+	cr_assert(!fopen(path, "r"), "no report of a broken sweep");
+	struct stat st;
+	snprintf(path, sizeof(path), "%s/bad/plots", tmpdir);
+	cr_assert(stat(path, &st), "no plots of a broken sweep");
 }
