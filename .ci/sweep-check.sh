@@ -27,6 +27,14 @@ YAML
 cmp "$tmp/sw-run/sweep.csv" "$tmp/sw-par/sweep.csv"
 echo "ci: sweep through GNU parallel: $(($(wc -l <"$tmp/sw-par.joblog") - 1)) jobs, same sweep.csv"
 
+# the sweep as a whole: its report holds the points and a figure per metric, inline
+./zsim report "$tmp/sw-run" >/dev/null
+grep -q '<table id=points>' "$tmp/sw-run/report.html"
+figs=$(grep -o '<figure class=plot' "$tmp/sw-run/report.html" | wc -l)
+svgs=$(grep -o '<svg' "$tmp/sw-run/report.html" | wc -l)
+[ "$figs" -ge 2 ] && [ "$figs" -eq "$svgs" ]
+echo "ci: sweep report: the points table, $figs figures, $svgs inline svg"
+
 # Slurm: a one-node cluster on localhost
 script=$(./zsim sweep "$tmp/ci-sweep.yaml" --emit slurm --out "$tmp/sw-slurm")
 ntasks=$(wc -l <"$tmp/sw-slurm/sweep.jobs")

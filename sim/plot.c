@@ -781,10 +781,15 @@ plot_dir(struct zs_fig *fg_in, const char *dir, int is_run, const struct zs_swee
 	}
 	if (fclose(fg.gp) && !rc)
 		rc = zs_error_set(err, EX_IOERR, "%s: write failed", path);
-	if (rc)
+	if (!rc && !out->n)
+		rc = zs_error_set(err, EX_DATAERR, "%s: nothing to draw", dir);
+	if (rc) {
+		/* no figures of data that could not be drawn: what this call wrote goes again */
+		remove_old_figures(fg.pdir);
+		unlink(path);
+		rmdir(fg.pdir);
 		return rc;
-	if (!out->n)
-		return zs_error_set(err, EX_DATAERR, "%s: nothing to draw", dir);
+	}
 	snprintf(cmd, sizeof(cmd), "gnuplot '%s' </dev/null", path);
 	st_code = system(cmd);
 	if (st_code != -1 && WIFEXITED(st_code) && WEXITSTATUS(st_code) == 127)

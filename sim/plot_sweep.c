@@ -137,6 +137,7 @@ fig_axis(struct zs_fig *fg, const struct zs_sweep_points *sp, int axis, int axis
 	double *v = malloc((size_t)ns * (size_t)nx * 3 * sizeof(*v));
 	char name[64], title[400], label[600], text[ZS_SWEEP_FIELD], rest[1024];
 	int any = 0, nonzero = 0;
+	double ymin = INFINITY, ymax = -INFINITY;
 	FILE *d;
 
 	ZS_BUG_ON(!v);
@@ -154,6 +155,8 @@ fig_axis(struct zs_fig *fg, const struct zs_sweep_points *sp, int axis, int axis
 			if (cell(&sp->p[p], metric, kernels->v[k], &c[0], &c[1], &c[2])) {
 				any = 1;
 				nonzero |= c[0] != 0 || c[1] != 0 || c[2] != 0;
+				ymin = fmin(ymin, c[1]);
+				ymax = fmax(ymax, c[2]);
 			}
 		}
 	}
@@ -183,6 +186,9 @@ fig_axis(struct zs_fig *fg, const struct zs_sweep_points *sp, int axis, int axis
 	snprintf(title, sizeof(title), "%s against %s (mean over seeds, 95%% interval)", metric,
 		 text);
 	zs_fig_begin(fg, name, title, text, metric);
+	if (ymin == ymax) /* one value everywhere: a range around it, not gnuplot's warning */
+		fprintf(fg->gp, "set yrange [%.9g:%.9g]\n", ymin - fmax(1, fabs(ymin) / 10),
+			ymax + fmax(1, fabs(ymax) / 10));
 	fputs("set offsets 0.3, 0.3, 0, 0\nset xtics (", fg->gp);
 	for (int x = 0; x < nx; x++) {
 		gp_text(text, sizeof(text), xs->v[x]);

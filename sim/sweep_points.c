@@ -77,7 +77,7 @@ zs_sweep_points_read(struct zs_sweep_points *sp, const char *dir, struct zs_erro
 
 		memset(pt, 0, sizeof(*pt));
 		zs_agg_init(&pt->agg);
-		snprintf(pt->name, sizeof(pt->name), "%s", f[0]);
+		memcpy(pt->name, f[0], strlen(f[0]) + 1); /* shorter than name: checked above */
 		for (int a = 0; a < sp->naxes; a++)
 			memcpy(pt->value[a], f[a + 1], ZS_SWEEP_FIELD);
 	}

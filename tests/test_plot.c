@@ -224,6 +224,15 @@ Test(plot, not_a_result_directory)
 	cr_assert(strstr(err, "not a run directory"), "%s", err);
 	snprintf(args, sizeof(args), "plot %s --format gif", tmpdir);
 	cr_assert_eq(zt_zsim(args, err, sizeof(err)), 64, "%s", err);
+	/* a compare directory whose only run has not finished: an error, and no plots/ */
+	char path[256];
+	struct stat st;
+	snprintf(path, sizeof(path), "mkdir -p %s/c0/runs/2.4.0/seed-1", tmpdir);
+	cr_assert_eq(system(path), 0);
+	snprintf(args, sizeof(args), "plot %s/c0", tmpdir);
+	cr_assert_eq(zt_zsim(args, err, sizeof(err)), 66, "%s", err);
+	snprintf(path, sizeof(path), "%s/c0/plots", tmpdir);
+	cr_assert(stat(path, &st), "%s left behind", path);
 }
 
 /* summary.txt's value of key, NaN when the run has none. */
