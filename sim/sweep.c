@@ -130,6 +130,21 @@ load_tree(struct zs_sweep *sw, struct zs_cfg *root, const char *path, struct zs_
 				return -1;
 			if (vals->n > ZS_SWEEP_MAX_VALUES)
 				return zs_cfg_error(vals, err, "at most %d values", ZS_SWEEP_MAX_VALUES);
+			/* names and values go into points.csv and sweep.csv as they are */
+			if (strpbrk(ax->keys[a], ",\"\r\n") || strlen(ax->keys[a]) > 200)
+				return zs_cfg_error(ax, err,
+						    "axis '%.40s': a name of at most 200 characters, "
+						    "without a comma, a double quote or a line break",
+						    ax->keys[a]);
+			for (int v = 0; v < vals->n; v++) {
+				const char *x = vals->vals[v]->scalar;
+
+				if (strpbrk(x, ",\"\r\n") || strlen(x) > 200)
+					return zs_cfg_error(vals->vals[v], err,
+							    "an axis value of at most 200 characters, "
+							    "without a comma, a double quote or a line "
+							    "break (points.csv holds it as it is)");
+			}
 			sw->axis[a] = strdup(ax->keys[a]);
 			for (int v = 0; v < vals->n; v++)
 				sw->value[a][v] = strdup(vals->vals[v]->scalar);

@@ -137,4 +137,12 @@ Test(sweep, bad_sweep_files)
 	cr_assert_eq(zt_zsim(args, err, sizeof(err)), 64, "%s", err);
 	snprintf(args, sizeof(args), "aggregate %s", tmpdir);
 	cr_assert_eq(zt_zsim(args, err, sizeof(err)), 66, "%s", err);
+	/* a value points.csv could not hold as one field */
+	FILE *f = fopen(s, "w");
+	cr_assert(f);
+	fputs("base: default.yaml\naxes:\n  workload.0.path: [a.zst, \"b,c.zst\"]\n", f);
+	fclose(f);
+	snprintf(args, sizeof(args), "sweep %s --list", s);
+	cr_assert_eq(zt_zsim(args, err, sizeof(err)), 65, "%s", err);
+	cr_assert(strstr(err, "bad.yaml:3:28: an axis value"), "%s", err);
 }
