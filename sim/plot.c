@@ -178,10 +178,10 @@ zs_fig_begin(struct zs_fig *fg, const char *name, const char *title, const char 
 		snprintf(fg->out->title[fg->out->n], sizeof(fg->out->title[0]), "%s", title);
 		fg->out->n++;
 	}
-	fprintf(fg->gp, "\nreset\nset terminal %s\nset output '%s/%s.%s'\n",
-		!strcmp(fg->fmt, "svg") ? "svg size 900,450 noenhanced background rgb 'white'"
-					: "pngcairo size 900,450 noenhanced",
-		fg->pdir, name, fg->fmt);
+	fprintf(fg->gp, "\nreset\nset terminal %s size 900,%d noenhanced%s\nset output '%s/%s.%s'\n",
+		!strcmp(fg->fmt, "svg") ? "svg" : "pngcairo", fg->height > 0 ? fg->height : 450,
+		!strcmp(fg->fmt, "svg") ? " background rgb 'white'" : "", fg->pdir, name,
+		fg->fmt);
 	fprintf(fg->gp, "set title '%s'\nset xlabel '%s'\nset ylabel '%s'\nset key outside right\n"
 			"set grid\n",
 		title, xl, yl);

@@ -7,8 +7,8 @@
  * (each kernel's mean over seeds with its 95 % band; the latency CDF per
  * kernel) or of a sweep directory (plot_sweep.c: each headline metric against
  * each axis of two values or more, x the axis' values in the sweep's order, a
- * line per kernel and combination of the other axes' values (at most 24 lines,
- * else that axis' figures are left out), each point the mean over the point's
+ * line per kernel and combination of the other axes' values (past 12 lines a
+ * figure per kernel, past 12 for one kernel none), each point the mean over the point's
  * seeds with its 95 % Student t interval; a point without finished runs is a
  * gap).
  *

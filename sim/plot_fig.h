@@ -15,6 +15,7 @@ struct zs_fig {
 	char pdir[4200];   /* DIR/plots */
 	const char *fmt;   /* "png" or "svg" */
 	struct zs_plots *out;
+	int height;        /* of the next figure begun, in pixels; 0: the usual 450 */
 };
 
 /* DIR/plots/NAME.dat for writing, or NULL. */

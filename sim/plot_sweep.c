@@ -14,8 +14,9 @@
 #include "sim/plot_fig.h"
 #include "sim/sweep_points.h"
 
-/* More lines than this in one figure cannot be told apart: the figure is left out. */
-#define SERIES_MAX 24
+/* More lines than this in one figure cannot be told apart (nor their titles fitted):
+ * every kernel gets a figure of its own, and past that the axis' figures are left out. */
+#define SERIES_MAX 12
 
 /* The names a sweep's figures use, collected over every point. */
 struct names {
@@ -129,9 +130,9 @@ cell(const struct zs_sweep_point *pt, const char *metric, const char *kernel, do
 
 /* One figure: metric against axis.  Returns 1 when drawn. */
 static int
-fig_axis(struct zs_fig *fg, const struct zs_sweep_points *sp, int axis, int axis_no,
-	 const char *metric, const struct names *kernels, const struct names *xs,
-	 const struct names *rests)
+fig_axis(struct zs_fig *fg, const struct zs_sweep_points *sp, int axis, const char *metric,
+	 const struct names *kernels, const struct names *xs, const struct names *rests,
+	 int one_kernel)
 {
 	const int ns = kernels->n * rests->n, nx = xs->n;
 	double *v = malloc((size_t)ns * (size_t)nx * 3 * sizeof(*v));
@@ -161,7 +162,8 @@ fig_axis(struct zs_fig *fg, const struct zs_sweep_points *sp, int axis, int axis
 		}
 	}
 	/* as in the other figures: nothing but zeros says nothing */
-	snprintf(name, sizeof(name), "sweep-a%d-%s", axis_no, metric);
+	snprintf(name, sizeof(name), "sweep-a%d-%s%s%s", axis, metric, one_kernel ? "-" : "",
+		 one_kernel ? kernels->v[0] : "");
 	if (!any || !nonzero || !(d = zs_fig_dat_open(fg, name))) {
 		free(v);
 		return 0;
@@ -183,9 +185,13 @@ fig_axis(struct zs_fig *fg, const struct zs_sweep_points *sp, int axis, int axis
 	}
 	fclose(d);
 	gp_text(text, sizeof(text), sp->axis[axis]);
-	snprintf(title, sizeof(title), "%s against %s (mean over seeds, 95%% interval)", metric,
-		 text);
+	snprintf(title, sizeof(title), "%s against %s%s%s (mean over seeds, 95%% interval)", metric,
+		 text, one_kernel ? ", " : "", one_kernel ? kernels->v[0] : "");
+	/* the key under the graph, two titles a row, the figure taller for each row */
+	fg->height = 450 + 18 * ((ns + 1) / 2);
 	zs_fig_begin(fg, name, title, text, metric);
+	fg->height = 0;
+	fputs("set key below maxcols 2\n", fg->gp);
 	if (ymin == ymax) /* one value everywhere: a range around it, not gnuplot's warning */
 		fprintf(fg->gp, "set yrange [%.9g:%.9g]\n", ymin - fmax(1, fabs(ymin) / 10),
 			ymax + fmax(1, fabs(ymax) / 10));
@@ -229,34 +235,60 @@ zs_plot_sweep(struct zs_fig *fg, const struct zs_sweep_points *sp, const char *d
 	fprintf(fg->gp, "# a sweep: each headline metric against each axis (%d points, %d with "
 			"finished runs)\n",
 		sp->npoints, sp->finished);
+	struct names xs[ZS_SWEEP_MAX_AXES] = {{0}}, rests[ZS_SWEEP_MAX_AXES] = {{0}};
+	enum { ONE_VALUE, TOO_MANY, TOGETHER, PER_KERNEL } how[ZS_SWEEP_MAX_AXES];
+
 	for (int a = 0; a < sp->naxes; a++) {
-		struct names xs = {0}, rests = {0};
 		char rest[1024];
 
 		/* the axis' values in the sweep's order, and the other axes' combinations */
 		for (int p = 0; p < sp->npoints; p++) {
-			names_add(&xs, sp->p[p].value[a]);
+			names_add(&xs[a], sp->p[p].value[a]);
 			rest_of(sp, p, a, rest, sizeof(rest));
-			names_add(&rests, rest);
+			names_add(&rests[a], rest);
 		}
-		if (kernels.n * rests.n > SERIES_MAX) {
-			fprintf(fg->gp, "# against %s: %d kernels x %d combinations of the other axes "
-					"are more than %d lines a figure: left out\n",
-				sp->axis[a], kernels.n, rests.n, SERIES_MAX);
-		} else if (xs.n < 2) {
+		/* every kernel in one figure while the lines stay few, else a figure each */
+		how[a] = xs[a].n < 2			       ? ONE_VALUE
+			 : kernels.n * rests[a].n <= SERIES_MAX ? TOGETHER
+			 : rests[a].n <= SERIES_MAX	       ? PER_KERNEL
+							       : TOO_MANY;
+		if (how[a] == ONE_VALUE)
 			fprintf(fg->gp, "# against %s: one value, nothing to draw\n", sp->axis[a]);
-		} else {
-			for (int m = 0; m < metrics.n; m++) {
+		else if (how[a] == TOO_MANY)
+			fprintf(fg->gp, "# against %s: %d combinations of the other axes are more "
+					"than %d lines a figure: left out\n",
+				sp->axis[a], rests[a].n, SERIES_MAX);
+		else if (how[a] == PER_KERNEL)
+			fprintf(fg->gp, "# against %s: %d kernels x %d combinations of the other "
+					"axes are more than %d lines: a figure per kernel\n",
+				sp->axis[a], kernels.n, rests[a].n, SERIES_MAX);
+	}
+	/* by metric, then axis: past the figures' limit the least important metrics go */
+	int full = 0;
+
+	for (int m = 0; m < metrics.n && !full; m++)
+		for (int a = 0; a < sp->naxes && !full; a++) {
+			int nfig = how[a] == TOGETHER ? 1 : how[a] == PER_KERNEL ? kernels.n : 0;
+
+			for (int f = 0; f < nfig && !full; f++) {
+				struct names one = {&kernels.v[f], 1};
+
 				if (fg->out->n == ZS_PLOT_MAX) {
 					fprintf(fg->gp, "# figures past the %dth are left out\n",
 						ZS_PLOT_MAX);
+					full = 1;
 					break;
 				}
-				drawn += fig_axis(fg, sp, a, a, metrics.v[m], &kernels, &xs, &rests);
+				drawn += how[a] == TOGETHER
+						 ? fig_axis(fg, sp, a, metrics.v[m], &kernels, &xs[a],
+							    &rests[a], 0)
+						 : fig_axis(fg, sp, a, metrics.v[m], &one, &xs[a],
+							    &rests[a], 1);
 			}
 		}
-		names_free(&xs);
-		names_free(&rests);
+	for (int a = 0; a < sp->naxes; a++) {
+		names_free(&xs[a]);
+		names_free(&rests[a]);
 	}
 	names_free(&kernels);
 	names_free(&metrics);

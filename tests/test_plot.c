@@ -251,6 +251,23 @@ summary_value(const char *path, const char *key)
 	return v;
 }
 
+/* Write TMP/NAME.yaml (base BASE under the top directory, then BODY) and run it into TMP/OUT. */
+static void
+run_sweep(const char *name, const char *base, const char *body, const char *out)
+{
+	char args[1024], path[512], cwd[4096];
+	FILE *f;
+
+	cr_assert(getcwd(cwd, sizeof(cwd)));
+	snprintf(path, sizeof(path), "%s/%s.yaml", tmpdir, name);
+	f = fopen(path, "w");
+	cr_assert(f);
+	fprintf(f, "base: %s/configs/%s\n%sout: %s/%s\n", cwd, base, body, tmpdir, out);
+	fclose(f);
+	snprintf(args, sizeof(args), "sweep %s --run --jobs 2 -q", path);
+	zsim_ok(args);
+}
+
 /*
  * A sweep directory: each headline metric against each axis of two values or more,
  * a line per kernel, each point the mean over seeds with its interval; a point
@@ -259,19 +276,13 @@ summary_value(const char *path, const char *key)
  */
 Test(plot, a_sweep_directory_and_its_report)
 {
-	char args[512], path[512], cwd[4096];
+	char args[512], path[512];
 	FILE *f;
 
-	cr_assert(getcwd(cwd, sizeof(cwd)));
-	snprintf(path, sizeof(path), "%s/s.yaml", tmpdir);
-	f = fopen(path, "w");
-	cr_assert(f);
-	fprintf(f, "base: %s/configs/mixed.yaml\nkernels: [2.4, 2.6.32]\nseeds: 2\n"
-		   "axes: {machine.memory: [64MiB, 128MiB], duration: [1s]}\nout: %s/sw\n",
-		cwd, tmpdir);
-	fclose(f);
-	snprintf(args, sizeof(args), "sweep %s/s.yaml --run --jobs 2 -q", tmpdir);
-	zsim_ok(args);
+	run_sweep("s", "mixed.yaml",
+		  "kernels: [2.4, 2.6.32]\nseeds: 2\n"
+		  "axes: {machine.memory: [64MiB, 128MiB], duration: [1s]}\n",
+		  "sw");
 	snprintf(args, sizeof(args), "plot %s/sw", tmpdir);
 	zsim_ok(args);
 
@@ -386,4 +397,44 @@ Test(plot, a_sweep_with_a_broken_points_file)
 	struct stat st;
 	snprintf(path, sizeof(path), "%s/bad/plots", tmpdir);
 	cr_assert(stat(path, &st), "no plots of a broken sweep");
+}
+
+/* More lines than a figure holds: a figure per kernel, each with the other axes' lines. */
+Test(plot, a_sweep_with_many_combinations_gets_a_figure_per_kernel)
+{
+	char args[512], path[512];
+
+	run_sweep("m", "default.yaml",
+		  "kernels: [2.4, 2.6.32]\nseeds: 1\naxes: {machine.memory: [32MiB, 48MiB], "
+		  "duration: [100ms, 110ms, 120ms, 130ms, 140ms, 150ms, 160ms]}\n",
+		  "many");
+	snprintf(args, sizeof(args), "plot %s/many", tmpdir);
+	zsim_ok(args);
+	/* against memory: 2 kernels x 7 durations = 14 lines, so a figure per kernel of 7 */
+	static const char *const kernels[] = {"2.4.0", "2.6.32"};
+	for (int k = 0; k < 2; k++) {
+		snprintf(path, sizeof(path), "%s/many/plots/sweep-a0-alloc_ok-%s.dat", tmpdir,
+			 kernels[k]);
+		char *dat = zt_read_file(path, NULL);
+		cr_assert(dat, "%s", path);
+		const char *row = strstr(dat, "\n0 ");
+		cr_assert(row);
+		int fields = 0;
+		for (const char *p = row + 1; *p && *p != '\n'; p++)
+			fields += *p == ' ';
+		cr_assert_eq(fields, 7 * 3, "x, then 7 lines of mean lo hi: %s", row);
+		free(dat);
+	}
+	snprintf(path, sizeof(path), "%s/many/plots/sweep-a0-alloc_ok.dat", tmpdir);
+	cr_assert(!fopen(path, "r"), "%s", path);
+	/* against duration: 2 kernels x 2 memory sizes, one figure */
+	snprintf(path, sizeof(path), "%s/many/plots/sweep-a1-alloc_ok.dat", tmpdir);
+	char *dat = zt_read_file(path, NULL);
+	cr_assert(dat, "%s", path);
+	free(dat);
+	snprintf(path, sizeof(path), "%s/many/plots/plots.gp", tmpdir);
+	char *gp = zt_read_file(path, NULL);
+	cr_assert(gp && strstr(gp, "# against machine.memory: 2 kernels x 7 combinations"));
+	cr_assert(strstr(gp, "a figure per kernel"));
+	free(gp);
 }
