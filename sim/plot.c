@@ -697,8 +697,8 @@ zs_plot_remove(const char *dir)
 	return 0;
 }
 
-static int plot_dir(struct zs_fig *fg_in, const char *dir, int is_run,
-		    const struct zs_sweep_points *sp, struct zs_plots *out, struct zs_error *err);
+static int plot_dir(struct zs_fig *fg, const char *dir, int is_run,
+		    const struct zs_sweep_points *sp, struct zs_error *err);
 
 int
 zs_plot_dir(const char *dir, const char *format, struct zs_plots *out, struct zs_error *err)
@@ -740,7 +740,7 @@ zs_plot_dir(const char *dir, const char *format, struct zs_plots *out, struct zs
 					    "%s: no point of the sweep has a finished run", dir);
 		}
 	}
-	rc = plot_dir(&fg, dir, is_run, is_sweep ? &sp : NULL, out, err);
+	rc = plot_dir(&fg, dir, is_run, is_sweep ? &sp : NULL, err);
 	if (is_sweep)
 		zs_sweep_points_free(&sp);
 	return rc;
@@ -748,21 +748,20 @@ zs_plot_dir(const char *dir, const char *format, struct zs_plots *out, struct zs
 
 /* zs_plot_dir once the kind of directory is known (and a sweep's points read). */
 static int
-plot_dir(struct zs_fig *fg_in, const char *dir, int is_run, const struct zs_sweep_points *sp,
-	 struct zs_plots *out, struct zs_error *err)
+plot_dir(struct zs_fig *fg, const char *dir, int is_run, const struct zs_sweep_points *sp,
+	 struct zs_error *err)
 {
-	struct zs_fig fg = *fg_in;
 	char path[4400], cmd[4600];
 	int rc = 0, st_code;
 
-	if (mkdir(fg.pdir, 0777) && errno != EEXIST)
-		return zs_error_set(err, EX_CANTCREAT, "%s: %s", fg.pdir, strerror(errno));
-	remove_old_figures(fg.pdir);
-	snprintf(path, sizeof(path), "%s/plots.gp", fg.pdir);
-	fg.gp = fopen(path, "w");
-	if (!fg.gp)
+	if (mkdir(fg->pdir, 0777) && errno != EEXIST)
+		return zs_error_set(err, EX_CANTCREAT, "%s: %s", fg->pdir, strerror(errno));
+	remove_old_figures(fg->pdir);
+	snprintf(path, sizeof(path), "%s/plots.gp", fg->pdir);
+	fg->gp = fopen(path, "w");
+	if (!fg->gp)
 		return zs_error_set(err, EX_CANTCREAT, "%s: %s", path, strerror(errno));
-	fprintf(fg.gp, "# zsim plot %s --format %s: rerun with gnuplot %s\n", dir, fg.fmt, path);
+	fprintf(fg->gp, "# zsim plot %s --format %s: rerun with gnuplot %s\n", dir, fg->fmt, path);
 	if (is_run) {
 		struct run_ticks rt;
 
@@ -771,23 +770,23 @@ plot_dir(struct zs_fig *fg_in, const char *dir, int is_run, const struct zs_swee
 		run_columns(cols);
 		rc = run_ticks_read(&rt, dir, cols, err);
 		if (!rc) {
-			plot_run(&fg, dir, &rt);
+			plot_run(fg, dir, &rt);
 			run_ticks_free(&rt);
 		}
 	} else if (sp) {
-		rc = zs_plot_sweep(&fg, sp, dir, err);
+		rc = zs_plot_sweep(fg, sp, dir, err);
 	} else {
-		rc = plot_compare(&fg, dir, err);
+		rc = plot_compare(fg, dir, err);
 	}
-	if (fclose(fg.gp) && !rc)
+	if (fclose(fg->gp) && !rc)
 		rc = zs_error_set(err, EX_IOERR, "%s: write failed", path);
-	if (!rc && !out->n)
+	if (!rc && !fg->out->n)
 		rc = zs_error_set(err, EX_DATAERR, "%s: nothing to draw", dir);
 	if (rc) {
 		/* no figures of data that could not be drawn: what this call wrote goes again */
-		remove_old_figures(fg.pdir);
+		remove_old_figures(fg->pdir);
 		unlink(path);
-		rmdir(fg.pdir);
+		rmdir(fg->pdir);
 		return rc;
 	}
 	snprintf(cmd, sizeof(cmd), "gnuplot '%s' </dev/null", path);
