@@ -72,6 +72,7 @@ rmqueue_24(struct zs_machine *m, struct zs_zone *z, unsigned order)
 		uint32_t idx = pfn - z->start_pfn;
 		toggle_pair_bit(m, z, idx, cur);
 		z->free_pages -= 1u << order;
+		m->free_pages -= 1u << order;
 		while (cur > order) {
 			cur--;
 			/* the lower half goes on the list; go on with the upper half */
@@ -108,6 +109,7 @@ rmqueue_26(struct zs_machine *m, struct zs_zone *z, unsigned order, unsigned mt)
 		list_del_block(m, z, pfn, cur, mt);
 		zs_buddy_expand(m, z, pfn, order, cur, mt);
 		z->free_pages -= 1u << order;
+		m->free_pages -= 1u << order;
 		return pfn;
 	}
 	return ZS_NIL;
@@ -145,6 +147,7 @@ zs_buddy_free_24_merge(struct zs_machine *m, struct zs_zone *z, uint32_t pfn, un
 	uint32_t idx = pfn - z->start_pfn;
 
 	z->free_pages += 1u << order;
+	m->free_pages += 1u << order;
 	do {
 		uint32_t buddy = z->start_pfn + (idx ^ (1u << order));
 
@@ -165,6 +168,7 @@ zs_buddy_free_26(struct zs_machine *m, struct zs_zone *z, uint32_t pfn, unsigned
 	uint32_t end = z->start_pfn + z->spanned;
 
 	z->free_pages += 1u << order;
+	m->free_pages += 1u << order;
 	while (order < (unsigned)z->max_order - 1) {
 		uint32_t buddy = pfn ^ (1u << order);
 		struct zs_page *b;
@@ -289,6 +293,7 @@ zs_buddy_boot_fresh(struct zs_machine *m, struct zs_zone *z, unsigned mt, uint8_
 		pfn += 1u << k;
 	}
 	z->free_pages += z->spanned;
+	m->free_pages += z->spanned;
 	if (is24) {
 		/* the only pair of each order with one half freed into it: the one the end cuts */
 		for (unsigned k = 0; k < cap; k++) {

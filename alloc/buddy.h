@@ -137,6 +137,7 @@ zs_buddy_rmqueue(struct zs_machine *m, struct zs_zone *z, unsigned order, unsign
 	if (is24)
 		zs_buddy_toggle_pair_bit(m, z, pfn - z->start_pfn, order);
 	z->free_pages -= 1u << order;
+	m->free_pages -= 1u << order;
 	m->pages[pfn].flags |= ZS_PG_HEAD;
 	m->pages[pfn].order = (uint8_t)order;
 	return pfn;
@@ -165,6 +166,7 @@ zs_buddy_free(struct zs_machine *m, struct zs_zone *z, uint32_t pfn, unsigned or
 		return zs_buddy_free_24_merge(m, z, pfn, order);
 	/* bit was 0 (the buddy is in use), or the top order: list it as it is */
 	z->free_pages += 1u << order;
+	m->free_pages += 1u << order;
 	zs_buddy_list_add(m, z, pfn, order, 0);
 	return order;
 }

@@ -117,6 +117,7 @@ struct zs_machine {
 	struct zs_node nodes[ZS_MAX_NODES];
 	int nr_zones;
 	struct zs_zone *zones; /* every populated zone, in pfn order */
+	uint64_t free_pages;   /* the zones' free_pages summed: kept where they change */
 	int nr_cpus;
 	int cpu_node[ZS_MAX_CPUS]; /* node of each CPU */
 	uint8_t *zone_map;         /* [pfn >> ZS_ZONE_MAP_SHIFT]: see zs_pfn_zone */

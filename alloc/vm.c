@@ -296,6 +296,21 @@ zs_vm_kill_task(struct zs_vm *vm, struct zs_task *t, const char *why)
 	zs_vm_exit_task(vm, t);
 }
 
+/* The machine's free page count against its zones' (each checked first against its lists). */
+static int
+check_machine_free(const struct zs_machine *m, struct zs_error *err)
+{
+	uint64_t free_pages = 0;
+
+	for (int i = 0; i < m->nr_zones; i++)
+		free_pages += m->zones[i].free_pages;
+	if (free_pages != m->free_pages)
+		return zs_error_set(err, EX_SOFTWARE,
+				    "machine: zones hold %llu free pages, its free_pages says %llu",
+				    (unsigned long long)free_pages, (unsigned long long)m->free_pages);
+	return 0;
+}
+
 int
 zs_vm_check(struct zs_vm *vm, struct zs_error *err)
 {
@@ -306,11 +321,15 @@ zs_vm_check(struct zs_vm *vm, struct zs_error *err)
 		for (int i = 0; i < m->nr_zones; i++)
 			if (zs_buddy_check_counters(m, &m->zones[i], err))
 				return -1;
+		if (check_machine_free(m, err))
+			return -1;
 		return vm->ops->check ? vm->ops->check(vm, err) : 0;
 	}
 	for (int i = 0; i < m->nr_zones; i++)
 		if (zs_buddy_check(m, &m->zones[i], !skip, err))
 			return -1;
+	if (check_machine_free(m, err))
+		return -1;
 	/* conservation: free + per-cpu + allocated blocks == present, zone by zone (the
 	 * zones tile the pfn space, so this walk sees every page) */
 	for (int i = 0; i < m->nr_zones; i++) {

@@ -456,3 +456,35 @@ Test(lru24, the_checkers_counters_only_pass_sees_the_lists_counts)
 	zz->inactive_dirty_pages--;
 	cr_assert_eq(zs_vm_check_event(T.vm, &err), 0, "%s", err.msg);
 }
+
+/* nr_free_pages() and nr_inactive_clean_pages() are kept as sums (no walk of the
+ * zones): they follow pages through the lists, and the checker sees either drift. */
+Test(lru24, the_kept_free_and_inactive_clean_sums_follow_the_lists_and_are_checked)
+{
+	struct zs_error err = {0, ""};
+	uint64_t free0 = zs24_nr_free_pages(T.s), sum = 0;
+
+	for (int i = 0; i < T.m->nr_zones; i++)
+		sum += T.m->zones[i].free_pages;
+	cr_assert_eq(free0, sum);
+	cr_assert_gt(free0, 0);
+	active_page(3);
+	cr_assert_eq(zs24_nr_free_pages(T.s), free0 - 1);
+	for (int i = 0; i < 2; i++)
+		t24_clean_page(&T, N);
+	cr_assert_eq(zs24_nr_inactive_clean_pages(T.s), 2);
+	cr_assert_eq(zs24_zone(N)->inactive_clean.count, 2);
+	zs24_lru_del(T.s, zs24_zone(N)->inactive_clean.head);
+	cr_assert_eq(zs24_nr_inactive_clean_pages(T.s), 1);
+	cr_assert_eq(zs24_nr_free_pages(T.s), free0 - 3, "three pages taken");
+	cr_assert_eq(zs_vm_check_event(T.vm, &err), 0, "%s", err.msg);
+	T.s->nr_inactive_clean++;
+	cr_assert_eq(zs_vm_check_event(T.vm, &err), -1);
+	cr_assert(strstr(err.msg, "inactive_clean lists hold 1 pages"), "%s", err.msg);
+	T.s->nr_inactive_clean--;
+	T.m->free_pages--;
+	cr_assert_eq(zs_vm_check_event(T.vm, &err), -1);
+	cr_assert(strstr(err.msg, "its free_pages says"), "%s", err.msg);
+	T.m->free_pages++;
+	cr_assert_eq(zs_vm_check_event(T.vm, &err), 0, "%s", err.msg);
+}

@@ -507,7 +507,7 @@ check_list_ends(struct z24 *s, struct zs_list *l, uint8_t tag, const char *name,
 static int
 check_counters(struct z24 *s, struct zs_error *err)
 {
-	uint64_t dirty_sum = 0;
+	uint64_t dirty_sum = 0, clean_sum = 0;
 
 	if (check_list_ends(s, &s->active, Z24_LST_ACTIVE, "active", err) ||
 	    check_list_ends(s, &s->inactive_dirty, Z24_LST_INACTIVE_DIRTY, "inactive_dirty", err))
@@ -519,7 +519,13 @@ check_counters(struct z24 *s, struct zs_error *err)
 				    err))
 			return -1;
 		dirty_sum += zz->inactive_dirty_pages;
+		clean_sum += zz->inactive_clean.count;
 	}
+	if (clean_sum != s->nr_inactive_clean)
+		return zs_error_set(err, EX_SOFTWARE,
+				    "2.4: inactive_clean lists hold %llu pages, their count says %llu",
+				    (unsigned long long)clean_sum,
+				    (unsigned long long)s->nr_inactive_clean);
 	if (dirty_sum != s->inactive_dirty.count)
 		return zs_error_set(err, EX_SOFTWARE,
 				    "2.4: zone inactive_dirty counters sum to %llu, list holds %llu",

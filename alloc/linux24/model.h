@@ -189,6 +189,7 @@ struct z24 {
 
 	/* LRU */
 	struct zs_list active, inactive_dirty;
+	uint64_t nr_inactive_clean; /* the zones' inactive_clean lists' pages, summed */
 
 	/* KERNEL: 2.4.0 mm/swap.c */
 	int64_t memory_pressure;
@@ -283,22 +284,16 @@ uint64_t zs24_zone_mask(const struct z24_tunables *tun, enum zs_zone_type t, uin
 static inline uint64_t
 zs24_nr_free_pages(struct z24 *s)
 {
-	uint64_t sum = 0;
-
-	for (int i = 0; i < s->m->nr_zones; i++)
-		sum += s->m->zones[i].free_pages;
-	return sum;
+	/* the zones' sum, kept by the buddy (zs_vm_check compares) */
+	return s->m->free_pages;
 }
 
 /* KERNEL: 2.4.0 mm/page_alloc.c nr_inactive_clean_pages() */
 static inline uint64_t
 zs24_nr_inactive_clean_pages(struct z24 *s)
 {
-	uint64_t sum = 0;
-
-	for (int i = 0; i < s->m->nr_zones; i++)
-		sum += zs24_zone(&s->m->zones[i])->inactive_clean.count;
-	return sum;
+	/* the zones' sum, kept as pages join and leave the lists (zs24_check compares) */
+	return s->nr_inactive_clean;
 }
 
 /* rmqueue(): a block from the buddy lists or ZS_NIL; counts pgalloc. */

@@ -433,13 +433,8 @@ alloc_steps_1_3(struct z24 *s, struct zs_alloc_req *req, uint32_t gfp, unsigned 
 	 * with the cheap comparison of the second test first.
 	 */
 	{
-		uint64_t nr_free = 0, nr_clean = 0, fs;
-
-		/* nr_free_pages() and nr_inactive_clean_pages() in one walk of the zones */
-		for (int i = 0; i < s->m->nr_zones; i++) {
-			nr_free += s->m->zones[i].free_pages;
-			nr_clean += zs24_zone(&s->m->zones[i])->inactive_clean.count;
-		}
+		uint64_t nr_free = zs24_nr_free_pages(s), nr_clean = zs24_nr_inactive_clean_pages(s);
+		uint64_t fs;
 
 		if (zs24_inactive_shortage_of(s, nr_free, nr_clean) > zs24_inactive_target(s) / 2) {
 			fs = zs24_free_shortage_of(s, nr_free, nr_clean);

@@ -38,6 +38,7 @@ zs24_add_to_inactive_clean(struct z24 *s, uint32_t pfn)
 {
 	/* KERNEL: 2.4.0 include/linux/swap.h add_page_to_inactive_clean_list() */
 	zs_list_add(s->m->pages, &z24_zone_of(s, pfn)->inactive_clean, pfn, Z24_LST_INACTIVE_CLEAN);
+	s->nr_inactive_clean++;
 	z24_pg(s, pfn)->flags = (z24_pg(s, pfn)->flags | ZS_PG_LRU) & ~ZS_PG_ACTIVE;
 }
 
@@ -56,6 +57,7 @@ zs24_lru_del(struct z24 *s, uint32_t pfn)
 		break;
 	case Z24_LST_INACTIVE_CLEAN:
 		zs_list_del(s->m->pages, &z24_zone_of(s, pfn)->inactive_clean, pfn);
+		s->nr_inactive_clean--;
 		break;
 	default:
 		ZS_BUG_ON(p->list != ZS_LST_NONE);

@@ -154,6 +154,7 @@ rmqueue_fallback(struct zs_vm *vm, struct zs_zone *z, unsigned order, int start_
 			}
 			zs_buddy_expand(vm->machine, z, pfn, order, (unsigned)cur, (unsigned)mt);
 			z->free_pages -= 1u << order;
+			vm->machine->free_pages -= 1u << order;
 			pages[pfn].flags |= ZS_PG_HEAD;
 			pages[pfn].order = (uint8_t)order;
 			return pfn;
