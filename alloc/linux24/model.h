@@ -387,8 +387,8 @@ int zs24_swap_out(struct z24 *s, unsigned priority, uint32_t gfp, struct z24_ctx
 
 /* ---- vmscan_kswapd.c ---- */
 /* The shortage tests (0 = no shortage), inline: every allocation asks them.  The
- * _of forms take nr_free_pages() and nr_inactive_clean_pages() already summed, so a
- * caller asking both walks the zones once. */
+ * _of forms take nr_free_pages() and nr_inactive_clean_pages() already read, so a
+ * caller asking both reads the two kept sums once. */
 /* KERNEL: 2.4.0 mm/vmscan.c free_shortage() */
 static inline uint64_t
 zs24_free_shortage_of(struct z24 *s, uint64_t nr_free, uint64_t nr_clean)

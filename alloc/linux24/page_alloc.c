@@ -422,8 +422,8 @@ alloc_steps_1_3(struct z24 *s, struct zs_alloc_req *req, uint32_t gfp, unsigned 
 	req->local[Z24_L_DIRECT] = order == 0 && (gfp & GFP24_WAIT) && !pfm;
 	req->local[Z24_L_RETRIED] = 0;
 	/*
-	 * 3. kswapd, or else bdflush.  The shortage tests only read state, so the zone
-	 * sums are computed once for both, and free_shortage() (a walk of the zones)
+	 * 3. kswapd, or else bdflush.  The shortage tests only read state, so the two
+	 * kept sums are read once for both, and free_shortage() (a walk of the zones)
 	 * only where the answer depends on it: the kernel's
 	 *   if (inactive_shortage() > inactive_target / 2 && free_shortage())
 	 *           wakeup_kswapd(0);
