@@ -447,6 +447,12 @@ zs_pagemap_at(struct zs_pagemap *pm, uint32_t idx)
 	return &pm->slab[idx];
 }
 
+const struct zs_binding *
+zs_pagemap_peek(const struct zs_pagemap *pm, uint32_t idx)
+{
+	return idx < pm->used ? &pm->slab[idx] : NULL;
+}
+
 uint64_t
 zs_pagemap_count(const struct zs_pagemap *pm)
 {

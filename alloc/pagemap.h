@@ -69,10 +69,29 @@ struct zs_pagemap;
  * every request is issued before the next is asked for, can keep bindings.
  */
 #define ZS_BIND_UNKEPT 0xfffffffeu
+
+/*
+ * A hint, nothing more: a source that reads its requests ahead can say which
+ * bindings they will touch, so that the memory behind them is on its way by the
+ * time the driver issues them.  Once per request read, fn(arg, b) with b[s] the
+ * binding of a request further ahead the smaller s is (ZS_NIL for none): stage 0
+ * brings the binding in; stage 1, some requests later (the binding cached by
+ * then), what it points at: its page and its task-list neighbours; stage 2 the
+ * page's list neighbours.  An index may be stale or out of range (then nothing
+ * happens for it): a hint reads, never writes, and no result may depend on it.
+ */
+#define ZS_BIND_AHEAD 3
+struct zs_bind_prefetch {
+	void (*fn)(void *arg, const uint32_t b[ZS_BIND_AHEAD]);
+	void *arg;
+};
+
 struct zs_bind_keeper {
 	void *ctx;
 	uint32_t (*get)(void *ctx, uint64_t handle);
 	int (*set)(void *ctx, uint64_t handle, uint32_t b);
+	/* optional (NULL): from now on give p the bindings of the requests read ahead */
+	void (*prefetch)(void *ctx, const struct zs_bind_prefetch *p);
 };
 
 struct zs_pagemap *zs_pagemap_create(void);
@@ -88,6 +107,9 @@ uint32_t zs_pagemap_insert(struct zs_pagemap *pm, uint64_t key);
 void zs_pagemap_remove(struct zs_pagemap *pm, uint32_t idx);
 /* The binding at idx.  The index is stable until removed; the pointer only until the next insert. */
 struct zs_binding *zs_pagemap_at(struct zs_pagemap *pm, uint32_t idx);
+/* The slab's binding at idx for a read-ahead hint: NULL past the slots ever used
+ * (idx need not be live, nor even a binding index). */
+const struct zs_binding *zs_pagemap_peek(const struct zs_pagemap *pm, uint32_t idx);
 /* The gfp mask last set on binding idx (0 for a new binding): what a fault reuses. */
 uint32_t zs_pagemap_gfp(const struct zs_pagemap *pm, uint32_t idx);
 /* Record binding idx's gfp mask.  Never fails: past the table's limit of distinct

@@ -134,6 +134,48 @@ zs_vm_page_binding(struct zs_vm *vm, uint32_t pfn)
 	return zs_pagemap_at(vm->pagemap, p->owner);
 }
 
+/* Bring pfn's page struct in, when pfn names one. */
+static inline void
+prefetch_page(const struct zs_machine *m, uint32_t pfn)
+{
+	if (pfn < m->nr_pages)
+		__builtin_prefetch(&m->pages[pfn]);
+}
+
+void
+zs_vm_prefetch_bindings(void *arg, const uint32_t b[ZS_BIND_AHEAD])
+{
+	const struct zs_vm *vm = arg;
+	const struct zs_machine *m = vm->machine;
+	const struct zs_binding *bd;
+
+	_Static_assert(ZS_BIND_AHEAD == 3, "a stage each: the binding, what it points at, "
+		       "the page's neighbours");
+	/* stage 0: the binding */
+	bd = zs_pagemap_peek(vm->pagemap, b[0]);
+	if (bd)
+		__builtin_prefetch(bd);
+	/* stage 1 (the binding cached): its page, and the task-list neighbours that
+	 * unlinking it writes */
+	bd = zs_pagemap_peek(vm->pagemap, b[1]);
+	if (bd && bd->state == ZS_BIND_RESIDENT && bd->pfn < m->nr_pages) {
+		const struct zs_binding *n = zs_pagemap_peek(vm->pagemap, bd->tnext);
+		const struct zs_binding *p = zs_pagemap_peek(vm->pagemap, bd->tprev);
+
+		__builtin_prefetch(&m->pages[bd->pfn]);
+		if (n)
+			__builtin_prefetch(n);
+		if (p)
+			__builtin_prefetch(p);
+	}
+	/* stage 2 (the page cached): the LRU neighbours that taking it off its list writes */
+	bd = zs_pagemap_peek(vm->pagemap, b[2]);
+	if (bd && bd->state == ZS_BIND_RESIDENT && bd->pfn < m->nr_pages) {
+		prefetch_page(m, m->pages[bd->pfn].next);
+		prefetch_page(m, m->pages[bd->pfn].prev);
+	}
+}
+
 struct zs_task *
 zs_vm_page_task(struct zs_vm *vm, uint32_t pfn)
 {

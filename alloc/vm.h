@@ -94,6 +94,9 @@ zs_vm_page(struct zs_vm *vm, uint32_t pfn)
 
 /* The binding a bound page belongs to, or NULL. */
 struct zs_binding *zs_vm_page_binding(struct zs_vm *vm, uint32_t pfn);
+/* zs_bind_prefetch.fn (alloc/pagemap.h) for the bindings of vm (arg): what a
+ * request's free or touch of a binding will read. */
+void zs_vm_prefetch_bindings(void *vm, const uint32_t b[ZS_BIND_AHEAD]);
 /* Task owning a bound page, or NULL. */
 struct zs_task *zs_vm_page_task(struct zs_vm *vm, uint32_t pfn);
 

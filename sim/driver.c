@@ -488,6 +488,7 @@ zs_run_create(struct zs_scenario *sc, struct zs_error *err)
 		kcfg = empty = zs_cfg_new_map(sc->path);
 	r->model_rng = zs_rng_create(sc->seed, "kernel", 0);
 	r->vm = zs_vm_create(r->m, r->e, ops, kcfg, r->model_rng, err);
+	r->bind_prefetch = (struct zs_bind_prefetch){zs_vm_prefetch_bindings, r->vm};
 	zs_cfg_free(empty);
 	if (!r->vm) {
 		zs_run_destroy(r);
@@ -538,6 +539,8 @@ zs_run_create(struct zs_scenario *sc, struct zs_error *err)
 			/* the keeper's contract: every request issued before the next is read */
 			ZS_BUG_ON(c->closed);
 			zs_pagemap_keep(r->vm->pagemap, i, c->src->keeper);
+			if (c->src->keeper->prefetch)
+				c->src->keeper->prefetch(c->src->keeper->ctx, &r->bind_prefetch);
 		}
 	}
 	return r;

@@ -97,6 +97,7 @@ struct zs_run {
 	struct zs_machine *m;
 	struct zs_engine *e;
 	struct zs_vm *vm;
+	struct zs_bind_prefetch bind_prefetch; /* what a keeping source hints to (vm's) */
 	struct zs_rng *model_rng;
 	struct src_ctx *srcs;
 	unsigned nsrc;

@@ -211,3 +211,125 @@ Test(bind_keeper, replay_refuses_a_pfn_beyond_48_bits)
 	cr_assert(!zt_exists(sum));
 	zt_rm_rf(dir);
 }
+
+/* ---- the read-ahead hints (zs_bind_prefetch) ---- */
+
+#define HINT_PFNS 64u
+
+struct hint_log {
+	uint64_t returned;                  /* events the cook has returned so far */
+	uint32_t live[HINT_PFNS];           /* by binding - 100: 1 while bound */
+	uint32_t b2[2 * HINT_PFNS + 1];     /* by `returned` when made: the last stage's hint */
+	unsigned seen[HINT_PFNS][ZS_BIND_AHEAD]; /* by binding - 100: hinted at each stage */
+	unsigned calls, dead;
+};
+
+static void
+log_hint(void *arg, const uint32_t b[ZS_BIND_AHEAD])
+{
+	struct hint_log *h = arg;
+
+	h->calls++;
+	for (int s = 0; s < ZS_BIND_AHEAD; s++) {
+		if (b[s] == ZS_NIL)
+			continue;
+		cr_assert(b[s] >= 100 && b[s] < 100 + HINT_PFNS, "hint %u is no binding", b[s]);
+		h->seen[b[s] - 100][s]++;
+		h->dead += !h->live[b[s] - 100];
+	}
+	cr_assert_eq(h->b2[h->returned], ZS_NIL, "one hint call per event");
+	h->b2[h->returned] = b[2];
+}
+
+static void
+write_alloc_then_free(struct zs_trace_writer *w, uint64_t *seq)
+{
+	/* pfns in different groups, freed in another order than allocated */
+	for (unsigned i = 0; i < HINT_PFNS; i++)
+		zt_native_put(w, ZS_TEV_ALLOC, 1000 + 37 * i, 0, seq);
+	for (unsigned i = 0; i < HINT_PFNS; i++)
+		zt_native_put(w, ZS_TEV_FREE, 1000 + 37 * ((i * 13) % HINT_PFNS), 0, seq);
+}
+
+/*
+ * The cook hints every binding a FREE will touch at each stage, the last
+ * stage while it returns the event before that FREE, and never a
+ * binding that is not live; allocations of new pfns have no binding to hint.
+ * Near the end of the trace, where the ring is no longer full, hints stop.
+ */
+Test(bind_keeper, cook_hints_each_freed_binding_before_its_free)
+{
+	static struct hint_log h;
+	char path[64];
+	struct zs_error err = {0, ""};
+	struct zs_page_event pe;
+	struct zs_trace_cook *c = cook_of(write_alloc_then_free, path);
+	const struct zs_bind_keeper *k = zs_trace_cook_keeper(c);
+	const struct zs_bind_prefetch p = {log_hint, &h};
+	unsigned frees = 0, checked = 0;
+	uint32_t last_b = ZS_NIL;
+
+	unlink(path);
+	cr_assert(k->prefetch);
+	k->prefetch(k->ctx, &p);
+	for (unsigned i = 0; i < 2 * HINT_PFNS + 1; i++)
+		h.b2[i] = ZS_NIL;
+	for (uint32_t next_b = 100;;) {
+		uint64_t n = h.returned;
+		int rc = zs_trace_cook_next(c, &pe, &err);
+
+		if (rc == 0)
+			break;
+		cr_assert_eq(rc, 1, "%s", err.msg);
+		h.returned++;
+		if (pe.ev == ZS_PEV_ALLOC) {
+			cr_assert_eq(k->get(k->ctx, pe.pfn), ZS_NIL);
+			if (h.returned + 16 <= HINT_PFNS)
+				cr_assert_eq(h.calls, 0, "the frees are not yet read ahead: no hint");
+			h.live[next_b - 100] = 1;
+			cr_assert_eq(k->set(k->ctx, pe.pfn, next_b++), 1);
+			continue;
+		}
+		uint32_t b = k->get(k->ctx, pe.pfn);
+
+		cr_assert(b >= 100 && b < 100 + HINT_PFNS);
+		frees++;
+		/* every FREE but the last few, whose hints the end of the trace cut off */
+		if (frees + 16 <= HINT_PFNS) {
+			for (int s = 0; s < ZS_BIND_AHEAD; s++)
+				cr_assert_eq(h.seen[b - 100][s], 1, "free %u: stage %d hinted %u times",
+					     frees, s, h.seen[b - 100][s]);
+			/* the call that returned the event before this FREE hinted it */
+			cr_assert(n > 0 && h.b2[n - 1] == b, "free %u of %u: the last stage came early",
+				  frees, b);
+			checked++;
+		}
+		h.live[b - 100] = 0;
+		last_b = b;
+		cr_assert_eq(k->set(k->ctx, pe.pfn, ZS_NIL), 1);
+	}
+	cr_assert_eq(frees, HINT_PFNS);
+	cr_assert_eq(checked, HINT_PFNS - 16);
+	cr_assert_eq(h.dead, 0, "a hint named a binding already freed");
+	/* the last FREE was read ahead only with the trace's end behind it: no hint */
+	for (int s = 0; s < ZS_BIND_AHEAD; s++)
+		cr_assert_eq(h.seen[last_b - 100][s], 0, "stage %d", s);
+	zs_trace_cook_close(c);
+}
+
+/* A hint may name any index: the pagemap's peek answers only for slots ever used. */
+Test(bind_keeper, peek_answers_only_for_slots_ever_used)
+{
+	struct zs_pagemap *pm = zs_pagemap_create();
+	uint32_t a = zs_pagemap_insert(pm, zs_pagemap_key(0, 7));
+	uint32_t b = zs_pagemap_insert(pm, zs_pagemap_key(0, 8));
+
+	cr_assert_eq(zs_pagemap_peek(pm, a), zs_pagemap_at(pm, a));
+	cr_assert_eq(zs_pagemap_peek(pm, b), zs_pagemap_at(pm, b));
+	cr_assert_null(zs_pagemap_peek(pm, b + 1));
+	cr_assert_null(zs_pagemap_peek(pm, ZS_NIL));
+	cr_assert_null(zs_pagemap_peek(pm, ZS_BIND_UNKEPT));
+	zs_pagemap_remove(pm, a);
+	cr_assert_eq(zs_pagemap_peek(pm, a), zs_pagemap_at(pm, a), "a freed slot is still memory");
+	zs_pagemap_destroy(pm);
+}

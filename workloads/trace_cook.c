@@ -44,8 +44,18 @@
 #define GROUP_BITS 3
 #define GROUP (1u << GROUP_BITS)
 #define INITIAL_CAP (UINT64_C(1) << 13) /* groups */
+/*
+ * Events read ahead: a group is prefetched as its event is read, looked up for
+ * the binding hint LEAD events later, and the hint's stages come SPACING events
+ * apart (a cache miss takes about an event's time to be served).
+ */
+#define LEAD 2
+#define SPACING 2
+#define AHEAD (ZS_BIND_AHEAD * SPACING + LEAD)
 
 _Static_assert(FREE_WINDOW + SWEEP < (UINT64_C(1) << SEQ_BITS), "slot ages must not wrap");
+_Static_assert(ZS_BIND_AHEAD == 3, "look_ahead() passes on three hints");
+_Static_assert((AHEAD & (AHEAD - 1)) == 0, "the ring's index is a mask");
 
 enum { ST_LIVE = 1, ST_FREED = 2, ST_BATCHED = 3 };
 
@@ -86,21 +96,27 @@ struct zs_trace_cook {
 	uint64_t seq;       /* page events (alloc and free kinds) seen */
 	struct zs_trace_counts counts;
 	/*
-	 * One raw event read ahead (so its group is prefetched while the current one
-	 * is replayed): the read's result and the reader's counts right after it.
-	 * The reader fills the two buffers in turn: raw is the one it filled last
-	 * time, ahead.ev the other (no copy of a whole event per event; every reader
-	 * sets every field it returns, so no field carries over from two reads ago).
+	 * Raw events read ahead, oldest first, in a ring: each read's result and the
+	 * reader's counts right after it, and the binding its pfn was seen to have.
+	 * The ring is the prefetch pipeline (see look_ahead): the newest entry's group
+	 * was prefetched when it was read.  Nothing is read past an end or an error.
+	 * The reader fills the entries' buffers; a buffer goes to raw when its entry
+	 * is taken, and raw's old one to the entry read next (no copy of a whole event
+	 * per event; every reader sets every field it returns).
 	 */
-	struct zs_trace_event buf[2];
-	const struct zs_trace_event *raw;
-	struct {
+	struct zs_trace_event buf[AHEAD + 1];
+	struct zs_trace_event *raw;
+	struct ahead {
 		struct zs_trace_event *ev;
-		int rc, valid;
+		int rc;
 		uint64_t lines, bad_lines, lost_events;
 		struct zs_trace_tally tally; /* the other events the read passed over */
-		struct zs_error err;
-	} ahead;
+		uint32_t bind;               /* the hint: ZS_NIL none */
+	} ahead[AHEAD];
+	struct zs_error ahead_err; /* the error of an entry whose rc is -1 (the ring's last) */
+	unsigned first, nahead;
+	int ahead_end; /* the ring's last entry is an end or an error */
+	struct zs_bind_prefetch prefetch; /* fn NULL: no hints asked for */
 	struct zs_page_event pending; /* the ALLOC that follows an implied FREE */
 	int have_pending;
 	int emit_skipped;
@@ -247,8 +263,9 @@ zs_trace_cook_new(struct zs_trace_reader *r)
 		return NULL;
 	}
 	c->r = r;
-	c->raw = &c->buf[1]; /* nothing read yet: a zeroed event */
-	c->ahead.ev = &c->buf[0];
+	c->raw = &c->buf[AHEAD]; /* nothing read yet: a zeroed event */
+	for (unsigned i = 0; i < AHEAD; i++)
+		c->ahead[i].ev = &c->buf[i];
 	return c;
 }
 
@@ -291,18 +308,73 @@ to_page_event(const struct zs_trace_event *ev, enum zs_page_ev kind, unsigned or
 	pe->flags = (uint8_t)flags;
 }
 
+/* Read one more event into the ring (there is room, and no end or error in it yet). */
 static void
 read_ahead(struct zs_trace_cook *c)
 {
-	const struct zs_trace_event *ev = c->ahead.ev;
+	struct ahead *a = &c->ahead[(c->first + c->nahead) % AHEAD];
+	const struct zs_trace_event *ev = a->ev;
 
-	c->ahead.tally.n = c->ahead.tally.pcpu_drain = c->ahead.tally.zone_locked = 0;
-	c->ahead.tally.other = 0;
-	c->ahead.rc = zs_trace_read_pages(c->r, c->ahead.ev, &c->ahead.tally, &c->ahead.err);
-	zs_trace_counts_now(c->r, &c->ahead.lines, &c->ahead.bad_lines, &c->ahead.lost_events);
-	c->ahead.valid = 1;
-	if (c->ahead.rc == 1)
-		__builtin_prefetch(&c->tab[group_of(c, (ev->pfn >> GROUP_BITS) + 1)]);
+	a->tally.n = a->tally.pcpu_drain = a->tally.zone_locked = a->tally.other = 0;
+	a->rc = zs_trace_read_pages(c->r, a->ev, &a->tally, &c->ahead_err);
+	zs_trace_counts_now(c->r, &a->lines, &a->bad_lines, &a->lost_events);
+	a->bind = ZS_NIL;
+	c->nahead++;
+	c->ahead_end = a->rc != 1;
+	if (a->rc == 1) {
+		/* the group's key and the pfn's slot: a group can straddle two lines */
+		const struct pfn_group *g = &c->tab[group_of(c, (ev->pfn >> GROUP_BITS) + 1)];
+
+		__builtin_prefetch(g);
+		__builtin_prefetch(&g->val[ev->pfn & (GROUP - 1)]);
+	}
+}
+
+/* Fill the ring, up to an end or an error. */
+static inline void
+fill(struct zs_trace_cook *c)
+{
+	while (c->nahead < AHEAD && !c->ahead_end)
+		read_ahead(c);
+}
+
+/*
+ * The hints for the events read ahead (zs_bind_prefetch), SPACING events
+ * between stages: the entry at stage 0's place, whose group was prefetched
+ * LEAD events ago, is looked up for the binding its pfn holds, and each entry
+ * carries that binding on to the later stages.  A lookup here only reads: the
+ * events before may still change the pfn's slot, which makes a hint stale,
+ * never wrong.  Near an end or an error (the ring not full of page events)
+ * there are none.
+ */
+static inline void
+look_ahead(struct zs_trace_cook *c)
+{
+	struct ahead *a = &c->ahead[(c->first + (ZS_BIND_AHEAD - 1) * SPACING) % AHEAD];
+	const struct pfn_group *g;
+	uint32_t v, b[ZS_BIND_AHEAD];
+	uint64_t pfn;
+
+	if (c->nahead != AHEAD || c->ahead_end)
+		return;
+	pfn = a->ev->pfn;
+	/* no hint for a pfn in the group of the event read before it: real traces run
+	 * through neighbouring pfns, whose group and bindings that event has just
+	 * brought in (on the hog trace a lookup here cost more than it saved) */
+	if ((pfn ^ c->ahead[(c->first + (ZS_BIND_AHEAD - 1) * SPACING - 1) % AHEAD].ev->pfn) >>
+	    GROUP_BITS) {
+		g = find_group(c, (pfn >> GROUP_BITS) + 1);
+		v = g ? g->val[pfn & (GROUP - 1)] : 0;
+		/* ZS_NIL for none, and for one the pagemap's index holds */
+		a->bind = VAL_STATE(v) == ST_LIVE && VAL_BIND(v) != BIND_UNKEPT
+				  ? bind_decode(VAL_BIND(v))
+				  : ZS_NIL;
+	}
+	for (int stage = 0; stage < ZS_BIND_AHEAD; stage++)
+		b[stage] = c->ahead[(c->first + (unsigned)(ZS_BIND_AHEAD - 1 - stage) * SPACING) %
+				    AHEAD].bind;
+	if ((b[0] & b[1] & b[2]) != ZS_NIL)
+		c->prefetch.fn(c->prefetch.arg, b);
 }
 
 /* The events that are not page events, as if each had been cooked. */
@@ -328,30 +400,39 @@ count_others(struct zs_trace_cook *c, const struct zs_trace_tally *t)
 
 /*
  * The next raw event in c->raw, with the reader's counts as they were right
- * after reading it: what zs_trace_read() would give, one event in advance.
- * After an end or an error nothing is read ahead (the next call reads again).
+ * after reading it: what zs_trace_read() would give, read AHEAD events in
+ * advance.  After an end or an error nothing more is read ahead (the next call
+ * reads again).
  */
 static int
 read_raw(struct zs_trace_cook *c, struct zs_error *err)
 {
+	struct ahead *a;
 	int rc;
 
-	if (!c->ahead.valid)
-		read_ahead(c);
-	rc = c->ahead.rc;
-	c->ahead.valid = 0;
-	count_others(c, &c->ahead.tally);
-	c->counts.lines = c->ahead.lines;
-	c->counts.bad_lines = c->ahead.bad_lines;
-	c->counts.lost_events = c->ahead.lost_events;
+	if (!c->nahead)
+		fill(c);
+	a = &c->ahead[c->first];
+	rc = a->rc;
+	c->first = (c->first + 1) % AHEAD;
+	if (!--c->nahead)
+		c->ahead_end = 0;
+	count_others(c, &a->tally);
+	c->counts.lines = a->lines;
+	c->counts.bad_lines = a->bad_lines;
+	c->counts.lost_events = a->lost_events;
 	if (rc < 0)
-		*err = c->ahead.err;
+		*err = c->ahead_err;
 	if (rc != 1)
 		return rc;
-	/* the buffer just read becomes raw; the next read goes into the other one */
-	c->raw = c->ahead.ev;
-	c->ahead.ev = c->ahead.ev == &c->buf[0] ? &c->buf[1] : &c->buf[0];
-	read_ahead(c);
+	/* the buffer just taken becomes raw; raw's old one is the next read's */
+	struct zs_trace_event *old = c->raw;
+
+	c->raw = a->ev;
+	a->ev = old;
+	fill(c);
+	if (c->prefetch.fn)
+		look_ahead(c);
 	return rc;
 }
 
@@ -548,10 +629,20 @@ keeper_set(void *ctx, uint64_t pfn, uint32_t b)
 	return field != BIND_UNKEPT;
 }
 
+/* zs_bind_keeper.prefetch: hints for the events read ahead from now on. */
+static void
+keeper_prefetch(void *ctx, const struct zs_bind_prefetch *p)
+{
+	struct zs_trace_cook *c = ctx;
+
+	c->prefetch = *p;
+}
+
 const struct zs_bind_keeper *
 zs_trace_cook_keeper(struct zs_trace_cook *c)
 {
-	c->keeper = (struct zs_bind_keeper){.ctx = c, .get = keeper_get, .set = keeper_set};
+	c->keeper = (struct zs_bind_keeper){
+		.ctx = c, .get = keeper_get, .set = keeper_set, .prefetch = keeper_prefetch};
 	return &c->keeper;
 }
 
