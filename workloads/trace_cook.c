@@ -358,10 +358,13 @@ look_ahead(struct zs_trace_cook *c)
 	if (c->nahead != AHEAD || c->ahead_end)
 		return;
 	pfn = a->ev->pfn;
-	/* no hint for a pfn in the group of the event read before it: real traces run
-	 * through neighbouring pfns, whose group and bindings that event has just
-	 * brought in (on the hog trace a lookup here cost more than it saved) */
-	if ((pfn ^ c->ahead[(c->first + (ZS_BIND_AHEAD - 1) * SPACING - 1) % AHEAD].ev->pfn) >>
+	/*
+	 * No hint for an allocation (its pfn is new but for a lost free), nor for a pfn
+	 * in the group of the event read before it: real traces run through
+	 * neighbouring pfns, whose group and bindings that event has just brought in
+	 * (on the hog trace these lookups cost more than they saved).
+	 */
+	if (a->ev->ev != ZS_TEV_ALLOC && (pfn ^ c->ahead[(c->first + (ZS_BIND_AHEAD - 1) * SPACING - 1) % AHEAD].ev->pfn) >>
 	    GROUP_BITS) {
 		g = find_group(c, (pfn >> GROUP_BITS) + 1);
 		v = g ? g->val[pfn & (GROUP - 1)] : 0;
