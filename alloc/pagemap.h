@@ -73,8 +73,9 @@ struct zs_pagemap;
 /*
  * A hint, nothing more: a source that reads its requests ahead can say which
  * bindings they will touch, so that the memory behind them is on its way by the
- * time the driver issues them.  Once per request read, fn(arg, b) with b[s] the
- * binding of a request further ahead the smaller s is (ZS_NIL for none): stage 0
+ * time the driver issues them.  At most once per request read, fn(arg, b) with
+ * b[s] the binding of a request further ahead the smaller s is (ZS_NIL for none,
+ * and not all three are): stage 0
  * brings the binding in; stage 1, some requests later (the binding cached by
  * then), what it points at: its page and its task-list neighbours; stage 2 the
  * page's list neighbours.  An index may be stale or out of range (then nothing

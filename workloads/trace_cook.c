@@ -308,11 +308,21 @@ to_page_event(const struct zs_trace_event *ev, enum zs_page_ev kind, unsigned or
 	pe->flags = (uint8_t)flags;
 }
 
+/* The ring entry `i` events after the next one to be cooked. */
+static inline struct ahead *
+ahead_at(struct zs_trace_cook *c, unsigned i)
+{
+	return &c->ahead[(c->first + i) % AHEAD];
+}
+
+/* Where in the ring an entry is at stage s of its hint. */
+#define STAGE_AT(s) ((unsigned)(ZS_BIND_AHEAD - 1 - (s)) * SPACING)
+
 /* Read one more event into the ring (there is room, and no end or error in it yet). */
 static void
 read_ahead(struct zs_trace_cook *c)
 {
-	struct ahead *a = &c->ahead[(c->first + c->nahead) % AHEAD];
+	struct ahead *a = ahead_at(c, c->nahead);
 	const struct zs_trace_event *ev = a->ev;
 
 	a->tally.n = a->tally.pcpu_drain = a->tally.zone_locked = a->tally.other = 0;
@@ -350,32 +360,30 @@ fill(struct zs_trace_cook *c)
 static inline void
 look_ahead(struct zs_trace_cook *c)
 {
-	struct ahead *a = &c->ahead[(c->first + (ZS_BIND_AHEAD - 1) * SPACING) % AHEAD];
-	const struct pfn_group *g;
-	uint32_t v, b[ZS_BIND_AHEAD];
-	uint64_t pfn;
+	struct ahead *a = ahead_at(c, STAGE_AT(0));
+	const struct zs_trace_event *before = ahead_at(c, STAGE_AT(0) - 1)->ev;
+	uint32_t b[ZS_BIND_AHEAD];
+	uint64_t pfn = a->ev->pfn;
 
 	if (c->nahead != AHEAD || c->ahead_end)
 		return;
-	pfn = a->ev->pfn;
 	/*
 	 * No hint for an allocation (its pfn is new but for a lost free), nor for a pfn
 	 * in the group of the event read before it: real traces run through
 	 * neighbouring pfns, whose group and bindings that event has just brought in
 	 * (on the hog trace these lookups cost more than they saved).
 	 */
-	if (a->ev->ev != ZS_TEV_ALLOC && (pfn ^ c->ahead[(c->first + (ZS_BIND_AHEAD - 1) * SPACING - 1) % AHEAD].ev->pfn) >>
-	    GROUP_BITS) {
-		g = find_group(c, (pfn >> GROUP_BITS) + 1);
-		v = g ? g->val[pfn & (GROUP - 1)] : 0;
+	if (a->ev->ev != ZS_TEV_ALLOC && (pfn >> GROUP_BITS) != (before->pfn >> GROUP_BITS)) {
+		const struct pfn_group *g = find_group(c, (pfn >> GROUP_BITS) + 1);
+		uint32_t v = g ? g->val[pfn & (GROUP - 1)] : 0;
+
 		/* ZS_NIL for none, and for one the pagemap's index holds */
 		a->bind = VAL_STATE(v) == ST_LIVE && VAL_BIND(v) != BIND_UNKEPT
 				  ? bind_decode(VAL_BIND(v))
 				  : ZS_NIL;
 	}
 	for (int stage = 0; stage < ZS_BIND_AHEAD; stage++)
-		b[stage] = c->ahead[(c->first + (unsigned)(ZS_BIND_AHEAD - 1 - stage) * SPACING) %
-				    AHEAD].bind;
+		b[stage] = ahead_at(c, STAGE_AT(stage))->bind;
 	if ((b[0] & b[1] & b[2]) != ZS_NIL)
 		c->prefetch.fn(c->prefetch.arg, b);
 }
