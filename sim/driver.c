@@ -290,7 +290,7 @@ dispatch(struct src_ctx *c)
 
 		ZS_BUG_ON(a->have_req || a->in_flight); /* the source broke the closed loop */
 		a->req = q;
-		a->thread->cpu = (int)(q.cpu % (unsigned)r->m->nr_cpus);
+		a->thread->cpu = (int)zs_cpu_index(r->m, q.cpu);
 		a->have_req = 1;
 		a->in_flight = 1;
 		c->inflight++;

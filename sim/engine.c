@@ -553,7 +553,10 @@ cpu_slice_end(struct zs_cpu *c, struct zs_thread *t)
 static inline struct zs_cpu *
 cpu_of(const struct zs_thread *t)
 {
-	return &t->engine->cpus[(unsigned)t->cpu % (unsigned)t->engine->sp.nr_cpus];
+	unsigned c = (unsigned)t->cpu, n = (unsigned)t->engine->sp.nr_cpus;
+
+	/* no division for the usual thread, whose CPU is one of the machine's */
+	return &t->engine->cpus[c < n ? c : c % n];
 }
 
 /* t becomes runnable on c: sched_enqueue before it looks at c's current thread. */

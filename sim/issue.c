@@ -374,7 +374,7 @@ count_touch(struct actor *ac, uint32_t pfn)
 {
 	struct src_ctx *c = ac->c;
 	struct zs_machine *m = c->run->m;
-	int from = m->cpu_node[ac->req.cpu % (unsigned)m->nr_cpus];
+	int from = m->cpu_node[zs_cpu_index(m, ac->req.cpu)];
 	int to = zs_pfn_zone(m, pfn)->node;
 
 	c->touches++;
@@ -392,7 +392,7 @@ zs_drv_issue(struct actor *ac)
 	uint64_t key = zs_pagemap_key(c->idx, q->handle);
 	uint32_t b;
 
-	ac->thread->cpu = (int)(q->cpu % (unsigned)vm->machine->nr_cpus);
+	ac->thread->cpu = (int)zs_cpu_index(vm->machine, q->cpu);
 	if (!t->alive || t->killed) {
 		/* an OOM victim still exiting (alloc/exit.c) issues nothing either; its
 		 * source learns of the kill once it is dead and its handles are free */
