@@ -23,6 +23,7 @@
 #define TIN_BUF (1u << 20)
 #define TIN_IN (256u << 10)
 #define TIN_MAX_LINE (64u << 20)
+_Static_assert(TIN_IN <= TIN_BUF, "zs_tin_open copies the first read into the window");
 
 enum tin_kind { TIN_PLAIN, TIN_XZ, TIN_GZ };
 
