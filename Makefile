@@ -15,7 +15,7 @@ BUILD      ?= build
 CC         ?= cc
 # Short memsets and copies (up to 256 bytes: a request, an allocation request) as an
 # unrolled loop of plain stores, not `rep stos` / `rep movs`: on this AMD EPYC machine
-# class a 128-byte request zeroed by `rep stos` and read back at once costs some 8 ns
+# class a 128-byte request zeroed by `rep stos` and read back at once costs about 7 ns
 # (2.6.32 pairs through ops went from 36 to 49 M/s). x86 GCC only; elsewhere it is left out.
 STRINGOP_STRATEGY := unrolled_loop:256:noalign,libcall:-1:noalign
 STRINGOPS  := $(shell echo 'int x;' | $(CC) -Werror -mmemset-strategy=$(STRINGOP_STRATEGY) \

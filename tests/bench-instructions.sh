@@ -22,21 +22,8 @@ instr() { # instructions of the command "$@"
 		sed -n 's/.*Collected : *\([0-9]*\).*/\1/p; s/.*I *refs: *\([0-9,]*\).*/\1/p' | tr -d , | tail -1
 }
 requests() { sed -n 's/^source0_requests: //p' "$1/summary.txt"; }
-scenario() { # scenario KERNEL TRACE: the `replay` bench's machine replaying TRACE
-	z=DMA32
-	[ "$1" = 2.4 ] && z=Normal
-	printf 'machine:\n  cpus: 2\n  hz: 250\n  swap: 256MiB\n  nodes:\n    - zones:\n' >"$tmp/s-$1.yaml"
-	printf '        - {type: DMA, size: 16MiB}\n        - {type: %s, size: 1008MiB}\n' "$z" >>"$tmp/s-$1.yaml"
-	printf 'workload:\n  - {type: trace, path: "%s"}\nduration: auto\n' "$2" >>"$tmp/s-$1.yaml"
-	echo "$tmp/s-$1.yaml"
-}
-
-./zsim trace convert tests/fixtures/perf-anon-hog-256m.txt.xz "$tmp/hog.zst" >/dev/null
-# the Zipf stream as the replay bench generates it (it keeps the file when asked)
-ZSIM_BENCH_KEEP=1 ./build/zsim-bench replay >/dev/null &
-pid=$!
-wait $pid
-mv "/tmp/zsim-bench-$pid-zipf.zst" "$tmp/zipf.zst"
+. tests/bench-streams.sh
+make_streams
 
 for k in 2.6.32 2.6.18 2.4; do
 	kv=$k

@@ -1,0 +1,22 @@
+# bench-streams.sh - sourced by tests/bench-instructions.sh and tests/bench-whole-run.sh:
+# the `replay` bench's two streams and its machine, written into $tmp (set by the caller).
+# Run from the top directory after `make bench` built build/zsim-bench and zsim.
+
+scenario() { # scenario KERNEL TRACE: the `replay` bench's machine replaying TRACE
+	f="$tmp/s-$1-$(basename "$2" .zst).yaml"
+	z=DMA32
+	[ "$1" = 2.4 ] && z=Normal
+	printf 'machine:\n  cpus: 2\n  hz: 250\n  swap: 256MiB\n  nodes:\n    - zones:\n' >"$f"
+	printf '        - {type: DMA, size: 16MiB}\n        - {type: %s, size: 1008MiB}\n' "$z" >>"$f"
+	printf 'workload:\n  - {type: trace, path: "%s"}\nduration: auto\n' "$2" >>"$f"
+	echo "$f"
+}
+
+make_streams() { # $tmp/hog.zst (the hog fixture, native) and $tmp/zipf.zst (the Zipf stream)
+	./zsim trace convert tests/fixtures/perf-anon-hog-256m.txt.xz "$tmp/hog.zst" >/dev/null
+	# the Zipf stream as the replay bench generates it (it keeps the file when asked)
+	ZSIM_BENCH_KEEP=1 ./build/zsim-bench replay >/dev/null &
+	pid=$!
+	wait $pid
+	mv "/tmp/zsim-bench-$pid-zipf.zst" "$tmp/zipf.zst"
+}
