@@ -257,6 +257,17 @@ keeper_of(const struct zs_pagemap *pm, uint64_t key)
 	return source < pm->nkeep ? pm->keep[source] : NULL;
 }
 
+/* k->get(handle), without the call when the keeper's current handle is asked for. */
+static inline uint32_t
+keeper_get(const struct zs_bind_keeper *k, uint64_t handle)
+{
+	const struct zs_bind_cur *cur = k->cur;
+
+	if (cur && cur->valid && cur->handle == handle)
+		return cur->bind;
+	return k->get(k->ctx, handle);
+}
+
 /* How many steps of the probe cycle slot h's entry lies past its home. */
 static inline uint64_t
 dist(const struct slot *ix, uint64_t cap, uint64_t h)
@@ -312,20 +323,15 @@ grow(struct zs_pagemap *pm)
 	free(old);
 }
 
-uint32_t
-zs_pagemap_find(struct zs_pagemap *pm, uint64_t key)
+/* zs_pagemap_find in the index (apart: a replay's keeper answers without it, and
+ * then nothing saves the registers the probe needs) */
+static __attribute__((noinline)) uint32_t
+index_find(struct zs_pagemap *pm, uint64_t key)
 {
-	const struct zs_bind_keeper *k = keeper_of(pm, key);
 	uint64_t cap = pm->index_cap;
-	uint32_t word;
+	uint32_t word, b;
 	uint64_t h, d = 0;
-	uint32_t b;
 
-	if (k) {
-		b = k->get(k->ctx, key & HANDLE_MASK);
-		if (b != ZS_BIND_UNKEPT)
-			return b;
-	}
 	word = hash_word(key);
 	h = word & (cap - 1);
 	for (;; h = next_slot(h, cap), d++) {
@@ -346,6 +352,20 @@ zs_pagemap_find(struct zs_pagemap *pm, uint64_t key)
 	pm->hint_slot = h;
 	pm->hint_b = b;
 	return b;
+}
+
+uint32_t
+zs_pagemap_find(struct zs_pagemap *pm, uint64_t key)
+{
+	const struct zs_bind_keeper *k = keeper_of(pm, key);
+
+	if (k) {
+		uint32_t b = keeper_get(k, key & HANDLE_MASK);
+
+		if (b != ZS_BIND_UNKEPT)
+			return b;
+	}
+	return index_find(pm, key);
 }
 
 uint32_t
@@ -401,24 +421,14 @@ slab_release(struct zs_pagemap *pm, uint32_t idx)
 	pm->live--;
 }
 
-void
-zs_pagemap_remove(struct zs_pagemap *pm, uint32_t idx)
+/* zs_pagemap_remove from the index (apart, as index_find) */
+static __attribute__((noinline)) void
+index_remove(struct zs_pagemap *pm, uint32_t idx, uint64_t key)
 {
-	uint64_t key = pm->slab[idx].key;
-	const struct zs_bind_keeper *k = keeper_of(pm, key);
 	uint64_t cap = pm->index_cap;
 	struct slot *ix = pm->index;
 	uint64_t hole;
 
-	if (k) {
-		int kept = k->get(k->ctx, key & HANDLE_MASK) == idx;
-
-		k->set(k->ctx, key & HANDLE_MASK, ZS_NIL);
-		if (kept) {
-			slab_release(pm, idx);
-			return;
-		}
-	}
 	if (pm->hint_gen == pm->gen && pm->hint_b == idx) {
 		hole = pm->hint_slot;
 	} else {
@@ -439,6 +449,24 @@ zs_pagemap_remove(struct zs_pagemap *pm, uint32_t idx)
 	ix[hole].b = ZS_NIL;
 	pm->indexed--;
 	slab_release(pm, idx);
+}
+
+void
+zs_pagemap_remove(struct zs_pagemap *pm, uint32_t idx)
+{
+	uint64_t key = pm->slab[idx].key;
+	const struct zs_bind_keeper *k = keeper_of(pm, key);
+
+	if (k) {
+		int kept = keeper_get(k, key & HANDLE_MASK) == idx;
+
+		k->set(k->ctx, key & HANDLE_MASK, ZS_NIL);
+		if (kept) {
+			slab_release(pm, idx);
+			return;
+		}
+	}
+	index_remove(pm, idx, key);
 }
 
 struct zs_binding *

@@ -87,12 +87,25 @@ struct zs_bind_prefetch {
 	void *arg;
 };
 
+/*
+ * What get() says of one handle, kept up to date by the keeper so that the
+ * pagemap can read it without a call: while valid, get(handle) is bind.  (The
+ * cook's is the handle of the request being issued, which the driver looks up
+ * once or twice.)
+ */
+struct zs_bind_cur {
+	uint64_t handle;
+	uint32_t bind;
+	int valid;
+};
+
 struct zs_bind_keeper {
 	void *ctx;
 	uint32_t (*get)(void *ctx, uint64_t handle);
 	int (*set)(void *ctx, uint64_t handle, uint32_t b);
 	/* optional (NULL): from now on give p the bindings of the requests read ahead */
 	void (*prefetch)(void *ctx, const struct zs_bind_prefetch *p);
+	const struct zs_bind_cur *cur; /* optional (NULL) */
 };
 
 struct zs_pagemap *zs_pagemap_create(void);

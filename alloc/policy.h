@@ -32,7 +32,7 @@ struct zs_error;
 enum zs_alloc_status { ZS_ALLOC_DONE = 0, ZS_ALLOC_BLOCKED = 1 };
 
 struct zs_alloc_req {
-	/* set by the driver */
+	/* set by the driver (each of them: it clears the request only from step on) */
 	struct zs_thread *thread; /* sleeps when the allocation blocks */
 	struct zs_task *task;     /* `current` */
 	uint32_t gfp;             /* in the model's own numbering */

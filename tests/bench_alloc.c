@@ -16,6 +16,7 @@
  *   - hot loop: allocate and free the same page at once (2.4.0 splits and
  *     re-merges a large block on every pair: its worst case).
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,11 +78,18 @@ alloc_one(struct bvm *b)
 {
 	struct zs_alloc_req req;
 
-	memset(&req, 0, sizeof(req));
+	/* as the driver's alloc_start: the model's part (step on) cleared, each field before it set */
+	memset(&req.step, 0, sizeof(req) - offsetof(struct zs_alloc_req, step));
+	req.thread = NULL;
+	req.task = NULL;
 	req.gfp = b->gfp;
+	req.order = 0;
+	req.cpu = 0;
 	req.kind = ZS_KIND_KERNEL;
 	req.node = -1;
 	req.pfn = ZS_NIL;
+	req.pref_node = -1;
+	req.policy = "default";
 	if (b->vm->ops->alloc(b->vm, &req) != ZS_ALLOC_DONE || req.pfn == ZS_NIL)
 		abort(); /* a 1 GiB machine with 4096 pages in use never blocks */
 	return req.pfn;

@@ -159,7 +159,7 @@ tag(struct zs_request *q, const struct phase *ph, unsigned i, struct zs_error *e
 	q->time += ph->start;
 	q->handle |= (uint64_t)i << ZS_GEN_HANDLE_BITS;
 	q->task |= i << ZS_GEN_TASK_BITS;
-	if (q->attrs.parent_task) {
+	if (q->type == ZS_REQ_TASK_START && q->attrs.parent_task) { /* attrs: request.h */
 		/* a script parent within the phase: its task number moves the same way */
 		if (q->attrs.parent_task - 1 >= ZS_GEN_TASK_LIMIT)
 			return zs_error_set(err, EX_DATAERR,

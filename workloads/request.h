@@ -49,6 +49,8 @@ struct zs_request {
 	uint8_t root;          /* runs as uid 0 */
 	uint8_t kthread;       /* a kernel context (PF_KTHREAD): never an OOM victim */
 	char comm[16];
+	/* TASK_START only, and read for nothing else: a source may leave it as it was in
+	 * other requests (the trace source clears only the fields before it) */
 	struct zs_task_attrs attrs; /* uid, caps, oom_adj, cpu time, age, extra_vm, parent */
 };
 

@@ -111,8 +111,8 @@ struct zs_trace_cook {
 		int rc;
 		uint64_t lines, bad_lines, lost_events;
 		struct zs_trace_tally tally; /* the other events the read passed over */
-		uint32_t bind;               /* the hint: ZS_NIL none */
 	} ahead[AHEAD];
+	uint32_t hint[AHEAD]; /* ahead[i]'s hint, the binding its pfn had: ZS_NIL none */
 	struct zs_error ahead_err; /* the error of an entry whose rc is -1 (the ring's last) */
 	/*
 	 * first between nahead and ahead_end: look_ahead tests those two just after
@@ -134,10 +134,8 @@ struct zs_trace_cook {
 	 * that event: what the keeper says of it while the driver issues it.
 	 */
 	struct {
-		uint64_t pfn;
+		struct zs_bind_cur k; /* handle: the pfn; what the keeper's cur points at */
 		uint32_t *slot;
-		uint32_t bind;
-		int valid;
 	} cur;
 	struct zs_bind_keeper keeper;
 };
@@ -239,15 +237,13 @@ rebuild(struct zs_trace_cook *c)
 	return 0;
 }
 
-/* The slot for pfn (0 when nothing is known of it); NULL when out of memory. */
-static uint32_t *
-find_or_add(struct zs_trace_cook *c, uint64_t pfn)
+/* A new group for key (absent), rebuilding the table if full; NULL when out of memory. */
+static __attribute__((noinline)) struct pfn_group *
+add_group(struct zs_trace_cook *c, uint64_t key)
 {
-	uint64_t key = (pfn >> GROUP_BITS) + 1, i;
-	struct pfn_group *g = find_group(c, key);
+	uint64_t i;
+	struct pfn_group *g;
 
-	if (g)
-		return &g->val[pfn & (GROUP - 1)];
 	if ((c->used + 1) * 8 > c->cap * 7 && rebuild(c) < 0)
 		return NULL;
 	i = group_of(c, key);
@@ -257,6 +253,22 @@ find_or_add(struct zs_trace_cook *c, uint64_t pfn)
 	memset(g, 0, sizeof(*g));
 	g->key = key;
 	c->used++;
+	return g;
+}
+
+/*
+ * The slot for pfn (0 when nothing is known of it); NULL when out of memory.
+ * Inline, the adding apart: it runs once a page event, and as one call with
+ * the rebuild in it, it saved every register the rebuild needs each time.
+ */
+static inline uint32_t *
+find_or_add(struct zs_trace_cook *c, uint64_t pfn)
+{
+	uint64_t key = (pfn >> GROUP_BITS) + 1;
+	struct pfn_group *g = find_group(c, key);
+
+	if (!g && !(g = add_group(c, key)))
+		return NULL;
 	return &g->val[pfn & (GROUP - 1)];
 }
 
@@ -326,16 +338,17 @@ ahead_at(struct zs_trace_cook *c, unsigned i)
 #define STAGE_AT(s) ((unsigned)(ZS_BIND_AHEAD - 1 - (s)) * SPACING)
 
 /* Read one more event into the ring (there is room, and no end or error in it yet). */
-static void
+static inline __attribute__((always_inline)) void
 read_ahead(struct zs_trace_cook *c)
 {
-	struct ahead *a = ahead_at(c, c->nahead);
+	unsigned i = (c->first + c->nahead) % AHEAD;
+	struct ahead *a = &c->ahead[i];
 	const struct zs_trace_event *ev = a->ev;
 
 	a->tally.n = a->tally.pcpu_drain = a->tally.zone_locked = a->tally.other = 0;
 	a->rc = zs_trace_read_pages(c->r, a->ev, &a->tally, &c->ahead_err);
 	zs_trace_counts_now(c->r, &a->lines, &a->bad_lines, &a->lost_events);
-	a->bind = ZS_NIL;
+	c->hint[i] = ZS_NIL;
 	c->nahead++;
 	c->ahead_end = a->rc != 1;
 	if (a->rc == 1) {
@@ -348,11 +361,22 @@ read_ahead(struct zs_trace_cook *c)
 }
 
 /* Fill the ring, up to an end or an error. */
-static inline void
+static __attribute__((noinline)) void
 fill(struct zs_trace_cook *c)
 {
 	while (c->nahead < AHEAD && !c->ahead_end)
 		read_ahead(c);
+}
+
+/* The same, for an event just taken from a full ring: one read, inline (no call
+ * to save registers for, once an event). */
+static inline void
+refill(struct zs_trace_cook *c)
+{
+	if (c->nahead == AHEAD - 1 && !c->ahead_end)
+		read_ahead(c);
+	else
+		fill(c);
 }
 
 /*
@@ -367,10 +391,11 @@ fill(struct zs_trace_cook *c)
 static inline void
 look_ahead(struct zs_trace_cook *c)
 {
-	struct ahead *a = ahead_at(c, STAGE_AT(0));
+	unsigned at = (c->first + STAGE_AT(0)) % AHEAD;
+	const struct zs_trace_event *ev = c->ahead[at].ev;
 	const struct zs_trace_event *before = ahead_at(c, STAGE_AT(0) - 1)->ev;
 	uint32_t b[ZS_BIND_AHEAD];
-	uint64_t pfn = a->ev->pfn;
+	uint64_t pfn = ev->pfn;
 
 	if (c->nahead != AHEAD || c->ahead_end)
 		return;
@@ -380,17 +405,17 @@ look_ahead(struct zs_trace_cook *c)
 	 * neighbouring pfns, whose group and bindings that event has just brought in
 	 * (on the hog trace these lookups cost more than they saved).
 	 */
-	if (a->ev->ev != ZS_TEV_ALLOC && (pfn >> GROUP_BITS) != (before->pfn >> GROUP_BITS)) {
+	if (ev->ev != ZS_TEV_ALLOC && (pfn >> GROUP_BITS) != (before->pfn >> GROUP_BITS)) {
 		const struct pfn_group *g = find_group(c, (pfn >> GROUP_BITS) + 1);
 		uint32_t v = g ? g->val[pfn & (GROUP - 1)] : 0;
 
 		/* ZS_NIL for none, and for one the pagemap's index holds */
-		a->bind = VAL_STATE(v) == ST_LIVE && VAL_BIND(v) != BIND_UNKEPT
+		c->hint[at] = VAL_STATE(v) == ST_LIVE && VAL_BIND(v) != BIND_UNKEPT
 				  ? bind_decode(VAL_BIND(v))
 				  : ZS_NIL;
 	}
 	for (int stage = 0; stage < ZS_BIND_AHEAD; stage++)
-		b[stage] = ahead_at(c, STAGE_AT(stage))->bind;
+		b[stage] = c->hint[(c->first + STAGE_AT(stage)) % AHEAD];
 	if ((b[0] & b[1] & b[2]) != ZS_NIL)
 		c->prefetch.fn(c->prefetch.arg, b);
 }
@@ -448,7 +473,7 @@ read_raw(struct zs_trace_cook *c, struct zs_error *err)
 
 	c->raw = a->ev;
 	a->ev = old;
-	fill(c);
+	refill(c);
 	if (c->prefetch.fn)
 		look_ahead(c);
 	return rc;
@@ -463,10 +488,10 @@ oom(struct zs_error *err)
 static inline void
 set_cur(struct zs_trace_cook *c, uint64_t pfn, uint32_t *slot, uint32_t bind)
 {
-	c->cur.pfn = pfn;
+	c->cur.k.handle = pfn;
 	c->cur.slot = slot;
-	c->cur.bind = bind;
-	c->cur.valid = 1;
+	c->cur.k.bind = bind;
+	c->cur.k.valid = 1;
 }
 
 /* An allocation: returns 1 with *pe set (maybe an implied FREE, the ALLOC pending). */
@@ -574,10 +599,10 @@ zs_trace_cook_next(struct zs_trace_cook *c, struct zs_page_event *pe, struct zs_
 		/* the implied FREE before it was issued: the slot holds what is left */
 		*pe = c->pending;
 		c->have_pending = 0;
-		c->cur.bind = bind_decode(VAL_BIND(*c->cur.slot));
+		c->cur.k.bind = bind_decode(VAL_BIND(*c->cur.slot));
 		return 1;
 	}
-	c->cur.valid = 0;
+	c->cur.k.valid = 0;
 	for (;;) {
 		int rc = read_raw(c, err);
 
@@ -616,8 +641,8 @@ keeper_get(void *ctx, uint64_t pfn)
 	const struct pfn_group *g;
 	uint32_t v;
 
-	if (c->cur.valid && pfn == c->cur.pfn)
-		return c->cur.bind;
+	if (c->cur.k.valid && pfn == c->cur.k.handle)
+		return c->cur.k.bind;
 	g = find_group(c, (pfn >> GROUP_BITS) + 1);
 	v = g ? g->val[pfn & (GROUP - 1)] : 0;
 	return VAL_STATE(v) == ST_LIVE ? bind_decode(VAL_BIND(v)) : ZS_NIL;
@@ -631,8 +656,8 @@ keeper_set(void *ctx, uint64_t pfn, uint32_t b)
 	uint32_t field = b == ZS_NIL ? 0 : b <= BIND_MAX ? b + 1 : BIND_UNKEPT;
 	uint32_t *s;
 
-	if (c->cur.valid && pfn == c->cur.pfn) {
-		c->cur.bind = bind_decode(field);
+	if (c->cur.k.valid && pfn == c->cur.k.handle) {
+		c->cur.k.bind = bind_decode(field);
 		s = c->cur.slot;
 	} else {
 		struct pfn_group *g = find_group(c, (pfn >> GROUP_BITS) + 1);
@@ -660,7 +685,11 @@ const struct zs_bind_keeper *
 zs_trace_cook_keeper(struct zs_trace_cook *c)
 {
 	c->keeper = (struct zs_bind_keeper){
-		.ctx = c, .get = keeper_get, .set = keeper_set, .prefetch = keeper_prefetch};
+		.ctx = c,
+		.get = keeper_get,
+		.set = keeper_set,
+		.prefetch = keeper_prefetch,
+		.cur = &c->cur.k};
 	return &c->keeper;
 }
 

@@ -17,6 +17,7 @@
  */
 #include <inttypes.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -192,7 +193,9 @@ again:
 	if (when < 0)
 		return -1;
 	t->last_line = pe.line;
-	memset(req, 0, sizeof(*req));
+	/* all but the task attributes, which nothing reads of a page request (request.h):
+	 * three-fifths of the request, and this is once a replayed event */
+	memset(req, 0, offsetof(struct zs_request, attrs));
 	req->time = when;
 	req->task = pe.pid;
 	req->cpu = pe.cpu;
