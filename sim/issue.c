@@ -14,13 +14,12 @@
 
 /* ---- task map ---- */
 
-static uint32_t
-task_lookup(struct src_ctx *c, uint32_t key)
+/* task_lookup past its memo: the probe of the map, out of line */
+static __attribute__((noinline)) uint32_t
+task_probe(struct src_ctx *c, uint32_t key)
 {
 	if (!c->tcap)
 		return ZS_NIL;
-	if (key == c->memo_key && c->memo_id != ZS_NIL)
-		return c->memo_id;
 	for (uint32_t h = (key * 2654435761u) & (c->tcap - 1);; h = (h + 1) & (c->tcap - 1)) {
 		if (c->tkeys[h] == UINT64_MAX)
 			return ZS_NIL;
@@ -30,6 +29,16 @@ task_lookup(struct src_ctx *c, uint32_t key)
 			return c->memo_id;
 		}
 	}
+}
+
+/* The vm task id of the source's task number key, ZS_NIL if none: the last one
+ * found inline (a request's task is nearly always the one before's). */
+static inline uint32_t
+task_lookup(struct src_ctx *c, uint32_t key)
+{
+	if (c->tcap && key == c->memo_key && c->memo_id != ZS_NIL)
+		return c->memo_id;
+	return task_probe(c, key);
 }
 
 static void
@@ -245,7 +254,10 @@ alloc_finish(struct actor *ac)
 	int killed = ac->owner != ZS_NIL && bd->task == ZS_NIL;
 	/* the source freed the handle while the allocation slept (the index may be reused) */
 	int gone = ac->bind_gone;
-	const char *path = a->path >= 0 && a->path < vm->ops->nr_paths ? vm->ops->paths[a->path] : "";
+	/* the exit's name, for events.csv only */
+	const char *path = vm->event_fn && a->path >= 0 && a->path < vm->ops->nr_paths
+				   ? vm->ops->paths[a->path]
+				   : "";
 	const struct zs_request *fb = &ac->req; /* nothing below issues a request */
 
 	ac->state = ACT_IDLE;
@@ -356,8 +368,8 @@ start_parent(struct src_ctx *c, struct zs_task *t, const struct zs_task_attrs *a
 		zs_task_fork_link(vm, p, t);
 }
 
-struct zs_task *
-zs_drv_req_target(struct src_ctx *c, const struct zs_request *q)
+static inline struct zs_task *
+req_target(struct src_ctx *c, const struct zs_request *q)
 {
 	struct zs_vm *vm = c->run->vm;
 	struct zs_task *t = req_task(c, q);
@@ -372,6 +384,12 @@ zs_drv_req_target(struct src_ctx *c, const struct zs_request *q)
 		task_store(c, q->task, t->id);
 	}
 	return t;
+}
+
+struct zs_task *
+zs_drv_req_target(struct src_ctx *c, const struct zs_request *q)
+{
+	return req_target(c, q);
 }
 
 /* A reference of ac's request lands on pfn: local or remote to the CPU it ran on. */
@@ -394,7 +412,7 @@ zs_drv_issue(struct actor *ac)
 	struct src_ctx *c = ac->c;
 	struct zs_vm *vm = c->run->vm;
 	struct zs_request *q = &ac->req;
-	struct zs_task *t = zs_drv_req_target(c, q);
+	struct zs_task *t = req_target(c, q);
 	uint64_t key = zs_pagemap_key(c->idx, q->handle);
 	uint32_t b;
 
