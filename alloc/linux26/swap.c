@@ -88,8 +88,11 @@ zs26_page_evictable(struct zs_vm *vm, const struct zs_page *p)
 	return !(p->flags & ZS26_PG_MLOCKED);
 }
 
-void
-zs26_add_page_to_lru(struct zs_vm *vm, uint32_t pfn, int lru)
+/* A page onto / off its LRU list, inline for this file's hot callers (a pagevec's
+ * drain, a freed page's removal: once a replayed event each); the exported
+ * zs26_add_page_to_lru / zs26_del_page_from_lru below are the same. */
+static inline __attribute__((always_inline)) void
+add_to_lru(struct zs_vm *vm, uint32_t pfn, int lru)
 {
 	struct zs_page *p = &vm->machine->pages[pfn];
 
@@ -99,8 +102,8 @@ zs26_add_page_to_lru(struct zs_vm *vm, uint32_t pfn, int lru)
 	p->flags |= ZS_PG_LRU;
 }
 
-void
-zs26_del_page_from_lru(struct zs_vm *vm, uint32_t pfn)
+static inline __attribute__((always_inline)) void
+del_from_lru(struct zs_vm *vm, uint32_t pfn)
 {
 	struct zs_page *p = &vm->machine->pages[pfn];
 	int l = p->list - ZS26_LST_LRU;
@@ -108,6 +111,18 @@ zs26_del_page_from_lru(struct zs_vm *vm, uint32_t pfn)
 	ZS_BUG_ON(l < 0 || l >= ZS26_NR_LRU);
 	zs_list_del(vm->machine->pages, &lruvec_of(vm, pfn)->lru[l], pfn);
 	p->flags &= ~ZS_PG_LRU;
+}
+
+void
+zs26_add_page_to_lru(struct zs_vm *vm, uint32_t pfn, int lru)
+{
+	add_to_lru(vm, pfn, lru);
+}
+
+void
+zs26_del_page_from_lru(struct zs_vm *vm, uint32_t pfn)
+{
+	del_from_lru(vm, pfn);
 }
 
 /* KERNEL: 2.6.32 mm/swap.c update_page_reclaim_stat() */
@@ -135,7 +150,7 @@ pagevec_lru_add(struct zs_vm *vm, struct zs_list *pv, int lru)
 		if (k->kver == ZS_KV_2632)
 			update_page_reclaim_stat(lruvec_of(vm, pfn), zs26_is_file_lru(lru),
 						 zs26_is_active_lru(lru));
-		zs26_add_page_to_lru(vm, pfn, lru);
+		add_to_lru(vm, pfn, lru);
 	}
 }
 
@@ -230,7 +245,7 @@ zs26_lru_forget(struct zs_vm *vm, uint32_t pfn)
 	struct zs_page *p = &vm->machine->pages[pfn];
 
 	if (p->list >= ZS26_LST_LRU && p->list < ZS26_LST_LRU + ZS26_NR_LRU) {
-		zs26_del_page_from_lru(vm, pfn);
+		del_from_lru(vm, pfn);
 	} else if (p->list == ZS26_LST_ISOLATED) {
 		zs26_isolated_forget(vm, pfn); /* a sleeping direct reclaimer held it */
 	} else if (p->list == ZS26_LST_PAGEVEC) {
