@@ -106,6 +106,54 @@ Test(bind_keeper, pagemap_asks_the_keeper_and_indexes_what_it_cannot_keep)
 	zs_pagemap_destroy(pm);
 }
 
+/*
+ * A keeper that publishes its current handle (zs_bind_cur): the pagemap takes
+ * cur's answer without calling get() for that handle, and calls get() for any
+ * other, and the answers are what get() would give in both cases.
+ */
+Test(bind_keeper, pagemap_reads_the_current_handle_without_a_call)
+{
+	static struct array_keeper ak;
+	struct zs_bind_cur cur = {0, ZS_NIL, 0};
+	struct zs_bind_keeper k = {.ctx = &ak, .get = array_get, .set = array_set, .cur = &cur};
+	struct zs_pagemap *pm = zs_pagemap_create();
+	uint64_t s = 11;
+
+	for (unsigned i = 0; i < NHANDLES; i++)
+		ak.cell[i] = ZS_NIL;
+	zs_pagemap_keep(pm, 0, &k);
+	for (int step = 0; step < 20000; step++) {
+		unsigned h = (unsigned)(lcg(&s) % NHANDLES), other = (h + 1) % NHANDLES;
+		uint32_t b;
+
+		/* the source returns a request for h: its keeper publishes h */
+		cur.handle = h;
+		cur.bind = ak.cell[h];
+		cur.valid = (int)(lcg(&s) % 4 != 0); /* sometimes it does not */
+		unsigned gets = ak.gets;
+
+		b = zs_pagemap_find(pm, zs_pagemap_key(0, h));
+		cr_assert_eq(b, ak.cell[h] == ZS_BIND_UNKEPT ? b : ak.cell[h]);
+		cr_assert_eq(ak.gets, gets + !cur.valid, "step %d: cur %s, %u calls", step,
+			     cur.valid ? "valid" : "invalid", ak.gets - gets);
+		gets = ak.gets;
+		(void)zs_pagemap_find(pm, zs_pagemap_key(0, other));
+		cr_assert_eq(ak.gets, gets + 1, "another handle is asked of get()");
+		if (b == ZS_NIL) {
+			b = zs_pagemap_insert(pm, zs_pagemap_key(0, h));
+			cur.bind = ak.cell[h]; /* the keeper keeps cur up to date */
+			cr_assert_eq(zs_pagemap_find(pm, zs_pagemap_key(0, h)), b);
+		} else if (lcg(&s) % 2) {
+			gets = ak.gets;
+			zs_pagemap_remove(pm, b);
+			cr_assert_eq(ak.gets, gets + !cur.valid, "the removal's own look-up too");
+			cr_assert_eq(ak.cell[h], ZS_NIL);
+			cur.bind = ZS_NIL;
+		}
+	}
+	zs_pagemap_destroy(pm);
+}
+
 static struct zs_trace_cook *
 cook_of(void (*write)(struct zs_trace_writer *, uint64_t *), char *path)
 {
