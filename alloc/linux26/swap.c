@@ -92,13 +92,12 @@ zs26_page_evictable(struct zs_vm *vm, const struct zs_page *p)
  * drain, a freed page's removal: once a replayed event each); the exported
  * zs26_add_page_to_lru / zs26_del_page_from_lru below are the same. */
 static inline __attribute__((always_inline)) void
-add_to_lru(struct zs_vm *vm, uint32_t pfn, int lru)
+add_to_lru(struct zs_vm *vm, struct zs26_lruvec *lv, uint32_t pfn, int lru)
 {
 	struct zs_page *p = &vm->machine->pages[pfn];
 
 	ZS_BUG_ON(p->list != ZS_LST_NONE);
-	zs_list_add(vm->machine->pages, &lruvec_of(vm, pfn)->lru[lru], pfn,
-		    (uint8_t)(ZS26_LST_LRU + lru));
+	zs_list_add(vm->machine->pages, &lv->lru[lru], pfn, (uint8_t)(ZS26_LST_LRU + lru));
 	p->flags |= ZS_PG_LRU;
 }
 
@@ -116,7 +115,7 @@ del_from_lru(struct zs_vm *vm, uint32_t pfn)
 void
 zs26_add_page_to_lru(struct zs_vm *vm, uint32_t pfn, int lru)
 {
-	add_to_lru(vm, pfn, lru);
+	add_to_lru(vm, lruvec_of(vm, pfn), pfn, lru);
 }
 
 void
@@ -144,13 +143,13 @@ pagevec_lru_add(struct zs_vm *vm, struct zs_list *pv, int lru)
 	/* in the order they were added: the first one added ends deepest in the list */
 	while ((pfn = zs_list_pop_head(vm->machine->pages, pv)) != ZS_NIL) {
 		struct zs_page *p = &vm->machine->pages[pfn];
+		struct zs26_lruvec *lv = lruvec_of(vm, pfn); /* the page's zone, once */
 
 		if (zs26_is_active_lru(lru))
 			p->flags |= ZS_PG_ACTIVE;
 		if (k->kver == ZS_KV_2632)
-			update_page_reclaim_stat(lruvec_of(vm, pfn), zs26_is_file_lru(lru),
-						 zs26_is_active_lru(lru));
-		add_to_lru(vm, pfn, lru);
+			update_page_reclaim_stat(lv, zs26_is_file_lru(lru), zs26_is_active_lru(lru));
+		add_to_lru(vm, lv, pfn, lru);
 	}
 }
 
