@@ -10,7 +10,7 @@
 #     replay, ticks.csv and summary.txt);
 #   - instructions per allocator event of the `replay` bench's Zipf stream, steady
 #     state: a 2 s run less a 1 s run, over the events between.
-# Takes several minutes (callgrind runs some 50 times slower).
+# Takes about half a minute here (callgrind runs some 50 times slower).
 set -eu
 command -v valgrind >/dev/null || { echo "needs valgrind (apt-get install valgrind)" >&2; exit 69; }
 [ -x build/zsim-bench ] && [ -x zsim ] || { echo "run make bench first" >&2; exit 66; }
