@@ -16,25 +16,29 @@ _Static_assert(ZS_MAX_ORDER_LIMIT <= 16, "every model's orders fit zs_binding.or
 _Static_assert(ZS_NR_KINDS <= 8, "enum zs_page_kind fits zs_binding.kind");
 
 /*
- * The gfp masks of the bindings.  A run has few distinct masks (a trace a
- * dozen, a scenario one per source), so a binding keeps the index of its mask
- * in a table of the distinct masks seen, which only grows.  A hostile input
- * can name more masks than an index holds (any 32-bit number parses as a
- * mask): the table then stops at GFP_ESCAPE entries, a binding whose mask is
- * not in it has gfp_ix == GFP_ESCAPE, and its full mask is in wide[] beside
- * the slab (allocated at the first such mask, then kept the slab's size).
- * Invariant: masks[0] == 0; masks[0..nr_masks) distinct, each found through
- * mhash; gfp_ix < nr_masks or gfp_ix == GFP_ESCAPE (then wide != NULL).
+ * Interned values: the gfp masks of the bindings, and the high halves of their
+ * keys.  A run has few distinct ones (a trace a dozen masks and one high half,
+ * a scenario a mask per source and a high half per source and 256 tasks), so a
+ * binding keeps the index of its value in a table of the distinct values seen,
+ * which only grows.  A hostile input can name more than an index holds (any
+ * 32-bit number parses as a mask, a trace's pfn has 48 bits): the table then
+ * stops at `escape` entries, a binding whose value is not in it has the index
+ * `escape`, and its value is in wide[] beside the slab (allocated at the first
+ * such value, then kept the slab's size).
+ * Invariant: vals[0] == 0; vals[0..nr) distinct, each found through hash;
+ * a binding's index < nr or == escape (then wide != NULL).
  */
 #define GFP_ESCAPE ((1u << ZS_BIND_GFP_BITS) - 1)
+#define HI_ESCAPE ((1u << ZS_BIND_HI_BITS) - 1)
 
-struct gfp_table {
-	uint32_t *masks;     /* index -> mask */
-	uint32_t nr_masks, cap;
-	uint32_t *mhash;     /* open addressing on the mask: index, ZS_NIL empty */
-	uint32_t mhash_cap;  /* power of two, >= 2 * nr_masks */
-	uint32_t last_mask, last_ix; /* the last mask set: a run repeats it */
-	uint32_t *wide;      /* per binding, the mask of a GFP_ESCAPE binding */
+struct intern {
+	uint32_t *vals;      /* index -> value */
+	uint32_t nr, cap;
+	uint32_t *hash;      /* open addressing on the value: index, ZS_NIL empty */
+	uint32_t hash_cap;   /* power of two, >= 2 * nr */
+	uint32_t escape;     /* the index that says "in wide[]" */
+	uint32_t last_val, last_ix; /* the last value interned: a run repeats it */
+	uint32_t *wide;      /* per binding, the value of an escaped binding */
 };
 
 /* An index slot: the binding and its key's hash word (home slot = word & mask). */
@@ -59,7 +63,8 @@ struct zs_pagemap {
 	uint64_t gen, hint_gen;
 	uint64_t hint_key, hint_slot;
 	uint32_t hint_b;      /* the binding found, ZS_NIL for a miss */
-	struct gfp_table gfp;
+	struct intern gfp;   /* the bindings' gfp masks (gfp_ix) */
+	struct intern hi;    /* the high halves of their keys (key_hi_ix) */
 	/* per source, the keeper of its bindings (NULL: the index holds them) */
 	const struct zs_bind_keeper **keep;
 	unsigned nkeep;
@@ -139,67 +144,125 @@ index_new(uint64_t cap)
 }
 
 static uint32_t
-mask_home(uint32_t mask, uint32_t cap)
+val_home(uint32_t v, uint32_t cap)
 {
-	return (uint32_t)((mask * 2654435761u) >> 7) & (cap - 1);
+	return (uint32_t)((v * 2654435761u) >> 7) & (cap - 1);
 }
 
 static void
-mhash_put(struct gfp_table *g, uint32_t ix)
+hash_put(struct intern *t, uint32_t ix)
 {
-	uint32_t h = mask_home(g->masks[ix], g->mhash_cap);
+	uint32_t h = val_home(t->vals[ix], t->hash_cap);
 
-	while (g->mhash[h] != ZS_NIL)
-		h = (h + 1) & (g->mhash_cap - 1);
-	g->mhash[h] = ix;
+	while (t->hash[h] != ZS_NIL)
+		h = (h + 1) & (t->hash_cap - 1);
+	t->hash[h] = ix;
 }
 
 static void
-gfp_table_init(struct gfp_table *g)
+intern_init(struct intern *t, uint32_t escape)
 {
-	g->cap = 16;
-	g->masks = malloc(g->cap * sizeof(*g->masks));
-	g->mhash_cap = 32;
-	g->mhash = malloc(g->mhash_cap * sizeof(*g->mhash));
-	ZS_BUG_ON(!g->masks || !g->mhash);
-	memset(g->mhash, 0xff, g->mhash_cap * sizeof(*g->mhash));
-	g->masks[0] = 0; /* a new binding's mask */
-	g->nr_masks = 1;
-	mhash_put(g, 0);
-	g->last_mask = 0;
-	g->last_ix = 0;
+	t->cap = 16;
+	t->vals = malloc(t->cap * sizeof(*t->vals));
+	t->hash_cap = 32;
+	t->hash = malloc(t->hash_cap * sizeof(*t->hash));
+	ZS_BUG_ON(!t->vals || !t->hash);
+	memset(t->hash, 0xff, t->hash_cap * sizeof(*t->hash));
+	t->vals[0] = 0; /* what a new binding reads before its value is set */
+	t->nr = 1;
+	hash_put(t, 0);
+	t->escape = escape;
+	t->last_val = 0;
+	t->last_ix = 0;
+	t->wide = NULL;
 }
 
-/* The index of mask in the table, added if new; GFP_ESCAPE when the table is full. */
+static void
+intern_free(struct intern *t)
+{
+	free(t->vals);
+	free(t->hash);
+	free(t->wide);
+}
+
+/* The index of v in the table, added if new; t->escape when the table is full. */
 static uint32_t
-gfp_intern(struct gfp_table *g, uint32_t mask)
+intern_find_or_add(struct intern *t, uint32_t v)
 {
-	uint32_t h = mask_home(mask, g->mhash_cap);
+	uint32_t h = val_home(v, t->hash_cap);
 
-	for (; g->mhash[h] != ZS_NIL; h = (h + 1) & (g->mhash_cap - 1))
-		if (g->masks[g->mhash[h]] == mask)
-			return g->mhash[h];
-	if (g->nr_masks == GFP_ESCAPE)
-		return GFP_ESCAPE;
-	if (g->nr_masks == g->cap) {
-		uint32_t *m = realloc(g->masks, 2 * (size_t)g->cap * sizeof(*m));
+	for (; t->hash[h] != ZS_NIL; h = (h + 1) & (t->hash_cap - 1))
+		if (t->vals[t->hash[h]] == v)
+			return t->hash[h];
+	if (t->nr == t->escape)
+		return t->escape;
+	if (t->nr == t->cap) {
+		uint32_t *m = realloc(t->vals, 2 * (size_t)t->cap * sizeof(*m));
 
 		ZS_BUG_ON(!m);
-		g->masks = m;
-		g->cap *= 2;
+		t->vals = m;
+		t->cap *= 2;
 	}
-	g->masks[g->nr_masks] = mask;
-	if (2 * (g->nr_masks + 1) > g->mhash_cap) {
-		free(g->mhash);
-		g->mhash_cap *= 2;
-		g->mhash = malloc(g->mhash_cap * sizeof(*g->mhash));
-		ZS_BUG_ON(!g->mhash);
-		memset(g->mhash, 0xff, g->mhash_cap * sizeof(*g->mhash));
-		for (uint32_t i = 0; i < g->nr_masks; i++)
-			mhash_put(g, i);
+	t->vals[t->nr] = v;
+	if (2 * (t->nr + 1) > t->hash_cap) {
+		free(t->hash);
+		t->hash_cap *= 2;
+		t->hash = malloc(t->hash_cap * sizeof(*t->hash));
+		ZS_BUG_ON(!t->hash);
+		memset(t->hash, 0xff, t->hash_cap * sizeof(*t->hash));
+		for (uint32_t i = 0; i < t->nr; i++)
+			hash_put(t, i);
 	}
-	mhash_put(g, g->nr_masks);
-	return g->nr_masks++;
+	hash_put(t, t->nr);
+	return t->nr++;
+}
+
+/* intern's rare case, apart: a value other than the last one, or one past the table.
+ * Returns the index for binding idx of a slab of cap slots. */
+static __attribute__((noinline)) uint32_t
+intern_slow(struct intern *t, uint32_t idx, uint32_t cap, uint32_t v)
+{
+	uint32_t ix = v == t->last_val ? t->last_ix : intern_find_or_add(t, v);
+
+	t->last_val = v;
+	t->last_ix = ix;
+	if (ix == t->escape) {
+		if (!t->wide) {
+			t->wide = malloc((size_t)cap * sizeof(*t->wide));
+			ZS_BUG_ON(!t->wide);
+		}
+		t->wide[idx] = v;
+	}
+	return ix;
+}
+
+/* The index binding idx keeps for value v (escape: t->escape, a constant the
+ * fast path folds). */
+static inline uint32_t
+intern(struct intern *t, uint32_t escape, uint32_t idx, uint32_t cap, uint32_t v)
+{
+	if (v != t->last_val || t->last_ix == escape)
+		return intern_slow(t, idx, cap, v);
+	return t->last_ix;
+}
+
+/* The value binding idx keeps at index ix (escape as for intern). */
+static inline uint32_t
+intern_val(const struct intern *t, uint32_t escape, uint32_t idx, uint32_t ix)
+{
+	return ix == escape ? t->wide[idx] : t->vals[ix];
+}
+
+/* The slab grew to cap slots: so does a wide[] in use. */
+static void
+intern_grow(struct intern *t, uint32_t cap)
+{
+	if (t->wide) {
+		uint32_t *w = realloc(t->wide, (size_t)cap * sizeof(*w));
+
+		ZS_BUG_ON(!w);
+		t->wide = w;
+	}
 }
 
 struct zs_pagemap *
@@ -215,7 +278,8 @@ zs_pagemap_create(void)
 	pm->index = index_new(pm->index_cap);
 	pm->free_head = ZS_NIL;
 	pm->hint_gen = UINT64_MAX; /* no hint */
-	gfp_table_init(&pm->gfp);
+	intern_init(&pm->gfp, GFP_ESCAPE);
+	intern_init(&pm->hi, HI_ESCAPE);
 	return pm;
 }
 
@@ -226,9 +290,8 @@ zs_pagemap_destroy(struct zs_pagemap *pm)
 		return;
 	free(pm->slab);
 	free(pm->index);
-	free(pm->gfp.masks);
-	free(pm->gfp.mhash);
-	free(pm->gfp.wide);
+	intern_free(&pm->gfp);
+	intern_free(&pm->hi);
 	free(pm->keep);
 	free(pm);
 }
@@ -246,6 +309,21 @@ zs_pagemap_keep(struct zs_pagemap *pm, unsigned source, const struct zs_bind_kee
 		pm->nkeep = source + 1;
 	}
 	pm->keep[source] = k;
+}
+
+/* Binding idx's key: its low half, and the high half interned. */
+static inline uint64_t
+bind_key(const struct zs_pagemap *pm, uint32_t idx)
+{
+	const struct zs_binding *bd = &pm->slab[idx];
+
+	return (uint64_t)intern_val(&pm->hi, HI_ESCAPE, idx, bd->key_hi_ix) << 32 | bd->key_lo;
+}
+
+uint64_t
+zs_pagemap_key_of(const struct zs_pagemap *pm, uint32_t idx)
+{
+	return bind_key(pm, idx);
 }
 
 /* The keeper of key's source, NULL when the index holds its bindings. */
@@ -342,7 +420,7 @@ index_find(struct zs_pagemap *pm, uint64_t key)
 			b = ZS_NIL;
 			break;
 		}
-		if (s->word == word && pm->slab[s->b].key == key) {
+		if (s->word == word && bind_key(pm, s->b) == key) {
 			b = s->b;
 			break;
 		}
@@ -384,18 +462,17 @@ zs_pagemap_insert(struct zs_pagemap *pm, uint64_t key)
 			ZS_BUG_ON(!s);
 			pm->slab = s;
 			pm->cap *= 2;
-			if (pm->gfp.wide) {
-				uint32_t *w = realloc(pm->gfp.wide, (size_t)pm->cap * sizeof(*w));
-
-				ZS_BUG_ON(!w);
-				pm->gfp.wide = w;
-			}
+			intern_grow(&pm->gfp, pm->cap);
+			intern_grow(&pm->hi, pm->cap);
 		}
 		b = pm->used++;
 	}
 	struct zs_binding *bd = &pm->slab[b];
-	*bd = (struct zs_binding){.key = key, .pfn = ZS_NIL, .task = ZS_NIL, .slot = UINT32_MAX,
-				  .tnext = ZS_NIL, .tprev = ZS_NIL, .state = ZS_BIND_PENDING};
+	uint32_t hi_ix = intern(&pm->hi, HI_ESCAPE, b, pm->cap, (uint32_t)(key >> 32));
+
+	*bd = (struct zs_binding){.key_lo = (uint32_t)key, .ps = UINT32_MAX, .task = ZS_NIL,
+				  .tnext = ZS_NIL, .tprev = ZS_NIL, .state = ZS_BIND_PENDING,
+				  .key_hi_ix = hi_ix};
 	pm->live++;
 	if (k && k->set(k->ctx, key & HANDLE_MASK, b))
 		return b;
@@ -454,7 +531,7 @@ index_remove(struct zs_pagemap *pm, uint32_t idx, uint64_t key)
 void
 zs_pagemap_remove(struct zs_pagemap *pm, uint32_t idx)
 {
-	uint64_t key = pm->slab[idx].key;
+	uint64_t key = bind_key(pm, idx);
 	const struct zs_bind_keeper *k = keeper_of(pm, key);
 
 	if (k) {
@@ -496,45 +573,19 @@ zs_pagemap_indexed(const struct zs_pagemap *pm)
 uint32_t
 zs_pagemap_gfp(const struct zs_pagemap *pm, uint32_t idx)
 {
-	uint32_t ix = pm->slab[idx].gfp_ix;
-
-	return ix == GFP_ESCAPE ? pm->gfp.wide[idx] : pm->gfp.masks[ix];
-}
-
-/* set_gfp's rare case: a mask other than the last one set, or one past the table. */
-static __attribute__((noinline)) void
-set_gfp_slow(struct zs_pagemap *pm, uint32_t idx, uint32_t gfp)
-{
-	struct gfp_table *g = &pm->gfp;
-	uint32_t ix = gfp == g->last_mask ? g->last_ix : gfp_intern(g, gfp);
-
-	g->last_mask = gfp;
-	g->last_ix = ix;
-	if (ix == GFP_ESCAPE) {
-		if (!g->wide) {
-			g->wide = malloc((size_t)pm->cap * sizeof(*g->wide));
-			ZS_BUG_ON(!g->wide);
-		}
-		g->wide[idx] = gfp;
-	}
-	pm->slab[idx].gfp_ix = ix;
+	return intern_val(&pm->gfp, GFP_ESCAPE, idx, pm->slab[idx].gfp_ix);
 }
 
 void
 zs_pagemap_set_gfp(struct zs_pagemap *pm, uint32_t idx, uint32_t gfp)
 {
-	const struct gfp_table *g = &pm->gfp;
-
-	if (gfp != g->last_mask || g->last_ix == GFP_ESCAPE)
-		set_gfp_slow(pm, idx, gfp);
-	else
-		pm->slab[idx].gfp_ix = g->last_ix;
+	pm->slab[idx].gfp_ix = intern(&pm->gfp, GFP_ESCAPE, idx, pm->cap, gfp);
 }
 
 uint32_t
 zs_pagemap_gfp_count(const struct zs_pagemap *pm)
 {
-	return pm->gfp.nr_masks;
+	return pm->gfp.nr;
 }
 
 int

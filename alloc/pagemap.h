@@ -8,8 +8,8 @@
  * page->owner holds the binding index of a bound page, so reclaim can find the
  * owner of a pfn (the reverse map) in O(1).
  *
- * Invariant: b->pfn != ZS_NIL  <=>  pages[b->pfn].owner == index of b and the
- * page has ZS_PG_BOUND; a binding is on its task's list iff its task != ZS_NIL.
+ * Invariant: b is RESIDENT  <=>  pages[b->ps].owner == index of b and the page
+ * has ZS_PG_BOUND; a binding is on its task's list iff its task != ZS_NIL.
  */
 #ifndef ZS_PAGEMAP_H
 #define ZS_PAGEMAP_H
@@ -25,29 +25,41 @@ enum zs_bind_state {
 };
 
 /*
- * 32 bytes: one binding per bound page, so the small members share a word.
- * The gfp mask is not stored: gfp_ix indexes the pagemap's table of the
- * distinct masks seen (zs_pagemap_gfp / zs_pagemap_set_gfp below).  Bit-fields,
- * so no member's address can be taken; the range of every field is asserted
- * below (state) and in pagemap.c (order, kind).
+ * 24 bytes: one binding per bound page, so the small members share a word.
+ * Neither the gfp mask nor the key's high half is stored: gfp_ix and key_hi_ix
+ * index the pagemap's tables of the distinct values seen (zs_pagemap_gfp,
+ * zs_pagemap_key_of below).  The pfn and the swap slot share a word: a resident
+ * binding's slot is its swap-cache page's (zs_vm_bind_slot, alloc/vm.h).
+ * Bit-fields, so no member's address can be taken; the range of every field is
+ * asserted below (state) and in pagemap.c (order, kind).
  */
-#define ZS_BIND_GFP_BITS 21
+#define ZS_BIND_GFP_BITS 9
+#define ZS_BIND_HI_BITS 12
 struct zs_binding {
-	uint64_t key;      /* (source << 48) | handle */
-	uint32_t pfn;      /* ZS_NIL unless resident */
+	uint32_t key_lo;   /* the key's low half: the key is (source << 48) | handle */
+	/* RESIDENT: the pfn; otherwise the swap slot (UINT32_MAX none): see zs_bind_pfn */
+	uint32_t ps;
 	uint32_t task;     /* owning task id, ZS_NIL for none */
-	uint32_t slot;     /* swap slot when SWAPPED (or kept in the swap cache) */
 	uint32_t tnext, tprev; /* task list */
-	/* the first byte holds what the driver tests most, the rest the kind and the gfp */
+	/* the first byte holds what the driver tests most, the rest the kind, the gfp and
+	 * the key's high half */
 	uint32_t state : 3;  /* enum zs_bind_state */
 	uint32_t dirty : 1;  /* written since it was last clean on disk */
 	uint32_t order : 4;  /* < the model's MAX_ORDER (ZS_MAX_ORDER_LIMIT) */
 	uint32_t kind : 3;   /* enum zs_page_kind */
 	uint32_t gfp_ix : ZS_BIND_GFP_BITS; /* owned by pagemap.c: the allocation's gfp */
+	uint32_t key_hi_ix : ZS_BIND_HI_BITS; /* owned by pagemap.c: the key's high half */
 };
 
-_Static_assert(sizeof(struct zs_binding) == 32, "a binding costs 32 bytes per bound page");
+_Static_assert(sizeof(struct zs_binding) == 24, "a binding costs 24 bytes per bound page");
 _Static_assert(ZS_BIND_PENDING < 8, "enum zs_bind_state fits zs_binding.state");
+
+/* The pfn of a resident binding, ZS_NIL for any other. */
+static inline uint32_t
+zs_bind_pfn(const struct zs_binding *b)
+{
+	return b->state == ZS_BIND_RESIDENT ? b->ps : UINT32_MAX; /* ZS_NIL */
+}
 
 struct zs_pagemap;
 
@@ -119,6 +131,8 @@ uint32_t zs_pagemap_find(struct zs_pagemap *pm, uint64_t key);
 uint32_t zs_pagemap_insert(struct zs_pagemap *pm, uint64_t key);
 /* Remove binding idx (it must be off any task list). */
 void zs_pagemap_remove(struct zs_pagemap *pm, uint32_t idx);
+/* The key binding idx was inserted with. */
+uint64_t zs_pagemap_key_of(const struct zs_pagemap *pm, uint32_t idx);
 /* The binding at idx.  The index is stable until removed; the pointer only until the next insert. */
 struct zs_binding *zs_pagemap_at(struct zs_pagemap *pm, uint32_t idx);
 /* The slab's binding at idx for a read-ahead hint: NULL past the slots ever used

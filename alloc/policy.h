@@ -112,13 +112,16 @@ struct zs_policy_ops {
 
 	/*
 	 * Swap (both may be NULL for a model that never swaps).  The binding of a
-	 * page keeps its slot in binding->slot: SWAPPED bindings always have one;
-	 * a RESIDENT binding has one while the page is in the swap cache.
+	 * page holds a slot (zs_vm_bind_slot): SWAPPED bindings always have one, in
+	 * binding->ps; a RESIDENT binding has one while its page is in the swap
+	 * cache, whose aux is the slot (a model keeps page->aux == slot for every
+	 * swap-cache page).
 	 * swap_cache_find: a task touched a SWAPPED binding with `slot`; return the
 	 * pfn if the page is still in the swap cache (a minor fault: the driver
-	 * rebinds it, no I/O, binding->slot kept), else ZS_NIL (the driver
-	 * allocates, reads from swap, binds with binding->slot still set, and calls
-	 * page_added: the model decides whether the slot stays (2.4 swap cache)).
+	 * rebinds it, no I/O, the slot kept through the page), else ZS_NIL (the
+	 * driver allocates, reads from swap, binds, and calls page_added, during
+	 * which zs_vm_bind_slot still gives the slot: the model puts the page in
+	 * the swap cache under it; a slot left outside the cache is released).
 	 * swap_free: release `slot` and any swap-cache page of it that is not bound
 	 * any more.  The driver calls it when the owner frees a SWAPPED binding, and
 	 * after ops->free of a RESIDENT one that still had a slot.  When swap_free

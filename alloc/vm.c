@@ -48,6 +48,8 @@ zs_vm_create(struct zs_machine *m, struct zs_engine *e, const struct zs_policy_o
 	}
 	vm->machine = m;
 	vm->engine = e;
+	vm->swapin_pfn = ZS_NIL;
+	vm->swapin_slot = UINT32_MAX;
 	vm->ops = ops;
 	vm->kver = ops->kver;
 	vm->check_in_use_every = ZS_CHECK_IN_USE_EVERY;
@@ -158,11 +160,11 @@ zs_vm_prefetch_bindings(void *arg, const uint32_t b[ZS_BIND_AHEAD])
 	/* stage 1 (the binding cached): its page, and the task-list neighbours that
 	 * unlinking it writes */
 	bd = zs_pagemap_peek(vm->pagemap, b[1]);
-	if (bd && bd->state == ZS_BIND_RESIDENT && bd->pfn < m->nr_pages) {
+	if (bd && bd->state == ZS_BIND_RESIDENT && bd->ps < m->nr_pages) {
 		const struct zs_binding *n = zs_pagemap_peek(vm->pagemap, bd->tnext);
 		const struct zs_binding *p = zs_pagemap_peek(vm->pagemap, bd->tprev);
 
-		__builtin_prefetch(&m->pages[bd->pfn]);
+		__builtin_prefetch(&m->pages[bd->ps]);
 		if (n)
 			__builtin_prefetch(n);
 		if (p)
@@ -170,9 +172,9 @@ zs_vm_prefetch_bindings(void *arg, const uint32_t b[ZS_BIND_AHEAD])
 	}
 	/* stage 2 (the page cached): the LRU neighbours that taking it off its list writes */
 	bd = zs_pagemap_peek(vm->pagemap, b[2]);
-	if (bd && bd->state == ZS_BIND_RESIDENT && bd->pfn < m->nr_pages) {
-		prefetch_page(m, m->pages[bd->pfn].next);
-		prefetch_page(m, m->pages[bd->pfn].prev);
+	if (bd && bd->state == ZS_BIND_RESIDENT && bd->ps < m->nr_pages) {
+		prefetch_page(m, m->pages[bd->ps].next);
+		prefetch_page(m, m->pages[bd->ps].prev);
 	}
 }
 
@@ -195,9 +197,8 @@ zs_vm_unbind_page(struct zs_vm *vm, uint32_t pfn, uint32_t slot)
 	if (!(p->flags & ZS_PG_BOUND))
 		return;
 	b = zs_pagemap_at(vm->pagemap, p->owner);
-	ZS_BUG_ON(b->pfn != pfn);
-	b->pfn = ZS_NIL;
-	b->slot = slot;
+	ZS_BUG_ON(zs_bind_pfn(b) != pfn);
+	b->ps = slot;
 	b->state = slot == UINT32_MAX ? ZS_BIND_EVICTED : ZS_BIND_SWAPPED;
 	if (b->task != ZS_NIL && b->kind == ZS_KIND_ANON) {
 		struct zs_task *t = vm->tasks[b->task];
@@ -211,13 +212,11 @@ zs_vm_unbind_page(struct zs_vm *vm, uint32_t pfn, uint32_t slot)
 }
 
 void
-zs_vm_event(struct zs_vm *vm, const char *op, struct zs_task *t, int cpu, uint32_t gfp,
-	    int order, uint32_t pfn, const char *path)
+zs_vm_event_emit(struct zs_vm *vm, const char *op, struct zs_task *t, int cpu, uint32_t gfp,
+		 int order, uint32_t pfn, const char *path)
 {
 	struct zs_vm_event ev;
 
-	if (!vm->event_fn)
-		return;
 	ev.time = zs_now(vm->engine);
 	ev.op = op;
 	ev.task = t ? t->id : ZS_NIL;
@@ -253,10 +252,10 @@ zs_vm_exit_binding(struct zs_vm *vm, struct zs_task *t, uint32_t b)
 		/* DEVIATION: page cache has no owner in the kernel; here the reading task
 		 * holds it until it exits, then it stays cached, ownerless, for reclaim */
 		if (bd->state == ZS_BIND_RESIDENT && bd->kind != ZS_KIND_BUFFER &&
-		    (vm->machine->pages[bd->pfn].flags & ZS_PG_MAPPED) && vm->ops->unmap_file) {
+		    (vm->machine->pages[bd->ps].flags & ZS_PG_MAPPED) && vm->ops->unmap_file) {
 			/* KERNEL: 2.6.18 mm/memory.c zap_pte_range(): the PTE of a mapped file
 			 * page goes (page_remove_rmap); the page stays in the page cache */
-			vm->ops->unmap_file(vm, bd->pfn);
+			vm->ops->unmap_file(vm, bd->ps);
 			ptes = 1u << bd->order;
 		}
 		bd->task = ZS_NIL;
@@ -266,7 +265,7 @@ zs_vm_exit_binding(struct zs_vm *vm, struct zs_task *t, uint32_t b)
 	/* a pending swap-in (it keeps its slot) is still counted as swapped; a pending new
 	 * allocation is not counted yet */
 	if (bd->kind == ZS_KIND_ANON &&
-	    (bd->state != ZS_BIND_PENDING || bd->slot != UINT32_MAX)) {
+	    (bd->state != ZS_BIND_PENDING || bd->ps != UINT32_MAX)) {
 		uint64_t n = 1u << bd->order;
 
 		/* SUBTLE: saturating, so a counter the driver keeps loosely never wraps */
@@ -277,7 +276,9 @@ zs_vm_exit_binding(struct zs_vm *vm, struct zs_task *t, uint32_t b)
 			t->swapped -= t->swapped > 0;
 	}
 	if (bd->state == ZS_BIND_RESIDENT) {
-		uint32_t pfn = bd->pfn;
+		uint32_t pfn = bd->ps;
+		/* read before the free: a resident binding's slot is its page's */
+		uint32_t slot = zs_vm_bind_slot(vm, bd);
 		unsigned order = bd->order;
 		struct zs_page *p = &vm->machine->pages[pfn];
 
@@ -287,19 +288,19 @@ zs_vm_exit_binding(struct zs_vm *vm, struct zs_task *t, uint32_t b)
 		vm->frees++;
 		zs_vm_event(vm, "free", t, -1, zs_pagemap_gfp(vm->pagemap, b), (int)order, pfn, "exit");
 		vm->ops->free(vm, pfn, order, 0);
-		if (bd->slot != UINT32_MAX) {
+		if (slot != UINT32_MAX) {
 			/* a swap-cache page's slot: the model released the page above */
 			if (vm->ops->swap_free)
-				vm->ops->swap_free(vm, bd->slot);
+				vm->ops->swap_free(vm, slot);
 			else
-				zs_swap_put(&vm->swap, bd->slot);
+				zs_swap_put(&vm->swap, slot);
 		}
 	} else if (bd->state == ZS_BIND_SWAPPED) {
 		ptes = 1u << bd->order;
 		if (vm->ops->swap_free)
-			vm->ops->swap_free(vm, bd->slot);
+			vm->ops->swap_free(vm, bd->ps);
 		else
-			zs_swap_put(&vm->swap, bd->slot);
+			zs_swap_put(&vm->swap, bd->ps);
 	}
 	if (bd->state == ZS_BIND_PENDING) {
 		/* an allocation of this task is in flight: the driver drops it on return */
@@ -396,13 +397,13 @@ zs_vm_check(struct zs_vm *vm, struct zs_error *err)
 			if (p->flags & ZS_PG_BOUND) {
 				struct zs_binding *b = zs_pagemap_at(vm->pagemap, p->owner);
 
-				if (b->pfn != pfn || b->state != ZS_BIND_RESIDENT)
+				if (zs_bind_pfn(b) != pfn)
 					return zs_error_set(err, EX_SOFTWARE,
 							    "page %u bound to binding %u that does not hold it",
 							    pfn, p->owner);
 				/* found from its key: by the pagemap's index or by the source
 				 * keeping it (a full pass: a lookup per bound page) */
-				if (!skip && zs_pagemap_find(vm->pagemap, b->key) != p->owner)
+				if (!skip && zs_pagemap_find(vm->pagemap, zs_pagemap_key_of(vm->pagemap, p->owner)) != p->owner)
 					return zs_error_set(err, EX_SOFTWARE,
 							    "page %u's binding %u is not found by its key",
 							    pfn, p->owner);

@@ -66,6 +66,14 @@ struct zs_vm {
 	uint64_t oom_kills;
 	uint64_t unknown_frees;   /* frees of a handle never (successfully) allocated */
 
+	/*
+	 * A swap-in between binding its page and page_added, which puts the page in
+	 * the swap cache: the page, its binding, and the slot the fault read it
+	 * from (what zs_vm_bind_slot says of that binding meanwhile).  swapin_pfn
+	 * ZS_NIL: none.
+	 */
+	uint32_t swapin_pfn, swapin_bind, swapin_slot;
+
 	zs_vm_event_fn event_fn;
 	void *event_cookie;
 
@@ -90,6 +98,27 @@ static inline struct zs_page *
 zs_vm_page(struct zs_vm *vm, uint32_t pfn)
 {
 	return &vm->machine->pages[pfn];
+}
+
+/*
+ * The swap slot binding b holds, UINT32_MAX for none.  One that is not resident
+ * keeps it in b->ps.  A resident one holds a slot only through its page in the
+ * swap cache, whose aux is the slot: in the kernel the PTE then holds the page,
+ * and the swap entry is the page's (page->private in 2.6, page->index in 2.4).
+ */
+static inline uint32_t
+zs_vm_bind_slot(const struct zs_vm *vm, const struct zs_binding *b)
+{
+	const struct zs_page *p;
+
+	if (b->state != ZS_BIND_RESIDENT)
+		return b->ps;
+	p = &vm->machine->pages[b->ps];
+	if (p->flags & ZS_PG_SWAPCACHE)
+		return p->aux;
+	if (b->ps == vm->swapin_pfn && p->owner == vm->swapin_bind)
+		return vm->swapin_slot;
+	return UINT32_MAX;
 }
 
 /* The binding a bound page belongs to, or NULL. */
@@ -130,9 +159,18 @@ void zs_task_set_attrs(struct zs_vm *vm, struct zs_task *t, const struct zs_task
  */
 void zs_vm_kill_task(struct zs_vm *vm, struct zs_task *t, const char *why);
 
+/* zs_vm_event with a sink (apart: most runs have none, and the test is all they pay). */
+void zs_vm_event_emit(struct zs_vm *vm, const char *op, struct zs_task *t, int cpu, uint32_t gfp,
+		      int order, uint32_t pfn, const char *path);
+
 /* Report an event to the events.csv sink (no-op without one). */
-void zs_vm_event(struct zs_vm *vm, const char *op, struct zs_task *t, int cpu, uint32_t gfp,
-		 int order, uint32_t pfn, const char *path);
+static inline void
+zs_vm_event(struct zs_vm *vm, const char *op, struct zs_task *t, int cpu, uint32_t gfp, int order,
+	    uint32_t pfn, const char *path)
+{
+	if (vm->event_fn)
+		zs_vm_event_emit(vm, op, t, cpu, gfp, order, pfn, path);
+}
 
 /* Core + buddy + model invariants over every page; 0 or -1 with err. */
 int zs_vm_check(struct zs_vm *vm, struct zs_error *err);

@@ -133,7 +133,7 @@ bind_page(struct zs_vm *vm, uint32_t b, uint32_t pfn, enum zs_page_kind kind)
 	struct zs_binding *bd = zs_pagemap_at(vm->pagemap, b);
 	struct zs_page *p = zs_vm_page(vm, pfn);
 
-	bd->pfn = pfn;
+	bd->ps = pfn;
 	bd->state = ZS_BIND_RESIDENT;
 	p->flags |= ZS_PG_BOUND;
 	p->owner = b;
@@ -160,13 +160,14 @@ file_kind(unsigned kind)
 	return kind == ZS_KIND_FILE_CLEAN || kind == ZS_KIND_FILE_DIRTY;
 }
 
-/* The PTE of a mapped page-cache page goes before the page does (truncate unmaps first). */
+/* The PTE of a mapped page-cache page goes before the page does (truncate unmaps
+ * first); bd is resident. */
 static void
 unmap_file_page(struct zs_vm *vm, const struct zs_binding *bd)
 {
-	if (file_kind(bd->kind) && (zs_vm_page(vm, bd->pfn)->flags & ZS_PG_MAPPED) &&
+	if (file_kind(bd->kind) && (zs_vm_page(vm, bd->ps)->flags & ZS_PG_MAPPED) &&
 	    vm->ops->unmap_file)
-		vm->ops->unmap_file(vm, bd->pfn);
+		vm->ops->unmap_file(vm, bd->ps);
 }
 
 /* ---- requests ---- */
@@ -274,13 +275,13 @@ alloc_finish(struct actor *ac)
 		zs_vm_event(vm, "fail", a->task, (int)a->cpu, a->gfp, (int)a->order, ZS_NIL, path);
 		if (gone) {
 			/* nothing of the handle is left to update */
-		} else if (ac->fault == 1 && bd->slot != UINT32_MAX && !killed) {
+		} else if (ac->fault == 1 && bd->ps != UINT32_MAX && !killed) {
 			/* the page stays on swap; the fault will be retried at the next touch */
 			bd->state = ZS_BIND_SWAPPED;
 		} else if (ac->fault == 2 && !killed) {
 			bd->state = ZS_BIND_EVICTED;
 		} else {
-			release_slot(vm, bd->slot);
+			release_slot(vm, bd->ps); /* pending: ps is its slot */
 			task_unlink(vm, ac->bind);
 			zs_pagemap_remove(vm->pagemap, ac->bind);
 		}
@@ -295,7 +296,7 @@ alloc_finish(struct actor *ac)
 		 * goes straight back */
 		zs_vm_page(vm, a->pfn)->kind = (uint8_t)a->kind;
 		if (!gone) {
-			release_slot(vm, bd->slot);
+			release_slot(vm, bd->ps); /* pending: ps is its slot */
 			zs_pagemap_remove(vm->pagemap, ac->bind);
 		}
 		vm->frees++;
@@ -303,6 +304,9 @@ alloc_finish(struct actor *ac)
 		vm->ops->free(vm, a->pfn, a->order, a->cpu);
 		return;
 	}
+	/* a swap-in's slot: binding the page puts the pfn where it was (zs_vm_bind_slot) */
+	uint32_t swapin_slot = ac->fault == 1 ? bd->ps : UINT32_MAX;
+
 	bind_page(vm, ac->bind, a->pfn, a->kind);
 	/* a fault through a file mapping: the PTE goes in as the page is added (do_no_page) */
 	int mapped = (fb->map & ZS_REQ_MAP_FILE) && file_kind(a->kind) && vm->ops->map_file;
@@ -319,12 +323,27 @@ alloc_finish(struct actor *ac)
 	if (ac->fault == 1) {
 		if (a->kind == ZS_KIND_ANON)
 			a->task->swapped--;
-		if (!vm->ops->swap_free) {
-			zs_swap_put(&vm->swap, bd->slot);
-			bd->slot = UINT32_MAX;
+		if (!vm->ops->swap_free && swapin_slot != UINT32_MAX) {
+			zs_swap_put(&vm->swap, swapin_slot);
+			swapin_slot = UINT32_MAX;
 		}
 	}
+	if (swapin_slot != UINT32_MAX) {
+		/* until page_added has put the page in the swap cache, the binding holds
+		 * the slot through these */
+		vm->swapin_pfn = a->pfn;
+		vm->swapin_bind = ac->bind;
+		vm->swapin_slot = swapin_slot;
+	}
 	vm->ops->page_added(vm, a->pfn);
+	if (swapin_slot != UINT32_MAX) {
+		vm->swapin_pfn = ZS_NIL;
+		bd = zs_pagemap_at(vm->pagemap, ac->bind);
+		/* a page read back outside the swap cache leaves the slot no holder: it
+		 * goes (neither model does that: both cache every page they read back) */
+		if (zs_bind_pfn(bd) == a->pfn && zs_vm_bind_slot(vm, bd) != swapin_slot)
+			release_slot(vm, swapin_slot);
+	}
 	if (ac->fault) {
 		/* a major fault: the task waits for the read.  DEVIATION: one request for the
 		 * whole block; no file read-ahead I/O (the models' swapin_readahead queue their
@@ -458,9 +477,11 @@ zs_drv_issue(struct actor *ac)
 		if (b != ZS_NIL) {
 			/* the source reused a live handle: the old page is gone first */
 			struct zs_binding *old = zs_pagemap_at(vm->pagemap, b);
+			/* read before the free: a resident binding's slot is its page's */
+			uint32_t slot = zs_vm_bind_slot(vm, old);
 
 			if (old->state == ZS_BIND_RESIDENT) {
-				uint32_t pfn = old->pfn;
+				uint32_t pfn = old->ps;
 				struct zs_page *p = zs_vm_page(vm, pfn);
 
 				unmap_file_page(vm, old);
@@ -473,7 +494,7 @@ zs_drv_issue(struct actor *ac)
 			}
 			if (old->state == ZS_BIND_PENDING)
 				orphan_pending(c->run, b);
-			release_slot(vm, old->slot);
+			release_slot(vm, slot);
 			task_unlink(vm, b);
 			zs_pagemap_remove(vm->pagemap, b);
 		}
@@ -497,8 +518,11 @@ zs_drv_issue(struct actor *ac)
 			return 0;
 		}
 		struct zs_binding *bd = zs_pagemap_at(vm->pagemap, b);
+		/* read before the free: a resident binding's slot is its page's */
+		uint32_t slot = zs_vm_bind_slot(vm, bd);
+
 		if (bd->state == ZS_BIND_RESIDENT) {
-			uint32_t pfn = bd->pfn;
+			uint32_t pfn = bd->ps;
 			unsigned order = bd->order;
 			struct zs_page *p = zs_vm_page(vm, pfn);
 
@@ -531,7 +555,7 @@ zs_drv_issue(struct actor *ac)
 		}
 		if (bd->state == ZS_BIND_PENDING)
 			orphan_pending(c->run, b);
-		release_slot(vm, bd->slot);
+		release_slot(vm, slot);
 		task_unlink(vm, b);
 		zs_pagemap_remove(vm->pagemap, b);
 		return 0;
@@ -545,22 +569,22 @@ zs_drv_issue(struct actor *ac)
 		struct zs_binding *bd = zs_pagemap_at(vm->pagemap, b);
 		ac->dirtied = q->type == ZS_REQ_DIRTY;
 		if (bd->state == ZS_BIND_RESIDENT) {
-			count_touch(ac, bd->pfn);
+			count_touch(ac, bd->ps);
 			/* KERNEL: 2.6.18 mm/memory.c do_no_page(): an access through a mapping that
 			 * has no PTE yet faults; the page is in the cache (a minor fault) */
 			if ((q->map & ZS_REQ_MAP_FILE) && file_kind(bd->kind) && vm->ops->map_file &&
-			    !(zs_vm_page(vm, bd->pfn)->flags & ZS_PG_MAPPED))
-				vm->ops->map_file(vm, bd->pfn, (q->map & ZS_REQ_MAP_EXEC) != 0, 1);
+			    !(zs_vm_page(vm, bd->ps)->flags & ZS_PG_MAPPED))
+				vm->ops->map_file(vm, bd->ps, (q->map & ZS_REQ_MAP_EXEC) != 0, 1);
 			if (q->type == ZS_REQ_DIRTY) {
 				bd->dirty = 1;
-				vm->ops->dirty(vm, bd->pfn);
+				vm->ops->dirty(vm, bd->ps);
 			} else {
-				vm->ops->touch(vm, bd->pfn);
+				vm->ops->touch(vm, bd->ps);
 			}
 			return 0;
 		}
 		if (bd->state == ZS_BIND_SWAPPED && vm->ops->swap_cache_find) {
-			uint32_t pfn = vm->ops->swap_cache_find(vm, bd->slot);
+			uint32_t pfn = vm->ops->swap_cache_find(vm, bd->ps);
 
 			if (pfn != ZS_NIL) {
 				/* a minor fault: still in the swap cache */
@@ -601,7 +625,7 @@ zs_drv_io_done(struct actor *ac)
 	if (ac->areq.pfn == ZS_NIL)
 		return;
 	bd = zs_pagemap_at(vm->pagemap, ac->bind);
-	if (bd->pfn != ac->areq.pfn)
+	if (zs_bind_pfn(bd) != ac->areq.pfn)
 		return; /* the page went away while it was read (an exit, a reclaim) */
 	if (ac->req.type == ZS_REQ_TOUCH || ac->req.type == ZS_REQ_DIRTY)
 		count_touch(ac, ac->areq.pfn);

@@ -37,8 +37,7 @@ read_new(uint64_t handle)
 
 	cr_assert_neq(pfn, ZS_NIL);
 	bd->task = R->id;
-	bd->pfn = pfn;
-	bd->slot = UINT32_MAX;
+	bd->ps = pfn;
 	bd->state = ZS_BIND_RESIDENT;
 	bd->kind = ZS_KIND_FILE_CLEAN;
 	bd->tnext = bd->tprev = ZS_NIL;

@@ -245,7 +245,7 @@ Test(lru24, swap_out_unmaps_old_pages_into_the_swap_cache)
 	cr_assert_eq(P(pfns[1])->list, ZS_LST_NONE);
 	struct zs_binding *b = zs_pagemap_at(T.vm->pagemap, t->bind_first);
 	cr_assert_eq(b->state, ZS_BIND_SWAPPED);
-	cr_assert_eq(zs24_swap_cache_find(T.vm, b->slot), pfns[0], "a minor fault finds it");
+	cr_assert_eq(zs24_swap_cache_find(T.vm, b->ps), pfns[0], "a minor fault finds it");
 }
 
 Test(lru24, swap_out_keeps_pages_when_swap_is_full)

@@ -52,8 +52,8 @@ swapped_task(int n, uint32_t *pfns)
 static void
 minor_fault(struct zs_task *t, struct zs_binding *b, uint32_t pfn)
 {
-	cr_assert_eq(zs24_swap_cache_find(T.vm, b->slot), pfn);
-	b->pfn = pfn;
+	cr_assert_eq(zs24_swap_cache_find(T.vm, b->ps), pfn);
+	b->ps = pfn;
 	b->state = ZS_BIND_RESIDENT;
 	P(pfn)->flags |= ZS_PG_BOUND;
 	P(pfn)->owner = t->bind_first;
@@ -210,7 +210,7 @@ binding_of(uint32_t slot)
 	for (uint64_t h = 1; h <= 64; h++) {
 		uint32_t b = zs_pagemap_find(T.vm->pagemap, h);
 
-		if (b != ZS_NIL && zs_pagemap_at(T.vm->pagemap, b)->slot == slot)
+		if (b != ZS_NIL && zs_vm_bind_slot(T.vm, zs_pagemap_at(T.vm->pagemap, b)) == slot)
 			return b;
 	}
 	cr_assert_fail("no page went to slot %u", slot);
@@ -218,22 +218,28 @@ binding_of(uint32_t slot)
 }
 
 /* What the driver does for a major swap-in fault on binding bi: a new page, bound,
- * binding->slot kept, then page_added. */
+ * the slot held through vm->swapin_* while page_added runs. */
 static uint32_t
 major_fault(struct zs_task *t, uint32_t bi)
 {
 	struct zs_binding *bd = zs_pagemap_at(T.vm->pagemap, bi);
 	uint32_t pfn = zs24_rmqueue(T.s, N, 0);
+	uint32_t slot = bd->ps;
 
 	cr_assert_eq(bd->state, ZS_BIND_SWAPPED);
-	bd->pfn = pfn;
+	bd->ps = pfn;
 	bd->state = ZS_BIND_RESIDENT;
+	T.vm->swapin_pfn = pfn;
+	T.vm->swapin_bind = bi;
+	T.vm->swapin_slot = slot;
 	P(pfn)->kind = ZS_KIND_ANON;
 	P(pfn)->flags |= ZS_PG_BOUND;
 	P(pfn)->owner = bi;
 	t->rss++;
 	t->swapped--;
 	zs24_page_added(T.vm, pfn);
+	T.vm->swapin_pfn = ZS_NIL;
+	cr_assert_eq(zs_vm_bind_slot(T.vm, bd), slot, "the page holds the slot in the swap cache");
 	return pfn;
 }
 
@@ -277,7 +283,7 @@ Test(swap24, swapin_readahead_stops_at_an_unused_slot)
 
 	/* the owner frees the page at slot 9: nothing cached, the slot is free */
 	zs24_swap_free(T.vm, 9);
-	b9->slot = UINT32_MAX;
+	b9->ps = UINT32_MAX; /* swapped: ps is the slot */
 	major_fault(t, binding_of(3));
 	/* KERNEL: 2.4.0 valid_swaphandles(): slots 0..8 only */
 	cr_assert_eq(T.s->swapcache_pages, 9);

@@ -170,8 +170,7 @@ t24_bind_new(struct t24 *t, struct zs_zone *z, struct zs_task *task, uint64_t ke
 
 	cr_assert_neq(pfn, ZS_NIL);
 	bd->task = task->id;
-	bd->pfn = pfn;
-	bd->slot = UINT32_MAX;
+	bd->ps = pfn;
 	bd->state = ZS_BIND_RESIDENT;
 	bd->kind = (uint8_t)kind;
 	bd->tprev = task->bind_last;

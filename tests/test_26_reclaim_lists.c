@@ -328,7 +328,7 @@ Test(zs26_outcomes, anon_is_swapped_out)
 		o.l = ZS_LIST_INIT;
 		r_isolate(&o.t, o.pfn, &o.l);
 		cr_assert_eq(run_one(&o), 1);
-		cr_assert_neq(zs_pagemap_at(o.t.vm->pagemap, b)->slot, UINT32_MAX);
+		cr_assert_neq(zs_vm_bind_slot(o.t.vm, zs_pagemap_at(o.t.vm->pagemap, b)), UINT32_MAX);
 		cr_assert_eq(o.t.vm->swap.nr_free, 99);
 		done_one(&o);
 	}
@@ -445,6 +445,53 @@ Test(zs26_outcomes, activation_frees_swap_when_full_2632)
 		zs_swap_put(&o.t.vm->swap, s2);
 		done_one(&o);
 	}
+}
+
+/*
+ * Where a binding's swap slot lives (zs_vm_bind_slot): a resident binding holds
+ * one only through its page in the swap cache (page->aux), or through the
+ * driver's swap-in record while page_added runs, and only that binding; once
+ * reclaim unmaps the page the binding keeps the slot itself.
+ */
+Test(zs26_outcomes, a_bindings_slot_follows_its_page)
+{
+	struct one o;
+
+	one_page(&o, 1, 8, ZS_KIND_ANON);
+	struct zs_vm *vm = o.t.vm;
+	struct zs_page *p = &o.t.m->pages[o.pfn];
+	uint32_t b = p->owner;
+	struct zs_binding *bd = zs_pagemap_at(vm->pagemap, b);
+
+	cr_assert_eq(bd->state, ZS_BIND_RESIDENT);
+	cr_assert_eq(zs_vm_bind_slot(vm, bd), UINT32_MAX, "a fresh page holds no slot");
+	/* the driver's swap-in record names this binding only */
+	vm->swapin_pfn = o.pfn;
+	vm->swapin_bind = b + 1;
+	vm->swapin_slot = 5;
+	cr_assert_eq(zs_vm_bind_slot(vm, bd), UINT32_MAX, "another binding's swap-in");
+	vm->swapin_bind = b;
+	cr_assert_eq(zs_vm_bind_slot(vm, bd), 5, "its own swap-in");
+	vm->swapin_pfn = ZS_NIL;
+	cr_assert_eq(zs_vm_bind_slot(vm, bd), UINT32_MAX);
+	/* add_to_swap: the page's slot is the binding's */
+	cr_assert(zs26_add_to_swap(vm, o.pfn));
+	uint32_t slot = p->aux;
+	cr_assert(p->flags & ZS_PG_SWAPCACHE);
+	cr_assert_eq(zs_vm_bind_slot(vm, bd), slot);
+	/* try_to_free_swap: out of the cache, the binding holds none */
+	zs26_try_to_free_swap(vm, o.pfn);
+	cr_assert_not(p->flags & ZS_PG_SWAPCACHE);
+	cr_assert_eq(zs_vm_bind_slot(vm, bd), UINT32_MAX);
+	/* into the cache again, then unmapped by reclaim: the binding keeps the slot */
+	cr_assert(zs26_add_to_swap(vm, o.pfn));
+	slot = p->aux;
+	zs_vm_unbind_page(vm, o.pfn, slot);
+	cr_assert_eq(bd->state, ZS_BIND_SWAPPED);
+	cr_assert_eq(bd->ps, slot);
+	cr_assert_eq(zs_vm_bind_slot(vm, bd), slot);
+	cr_assert_eq(zs_bind_pfn(bd), ZS_NIL);
+	done_one(&o); /* the unbound swap-cache page goes back on its list: a sound state */
 }
 
 Test(zs26_lists, lumpy_isolation_takes_the_block)

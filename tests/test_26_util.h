@@ -123,7 +123,7 @@ t26_bind(struct t26 *t, struct zs_task *task, uint32_t pfn, enum zs_page_kind ki
 		task->rss++;
 		task->total_vm++;
 	}
-	bd->pfn = pfn;
+	bd->ps = pfn;
 	bd->order = 0;
 	bd->state = ZS_BIND_RESIDENT;
 	p->flags |= ZS_PG_BOUND;

@@ -207,7 +207,7 @@ page_of(struct zs_vm *vm, uint64_t handle)
 	const struct zs_binding *bd = zs_pagemap_at(vm->pagemap, b);
 
 	cr_assert_eq(bd->state, ZS_BIND_RESIDENT);
-	return zs_vm_page(vm, bd->pfn);
+	return zs_vm_page(vm, bd->ps);
 }
 
 static uint64_t

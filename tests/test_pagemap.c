@@ -42,7 +42,7 @@ Test(pagemap, churn_against_reference)
 		cr_assert_eq(b, ref[i], "step %d key %u: found %u, bound %u", step, i, b, ref[i]);
 		if (b == ZS_NIL) {
 			ref[i] = zs_pagemap_insert(pm, key);
-			cr_assert_eq(zs_pagemap_at(pm, ref[i])->key, key);
+			cr_assert_eq(zs_pagemap_key_of(pm, ref[i]), key);
 			live++;
 		} else if (next(&s) % 3) { /* remove more often than keep: runs form and break */
 			zs_pagemap_remove(pm, b);
@@ -162,20 +162,21 @@ Test(pagemap, packed_fields_hold_their_ranges)
 					bd->kind = k;
 					bd->order = o;
 					bd->dirty = d;
-					bd->pfn = 0xfffffffe;
+					bd->ps = 0xfffffffe;
 					bd->tprev = 0x12345678;
 					cr_assert_eq(bd->state, states[s]);
 					cr_assert_eq(bd->kind, k);
 					cr_assert_eq(bd->order, o);
 					cr_assert_eq(bd->dirty, d);
 					cr_assert_eq(bd->tprev, 0x12345678);
+					cr_assert_eq(zs_pagemap_key_of(pm, b), zs_pagemap_key(3, 77));
 					cr_assert_eq(zs_pagemap_gfp(pm, b), 0xdeadbeef,
 						     "state %u kind %u order %u dirty %u", s, k, o, d);
 				}
 	/* the largest order of any model, 2.6's MAX_ORDER - 1 = 10, is not truncated */
 	bd->order = ZS_MAX_ORDER_LIMIT - 1;
 	cr_assert_eq(bd->order, 10);
-	cr_assert_eq(sizeof(struct zs_binding), 32);
+	cr_assert_eq(sizeof(struct zs_binding), 24);
 	zs_pagemap_destroy(pm);
 }
 
@@ -205,7 +206,7 @@ Test(pagemap, gfp_masks_interned)
 
 /*
  * A hostile run naming more distinct masks than an index holds: the table fills
- * at 2^21 - 1 masks, then the pagemap widens and every binding still reads back
+ * at 2^ZS_BIND_GFP_BITS - 1 masks, then the pagemap widens and every binding still reads back
  * exactly the mask it was given, through slab growth and slot reuse.
  */
 Test(pagemap, gfp_table_limit_widens)
@@ -244,5 +245,57 @@ Test(pagemap, gfp_table_limit_widens)
 	uint32_t n = zs_pagemap_insert(pm, zs_pagemap_key(3, 3));
 	cr_assert_eq(n, bs[3]);
 	cr_assert_eq(zs_pagemap_gfp(pm, n), 0);
+	zs_pagemap_destroy(pm);
+}
+
+/*
+ * The key's high half (the source and the handle's bits above 32) is interned
+ * too: keys that differ only there are distinct bindings, and past the table's
+ * 2^ZS_BIND_HI_BITS - 1 high halves (a hostile trace's pfns, spread over 48
+ * bits) the pagemap widens and every key is still found and read back, through
+ * slab growth, removal and slot reuse.
+ */
+Test(pagemap, key_high_halves_interned_then_widened)
+{
+	const uint32_t limit = (1u << ZS_BIND_HI_BITS) - 1;
+	const uint32_t n = limit + 1000;
+	struct zs_pagemap *pm = zs_pagemap_create();
+	uint32_t *ref = malloc(n * sizeof(*ref));
+	const uint64_t twins[] = {zs_pagemap_key(0, 5), zs_pagemap_key(0, (1ull << 32) | 5),
+				  zs_pagemap_key(1, 5), zs_pagemap_key(1, (0xffffull << 32) | 5)};
+	uint32_t tb[4];
+
+	cr_assert_not_null(ref);
+	for (int i = 0; i < 4; i++)
+		tb[i] = zs_pagemap_insert(pm, twins[i]);
+	for (int i = 0; i < 4; i++) {
+		cr_assert_eq(zs_pagemap_find(pm, twins[i]), tb[i], "twin %d", i);
+		cr_assert_eq(zs_pagemap_key_of(pm, tb[i]), twins[i], "twin %d", i);
+	}
+	/* a distinct high half each (the twins used three of them) */
+	for (uint32_t i = 0; i < n; i++)
+		ref[i] = zs_pagemap_insert(pm, zs_pagemap_key(2, ((uint64_t)(i + 1) << 32) | i));
+	for (uint32_t i = 0; i < n; i++) {
+		uint64_t key = zs_pagemap_key(2, ((uint64_t)(i + 1) << 32) | i);
+
+		cr_assert_eq(zs_pagemap_find(pm, key), ref[i], "key %u", i);
+		cr_assert_eq(zs_pagemap_key_of(pm, ref[i]), key, "key %u", i);
+		/* the same low half under another high half is absent */
+		cr_assert_eq(zs_pagemap_find(pm, zs_pagemap_key(3, ((uint64_t)(i + 1) << 32) | i)),
+			     ZS_NIL, "key %u", i);
+	}
+	/* a removed escaped binding's slot, reused by a key whose high half is in the table */
+	zs_pagemap_remove(pm, ref[n - 1]);
+	cr_assert_eq(zs_pagemap_find(pm, zs_pagemap_key(2, ((uint64_t)n << 32) | (n - 1))), ZS_NIL);
+	uint32_t again = zs_pagemap_insert(pm, zs_pagemap_key(0, 6));
+	cr_assert_eq(again, ref[n - 1], "the freed slot is reused");
+	cr_assert_eq(zs_pagemap_key_of(pm, again), zs_pagemap_key(0, 6));
+	cr_assert_eq(zs_pagemap_find(pm, zs_pagemap_key(0, 6)), again);
+	for (int i = 0; i < 4; i++)
+		cr_assert_eq(zs_pagemap_find(pm, twins[i]), tb[i], "twin %d", i);
+	for (uint32_t i = 0; i + 1 < n; i++)
+		cr_assert_eq(zs_pagemap_key_of(pm, ref[i]),
+			     zs_pagemap_key(2, ((uint64_t)(i + 1) << 32) | i), "key %u", i);
+	free(ref);
 	zs_pagemap_destroy(pm);
 }

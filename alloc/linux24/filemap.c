@@ -46,9 +46,9 @@ drop_behind(struct z24 *s, uint64_t key, uint64_t rawin)
 			break;
 		struct zs_binding *bd = zs_pagemap_at(s->vm->pagemap, b);
 
-		if (bd->state != ZS_BIND_RESIDENT || !(z24_pg(s, bd->pfn)->flags & Z24_PG_CACHE))
+		if (bd->state != ZS_BIND_RESIDENT || !(z24_pg(s, bd->ps)->flags & Z24_PG_CACHE))
 			break;
-		zs24_deactivate_page(s, bd->pfn);
+		zs24_deactivate_page(s, bd->ps);
 	}
 }
 
@@ -118,7 +118,7 @@ file_reader(struct z24 *s, uint32_t pfn, uint64_t *key)
 
 	if (!b || b->task == ZS_NIL)
 		return NULL;
-	*key = b->key;
+	*key = zs_pagemap_key_of(s->vm->pagemap, z24_pg(s, pfn)->owner);
 	return s->vm->tasks[b->task];
 }
 
@@ -174,11 +174,13 @@ zs24_page_added(struct zs_vm *vm, uint32_t pfn)
 		p->flags |= ZS_PG_MAPPED | ZS_PG_YOUNG;
 		if (p->flags & ZS_PG_SWAPCACHE)
 			break; /* a swap-cache hit the driver rebound (swap_cache_find) */
-		if (b && b->slot != UINT32_MAX && b->slot < s->nr_slots) {
+		uint32_t slot = b ? zs_vm_bind_slot(vm, b) : UINT32_MAX;
+
+		if (slot != UINT32_MAX && slot < s->nr_slots) {
 			/* SUBTLE: another fault's read-ahead may have cached this slot
 			 * while this one allocated: the fault's own page replaces it */
-			if (s->swapcache[b->slot] != ZS_NIL)
-				drop_swapcache_page(s, s->swapcache[b->slot]);
+			if (s->swapcache[slot] != ZS_NIL)
+				drop_swapcache_page(s, s->swapcache[slot]);
 			/* KERNEL: 2.4.0 mm/memory.c do_swap_page() + read_swap_cache():
 			 * the page read back stays in the swap cache and keeps its slot.
 			 * DEVIATION: the driver allocated it with the binding's own gfp
@@ -187,9 +189,9 @@ zs24_page_added(struct zs_vm *vm, uint32_t pfn)
 			 * place: the kernel's do_wp_page finds page_count 3 (swap cache,
 			 * PTE, the buffers of its read) and copies the page, which needs an
 			 * allocation ops->dirty cannot make. */
-			zs24_swapcache_add(s, pfn, b->slot);
+			zs24_swapcache_add(s, pfn, slot);
 			zs24_lru_cache_add(s, pfn);
-			zs24_swapin_readahead(s, b->slot,
+			zs24_swapin_readahead(s, slot,
 					      b->task != ZS_NIL ? vm->tasks[b->task] : NULL);
 		} else {
 			p->flags |= Z24_PG_PTEDIRTY;

@@ -362,14 +362,14 @@ swap_out_mm(struct z24 *s, struct zs_task *t, struct z24_ctx *c)
 		uint32_t next = b->tnext;
 
 		c->cost_ns += s->tun.cost_pte_ns;
-		if (b->state != ZS_BIND_RESIDENT || b->pfn == ZS_NIL) {
+		if (b->state != ZS_BIND_RESIDENT) {
 			idx = next;
 			continue;
 		}
 		/* KERNEL: 2.4.0 mm/vmscan.c swap_out_pmd(): swap_address = address +
 		 * PAGE_SIZE before try_to_swap_out, so the walk resumes after this page */
 		mm->swap_address = next != ZS_NIL ? next : Z24_SWAP_END;
-		if (try_to_swap_out(s, mm, b->pfn, c))
+		if (try_to_swap_out(s, mm, b->ps, c))
 			return 1;
 		idx = next;
 	}

@@ -80,19 +80,22 @@ zs26_page_added(struct zs_vm *vm, uint32_t pfn)
 			     (vm->tasks[b->task]->flags & ZS_TASK_MLOCKALL);
 
 		p->flags |= ZS26_PG_ANON | (v32 ? ZS26_PG_SWAPBACKED : 0);
-		if (b && b->slot != UINT32_MAX && b->slot < k->rc.nr_slots &&
-		    k->rc.swapcache[b->slot] != ZS_NIL)
-			drop_readahead_copy(vm, k->rc.swapcache[b->slot], cpu);
-		if (b && b->slot != UINT32_MAX && b->slot < k->rc.nr_slots &&
-		    k->rc.swapcache[b->slot] == ZS_NIL) {
+		uint32_t slot = b ? zs_vm_bind_slot(vm, b) : UINT32_MAX;
+
+		/* SUBTLE: a readahead copy still under writeback is not dropped; the fresh page
+		 * is then mapped outside the swap cache and the driver releases the slot after
+		 * this (the copy is freed as its write completes: swap_free) */
+		if (slot != UINT32_MAX && slot < k->rc.nr_slots && k->rc.swapcache[slot] != ZS_NIL)
+			drop_readahead_copy(vm, k->rc.swapcache[slot], cpu);
+		if (slot != UINT32_MAX && slot < k->rc.nr_slots && k->rc.swapcache[slot] == ZS_NIL) {
 			/* KERNEL: 2.6.18 mm/swap_state.c read_swap_cache_async(): into the swap cache */
 			p->flags |= ZS_PG_SWAPCACHE | ZS26_PG_SWAPIN;
 			zs26_zone_stat_mod(vm, pfn, ZS26_NR_FILE_PAGES, 1);
-			p->aux = b->slot;
-			k->rc.swapcache[b->slot] = pfn;
+			p->aux = slot;
+			k->rc.swapcache[slot] = pfn;
 			zs26_lru_cache_add(vm, pfn, v32 ? ZS26_LRU_INACTIVE_ANON : ZS26_LRU_ACTIVE, cpu);
 			/* KERNEL: 2.6.18 mm/memory.c do_swap_page(): swapin_readahead around the entry */
-			zs26_swapin_readahead(vm, b->slot, cpu);
+			zs26_swapin_readahead(vm, slot, cpu);
 		} else if (v32 && locked) {
 			/* KERNEL: 2.6.32 mm/rmap.c page_add_new_anon_rmap(): !page_evictable(page, vma) */
 			p->flags |= ZS26_PG_UNEVICTABLE;

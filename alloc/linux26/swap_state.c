@@ -4,11 +4,13 @@
  * cache, vm_swap_full, freeing a mapped page's slot, and the two policy ops
  * the driver calls for swapped bindings (swap_cache_find, swap_free).
  *
- * Who holds a slot: the binding (binding->slot) from add_to_swap until the
- * owner frees the page or the model drops the slot of a mapped page
- * (try_to_free_swap); the swap cache maps slot -> pfn while a page is in it
- * (page->aux holds the slot).  A swap-cache page that is not bound belongs to
- * a SWAPPED binding: its owner's next touch finds it (a minor fault).
+ * Who holds a slot: the page's owner from add_to_swap until it frees the page
+ * or the model drops the slot of a mapped page (try_to_free_swap), through the
+ * page while it is resident (zs_vm_bind_slot: page->aux holds the slot, as the
+ * kernel's page->private), in binding->ps once reclaim unmapped it; the swap
+ * cache maps slot -> pfn while a page is in it.  A swap-cache page that is not
+ * bound belongs to a SWAPPED binding: its owner's next touch finds it (a minor
+ * fault).
  */
 #include "alloc/linux26/model.h"
 
@@ -17,7 +19,6 @@ zs26_add_to_swap(struct zs_vm *vm, uint32_t pfn)
 {
 	struct zs26_reclaim *rc = &zs26_of(vm)->rc;
 	struct zs_page *p = &vm->machine->pages[pfn];
-	struct zs_binding *b = zs_vm_page_binding(vm, pfn);
 	uint32_t slot = zs_swap_get(&vm->swap);
 
 	/* KERNEL: 2.6.18 mm/swap_state.c add_to_swap(): get_swap_page, add_to_swap_cache, dirty */
@@ -28,10 +29,9 @@ zs26_add_to_swap(struct zs_vm *vm, uint32_t pfn)
 	}
 	p->flags |= ZS_PG_SWAPCACHE | ZS_PG_DIRTY;
 	zs26_zone_stat_mod(vm, pfn, ZS26_NR_FILE_PAGES, 1); /* __add_to_swap_cache */
+	/* the page's owner, if any, now holds the slot through it (zs_vm_bind_slot) */
 	p->aux = slot;
 	rc->swapcache[slot] = pfn;
-	if (b)
-		b->slot = slot;
 	return 1;
 }
 
@@ -71,7 +71,6 @@ zs26_try_to_free_swap(struct zs_vm *vm, uint32_t pfn)
 	slot = p->aux;
 	zs26_delete_from_swap_cache(vm, pfn);
 	p->flags |= ZS_PG_DIRTY;
-	b->slot = UINT32_MAX;
 	zs_swap_put(&vm->swap, slot);
 }
 
