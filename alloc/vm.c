@@ -189,6 +189,33 @@ zs_vm_page_task(struct zs_vm *vm, uint32_t pfn)
 }
 
 void
+zs_vm_swapin_begin(struct zs_vm *vm, uint32_t b, uint32_t pfn, uint32_t slot)
+{
+	vm->swapin_pfn = pfn;
+	vm->swapin_bind = b;
+	vm->swapin_slot = slot;
+}
+
+void
+zs_vm_swapin_finish(struct zs_vm *vm)
+{
+	uint32_t pfn = vm->swapin_pfn, slot = vm->swapin_slot;
+	const struct zs_binding *bd;
+
+	vm->swapin_pfn = ZS_NIL;
+	bd = zs_pagemap_at(vm->pagemap, vm->swapin_bind);
+	/* a page read back outside the swap cache leaves the slot no holder (on 2.6 when
+	 * the slot's readahead copy is still under writeback: the copy goes as its
+	 * write completes) */
+	if (zs_bind_pfn(bd) == pfn && zs_vm_bind_slot(vm, bd) != slot) {
+		if (vm->ops->swap_free)
+			vm->ops->swap_free(vm, slot);
+		else
+			zs_swap_put(&vm->swap, slot);
+	}
+}
+
+void
 zs_vm_unbind_page(struct zs_vm *vm, uint32_t pfn, uint32_t slot)
 {
 	struct zs_page *p = &vm->machine->pages[pfn];

@@ -121,6 +121,22 @@ zs_vm_bind_slot(const struct zs_vm *vm, const struct zs_binding *b)
 	return UINT32_MAX;
 }
 
+/*
+ * A swap-in: binding b, just bound to its fresh page pfn, holds `slot` until the
+ * model's page_added has put the page in the swap cache.  begin before
+ * page_added, end after it: a slot the page did not take into the swap cache
+ * then has no holder left and is released (ops->swap_free).
+ */
+void zs_vm_swapin_begin(struct zs_vm *vm, uint32_t b, uint32_t pfn, uint32_t slot);
+void zs_vm_swapin_finish(struct zs_vm *vm); /* zs_vm_swapin_end with a swap-in recorded */
+
+static inline void
+zs_vm_swapin_end(struct zs_vm *vm)
+{
+	if (vm->swapin_pfn != ZS_NIL)
+		zs_vm_swapin_finish(vm);
+}
+
 /* The binding a bound page belongs to, or NULL. */
 struct zs_binding *zs_vm_page_binding(struct zs_vm *vm, uint32_t pfn);
 /* zs_bind_prefetch.fn (alloc/pagemap.h) for the bindings of vm (arg): what a

@@ -328,22 +328,12 @@ alloc_finish(struct actor *ac)
 			swapin_slot = UINT32_MAX;
 		}
 	}
-	if (swapin_slot != UINT32_MAX) {
-		/* until page_added has put the page in the swap cache, the binding holds
-		 * the slot through these */
-		vm->swapin_pfn = a->pfn;
-		vm->swapin_bind = ac->bind;
-		vm->swapin_slot = swapin_slot;
-	}
+	/* until page_added has put the page in the swap cache, the binding holds the
+	 * slot through the vm's swap-in record */
+	if (swapin_slot != UINT32_MAX)
+		zs_vm_swapin_begin(vm, ac->bind, a->pfn, swapin_slot);
 	vm->ops->page_added(vm, a->pfn);
-	if (swapin_slot != UINT32_MAX) {
-		vm->swapin_pfn = ZS_NIL;
-		bd = zs_pagemap_at(vm->pagemap, ac->bind);
-		/* a page read back outside the swap cache leaves the slot no holder: it
-		 * goes (neither model does that: both cache every page they read back) */
-		if (zs_bind_pfn(bd) == a->pfn && zs_vm_bind_slot(vm, bd) != swapin_slot)
-			release_slot(vm, swapin_slot);
-	}
+	zs_vm_swapin_end(vm);
 	if (ac->fault) {
 		/* a major fault: the task waits for the read.  DEVIATION: one request for the
 		 * whole block; no file read-ahead I/O (the models' swapin_readahead queue their

@@ -229,16 +229,14 @@ major_fault(struct zs_task *t, uint32_t bi)
 	cr_assert_eq(bd->state, ZS_BIND_SWAPPED);
 	bd->ps = pfn;
 	bd->state = ZS_BIND_RESIDENT;
-	T.vm->swapin_pfn = pfn;
-	T.vm->swapin_bind = bi;
-	T.vm->swapin_slot = slot;
+	zs_vm_swapin_begin(T.vm, bi, pfn, slot);
 	P(pfn)->kind = ZS_KIND_ANON;
 	P(pfn)->flags |= ZS_PG_BOUND;
 	P(pfn)->owner = bi;
 	t->rss++;
 	t->swapped--;
 	zs24_page_added(T.vm, pfn);
-	T.vm->swapin_pfn = ZS_NIL;
+	zs_vm_swapin_end(T.vm);
 	cr_assert_eq(zs_vm_bind_slot(T.vm, bd), slot, "the page holds the slot in the swap cache");
 	return pfn;
 }

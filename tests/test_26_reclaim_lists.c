@@ -466,9 +466,7 @@ Test(zs26_outcomes, a_bindings_slot_follows_its_page)
 	cr_assert_eq(bd->state, ZS_BIND_RESIDENT);
 	cr_assert_eq(zs_vm_bind_slot(vm, bd), UINT32_MAX, "a fresh page holds no slot");
 	/* the driver's swap-in record names this binding only */
-	vm->swapin_pfn = o.pfn;
-	vm->swapin_bind = b + 1;
-	vm->swapin_slot = 5;
+	zs_vm_swapin_begin(vm, b + 1, o.pfn, 5);
 	cr_assert_eq(zs_vm_bind_slot(vm, bd), UINT32_MAX, "another binding's swap-in");
 	vm->swapin_bind = b;
 	cr_assert_eq(zs_vm_bind_slot(vm, bd), 5, "its own swap-in");
@@ -492,6 +490,60 @@ Test(zs26_outcomes, a_bindings_slot_follows_its_page)
 	cr_assert_eq(zs_vm_bind_slot(vm, bd), slot);
 	cr_assert_eq(zs_bind_pfn(bd), ZS_NIL);
 	done_one(&o); /* the unbound swap-cache page goes back on its list: a sound state */
+}
+
+/*
+ * A swap-in whose slot's readahead copy is still under writeback: page_added
+ * cannot drop the copy, so the fresh page stays out of the swap cache; the
+ * slot then has no holder and zs_vm_swapin_end releases it (the copy leaves the
+ * cache and is freed as its write completes).
+ */
+Test(zs26_outcomes, swapin_past_a_copy_under_writeback_releases_the_slot)
+{
+	for (int v = 0; v < 2; v++) {
+		struct one o;
+
+		one_page(&o, v, 100, ZS_KIND_ANON);
+		struct zs_vm *vm = o.t.vm;
+		struct zs_page *copy = &o.t.m->pages[o.pfn];
+		uint32_t b = copy->owner;
+
+		cr_assert_eq(run_one(&o), 0); /* swapped out, the write under way */
+		r_putback(&o.t, &o.l);
+		struct zs_binding *bd = zs_pagemap_at(vm->pagemap, b);
+		uint32_t slot = bd->ps;
+
+		cr_assert_eq(bd->state, ZS_BIND_SWAPPED);
+		cr_assert(copy->flags & ZS_PG_WRITEBACK);
+		cr_assert_eq(zs26_of(vm)->rc.swapcache[slot], o.pfn);
+		uint64_t nr_free = vm->swap.nr_free;
+		/* the driver's major fault: a fresh page, bound, then page_added */
+		uint32_t pfn = zs26_rmqueue(vm, r_zone(&o.t), 0, ZS26_MT_MOVABLE);
+		struct zs_page *p = &o.t.m->pages[pfn];
+
+		cr_assert_neq(pfn, ZS_NIL);
+		bd->ps = pfn;
+		bd->state = ZS_BIND_RESIDENT;
+		p->flags |= ZS_PG_BOUND;
+		p->owner = b;
+		p->kind = ZS_KIND_ANON;
+		o.tk->rss++;
+		o.tk->swapped--;
+		zs_vm_swapin_begin(vm, b, pfn, slot);
+		vm->ops->page_added(vm, pfn);
+		cr_assert_eq(zs_vm_bind_slot(vm, bd), slot, "held through the record");
+		cr_assert_not(p->flags & ZS_PG_SWAPCACHE, "the copy under writeback keeps the slot");
+		zs_vm_swapin_end(vm);
+		cr_assert_eq(zs_vm_bind_slot(vm, bd), UINT32_MAX);
+		cr_assert_eq(vm->swap.nr_free, nr_free + 1, "the slot went back");
+		cr_assert_eq(zs26_of(vm)->rc.swapcache[slot], ZS_NIL);
+		cr_assert_not(copy->flags & ZS_PG_SWAPCACHE);
+		cr_assert(copy->flags & ZS26_PG_FREEPEND, "freed when its write completes");
+		zs26_lru_add_drain(vm, 0);
+		zs_engine_run(o.t.e, 100 * R_MS, NULL, NULL);
+		cr_assert_not(copy->flags & (ZS_PG_WRITEBACK | ZS26_PG_FREEPEND));
+		done_one(&o);
+	}
 }
 
 Test(zs26_lists, lumpy_isolation_takes_the_block)
