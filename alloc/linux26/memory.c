@@ -48,7 +48,8 @@ swapin_done(struct zs_vm *vm, uint32_t pfn)
  * read-ahead may have cached the same slot.  DEVIATION: the fault's own page (read
  * now) replaces that unmapped copy; do_swap_page's read_swap_cache_async would find
  * the copy in the swap cache and free its own page.  A copy under I/O or already
- * mapped stays, and this page then enters as a fresh anonymous page.
+ * mapped stays, and this page then enters as a fresh anonymous page: its binding
+ * holds no slot, and the driver releases the fault's (zs_vm_swapin_end).
  */
 static void
 drop_readahead_copy(struct zs_vm *vm, uint32_t pfn, unsigned cpu)
