@@ -17,16 +17,19 @@
 
 const char zs_usage_trace[] =
 	"usage: zsim trace stats TRACE [--format perf|ftrace|native] [--skip-bad-lines]\n"
-	"       zsim trace convert IN OUT [--format perf|ftrace|native] [--to native|csv]\n"
-	"                                 [--skip-bad-lines]\n"
+	"       zsim trace convert IN OUT [--format perf|ftrace|native]\n"
+	"                                 [--to native|native-raw|csv] [--skip-bad-lines]\n"
 	"\n"
 	"stats    read a recorded page-allocator trace and print `key: value` lines:\n"
 	"         lines, events, allocations and frees per order, unmatched frees,\n"
 	"         allocations never freed, peak live pages, duration, events per second\n"
 	"         and a histogram of gfp classes.\n"
-	"convert  write the trace as zsim's native binary format (default; replays\n"
-	"         several times faster than text) or as CSV.  OUT appears only when\n"
-	"         the whole trace converted.\n"
+	"convert  write the trace as zsim's native binary format, cooked (default:\n"
+	"         the page events a replay makes of it, quirks resolved; replays\n"
+	"         several times faster than text), native-raw (every tracepoint\n"
+	"         event, as recorded) or CSV (the raw events).  OUT appears only\n"
+	"         when the whole trace converted.  A cooked trace cannot be converted\n"
+	"         back to raw events.\n"
 	"\n"
 	"TRACE may be `perf script` or ftrace / `trace-cmd report` text, plain, .xz or\n"
 	".gz, or a native trace; the format is detected unless --format says it.\n"
@@ -36,7 +39,7 @@ const char zs_usage_trace[] =
 struct trace_opts {
 	enum zs_trace_format fmt;
 	int skip_bad;
-	int to_csv;
+	enum { TO_NATIVE, TO_RAW, TO_CSV } to;
 	const char *pos[2];
 	int npos;
 };
@@ -81,11 +84,14 @@ parse_opts(int argc, char **argv, int first, int want_pos, struct trace_opts *o)
 					return usage_error(
 						"unknown trace format (perf, ftrace, native): ", val);
 			} else if (strcmp(val, "csv") == 0) {
-				o->to_csv = 1;
+				o->to = TO_CSV;
 			} else if (strcmp(val, "native") == 0) {
-				o->to_csv = 0;
+				o->to = TO_NATIVE;
+			} else if (strcmp(val, "native-raw") == 0) {
+				o->to = TO_RAW;
 			} else {
-				return usage_error("unknown output format (native, csv): ", val);
+				return usage_error(
+					"unknown output format (native, native-raw, csv): ", val);
 			}
 			continue;
 		}
@@ -339,6 +345,15 @@ open_out(const char *out, char **tmp_path, char **final, struct zs_error *err)
 	return f;
 }
 
+static void
+close_input(struct zs_trace_reader *r, struct zs_trace_cook *c)
+{
+	if (c)
+		zs_trace_cook_close(c); /* and r, which it owns */
+	else
+		zs_trace_close(r);
+}
+
 static int
 cmd_convert(int argc, char **argv)
 {
@@ -346,6 +361,7 @@ cmd_convert(int argc, char **argv)
 	struct zs_error err = { 0, "" };
 	struct zs_trace_event ev;
 	struct zs_trace_reader *r;
+	struct zs_trace_cook *c = NULL; /* --to native: the cook, which owns r */
 	struct zs_trace_writer *w = NULL;
 	char *tmp = NULL, *final = NULL;
 	FILE *f;
@@ -357,30 +373,40 @@ cmd_convert(int argc, char **argv)
 	r = zs_trace_open(o.pos[0], o.fmt, o.skip_bad, &err);
 	if (!r)
 		return fail(&err);
-	f = open_out(o.pos[1], &tmp, &final, &err);
-	if (!f) {
+	if (o.to == TO_NATIVE && !(c = zs_trace_cook_new(r))) {
 		zs_trace_close(r);
+		zs_error_set(&err, EX_OSERR, "%s: out of memory", o.pos[0]);
 		return fail(&err);
 	}
+	f = open_out(o.pos[1], &tmp, &final, &err);
+	if (!f)
+		goto failed;
 	convert_tmp = tmp;
 	convert_signals(on_convert_signal);
-	if (o.to_csv) {
+	if (o.to == TO_CSV) {
 		if (fputs("time_ns,cpu,pid,comm,event,pfn,order,migratetype,gfp_flags,line\n", f) < 0)
 			goto write_error;
 	} else {
-		w = zs_trace_native_create(f, o.pos[1], zs_trace_format_of(r), &err);
+		w = (c ? zs_trace_native_create_cooked : zs_trace_native_create)(
+			f, o.pos[1], zs_trace_format_of(r), &err);
 		if (!w)
 			goto failed;
 	}
-	while ((rc = zs_trace_read(r, &ev, &err)) > 0) {
-		if (w ? zs_trace_native_put(w, &ev, &err) < 0 : put_csv(f, &ev) < 0) {
-			if (w)
-				goto failed;
-			goto write_error;
+	if (c) {
+		/* what a replay would cook, cooked once */
+		if (zs_trace_cook_to_native(c, w, &err) < 0)
+			goto failed;
+	} else {
+		while ((rc = zs_trace_read(r, &ev, &err)) > 0) {
+			if (w ? zs_trace_native_put(w, &ev, &err) < 0 : put_csv(f, &ev) < 0) {
+				if (w)
+					goto failed;
+				goto write_error;
+			}
 		}
+		if (rc < 0)
+			goto failed;
 	}
-	if (rc < 0)
-		goto failed;
 	if (w) {
 		rc = zs_trace_native_finish(w, zs_trace_lines(r), &err);
 		w = NULL;
@@ -402,7 +428,7 @@ cmd_convert(int argc, char **argv)
 	if (o.skip_bad && zs_trace_bad_lines(r))
 		fprintf(stderr, "zsim: %s: skipped %" PRIu64 " bad lines\n", o.pos[0],
 			zs_trace_bad_lines(r));
-	zs_trace_close(r);
+	close_input(r, c);
 	free(tmp);
 	free(final);
 	return 0;
@@ -419,7 +445,7 @@ failed:
 	convert_tmp = NULL;
 	free(tmp);
 	free(final);
-	zs_trace_close(r);
+	close_input(r, c);
 	return fail(&err);
 }
 

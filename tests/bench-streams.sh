@@ -12,11 +12,17 @@ scenario() { # scenario KERNEL TRACE: the `replay` bench's machine replaying TRA
 	echo "$f"
 }
 
-make_streams() { # $tmp/hog.zst (the hog fixture, native) and $tmp/zipf.zst (the Zipf stream)
+# $tmp/hog.zst (the hog fixture, cooked native) and $tmp/zipf.zst (the Zipf stream, cooked),
+# and each as a raw native trace, $tmp/hog-raw.zst and $tmp/zipf-raw.zst, for a build of a
+# commit before the cooked format
+make_streams() {
 	./zsim trace convert tests/fixtures/perf-anon-hog-256m.txt.xz "$tmp/hog.zst" >/dev/null
-	# the Zipf stream as the replay bench generates it (it keeps the file when asked)
+	./zsim trace convert --to native-raw tests/fixtures/perf-anon-hog-256m.txt.xz \
+		"$tmp/hog-raw.zst" >/dev/null
+	# the Zipf stream as the replay bench generates it (it keeps the files when asked)
 	ZSIM_BENCH_KEEP=1 ./build/zsim-bench replay >/dev/null &
 	pid=$!
 	wait $pid
 	mv "/tmp/zsim-bench-$pid-zipf.zst" "$tmp/zipf.zst"
+	mv "/tmp/zsim-bench-$pid-zipf.zst.raw" "$tmp/zipf-raw.zst"
 }

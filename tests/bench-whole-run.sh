@@ -4,7 +4,8 @@
 # and for the zsim binary OTHER (another commit's build), run alternately N times each
 # (default 10) on each kernel; prints the least task-clock of each, in ms, as the
 # README's Performance section quotes them.  Alternating and the least of many runs is
-# what makes two builds comparable on a host whose speed drifts.  Needs perf
+# what makes two builds comparable on a host whose speed drifts.  A build from before
+# the cooked trace format replays the same streams as raw native traces.  Needs perf
 # (apt-get install linux-perf); run from the top directory after `make bench`.
 set -eu
 command -v perf >/dev/null || { echo "needs perf (apt-get install linux-perf)" >&2; exit 69; }
@@ -23,14 +24,20 @@ ms() { # task-clock of `$1 run $2 --kernel $3`, in ms
 }
 least() { awk -v a="$1" -v b="$2" 'BEGIN { print (b == "" || a + 0 < b + 0) ? a : b }'; }
 
+# a build from before the cooked format replays the raw streams
+raw=""
+"$other" trace stats "$tmp/hog.zst" >/dev/null 2>&1 || raw=-raw
+[ -z "$raw" ] || echo "$other reads no cooked trace: it replays the raw streams"
+
 for stream in hog zipf; do
 	for k in 2.6.32 2.6.18 2.4; do
 		s=$(scenario $k "$tmp/$stream.zst")
+		so=$(scenario $k "$tmp/$stream$raw.zst")
 		mine="" theirs=""
 		i=0
 		while [ $i -lt "$n" ]; do
 			mine=$(least "$(ms ./zsim "$s" $k)" "$mine")
-			theirs=$(least "$(ms "$other" "$s" $k)" "$theirs")
+			theirs=$(least "$(ms "$other" "$so" $k)" "$theirs")
 			i=$((i + 1))
 		done
 		printf '%s %s: ./zsim %.1f ms, %s %.1f ms\n' "$stream" "$k" "$mine" "$other" "$theirs"

@@ -4,13 +4,15 @@
  * in process CPU time, best of ZS_BENCH_RUNS.
  *
  *   - the real hog trace (tests/fixtures/perf-anon-hog-256m.txt.xz), converted
- *     to the native format first; the figure counts requests (what the driver
+ *     to the cooked native format first (as `zsim trace convert` does); the figure counts requests (what the driver
  *     issued: allocations and frees after cooking), not trace lines;
  *   - a generated page stream: 10 M references drawn Zipf(1.0) over 1 Mi pages,
  *     behind a 128 Ki-page LRU (a miss frees the least recent page and
- *     allocates the new one), written as a native trace and replayed; the
+ *     allocates the new one), written as a native trace, cooked and replayed; the
  *     figure is CPU ns per allocator event.  Generated here, never shipped
- *     (ZSIM_BENCH_KEEP=1 keeps /tmp/zsim-bench-PID-zipf.zst for profiling).
+ *     (ZSIM_BENCH_KEEP=1 keeps /tmp/zsim-bench-PID-zipf.zst for profiling, and the
+ *     raw trace it was cooked from as ...-zipf.zst.raw, which builds before the
+ *     cooked format read).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,33 +27,38 @@
 
 static char hog_native[64], zipf_native[64];
 
+/* Cook the trace at in into a cooked native trace at out, as `zsim trace convert`
+ * does; returns the lines of in (0 on failure). */
+static uint64_t
+cook_file(const char *in, const char *out)
+{
+	struct zs_error err = {0, ""};
+	struct zs_trace_cook *c = zs_trace_cook_open(in, ZS_TRACE_AUTO, 0, &err);
+	FILE *f = c ? fopen(out, "wb") : NULL;
+	struct zs_trace_writer *w =
+		f ? zs_trace_native_create_cooked(f, out, ZS_TRACE_PERF, &err) : NULL;
+	uint64_t lines = 0;
+
+	if (w && zs_trace_cook_to_native(c, w, &err) == 0) {
+		lines = zs_trace_lines(zs_trace_cook_reader(c));
+		if (zs_trace_native_finish(w, lines, &err) < 0)
+			lines = 0;
+	} else {
+		zs_trace_native_abort(w);
+	}
+	if (!lines)
+		printf("  cannot cook %s: %s\n", in, err.msg);
+	if (f && fclose(f) != 0)
+		lines = 0;
+	zs_trace_cook_close(c);
+	return lines;
+}
+
 /* Convert the hog fixture once; returns the number of trace lines (0 on failure). */
 static uint64_t
 convert_hog(void)
 {
-	struct zs_error err = {0, ""};
-	struct zs_trace_reader *r =
-		zs_trace_open("tests/fixtures/perf-anon-hog-256m.txt.xz", ZS_TRACE_AUTO, 0, &err);
-	FILE *f = fopen(hog_native, "wb");
-	struct zs_trace_event ev;
-	uint64_t lines = 0;
-
-	if (!r || !f) {
-		printf("  cannot convert the hog trace: %s\n", err.msg);
-		if (f)
-			fclose(f);
-		zs_trace_close(r);
-		return 0;
-	}
-	struct zs_trace_writer *w = zs_trace_native_create(f, hog_native, zs_trace_format_of(r), &err);
-	while (w && zs_trace_read(r, &ev, &err) == 1)
-		zs_trace_native_put(w, &ev, &err);
-	lines = zs_trace_lines(r);
-	if (w)
-		zs_trace_native_finish(w, lines, &err);
-	fclose(f);
-	zs_trace_close(r);
-	return lines;
+	return cook_file("tests/fixtures/perf-anon-hog-256m.txt.xz", hog_native);
 }
 
 /* Write the Zipf stream; returns its allocator events (allocations + frees). */
@@ -59,9 +66,11 @@ static uint64_t
 make_zipf(uint64_t refs, uint32_t universe, uint32_t cache)
 {
 	struct zs_error err = {0, ""};
-	FILE *f = fopen(zipf_native, "wb");
-	struct zs_trace_writer *w = f ? zs_trace_native_create(f, zipf_native, ZS_TRACE_PERF, &err)
-				      : NULL;
+	char raw[sizeof(zipf_native) + 4];
+
+	snprintf(raw, sizeof(raw), "%s.raw", zipf_native);
+	FILE *f = fopen(raw, "wb");
+	struct zs_trace_writer *w = f ? zs_trace_native_create(f, raw, ZS_TRACE_PERF, &err) : NULL;
 	struct zs_discrete *d = zs_discrete_zipf(universe, 1.0);
 	struct zs_rng *rng = zs_rng_create(1, "bench-zipf", 0);
 	uint32_t *prev = malloc(universe * sizeof(*prev)), *next = malloc(universe * sizeof(*next));
@@ -132,6 +141,11 @@ make_zipf(uint64_t refs, uint32_t universe, uint32_t cache)
 	free(in);
 	zs_rng_destroy(rng);
 	zs_discrete_destroy(d);
+	/* written raw, then cooked as `zsim trace convert` would */
+	if (w && !cook_file(raw, zipf_native))
+		events = 0;
+	if (!getenv("ZSIM_BENCH_KEEP"))
+		unlink(raw);
 	return w ? events : 0;
 }
 

@@ -223,7 +223,7 @@ Test(trace_native, read_pages_skips_exactly_the_other_events)
 
 	for (int i = 0; i < 3; i++) {
 		snprintf(out, sizeof(out), "%s/p%d.zst", dir, i);
-		convert(text[i], out, "native");
+		convert(text[i], out, "native-raw");
 		uint64_t others = pages_skip_only_the_others(text[i]);
 
 		cr_assert_eq(pages_skip_only_the_others(out), others);
@@ -238,7 +238,7 @@ Test(trace_native, round_trip_ftrace)
 	char out[128];
 
 	snprintf(out, sizeof(out), "%s/ft.zst", dir);
-	convert(FTRACE, out, "native");
+	convert(FTRACE, out, "native-raw");
 	same_raw_events(FTRACE, out);
 	same_cooked_events(FTRACE, out);
 }
@@ -248,7 +248,7 @@ Test(trace_native, round_trip_dd)
 	char out[128];
 
 	snprintf(out, sizeof(out), "%s/dd.zst", dir);
-	convert(DD, out, "native");
+	convert(DD, out, "native-raw");
 	same_raw_events(DD, out);
 	same_cooked_events(DD, out);
 }
@@ -280,7 +280,7 @@ Test(trace_native, header_layout)
 	long size;
 
 	snprintf(out, sizeof(out), "%s/dd.zst", dir);
-	convert(DD, out, "native");
+	convert(DD, out, "native-raw");
 	f = fopen(out, "rb");
 	cr_assert(f);
 	cr_assert_eq(fread(h, 1, 64, f), 64);
@@ -320,7 +320,7 @@ Test(trace_native, truncated_file_is_bad_data)
 
 	snprintf(out, sizeof(out), "%s/dd.zst", dir);
 	snprintf(cut, sizeof(cut), "%s/cut.zst", dir);
-	convert(DD, out, "native");
+	convert(DD, out, "native-raw");
 	size = file_size(out);
 	in = fopen(out, "rb");
 	o = fopen(cut, "wb");

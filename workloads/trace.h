@@ -48,6 +48,33 @@
  *   name the 1-based record number (comm records included) where a text trace
  *   names the line.  Unused fields are 0; a reader rejects another version or
  *   record size rather than guess.
+ *
+ * Cooked native format, version 2 (what `zsim trace convert` writes unless told
+ * --to native-raw): the same header, and 48-byte records holding what the cook
+ * made of the raw events, so that a replay does not cook again.  Two kinds:
+ *   page record (kind 0 ALLOC, 1 FREE): a page event the replay issues, in the
+ *   version-1 layout, with
+ *     36  u32  0 (no comm)
+ *     45  u8   flags: ZS_PEF_IMPLIED (a FREE implied by an allocation of a live
+ *              pfn), ZS_TRACE_COOKED_MISMATCH (a FREE whose recorded order
+ *              differed), ZS_TRACE_COOKED_PENDING (the ALLOC after an implied
+ *              FREE: the same raw event, counted with that FREE)
+ *     46  u8   an implied FREE: the order of the allocation that implied it
+ *     a FREE's order is the order of the block it frees, its gfp 0 and its
+ *     migratetype -1;
+ *   tally record (kind 2): raw events that gave no page record, since the record
+ *   before:
+ *      0  i64  first_ns, 8 i64 last_ns: the trace's first and last timestamps so far
+ *     16  u32  mm_page_pcpu_drain, 20 u32 mm_page_alloc_zone_locked,
+ *     24  u32  other events, 28 u32 allocations that failed when recorded,
+ *     32  u32  unmatched frees, 36 u32 duplicate batched frees,
+ *     40  u16  double frees
+ *     43  u8   2
+ *     44  u32  events: the seven counts summed (> 0)
+ * The header's record count counts both kinds.  A cooked trace counts its raw
+ * events as its lines, as a version-1 trace counts its records: both replay with
+ * the same summary.  Its raw events themselves are gone, so it cannot be
+ * converted back (--to csv, --to native-raw refuse it).
  */
 #ifndef ZS_TRACE_H
 #define ZS_TRACE_H
@@ -74,6 +101,9 @@ _Static_assert(ZS_TEV_ALLOC == 0 && ZS_TEV_FREE == 1 && ZS_TEV_FREE_BATCHED == 2
 
 /* zs_trace_event.flags */
 #define ZS_TEVF_PAGE_NULL 0x01u /* page= NULL, (nil) or absent: with pfn 0, a failed allocation */
+/* a cooked trace's page record: zs_trace_event.flags are ZS_PEF_* and these */
+#define ZS_TRACE_COOKED_MISMATCH 0x10u
+#define ZS_TRACE_COOKED_PENDING 0x20u
 
 /* One tracepoint line. */
 struct zs_trace_event {
@@ -86,7 +116,9 @@ struct zs_trace_event {
 	int8_t migratetype;  /* modern numbering, -1 unknown */
 	uint64_t gfp_modern; /* gfp_modern.h mask; class 0 when the line had no gfp_flags */
 	uint64_t line;       /* 1-based line in the text trace */
-	uint8_t flags;       /* ZS_TEVF_* */
+	uint8_t flags;       /* ZS_TEVF_* (a cooked trace's: ZS_PEF_*, ZS_TRACE_COOKED_*) */
+	uint8_t implied_by;  /* a cooked trace's implied FREE: the allocation's order */
+	uint64_t record;     /* a native trace's 1-based record number (0 for text) */
 	char comm[32];       /* "" when unknown (<...>); truncated to 31 bytes */
 };
 
@@ -108,6 +140,8 @@ int zs_trace_read(struct zs_trace_reader *r, struct zs_trace_event *ev, struct z
  */
 struct zs_trace_tally {
 	uint64_t n, pcpu_drain, zone_locked, other;
+	/* a cooked trace's, among the n: failed allocations, skipped frees */
+	uint64_t alloc_failed, unmatched, duplicate, double_frees;
 	int64_t min_ns, max_ns; /* valid when n > 0 */
 };
 /*
@@ -129,7 +163,11 @@ zs_trace_tally_add(struct zs_trace_tally *t, enum zs_trace_ev kind, int64_t time
 	t->zone_locked += kind == ZS_TEV_ZONE_LOCKED;
 	t->other += kind != ZS_TEV_PCPU_DRAIN && kind != ZS_TEV_ZONE_LOCKED;
 }
-/* Lines read so far (event records, for a native trace). */
+/* Is this a cooked native trace (version 2: page events, not raw ones)? */
+int zs_trace_is_cooked(const struct zs_trace_reader *r);
+/* The path the reader was opened with. */
+const char *zs_trace_path(const struct zs_trace_reader *r);
+/* Lines read so far (event records, for a native trace; raw events, for a cooked one). */
 uint64_t zs_trace_lines(const struct zs_trace_reader *r);
 /* Malformed lines skipped so far (only with skip_bad_lines). */
 uint64_t zs_trace_bad_lines(const struct zs_trace_reader *r);
@@ -227,6 +265,8 @@ void zs_trace_cook_close(struct zs_trace_cook *c);
 
 #define ZS_TRACE_NATIVE_MAGIC "ZSTRACE"
 #define ZS_TRACE_NATIVE_VERSION 1u
+#define ZS_TRACE_NATIVE_COOKED 2u /* the cooked format's version */
+#define ZS_TRACE_COOKED_TALLY 2u  /* a cooked trace's tally record kind */
 #define ZS_TRACE_NATIVE_HEADER 64u
 #define ZS_TRACE_NATIVE_RECORD 48u
 #define ZS_TRACE_NATIVE_COMM 255u
@@ -240,6 +280,27 @@ struct zs_trace_writer *zs_trace_native_create(FILE *fp, const char *name,
 /* Append one event; 0 or -1 with err (EX_IOERR). */
 int zs_trace_native_put(struct zs_trace_writer *w, const struct zs_trace_event *ev,
 			struct zs_error *err);
+/* Start a cooked native trace (version 2) on fp; as zs_trace_native_create. */
+struct zs_trace_writer *zs_trace_native_create_cooked(FILE *fp, const char *name,
+						      enum zs_trace_format source,
+						      struct zs_error *err);
+/* Append a cooked page record (flags as the format says, implied_by for an implied
+ * FREE); 0 or -1 with err. */
+int zs_trace_native_put_page(struct zs_trace_writer *w, const struct zs_page_event *pe,
+			     unsigned flags, unsigned implied_by, struct zs_error *err);
+/* Append tally records for these raw events (split as the u32 fields need); first_ns
+ * and last_ns are the trace's so far.  0 or -1 with err. */
+int zs_trace_native_put_tally(struct zs_trace_writer *w, const struct zs_trace_tally *t,
+			      int64_t first_ns, int64_t last_ns, struct zs_error *err);
+/*
+ * trace_cooked.c: cook c to its end into w (a cooked writer): every page event it
+ * returns, and tallies of the rest, such that cooking w's trace gives the same
+ * events, and the same counts after each (lines counting raw events).  Skipped
+ * frees are kept as counts only: a cooked trace gives none to
+ * zs_trace_cook_emit_skipped().  The cook is left at its end.  0 or -1 with err.
+ */
+int zs_trace_cook_to_native(struct zs_trace_cook *c, struct zs_trace_writer *w,
+			    struct zs_error *err);
 /*
  * Flush, write the event count into the header when fp is seekable, and free w
  * (fp stays open: the caller closes and checks it).  0 or -1 with err.
@@ -323,7 +384,13 @@ int zs_trace_native_probe(const unsigned char *buf, size_t len);
 /* trace_native.c: state of a native reader (embedded in the reader). */
 struct zs_trace_native_state {
 	uint64_t expected; /* records the header announces, 0 unknown */
-	uint64_t records;  /* event records read */
+	uint64_t records;  /* event records read (a cooked trace: raw events they stand for) */
+	uint64_t file_records; /* a cooked trace: its records read */
+	int cooked;        /* version 2 */
+	/* a cooked trace: the implied FREE just read, whose ALLOC must come next */
+	int want_pending;
+	uint8_t pending_order;
+	uint64_t pending_pfn;
 	uint64_t source_lines;
 	char (*comms)[32];
 	uint32_t nr_comms, cap_comms;

@@ -138,6 +138,7 @@ struct zs_trace_cook {
 		uint32_t *slot;
 	} cur;
 	struct zs_bind_keeper keeper;
+	int cooked; /* the reader's is a cooked trace: its records were cooked when written */
 };
 
 static inline uint64_t
@@ -282,6 +283,7 @@ zs_trace_cook_new(struct zs_trace_reader *r)
 		return NULL;
 	}
 	c->r = r;
+	c->cooked = zs_trace_is_cooked(r);
 	c->raw = &c->buf[AHEAD]; /* nothing read yet: a zeroed event */
 	for (unsigned i = 0; i < AHEAD; i++)
 		c->ahead[i].ev = &c->buf[i];
@@ -345,9 +347,13 @@ read_ahead(struct zs_trace_cook *c)
 	struct ahead *a = &c->ahead[i];
 	const struct zs_trace_event *ev = a->ev;
 
-	a->tally.n = a->tally.pcpu_drain = a->tally.zone_locked = a->tally.other = 0;
+	/* a cooked trace's tallies are rare: its entry's is zeroed only once used (read_raw) */
+	if (!c->cooked)
+		a->tally.n = a->tally.pcpu_drain = a->tally.zone_locked = a->tally.other = 0;
 	a->rc = zs_trace_read_pages(c->r, a->ev, &a->tally, &c->ahead_err);
-	zs_trace_counts_now(c->r, &a->lines, &a->bad_lines, &a->lost_events);
+	/* a cooked trace counts its raw events as its lines (cooked_event) */
+	if (!c->cooked)
+		zs_trace_counts_now(c->r, &a->lines, &a->bad_lines, &a->lost_events);
 	c->hint[i] = ZS_NIL;
 	c->nahead++;
 	c->ahead_end = a->rc != 1;
@@ -439,6 +445,11 @@ count_others(struct zs_trace_cook *c, const struct zs_trace_tally *t)
 	k->pcpu_drain += t->pcpu_drain;
 	k->zone_locked += t->zone_locked;
 	k->other_events += t->other;
+	/* a cooked trace's tally: what its cook consumed */
+	k->alloc_failed_in_trace += t->alloc_failed;
+	k->unmatched_frees += t->unmatched;
+	k->duplicate_batched_frees += t->duplicate;
+	k->double_frees += t->double_frees;
 }
 
 /*
@@ -460,10 +471,18 @@ read_raw(struct zs_trace_cook *c, struct zs_error *err)
 	c->first = (c->first + 1) % AHEAD;
 	if (!--c->nahead)
 		c->ahead_end = 0;
-	count_others(c, &a->tally);
-	c->counts.lines = a->lines;
-	c->counts.bad_lines = a->bad_lines;
-	c->counts.lost_events = a->lost_events;
+	if (c->cooked) {
+		if (a->tally.n) {
+			count_others(c, &a->tally);
+			memset(&a->tally, 0, sizeof(a->tally));
+		}
+		c->counts.lines = c->counts.events;
+	} else {
+		count_others(c, &a->tally);
+		c->counts.lines = a->lines;
+		c->counts.bad_lines = a->bad_lines;
+		c->counts.lost_events = a->lost_events;
+	}
 	if (rc < 0)
 		*err = c->ahead_err;
 	if (rc != 1)
@@ -590,6 +609,119 @@ cook_free(struct zs_trace_cook *c, struct zs_page_event *pe, struct zs_error *er
 	return 1;
 }
 
+/*
+ * A cooked trace's table holds live pfns only: a group whose last live pfn was
+ * freed leaves it at once (backward-shift deletion: the groups after it in its
+ * probe run move up, so no lookup meets a hole), instead of waiting for a rebuild
+ * that would scan the table.  Returns 1 when g was removed.
+ */
+static int
+drop_if_empty(struct zs_trace_cook *c, const struct pfn_group *g)
+{
+	uint64_t i = (uint64_t)(g - c->tab), mask = c->cap - 1;
+
+	for (unsigned k = 0; k < GROUP; k++)
+		if (g->val[k])
+			return 0;
+	for (uint64_t j = (i + 1) & mask; c->tab[j].key; j = (j + 1) & mask) {
+		uint64_t home = group_of(c, c->tab[j].key);
+
+		/* j's entry may fill the hole at i unless its home lies after i, up to j */
+		if (((j - home) & mask) >= ((j - i) & mask)) {
+			c->tab[i] = c->tab[j];
+			i = j;
+		}
+	}
+	c->tab[i].key = 0;
+	c->used--;
+	return 1;
+}
+
+/* The event a cooked trace's record stands for is counted (as cook_next does a raw one). */
+static inline void
+count_event(struct zs_trace_cook *c, int64_t time_ns)
+{
+	struct zs_trace_counts *k = &c->counts;
+
+	k->events++;
+	if (!c->seen_event || time_ns < k->first_ns)
+		k->first_ns = time_ns;
+	if (!c->seen_event || time_ns > k->last_ns)
+		k->last_ns = time_ns;
+	c->seen_event = 1;
+}
+
+static inline void
+count_alloc(struct zs_trace_counts *k, unsigned order)
+{
+	k->allocs_by_order[order]++;
+	k->live_blocks++;
+	k->live_pages += UINT64_C(1) << order;
+	if (k->live_pages > k->peak_live_pages)
+		k->peak_live_pages = k->live_pages;
+}
+
+static int
+cooked_wrong(const struct zs_trace_cook *c, struct zs_error *err, const char *what)
+{
+	return zs_error_set(err, EX_DATAERR, "%s:%llu: %s", zs_trace_path(c->r),
+			    (unsigned long long)c->raw->record, what);
+}
+
+/*
+ * A cooked trace's page record: what cook_alloc / cook_free returned when it was
+ * written, with the counts they kept.  The pfn table holds only live pfns here,
+ * for the bindings and to refuse a record no cook could have written (its
+ * skipped frees came as counts, in tallies).  1 with *pe, -1 with err.
+ */
+static int
+cooked_event(struct zs_trace_cook *c, struct zs_page_event *pe, struct zs_error *err)
+{
+	const struct zs_trace_event *ev = c->raw;
+	struct zs_trace_counts *k = &c->counts;
+	unsigned flags = ev->flags, order = ev->order;
+	uint32_t *s, bind;
+
+	/* the allocation after an implied free is the free's raw event, counted with it */
+	if (!(flags & ZS_TRACE_COOKED_PENDING))
+		count_event(c, ev->time_ns);
+	if (ev->ev == ZS_TEV_ALLOC) {
+		s = find_or_add(c, ev->pfn);
+		if (!s)
+			return oom(err);
+		if (*s)
+			return cooked_wrong(c, err, "an allocation of a pfn still live");
+		if (!(flags & ZS_TRACE_COOKED_PENDING))
+			count_alloc(k, order);
+		*s = LIVE_VAL(order, 0);
+		set_cur(c, ev->pfn, s, ZS_NIL);
+		to_page_event(ev, ZS_PEV_ALLOC, order, 0, pe);
+		c->counts.lines = k->events;
+		return 1;
+	}
+	const struct pfn_group *g = find_group(c, (ev->pfn >> GROUP_BITS) + 1);
+
+	s = g ? (uint32_t *)&g->val[ev->pfn & (GROUP - 1)] : NULL;
+	if (!s || VAL_STATE(*s) != ST_LIVE || VAL_ORDER(*s) != order)
+		return cooked_wrong(c, err, "a free of a pfn not live at that order");
+	k->live_blocks--;
+	k->live_pages -= UINT64_C(1) << order;
+	if (flags & ZS_PEF_IMPLIED) {
+		k->realloc_live++;
+		count_alloc(k, ev->implied_by);
+	} else {
+		k->frees_by_order[order]++;
+		k->free_order_mismatch += (flags & ZS_TRACE_COOKED_MISMATCH) != 0;
+	}
+	bind = bind_decode(VAL_BIND(*s));
+	*s = 0;
+	/* the group gone, the slot may hold another's: the keeper's set() must not touch it */
+	set_cur(c, ev->pfn, drop_if_empty(c, g) ? NULL : s, bind);
+	to_page_event(ev, ZS_PEV_FREE, order, flags & ZS_PEF_IMPLIED, pe);
+	c->counts.lines = k->events;
+	return 1;
+}
+
 int
 zs_trace_cook_next(struct zs_trace_cook *c, struct zs_page_event *pe, struct zs_error *err)
 {
@@ -608,6 +740,11 @@ zs_trace_cook_next(struct zs_trace_cook *c, struct zs_page_event *pe, struct zs_
 
 		if (rc <= 0)
 			return rc;
+		if (c->cooked) {
+			if ((rc = cooked_event(c, pe, err)) != 0)
+				return rc;
+			continue;
+		}
 		k->events++;
 		if (!c->seen_event || c->raw->time_ns < k->first_ns)
 			k->first_ns = c->raw->time_ns;

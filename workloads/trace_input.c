@@ -536,6 +536,8 @@ read_text(struct zs_trace_reader *r, struct zs_trace_event *ev, struct zs_error 
 		switch (zs_trace_parse_line(r->fmt, line, len, ev, &r->memo, why)) {
 		case ZS_TLINE_EVENT:
 			ev->line = zs_tin_lineno(r->in);
+			ev->record = 0;
+			ev->implied_by = 0;
 			return 1;
 		case ZS_TLINE_SKIP:
 			break;
@@ -590,6 +592,18 @@ uint64_t
 zs_trace_lines(const struct zs_trace_reader *r)
 {
 	return r->fmt == ZS_TRACE_NATIVE ? r->native.records : zs_tin_lineno(r->in);
+}
+
+int
+zs_trace_is_cooked(const struct zs_trace_reader *r)
+{
+	return r->fmt == ZS_TRACE_NATIVE && r->native.cooked;
+}
+
+const char *
+zs_trace_path(const struct zs_trace_reader *r)
+{
+	return zs_tin_path(r->in);
 }
 
 uint64_t

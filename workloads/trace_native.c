@@ -94,6 +94,7 @@ struct zs_trace_writer {
 	uint32_t nr_comms, cap_comms; /* cap is a power of two, kept at most half full */
 	char last_comm[32];
 	uint32_t last_id;
+	uint32_t version; /* ZS_TRACE_NATIVE_VERSION or ZS_TRACE_NATIVE_COOKED */
 };
 
 static int
@@ -190,20 +191,18 @@ comm_id(struct zs_trace_writer *w, const char *comm, struct zs_error *err)
 }
 
 static void
-encode_header(unsigned char *h, uint64_t count, enum zs_trace_format source, uint64_t lines)
+encode_header(unsigned char *h, uint32_t version, enum zs_trace_format source)
 {
 	memset(h, 0, HDR);
 	memcpy(h, ZS_TRACE_NATIVE_MAGIC, 8);
-	put32(h + 8, ZS_TRACE_NATIVE_VERSION);
+	put32(h + 8, version);
 	put32(h + 12, REC);
-	put64(h + 16, count);
 	put32(h + 24, (uint32_t)source);
-	put64(h + 32, lines);
 }
 
-struct zs_trace_writer *
-zs_trace_native_create(FILE *fp, const char *name, enum zs_trace_format source,
-		       struct zs_error *err)
+static struct zs_trace_writer *
+create(FILE *fp, const char *name, uint32_t version, enum zs_trace_format source,
+       struct zs_error *err)
 {
 	struct zs_trace_writer *w = calloc(1, sizeof(*w));
 	unsigned char h[HDR];
@@ -215,8 +214,9 @@ zs_trace_native_create(FILE *fp, const char *name, enum zs_trace_format source,
 	}
 	w->fp = fp;
 	w->last_id = NO_COMM;
+	w->version = version;
 	w->header_at = ftell(fp);
-	encode_header(h, 0, source, 0);
+	encode_header(h, version, source);
 	if (fwrite(h, 1, HDR, fp) != HDR) {
 		zs_error_set(err, EX_IOERR, "%s: %s", name, strerror(errno));
 		zs_trace_native_abort(w);
@@ -225,13 +225,29 @@ zs_trace_native_create(FILE *fp, const char *name, enum zs_trace_format source,
 	return w;
 }
 
+struct zs_trace_writer *
+zs_trace_native_create(FILE *fp, const char *name, enum zs_trace_format source,
+		       struct zs_error *err)
+{
+	return create(fp, name, ZS_TRACE_NATIVE_VERSION, source, err);
+}
+
+struct zs_trace_writer *
+zs_trace_native_create_cooked(FILE *fp, const char *name, enum zs_trace_format source,
+			      struct zs_error *err)
+{
+	return create(fp, name, ZS_TRACE_NATIVE_COOKED, source, err);
+}
+
 int
 zs_trace_native_put(struct zs_trace_writer *w, const struct zs_trace_event *ev,
 		    struct zs_error *err)
 {
-	uint32_t id = comm_id(w, ev->comm, err);
+	uint32_t id;
 	unsigned char *p;
 
+	ZS_BUG_ON(w->version != ZS_TRACE_NATIVE_VERSION);
+	id = comm_id(w, ev->comm, err);
 	if (id == NO_COMM)
 		return -1;
 	p = w_slot(w, err);
@@ -249,6 +265,81 @@ zs_trace_native_put(struct zs_trace_writer *w, const struct zs_trace_event *ev,
 	p[44] = (unsigned char)ev->migratetype;
 	p[45] = ev->flags;
 	w->count++;
+	return 0;
+}
+
+int
+zs_trace_native_put_page(struct zs_trace_writer *w, const struct zs_page_event *pe,
+			 unsigned flags, unsigned implied_by, struct zs_error *err)
+{
+	unsigned char *p;
+
+	ZS_BUG_ON(w->version != ZS_TRACE_NATIVE_COOKED);
+	p = w_slot(w, err);
+	if (!p)
+		return -1;
+	put64(p, (uint64_t)pe->time_ns);
+	put64(p + 8, pe->pfn);
+	put64(p + 16, pe->gfp_modern);
+	put64(p + 24, pe->line);
+	put32(p + 32, pe->pid);
+	put16(p + 40, pe->cpu);
+	p[42] = pe->order;
+	p[43] = pe->ev == ZS_PEV_ALLOC ? ZS_TEV_ALLOC : ZS_TEV_FREE;
+	p[44] = (unsigned char)pe->migratetype;
+	p[45] = (unsigned char)flags;
+	p[46] = (unsigned char)implied_by;
+	w->count++;
+	return 0;
+}
+
+/* The most of each count one tally record carries: its u32 ones sum within the
+ * events field; its double frees are a u16. */
+#define TALLY_PART ((UINT64_C(1) << 28) - 1)
+#define TALLY_DOUBLE UINT64_C(0xffff)
+
+static inline uint64_t
+take(uint64_t *left, uint64_t most)
+{
+	uint64_t n = *left < most ? *left : most;
+
+	*left -= n;
+	return n;
+}
+
+int
+zs_trace_native_put_tally(struct zs_trace_writer *w, const struct zs_trace_tally *t,
+			  int64_t first_ns, int64_t last_ns, struct zs_error *err)
+{
+	uint64_t left[7] = { t->pcpu_drain, t->zone_locked, t->other, t->alloc_failed,
+			     t->unmatched, t->duplicate, t->double_frees };
+	uint64_t all = 0;
+
+	ZS_BUG_ON(w->version != ZS_TRACE_NATIVE_COOKED);
+	for (int i = 0; i < 7; i++)
+		all += left[i];
+	ZS_BUG_ON(all != t->n);
+	while (all) {
+		unsigned char *p = w_slot(w, err);
+		uint32_t part, sum = 0;
+
+		if (!p)
+			return -1;
+		put64(p, (uint64_t)first_ns);
+		put64(p + 8, (uint64_t)last_ns);
+		for (int i = 0; i < 6; i++) {
+			part = (uint32_t)take(&left[i], TALLY_PART);
+			put32(p + 16 + 4 * i, part);
+			sum += part;
+		}
+		part = (uint32_t)take(&left[6], TALLY_DOUBLE);
+		put16(p + 40, (uint16_t)part);
+		sum += part;
+		p[43] = ZS_TRACE_COOKED_TALLY;
+		put32(p + 44, sum);
+		all -= sum;
+		w->count++;
+	}
 	return 0;
 }
 
@@ -311,15 +402,18 @@ zs_trace_native_begin(struct zs_tin *t, struct zs_trace_native_state *st, struct
 	if (avail < HDR)
 		return zs_error_set(err, EX_DATAERR, "%s: truncated native header",
 				    zs_tin_path(t));
-	if (get32(h + 8) != ZS_TRACE_NATIVE_VERSION || get32(h + 12) != REC)
+	if ((get32(h + 8) != ZS_TRACE_NATIVE_VERSION && get32(h + 8) != ZS_TRACE_NATIVE_COOKED) ||
+	    get32(h + 12) != REC)
 		return zs_error_set(err, EX_DATAERR,
 				    "%s: native trace version %u record size %u, zsim reads "
-				    "version %u size %u",
+				    "versions %u and %u, size %u",
 				    zs_tin_path(t), get32(h + 8), get32(h + 12),
-				    ZS_TRACE_NATIVE_VERSION, REC);
+				    ZS_TRACE_NATIVE_VERSION, ZS_TRACE_NATIVE_COOKED, REC);
+	st->cooked = get32(h + 8) == ZS_TRACE_NATIVE_COOKED;
 	st->expected = get64(h + 16);
 	st->source_lines = get64(h + 32);
-	st->records = 0;
+	st->records = st->file_records = 0;
+	st->want_pending = 0;
 	zs_tin_consume(t, HDR);
 	return 0;
 }
@@ -332,10 +426,173 @@ rec_error(struct zs_tin *t, struct zs_trace_native_state *st, struct zs_error *e
 			    (unsigned long long)st->records + st->nr_comms + 1, what);
 }
 
+/* The fields both versions' event records share (kind at 43: range-checked before). */
+static inline void
+decode_event(const unsigned char *p, struct zs_trace_event *ev)
+{
+	ev->ev = (enum zs_trace_ev)p[43];
+	ev->time_ns = (int64_t)get64(p);
+	ev->pfn = get64(p + 8);
+	ev->gfp_modern = get64(p + 16);
+	ev->line = get64(p + 24);
+	ev->pid = get32(p + 32);
+	ev->cpu = get16(p + 40);
+	ev->order = p[42];
+	ev->migratetype = (int8_t)p[44];
+	ev->flags = p[45];
+}
+
+static int
+cooked_error(struct zs_tin *t, const struct zs_trace_native_state *st, struct zs_error *err,
+	     const char *what)
+{
+	return zs_error_set(err, EX_DATAERR, "%s:%llu: %s", zs_tin_path(t),
+			    (unsigned long long)st->file_records + 1, what);
+}
+
+/* A tally record at p, added to *tally; 0 or -1 with err. */
+static int
+cooked_tally(struct zs_tin *t, struct zs_trace_native_state *st, const unsigned char *p,
+	     struct zs_trace_tally *tally, struct zs_error *err)
+{
+	int64_t first = (int64_t)get64(p), last = (int64_t)get64(p + 8);
+	uint32_t n = get32(p + 44);
+	uint64_t part[7], sum = 0;
+
+	for (int i = 0; i < 6; i++)
+		sum += part[i] = get32(p + 16 + 4 * i);
+	sum += part[6] = get16(p + 40);
+	if (!n || sum != n || p[42])
+		return cooked_error(t, st, err, "tally record: its counts do not add up to its events");
+	if (first > last)
+		return cooked_error(t, st, err, "tally record: first timestamp after the last");
+	if (!tally->n || first < tally->min_ns)
+		tally->min_ns = first;
+	if (!tally->n || last > tally->max_ns)
+		tally->max_ns = last;
+	tally->n += n;
+	tally->pcpu_drain += part[0];
+	tally->zone_locked += part[1];
+	tally->other += part[2];
+	tally->alloc_failed += part[3];
+	tally->unmatched += part[4];
+	tally->duplicate += part[5];
+	tally->double_frees += part[6];
+	st->records += n;
+	return 0;
+}
+
+/* What is wrong with a page record's kind, flags and orders, or NULL. */
+static const char *
+cooked_page_wrong(struct zs_trace_native_state *st, const unsigned char *p)
+{
+	const unsigned known = ZS_PEF_IMPLIED | ZS_TRACE_COOKED_MISMATCH | ZS_TRACE_COOKED_PENDING;
+	unsigned kind = p[43], flags = p[45], implied_by = p[46];
+	uint64_t pfn = get64(p + 8);
+
+	if (kind > ZS_TEV_FREE)
+		return "unknown record kind";
+	if (p[42] >= ZS_TRACE_MAX_ORDER)
+		return "order out of range";
+	if (flags & ~known)
+		return "unknown flags";
+	if (kind == ZS_TEV_ALLOC) {
+		int pending = (flags & ZS_TRACE_COOKED_PENDING) != 0;
+
+		if (flags & ~ZS_TRACE_COOKED_PENDING || implied_by)
+			return "an allocation with a free's flags";
+		if (pending != st->want_pending)
+			return pending ? "an allocation after an implied free that is not there"
+				       : "an implied free not followed by its allocation";
+		if (pending && (pfn != st->pending_pfn || p[42] != st->pending_order))
+			return "an implied free and its allocation disagree on the pfn or order";
+		st->want_pending = 0;
+		return NULL;
+	}
+	if (st->want_pending)
+		return "an implied free not followed by its allocation";
+	if ((flags & ZS_TRACE_COOKED_PENDING) ||
+	    ((flags & ZS_PEF_IMPLIED) && (flags & ZS_TRACE_COOKED_MISMATCH)))
+		return "a free with flags that contradict each other";
+	if (!(flags & ZS_PEF_IMPLIED))
+		return implied_by ? "an allocation order on a free that is not implied" : NULL;
+	if (implied_by >= ZS_TRACE_MAX_ORDER)
+		return "order out of range";
+	st->want_pending = 1;
+	st->pending_pfn = pfn;
+	st->pending_order = (uint8_t)implied_by;
+	return NULL;
+}
+
+/* The end of a cooked trace, or a short read there (n bytes left): 0, or -1 with err. */
+static int
+cooked_end(struct zs_tin *t, const struct zs_trace_native_state *st, long n,
+	   struct zs_error *err)
+{
+	if (n < 0)
+		return -1;
+	if (n > 0)
+		return cooked_error(t, st, err, "truncated record");
+	if (st->want_pending)
+		return cooked_error(t, st, err, "the trace ends after an implied free, without its "
+					       "allocation");
+	if (st->expected && st->file_records != st->expected)
+		return zs_error_set(err, EX_DATAERR, "%s: %llu records, the header says %llu "
+						     "(truncated file?)",
+				    zs_tin_path(t), (unsigned long long)st->file_records,
+				    (unsigned long long)st->expected);
+	return 0;
+}
+
+/* zs_trace_native_next() of a cooked trace. */
+static int
+next_cooked(struct zs_tin *t, struct zs_trace_native_state *st, struct zs_trace_event *ev,
+	    struct zs_trace_tally *tally, struct zs_error *err)
+{
+	if (!tally)
+		return zs_error_set(err, EX_DATAERR,
+				    "%s: a cooked native trace holds page events, not the raw "
+				    "tracepoint events (convert the original trace, or "
+				    "--to native-raw, to keep those)",
+				    zs_tin_path(t));
+	for (;;) {
+		long n;
+		const unsigned char *p = zs_tin_peek(t, REC, &n, err);
+		const char *wrong;
+
+		if (n < (long)REC)
+			return cooked_end(t, st, n, err);
+		if (p[43] == ZS_TRACE_COOKED_TALLY) {
+			if (st->want_pending)
+				return cooked_error(t, st, err,
+						    "an implied free not followed by its allocation");
+			if (cooked_tally(t, st, p, tally, err) < 0)
+				return -1;
+			st->file_records++;
+			zs_tin_consume(t, REC);
+			continue;
+		}
+		/* the common record, a plain ALLOC or FREE with nothing pending, in one test */
+		if (((unsigned)(p[43] > ZS_TEV_FREE) | p[45] | p[46] |
+		     (unsigned)(p[42] >= ZS_TRACE_MAX_ORDER) | (unsigned)st->want_pending) &&
+		    (wrong = cooked_page_wrong(st, p)))
+			return cooked_error(t, st, err, wrong);
+		decode_event(p, ev);
+		ev->implied_by = p[46];
+		ev->record = ++st->file_records;
+		ev->comm[0] = '\0';
+		st->records += !(ev->flags & ZS_TRACE_COOKED_PENDING);
+		zs_tin_consume(t, REC);
+		return 1;
+	}
+}
+
 int
 zs_trace_native_next(struct zs_tin *t, struct zs_trace_native_state *st,
 		     struct zs_trace_event *ev, struct zs_trace_tally *tally, struct zs_error *err)
 {
+	if (st->cooked)
+		return next_cooked(t, st, ev, tally, err);
 	for (;;) {
 		long n;
 		const unsigned char *p = zs_tin_peek(t, REC, &n, err);
@@ -389,16 +646,9 @@ zs_trace_native_next(struct zs_tin *t, struct zs_trace_native_state *st,
 			zs_tin_consume(t, REC);
 			continue;
 		}
-		ev->ev = (enum zs_trace_ev)kind;
-		ev->time_ns = (int64_t)get64(p);
-		ev->pfn = get64(p + 8);
-		ev->gfp_modern = get64(p + 16);
-		ev->line = get64(p + 24);
-		ev->pid = get32(p + 32);
-		ev->cpu = get16(p + 40);
-		ev->order = p[42];
-		ev->migratetype = (int8_t)p[44];
-		ev->flags = p[45];
+		decode_event(p, ev);
+		ev->implied_by = 0;
+		ev->record = st->records + st->nr_comms + 1;
 		memcpy(ev->comm, st->comms[id], sizeof(ev->comm));
 		st->records++;
 		zs_tin_consume(t, REC);

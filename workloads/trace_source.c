@@ -109,6 +109,16 @@ trace_create(struct zs_source *s, struct zs_cfg *cfg, const struct zs_source_env
 static int64_t
 trace_time(struct trace_src *t, const struct zs_page_event *pe, struct zs_error *err)
 {
+	/*
+	 * The common case in integers: time unscaled, not behind the latest, both it and
+	 * the first below 2^53 and not negative (so the doubles below would be exact and
+	 * give this same difference), within the span.
+	 */
+	if (t->time_scale == 1.0 && pe->time_ns >= t->last_ns && t->t0 >= 0 &&
+	    pe->time_ns < (INT64_C(1) << 53) && pe->time_ns - t->t0 <= TRACE_MAX_SPAN_NS) {
+		t->last_ns = pe->time_ns;
+		return pe->time_ns - t->t0;
+	}
 	/* in double: INT64_MIN and INT64_MAX timestamps in one trace must not overflow */
 	double rel = (double)pe->time_ns - (double)t->t0;
 	double back = (double)t->last_ns - (double)pe->time_ns;
