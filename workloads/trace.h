@@ -165,6 +165,10 @@ zs_trace_tally_add(struct zs_trace_tally *t, enum zs_trace_ev kind, int64_t time
 }
 /* Is this a cooked native trace (version 2: page events, not raw ones)? */
 int zs_trace_is_cooked(const struct zs_trace_reader *r);
+/* zs_trace_read_pages() of a cooked trace (the cook's own path to its reader): its
+ * page records in ev (flags ZS_PEF_* and ZS_TRACE_COOKED_*), its tallies added to *t. */
+int zs_trace_read_cooked(struct zs_trace_reader *r, struct zs_trace_event *ev,
+			 struct zs_trace_tally *t, struct zs_error *err);
 /* The path the reader was opened with. */
 const char *zs_trace_path(const struct zs_trace_reader *r);
 /* Lines read so far (event records, for a native trace; raw events, for a cooked one). */
@@ -403,6 +407,10 @@ int zs_trace_native_begin(struct zs_tin *t, struct zs_trace_native_state *st,
 int zs_trace_native_next(struct zs_tin *t, struct zs_trace_native_state *st,
 			 struct zs_trace_event *ev, struct zs_trace_tally *tally,
 			 struct zs_error *err);
+/* zs_trace_native_next() of a cooked trace (st->cooked), with its tally. */
+int zs_trace_native_next_cooked(struct zs_tin *t, struct zs_trace_native_state *st,
+				struct zs_trace_event *ev, struct zs_trace_tally *tally,
+				struct zs_error *err);
 void zs_trace_native_end(struct zs_trace_native_state *st);
 
 #endif

@@ -339,21 +339,27 @@ ahead_at(struct zs_trace_cook *c, unsigned i)
 /* Where in the ring an entry is at stage s of its hint. */
 #define STAGE_AT(s) ((unsigned)(ZS_BIND_AHEAD - 1 - (s)) * SPACING)
 
-/* Read one more event into the ring (there is room, and no end or error in it yet). */
+/*
+ * Read one more event into the ring (there is room, and no end or error in it yet).
+ * cooked, here and below, is c->cooked passed as a constant, so that each path
+ * is compiled for its own kind of trace.
+ */
 static inline __attribute__((always_inline)) void
-read_ahead(struct zs_trace_cook *c)
+read_ahead(struct zs_trace_cook *c, const int cooked)
 {
 	unsigned i = (c->first + c->nahead) % AHEAD;
 	struct ahead *a = &c->ahead[i];
 	const struct zs_trace_event *ev = a->ev;
 
-	/* a cooked trace's tallies are rare: its entry's is zeroed only once used (read_raw) */
-	if (!c->cooked)
+	if (cooked) {
+		/* its tallies are rare: an entry's is zeroed once used (read_raw); and it
+		 * counts its raw events as its lines (cooked_event) */
+		a->rc = zs_trace_read_cooked(c->r, a->ev, &a->tally, &c->ahead_err);
+	} else {
 		a->tally.n = a->tally.pcpu_drain = a->tally.zone_locked = a->tally.other = 0;
-	a->rc = zs_trace_read_pages(c->r, a->ev, &a->tally, &c->ahead_err);
-	/* a cooked trace counts its raw events as its lines (cooked_event) */
-	if (!c->cooked)
+		a->rc = zs_trace_read_pages(c->r, a->ev, &a->tally, &c->ahead_err);
 		zs_trace_counts_now(c->r, &a->lines, &a->bad_lines, &a->lost_events);
+	}
 	c->hint[i] = ZS_NIL;
 	c->nahead++;
 	c->ahead_end = a->rc != 1;
@@ -370,17 +376,21 @@ read_ahead(struct zs_trace_cook *c)
 static __attribute__((noinline)) void
 fill(struct zs_trace_cook *c)
 {
-	while (c->nahead < AHEAD && !c->ahead_end)
-		read_ahead(c);
+	if (c->cooked)
+		while (c->nahead < AHEAD && !c->ahead_end)
+			read_ahead(c, 1);
+	else
+		while (c->nahead < AHEAD && !c->ahead_end)
+			read_ahead(c, 0);
 }
 
 /* The same, for an event just taken from a full ring: one read, inline (no call
  * to save registers for, once an event). */
-static inline void
-refill(struct zs_trace_cook *c)
+static inline __attribute__((always_inline)) void
+refill(struct zs_trace_cook *c, const int cooked)
 {
 	if (c->nahead == AHEAD - 1 && !c->ahead_end)
-		read_ahead(c);
+		read_ahead(c, cooked);
 	else
 		fill(c);
 }
@@ -458,8 +468,8 @@ count_others(struct zs_trace_cook *c, const struct zs_trace_tally *t)
  * advance.  After an end or an error nothing more is read ahead (the next call
  * reads again).
  */
-static int
-read_raw(struct zs_trace_cook *c, struct zs_error *err)
+static inline __attribute__((always_inline)) int
+read_raw(struct zs_trace_cook *c, struct zs_error *err, const int cooked)
 {
 	struct ahead *a;
 	int rc;
@@ -471,7 +481,7 @@ read_raw(struct zs_trace_cook *c, struct zs_error *err)
 	c->first = (c->first + 1) % AHEAD;
 	if (!--c->nahead)
 		c->ahead_end = 0;
-	if (c->cooked) {
+	if (cooked) {
 		if (a->tally.n) {
 			count_others(c, &a->tally);
 			memset(&a->tally, 0, sizeof(a->tally));
@@ -492,7 +502,7 @@ read_raw(struct zs_trace_cook *c, struct zs_error *err)
 
 	c->raw = a->ev;
 	a->ev = old;
-	refill(c);
+	refill(c, cooked);
 	if (c->prefetch.fn)
 		look_ahead(c);
 	return rc;
@@ -609,34 +619,6 @@ cook_free(struct zs_trace_cook *c, struct zs_page_event *pe, struct zs_error *er
 	return 1;
 }
 
-/*
- * A cooked trace's table holds live pfns only: a group whose last live pfn was
- * freed leaves it at once (backward-shift deletion: the groups after it in its
- * probe run move up, so no lookup meets a hole), instead of waiting for a rebuild
- * that would scan the table.  Returns 1 when g was removed.
- */
-static int
-drop_if_empty(struct zs_trace_cook *c, const struct pfn_group *g)
-{
-	uint64_t i = (uint64_t)(g - c->tab), mask = c->cap - 1;
-
-	for (unsigned k = 0; k < GROUP; k++)
-		if (g->val[k])
-			return 0;
-	for (uint64_t j = (i + 1) & mask; c->tab[j].key; j = (j + 1) & mask) {
-		uint64_t home = group_of(c, c->tab[j].key);
-
-		/* j's entry may fill the hole at i unless its home lies after i, up to j */
-		if (((j - home) & mask) >= ((j - i) & mask)) {
-			c->tab[i] = c->tab[j];
-			i = j;
-		}
-	}
-	c->tab[i].key = 0;
-	c->used--;
-	return 1;
-}
-
 /* The event a cooked trace's record stands for is counted (as cook_next does a raw one). */
 static inline void
 count_event(struct zs_trace_cook *c, int64_t time_ns)
@@ -670,9 +652,9 @@ cooked_wrong(const struct zs_trace_cook *c, struct zs_error *err, const char *wh
 
 /*
  * A cooked trace's page record: what cook_alloc / cook_free returned when it was
- * written, with the counts they kept.  The pfn table holds only live pfns here,
+ * written, with the counts they kept.  The pfn table's slots hold only live pfns here,
  * for the bindings and to refuse a record no cook could have written (its
- * skipped frees came as counts, in tallies).  1 with *pe, -1 with err.
+ * skipped frees came as counts, in tallies).  1 with *pe, -1 with err (never 0).
  */
 static int
 cooked_event(struct zs_trace_cook *c, struct zs_page_event *pe, struct zs_error *err)
@@ -714,12 +696,26 @@ cooked_event(struct zs_trace_cook *c, struct zs_page_event *pe, struct zs_error 
 		k->free_order_mismatch += (flags & ZS_TRACE_COOKED_MISMATCH) != 0;
 	}
 	bind = bind_decode(VAL_BIND(*s));
+	/* a group left with no live pfn goes at the next rebuild, as one of stale frees */
 	*s = 0;
-	/* the group gone, the slot may hold another's: the keeper's set() must not touch it */
-	set_cur(c, ev->pfn, drop_if_empty(c, g) ? NULL : s, bind);
+	set_cur(c, ev->pfn, s, bind);
 	to_page_event(ev, ZS_PEV_FREE, order, flags & ZS_PEF_IMPLIED, pe);
 	c->counts.lines = k->events;
 	return 1;
+}
+
+/* zs_trace_cook_next() of a cooked trace: a function of its own, which saves only
+ * the registers its path needs. */
+static __attribute__((noinline)) int
+cooked_next(struct zs_trace_cook *c, struct zs_page_event *pe, struct zs_error *err)
+{
+	int rc;
+
+	c->cur.k.valid = 0;
+	rc = read_raw(c, err, 1);
+	if (rc <= 0)
+		return rc;
+	return cooked_event(c, pe, err);
 }
 
 int
@@ -727,6 +723,8 @@ zs_trace_cook_next(struct zs_trace_cook *c, struct zs_page_event *pe, struct zs_
 {
 	struct zs_trace_counts *k = &c->counts;
 
+	if (c->cooked)
+		return cooked_next(c, pe, err);
 	if (c->have_pending) {
 		/* the implied FREE before it was issued: the slot holds what is left */
 		*pe = c->pending;
@@ -736,15 +734,10 @@ zs_trace_cook_next(struct zs_trace_cook *c, struct zs_page_event *pe, struct zs_
 	}
 	c->cur.k.valid = 0;
 	for (;;) {
-		int rc = read_raw(c, err);
+		int rc = read_raw(c, err, 0);
 
 		if (rc <= 0)
 			return rc;
-		if (c->cooked) {
-			if ((rc = cooked_event(c, pe, err)) != 0)
-				return rc;
-			continue;
-		}
 		k->events++;
 		if (!c->seen_event || c->raw->time_ns < k->first_ns)
 			k->first_ns = c->raw->time_ns;

@@ -579,6 +579,13 @@ zs_trace_read_pages(struct zs_trace_reader *r, struct zs_trace_event *ev,
 	}
 }
 
+int
+zs_trace_read_cooked(struct zs_trace_reader *r, struct zs_trace_event *ev,
+		     struct zs_trace_tally *t, struct zs_error *err)
+{
+	return zs_trace_native_next_cooked(r->in, &r->native, ev, t, err);
+}
+
 void
 zs_trace_counts_now(const struct zs_trace_reader *r, uint64_t *lines, uint64_t *bad_lines,
 		    uint64_t *lost_events)

@@ -442,7 +442,7 @@ decode_event(const unsigned char *p, struct zs_trace_event *ev)
 	ev->flags = p[45];
 }
 
-static int
+static __attribute__((noinline, cold)) int
 cooked_error(struct zs_tin *t, const struct zs_trace_native_state *st, struct zs_error *err,
 	     const char *what)
 {
@@ -450,8 +450,8 @@ cooked_error(struct zs_tin *t, const struct zs_trace_native_state *st, struct zs
 			    (unsigned long long)st->file_records + 1, what);
 }
 
-/* A tally record at p, added to *tally; 0 or -1 with err. */
-static int
+/* A tally record at p, added to *tally; 0 or -1 with err (apart: tallies are rare). */
+static __attribute__((noinline)) int
 cooked_tally(struct zs_tin *t, struct zs_trace_native_state *st, const unsigned char *p,
 	     struct zs_trace_tally *tally, struct zs_error *err)
 {
@@ -483,7 +483,7 @@ cooked_tally(struct zs_tin *t, struct zs_trace_native_state *st, const unsigned 
 }
 
 /* What is wrong with a page record's kind, flags and orders, or NULL. */
-static const char *
+static __attribute__((noinline)) const char *
 cooked_page_wrong(struct zs_trace_native_state *st, const unsigned char *p)
 {
 	const unsigned known = ZS_PEF_IMPLIED | ZS_TRACE_COOKED_MISMATCH | ZS_TRACE_COOKED_PENDING;
@@ -525,7 +525,7 @@ cooked_page_wrong(struct zs_trace_native_state *st, const unsigned char *p)
 }
 
 /* The end of a cooked trace, or a short read there (n bytes left): 0, or -1 with err. */
-static int
+static __attribute__((noinline)) int
 cooked_end(struct zs_tin *t, const struct zs_trace_native_state *st, long n,
 	   struct zs_error *err)
 {
@@ -544,10 +544,10 @@ cooked_end(struct zs_tin *t, const struct zs_trace_native_state *st, long n,
 	return 0;
 }
 
-/* zs_trace_native_next() of a cooked trace. */
-static int
-next_cooked(struct zs_tin *t, struct zs_trace_native_state *st, struct zs_trace_event *ev,
-	    struct zs_trace_tally *tally, struct zs_error *err)
+int
+zs_trace_native_next_cooked(struct zs_tin *t, struct zs_trace_native_state *st,
+			    struct zs_trace_event *ev, struct zs_trace_tally *tally,
+			    struct zs_error *err)
 {
 	if (!tally)
 		return zs_error_set(err, EX_DATAERR,
@@ -592,7 +592,7 @@ zs_trace_native_next(struct zs_tin *t, struct zs_trace_native_state *st,
 		     struct zs_trace_event *ev, struct zs_trace_tally *tally, struct zs_error *err)
 {
 	if (st->cooked)
-		return next_cooked(t, st, ev, tally, err);
+		return zs_trace_native_next_cooked(t, st, ev, tally, err);
 	for (;;) {
 		long n;
 		const unsigned char *p = zs_tin_peek(t, REC, &n, err);
