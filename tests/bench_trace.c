@@ -55,6 +55,24 @@ cook_all(const char *path)
 	return rc < 0 ? -1 : n;
 }
 
+/* The least CPU time of RUNS cook_all(path); *n its events (-1 on error). */
+static double
+best_cook(const char *path, long *n)
+{
+	double best = 1e30;
+
+	for (int run = 0; run < RUNS; run++) {
+		double t0 = zs_bench_cpu();
+
+		*n = cook_all(path);
+		double dt = zs_bench_cpu() - t0;
+
+		if (dt < best)
+			best = dt;
+	}
+	return best;
+}
+
 /* Decode path (any compression) into a plain temp file; returns its malloc'd name. */
 static char *
 decompress_to_temp(const char *path, uint64_t *size)
@@ -256,16 +274,7 @@ ZS_BENCH(trace_read)
 	}
 	bench_tokenizer(plain, size);
 
-	best = 1e30;
-	for (int run = 0; run < RUNS; run++) {
-		double t0 = zs_bench_cpu();
-
-		n = cook_all(plain);
-		double dt = zs_bench_cpu() - t0;
-
-		if (dt < best)
-			best = dt;
-	}
+	best = best_cook(plain, &n);
 	if (n > 0)
 		zs_bench_report("cooked, hog plain file (trace events in)", (double)n / best, "events/s");
 
@@ -283,16 +292,7 @@ ZS_BENCH(trace_read)
 		}
 		if (n > 0)
 			zs_bench_report("native reader, raw events", (double)n / best, "events/s");
-		best = 1e30;
-		for (int run = 0; run < RUNS; run++) {
-			double t0 = zs_bench_cpu();
-
-			n = cook_all(native);
-			double dt = zs_bench_cpu() - t0;
-
-			if (dt < best)
-				best = dt;
-		}
+		best = best_cook(native, &n);
 		if (n > 0)
 			zs_bench_report("native reader, cooked (trace events in)", (double)n / best,
 					"events/s");
@@ -302,16 +302,7 @@ ZS_BENCH(trace_read)
 	/* what `zsim trace convert` writes: the cooking done once, at convert time */
 	native = convert_to_cooked(plain);
 	if (native) {
-		best = 1e30;
-		for (int run = 0; run < RUNS; run++) {
-			double t0 = zs_bench_cpu();
-
-			n = cook_all(native);
-			double dt = zs_bench_cpu() - t0;
-
-			if (dt < best)
-				best = dt;
-		}
+		best = best_cook(native, &n);
 		if (n > 0)
 			zs_bench_report("cooked native trace (trace events in)", (double)n / best,
 					"events/s");
