@@ -552,8 +552,8 @@ zs_trace_native_next_cooked(struct zs_tin *t, struct zs_trace_native_state *st,
 	if (!tally)
 		return zs_error_set(err, EX_DATAERR,
 				    "%s: a cooked native trace holds page events, not the raw "
-				    "tracepoint events (convert the original trace, or "
-				    "--to native-raw, to keep those)",
+				    "tracepoint events: convert the original trace instead "
+				    "(--to native-raw keeps them in native form)",
 				    zs_tin_path(t));
 	for (;;) {
 		long n;
