@@ -25,6 +25,9 @@ void zs_bench_target(const char *label, double value, const char *unit, double t
 double zs_bench_cpu(void);
 /* "/tmp/zsim-bench-PID-what" in buf: a scratch file no concurrent `make bench` shares. */
 const char *zs_bench_path(char *buf, unsigned len, const char *what);
+/* Cook the trace at in into a cooked native trace at out, as `zsim trace convert`
+ * does; returns the lines of in, 0 on failure (said on stdout). */
+unsigned long long zs_bench_cook_file(const char *in, const char *out);
 /* How many runs a figure takes the best of. */
 #define ZS_BENCH_RUNS 3
 

@@ -7,6 +7,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sim/diag.h"
+#include "workloads/trace.h"
+
 #define ZS_MAX_BENCH 64
 
 static struct {
@@ -59,6 +62,31 @@ zs_bench_path(char *buf, unsigned len, const char *what)
 {
 	snprintf(buf, len, "/tmp/zsim-bench-%ld-%s", (long)getpid(), what);
 	return buf;
+}
+
+unsigned long long
+zs_bench_cook_file(const char *in, const char *out)
+{
+	struct zs_error err = {0, ""};
+	struct zs_trace_cook *c = zs_trace_cook_open(in, ZS_TRACE_AUTO, 0, &err);
+	FILE *f = c ? fopen(out, "wb") : NULL;
+	struct zs_trace_writer *w =
+		f ? zs_trace_native_create_cooked(f, out, ZS_TRACE_PERF, &err) : NULL;
+	uint64_t lines = 0;
+
+	if (w && zs_trace_cook_to_native(c, w, &err) == 0) {
+		lines = zs_trace_lines(zs_trace_cook_reader(c));
+		if (zs_trace_native_finish(w, lines, &err) < 0)
+			lines = 0;
+	} else {
+		zs_trace_native_abort(w);
+	}
+	if (f && fclose(f) != 0)
+		lines = 0;
+	if (!lines)
+		printf("  cannot cook %s: %s\n", in, err.msg);
+	zs_trace_cook_close(c);
+	return lines;
 }
 
 static int

@@ -27,38 +27,11 @@
 
 static char hog_native[64], zipf_native[64];
 
-/* Cook the trace at in into a cooked native trace at out, as `zsim trace convert`
- * does; returns the lines of in (0 on failure). */
-static uint64_t
-cook_file(const char *in, const char *out)
-{
-	struct zs_error err = {0, ""};
-	struct zs_trace_cook *c = zs_trace_cook_open(in, ZS_TRACE_AUTO, 0, &err);
-	FILE *f = c ? fopen(out, "wb") : NULL;
-	struct zs_trace_writer *w =
-		f ? zs_trace_native_create_cooked(f, out, ZS_TRACE_PERF, &err) : NULL;
-	uint64_t lines = 0;
-
-	if (w && zs_trace_cook_to_native(c, w, &err) == 0) {
-		lines = zs_trace_lines(zs_trace_cook_reader(c));
-		if (zs_trace_native_finish(w, lines, &err) < 0)
-			lines = 0;
-	} else {
-		zs_trace_native_abort(w);
-	}
-	if (!lines)
-		printf("  cannot cook %s: %s\n", in, err.msg);
-	if (f && fclose(f) != 0)
-		lines = 0;
-	zs_trace_cook_close(c);
-	return lines;
-}
-
 /* Convert the hog fixture once; returns the number of trace lines (0 on failure). */
 static uint64_t
 convert_hog(void)
 {
-	return cook_file("tests/fixtures/perf-anon-hog-256m.txt.xz", hog_native);
+	return zs_bench_cook_file("tests/fixtures/perf-anon-hog-256m.txt.xz", hog_native);
 }
 
 /* Write the Zipf stream; returns its allocator events (allocations + frees). */
@@ -142,7 +115,7 @@ make_zipf(uint64_t refs, uint32_t universe, uint32_t cache)
 	zs_rng_destroy(rng);
 	zs_discrete_destroy(d);
 	/* written raw, then cooked as `zsim trace convert` would */
-	if (w && !cook_file(raw, zipf_native))
+	if (w && !zs_bench_cook_file(raw, zipf_native))
 		events = 0;
 	if (!getenv("ZSIM_BENCH_KEEP"))
 		unlink(raw);

@@ -157,27 +157,12 @@ convert_to_native(const char *path)
 static char *
 convert_to_cooked(const char *path)
 {
-	struct zs_error err = { 0, "" };
-	struct zs_trace_cook *c = zs_trace_cook_open(path, ZS_TRACE_AUTO, 0, &err);
 	char *name = strdup("/tmp/zsim-bench-XXXXXX");
 	int fd = name ? mkstemp(name) : -1;
-	FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
-	struct zs_trace_writer *w =
-		(c && f) ? zs_trace_native_create_cooked(f, name, ZS_TRACE_PERF, &err) : NULL;
-	int rc = -1;
 
-	if (w) {
-		rc = zs_trace_cook_to_native(c, w, &err);
-		if (rc == 0)
-			rc = zs_trace_native_finish(w, zs_trace_lines(zs_trace_cook_reader(c)), &err);
-		else
-			zs_trace_native_abort(w);
-	}
-	if (f && fclose(f) != 0)
-		rc = -1;
-	zs_trace_cook_close(c);
-	if (rc < 0) {
-		fprintf(stderr, "bench_trace: cooking failed: %s\n", err.msg);
+	if (fd >= 0)
+		close(fd);
+	if (fd < 0 || !zs_bench_cook_file(path, name)) {
 		if (fd >= 0)
 			unlink(name);
 		free(name);
